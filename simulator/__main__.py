@@ -1,0 +1,8 @@
+"""``python -m simulator``: the same command line as ``allofmp3-sim``."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""The ``allofmp3-sim`` command line (also ``python -m simulator``).
+
+Each subcommand lives in its own module in this package and defines
+``register(subparsers)``, which adds its parser and sets ``func`` to a
+function ``(args) -> int``. Modules are found automatically, ordered by their
+``ORDER`` attribute.
+
+Errors from bad input (every ``ValueError`` and ``OSError`` the model raises)
+are printed to stderr as one line and the command exits with status 2; no
+traceback is shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from .. import __version__
+
+__all__ = ["main", "build_parser"]
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the top-level parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="allofmp3-sim",
+        description="Price music the way AllofMP3 did: by the megabyte.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    modules = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(mod, "register"):
+            modules.append(mod)
+    for mod in sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__)):
+        mod.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ValueError, OSError) as e:
+        print(f"allofmp3-sim {args.command}: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"allofmp3-sim {args.command}: interrupted", file=sys.stderr)
+        return 130

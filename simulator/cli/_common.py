@@ -1,0 +1,124 @@
+"""Shared pieces of the subcommands: scenario options and output (table, JSON, CSV)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..assumptions import load_assumptions
+from ..scenario import Scenario, make_scenario, parse_value
+from ..tables import rows_to_csv
+
+__all__ = [
+    "add_scenario_options",
+    "scenario_from_args",
+    "print_json",
+    "print_table",
+    "print_record",
+    "write_csv",
+]
+
+def add_scenario_options(p: argparse.ArgumentParser, *, presets: bool = True) -> None:
+    """Add ``--assumptions FILE``, ``--preset NAME`` and ``--set KEY=VALUE``."""
+    p.add_argument("--assumptions", metavar="FILE", help="assumptions YAML file (default: the embedded one)")
+    if presets:
+        p.add_argument("--preset", metavar="NAME", help="start from a named preset (see 'presets')")
+    p.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="override one input by its dotted name in assumptions.yaml (repeatable)",
+    )
+
+
+def scenario_from_args(args: argparse.Namespace, **extra: Any) -> Scenario:
+    """Build the scenario the options describe; ``extra`` are more overrides (None ignored).
+
+    Raises
+    ------
+    ValueError
+        Bad file, unknown preset, unknown key or out-of-bounds value.
+    """
+    a = load_assumptions(args.assumptions) if getattr(args, "assumptions", None) else load_assumptions()
+    overrides: dict[str, Any] = {}
+    for item in getattr(args, "set", []) or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"--set must look like KEY=VALUE, got {item!r}")
+        overrides[key.strip()] = parse_value(a, key.strip(), value)
+    for k, v in extra.items():
+        if v is not None:
+            overrides[k] = v
+    return make_scenario(a, preset=getattr(args, "preset", None), overrides=overrides)
+
+
+def _plain(x: Any) -> Any:
+    if isinstance(x, (Decimal, Fraction)):
+        return float(x)
+    if isinstance(x, Mapping):
+        return {k: _plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_plain(v) for v in x]
+    if hasattr(x, "item"):  # numpy scalar
+        return x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+def print_json(obj: Any, out=None) -> None:
+    """Print ``obj`` as JSON (Decimals as numbers)."""
+    out = out or sys.stdout
+    json.dump(_plain(obj), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, Decimal):
+        return f"{x:,f}"
+    if isinstance(x, float):
+        return f"{x:,.6g}" if abs(x) < 1e6 else f"{x:,.0f}"
+    if isinstance(x, int):
+        return f"{x:,}"
+    return "" if x is None else str(x)
+
+
+def print_record(rec: Mapping[str, Any], out=None) -> None:
+    """Print one record as aligned ``key  value`` lines."""
+    out = out or sys.stdout
+    w = max((len(k) for k in rec), default=0)
+    for k, v in rec.items():
+        out.write(f"{k:<{w}}  {_fmt(v)}\n")
+
+
+def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, out=None) -> None:
+    """Print rows as an aligned text table (numbers right-aligned)."""
+    out = out or sys.stdout
+    if not rows:
+        out.write("(no rows)\n")
+        return
+    cols = list(columns or rows[0].keys())
+    cells = [[_fmt(r.get(c)) for c in cols] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    numeric = [all(isinstance(r.get(c), (int, float, Decimal)) for r in rows) for c in cols]
+
+    def line(vals: Iterable[str]) -> str:
+        return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(vals, widths, numeric)).rstrip()
+
+    out.write(line(cols) + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row in cells:
+        out.write(line(row) + "\n")
+
+
+def write_csv(rows: Sequence[Mapping[str, Any]], out=None, columns: Sequence[str] | None = None) -> None:
+    """Write rows as CSV (formula-looking text neutralised, see :func:`simulator.tables.rows_to_csv`)."""
+    (out or sys.stdout).write(rows_to_csv([{k: _plain(v) for k, v in r.items()} for r in rows], columns))

@@ -1,0 +1,85 @@
+"""Parse and format durations: ``m:ss``, ``h:mm:ss``, seconds and milliseconds.
+
+Rule: a duration given in seconds is converted to whole milliseconds by
+rounding half-up (``249.6005 s`` -> 249,601 ms).
+
+Examples
+--------
+>>> parse_duration_ms("4:00"), parse_duration_ms("1:02:03"), parse_duration_ms("249.6s")
+(240000, 3723000, 249600)
+>>> format_duration(3_723_000)
+'1:02:03'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+__all__ = ["parse_duration_ms", "format_duration"]
+
+_UNIT_MS = {"ms": Decimal(1), "s": Decimal(1000), "sec": Decimal(1000), "min": Decimal(60_000), "m": Decimal(60_000)}
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)$")
+_NUMBER = re.compile(r"^(\d+(?:\.\d*)?|\.\d+)\s*(ms|s|sec|min|m)?$", re.IGNORECASE)
+
+
+def parse_duration_ms(text: str, *, default_unit: str = "s") -> int:
+    """Parse a duration written by a person.
+
+    Parameters
+    ----------
+    text : str
+        ``m:ss`` or ``h:mm:ss`` (``"4:00"``), or a number with an optional
+        unit ``ms``, ``s``, ``min`` (``"240"``, ``"240s"``, ``"240000ms"``).
+    default_unit : {"s", "ms", "min"}
+        Unit of a bare number.
+
+    Returns
+    -------
+    int
+        Whole milliseconds, > 0. [ms]
+
+    Raises
+    ------
+    ValueError
+        If the text is not a positive duration; the message quotes it.
+    """
+    t = str(text).strip()
+    m = _CLOCK.match(t)
+    try:
+        if m:
+            h, mins, secs = m.groups()
+            if int(mins) >= 60 and h is not None or Decimal(secs) >= 60:
+                raise ValueError
+            total = (int(h or 0) * 3600 + int(mins) * 60) * 1000 + Decimal(secs) * 1000
+        else:
+            m2 = _NUMBER.match(t)
+            if not m2:
+                raise ValueError
+            unit = (m2.group(2) or default_unit).lower()
+            total = Decimal(m2.group(1)) * _UNIT_MS[unit]
+    except (ValueError, InvalidOperation, KeyError):
+        raise ValueError(
+            f"duration must look like 4:00, 1:02:03, 240s or 240000ms, got {text!r}"
+        ) from None
+    ms = int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if ms <= 0:
+        raise ValueError(f"duration must be longer than 0 ms, got {text!r}")
+    return ms
+
+
+def format_duration(duration_ms: float) -> str:
+    """Format milliseconds as ``m:ss`` or ``h:mm:ss`` (seconds rounded half-up).
+
+    Raises
+    ------
+    ValueError
+        If the duration is negative or not finite.
+    """
+    if not math.isfinite(duration_ms) or duration_ms < 0:
+        raise ValueError(f"duration_ms must be a finite number >= 0, got {duration_ms}")
+    s = int(Decimal(str(duration_ms / 1000)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
