@@ -227,6 +227,22 @@ class Format(_Sourced):
         return self
 
 
+class Event(_Strict):
+    """A dated event of the store's history (card freeze, lawsuit, shutdown)."""
+
+    date: _dt.date
+    name: StrictStr = Field(min_length=1)
+    label: StrictStr
+    source: Source
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, v):
+        if isinstance(v, str):
+            return _dt.date.fromisoformat(v)
+        return v
+
+
 class Preset(_Strict):
     """A named scenario: what it teaches, its sources and the inputs it changes."""
 
@@ -243,6 +259,7 @@ class _Document(_Strict):
     rate_timeline: tuple[RateStep, ...] = Field(min_length=1)
     formats: dict[StrictStr, Format] = Field(min_length=1)
     parameters: dict[StrictStr, Any]
+    events: tuple[Event, ...] = ()
     presets: dict[StrictStr, Preset] = Field(default_factory=dict)
 
 
@@ -263,6 +280,8 @@ class Assumptions:
         The encodings menu by format name (``"mp3"``, ``"flac"`` ...).
     presets : Mapping[str, Preset]
         Named scenarios.
+    events : Mapping[str, Event]
+        Dated events by name (``"visa_stop"``, ``"shutdown"`` ...).
     source_path : str
         Where the document was read from (``"<embedded>"`` for the default).
     """
@@ -277,6 +296,7 @@ class Assumptions:
         self.rate_timeline = doc.rate_timeline
         self.formats: Mapping[str, Format] = MappingProxyType(dict(doc.formats))
         self.presets: Mapping[str, Preset] = MappingProxyType(dict(doc.presets))
+        self.events: Mapping[str, Event] = MappingProxyType({e.name: e for e in doc.events})
         self.source_path = source_path
 
     def defaults(self) -> dict[str, Any]:
