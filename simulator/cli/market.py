@@ -1,0 +1,53 @@
+"""``allofmp3-sim market`` and ``allofmp3-sim presets``: the market year, and the named scenarios."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..assumptions import load_assumptions
+from ..market import market_year
+from ._common import add_scenario_options, print_json, print_record, scenario_from_args
+
+ORDER = 30
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "market",
+        help="the market year of a scenario",
+        description="Customers x downloads x mean price: revenue, who was paid, and the gap to the reported figures.",
+    )
+    add_scenario_options(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=run_market)
+
+    q = sub.add_parser("presets", help="list the named scenarios", description="One preset per line: its name, then its purpose.")
+    q.add_argument("--assumptions", metavar="FILE", help="assumptions YAML file (default: the embedded one)")
+    q.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    q.set_defaults(func=run_presets)
+
+
+def run_market(args: argparse.Namespace) -> int:
+    s = scenario_from_args(args)
+    rec = {"preset": s.preset or "(defaults)", **market_year(s).as_dict()}
+    if args.json:
+        print_json(rec)
+    else:
+        print_record(rec)
+    return 0
+
+
+def run_presets(args: argparse.Namespace) -> int:
+    a = load_assumptions(args.assumptions) if args.assumptions else load_assumptions()
+    rows = [
+        {"name": name, "label": p.label, "purpose": p.purpose, "overrides": dict(p.overrides)}
+        for name, p in a.presets.items()
+    ]
+    if args.json:
+        print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['name']}: {r['purpose']}")
+    return 0
+
+
