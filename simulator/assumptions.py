@@ -102,7 +102,9 @@ class Parameter(_Sourced):
     ``kind`` is ``number`` (a finite float), ``integer``, ``boolean`` or
     ``choice`` (one of ``options``). Numbers and integers carry ``bounds``
     (the allowed [min, max], used as slider limits) and optionally a plausible
-    ``low``/``high`` range used by the sensitivity analysis.
+    ``low``/``high`` range used by the sensitivity analysis. ``ui: false``
+    marks a limit that is not a model input (e.g. the largest file accepted):
+    it is not drawn as a widget.
     """
 
     kind: Literal["number", "integer", "boolean", "choice"] = "number"
@@ -116,6 +118,7 @@ class Parameter(_Sourced):
     high: StrictInt | StrictFloat | None = None
     options: tuple[StrictStr, ...] | None = None
     options_from: Literal["formats"] | None = None
+    ui: StrictBool = True
 
     @model_validator(mode="after")
     def _check_value(self):
