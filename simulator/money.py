@@ -24,7 +24,7 @@ Fraction(3, 100)
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Literal
 
@@ -136,22 +136,42 @@ def round_half_up_cents(amount: Decimal | Fraction) -> Decimal:
     Decimal
         With exactly two decimal places. [USD]
 
+    Notes
+    -----
+    A half cent always rounds up, toward +infinity, as in
+    :func:`round_half_up_scaled`: -0.125 -> -0.12.
+
     Examples
     --------
     >>> [str(round_half_up_cents(Decimal(s))) for s in ("0.125", "2.675", "19.99", "0.004999")]
     ['0.13', '2.68', '19.99', '0.00']
     """
-    if isinstance(amount, Fraction):
-        cents = (2 * amount.numerator * 100 + amount.denominator) // (2 * amount.denominator)
-        return cents_to_decimal(cents)
-    with localcontext() as ctx:
-        ctx.prec = 60
-        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    # One rule for every type and sign, the vectorized one: floor(100 x + 1/2).
+    # (Decimal's ROUND_HALF_UP rounds -0.125 away from zero, to -0.13.)
+    f = amount if isinstance(amount, Fraction) else Fraction(amount)
+    cents = (2 * f.numerator * 100 + f.denominator) // (2 * f.denominator)
+    return cents_to_decimal(cents)
 
 
 def cents_to_decimal(cents: int) -> Decimal:
     """Return ``cents`` / 100 as a two-place Decimal. [USD]"""
     return Decimal(int(cents)).scaleb(-2).quantize(CENT)
+
+
+def _as_int64(n) -> np.ndarray:
+    """Flatten ``n`` to int64, refusing non-whole numbers and magnitudes of 2**53 or more."""
+    a = np.asarray(n)
+    if a.dtype.kind == "f" and a.size and not (np.all(np.isfinite(a)) and np.all(a == np.floor(a))):
+        raise ValueError("expected whole numbers (no NaN, infinity or fractions)")
+    if a.dtype.kind == "O" and a.size and all(isinstance(v, int) and not isinstance(v, bool) for v in a.flat):
+        big = max(abs(v) for v in a.flat)  # Python ints too large for int64 make an object array
+    elif a.dtype.kind not in "fiub":
+        raise ValueError(f"expected an integer array, got dtype {a.dtype}")
+    else:  # check before converting: uint64 and huge floats would wrap
+        big = max(abs(int(a.max())), abs(int(a.min()))) if a.size else 0
+    if big >= _MAX_EXACT_INT:
+        raise ValueError(f"values must be smaller than 2**53 in magnitude, got {big}")
+    return a.astype(np.int64, copy=False).ravel()
 
 
 def floor_scaled(n, k: Fraction, c: Fraction = Fraction(0)) -> np.ndarray:
@@ -186,16 +206,7 @@ def floor_scaled(n, k: Fraction, c: Fraction = Fraction(0)) -> np.ndarray:
     >>> floor_scaled([5, 7], Fraction(1, 2), Fraction(1, 2)).tolist()
     [3, 4]
     """
-    a = np.asarray(n)
-    if a.dtype.kind not in "iu":
-        if a.dtype.kind == "f" and a.size and not (np.all(np.isfinite(a)) and np.all(a == np.floor(a))):
-            raise ValueError("expected whole numbers (no NaN, infinity or fractions)")
-        if a.dtype.kind not in "fiub":
-            raise ValueError(f"expected an integer array, got dtype {a.dtype}")
-        a = a.astype(np.int64)
-    a = a.astype(np.int64, copy=False).ravel()
-    if a.size and max(abs(int(a.max())), abs(int(a.min()))) >= _MAX_EXACT_INT:
-        raise ValueError(f"values must be smaller than 2**53 in magnitude, got {int(np.abs(a).max())}")
+    a = _as_int64(n)
     out = np.empty(a.shape, dtype=np.int64)
     kf, cf = float(k), float(c)
     num = (k.numerator * c.denominator, c.numerator * k.denominator)
@@ -203,10 +214,12 @@ def floor_scaled(n, k: Fraction, c: Fraction = Fraction(0)) -> np.ndarray:
     for start in range(0, a.size, _BLOCK):
         blk = a[start : start + _BLOCK]
         x = blk * kf
+        # The error bound scales with |n * k| + |c|, not with |x|: the two
+        # terms can cancel, leaving a small x with a large absolute error.
+        tol = (float(np.abs(x).max()) + abs(cf)) * _REL_TOL + _ABS_TOL if x.size else 0.0
         x += cf
         f = np.floor(x)
         d = x - f
-        tol = float(np.abs(x).max()) * _REL_TOL + _ABS_TOL if x.size else 0.0
         near = np.flatnonzero((d < tol) | (d > 1.0 - tol))
         o = out[start : start + blk.size]
         o[:] = f
@@ -228,7 +241,7 @@ def ceil_scaled(n, k: Fraction) -> np.ndarray:
     >>> ceil_scaled([1, 2, 3], Fraction(1, 2)).tolist()
     [1, 1, 2]
     """
-    return -floor_scaled(-np.asarray(n, dtype=np.int64), k)
+    return -floor_scaled(-_as_int64(n), k)
 
 
 RoundingRule = Literal["per_track", "per_basket", "unrounded"]
