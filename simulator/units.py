@@ -63,7 +63,10 @@ def parse_duration_ms(text: str, *, default_unit: str = "s") -> int:
         raise ValueError(
             f"duration must look like 4:00, 1:02:03, 240s or 240000ms, got {text!r}"
         ) from None
-    ms = int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    try:
+        ms = int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except InvalidOperation:  # more digits than the decimal context holds
+        raise ValueError(f"duration is too long, got {text!r}") from None
     if ms <= 0:
         raise ValueError(f"duration must be longer than 0 ms, got {text!r}")
     return ms
