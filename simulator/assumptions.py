@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import reprlib
+import typing
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
+from types import MappingProxyType, UnionType
 from typing import Any, Literal, Mapping, Union
 
 import yaml
@@ -63,6 +65,16 @@ Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
 
 class AssumptionsError(ValueError):
     """An assumptions file (or an override of one) is malformed or out of bounds."""
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict = 2, 4, 4, 4
+_REPR.maxstring = _REPR.maxother = 80
+
+
+def _short(x: Any) -> str:
+    """A bounded repr for messages: an alias bomb must not be expanded to print it."""
+    return _REPR.repr(x)
 
 
 class _Strict(BaseModel):
@@ -141,9 +153,9 @@ class Parameter(_Sourced):
                 x = getattr(self, name)
                 if x is not None:
                     _finite(x, name)
-            if self.low is not None and self.high is not None and not (
-                lo <= self.low <= self.high <= hi
-            ):
+            low = self.low if self.low is not None else lo
+            high = self.high if self.high is not None else hi
+            if not lo <= low <= high <= hi:
                 raise ValueError(
                     f"low/high must satisfy {lo} <= low <= high <= {hi}, got low={self.low}, high={self.high}"
                 )
@@ -337,17 +349,54 @@ def _loc_str(loc) -> str:
     return "".join(parts)
 
 
-def _format_validation(err: ValidationError, prefix: str, raw: Any) -> str:
+def _model_of(t: Any) -> Any:
+    """``Source`` for ``Source | None``; other types unchanged."""
+    if typing.get_origin(t) in (typing.Union, UnionType):
+        models = [a for a in typing.get_args(t) if isinstance(a, type) and issubclass(a, BaseModel)]
+        return models[0] if models else None
+    return t
+
+
+def _field_type(t: Any, key: Any) -> Any:
+    """The type found under ``key`` in a model, dict or tuple type (None if unknown)."""
+    t = _model_of(t)
+    if isinstance(t, type) and issubclass(t, BaseModel):
+        for name, f in t.model_fields.items():
+            if key in (name, f.alias):
+                return f.annotation
+        return None
+    args = typing.get_args(t)
+    if typing.get_origin(t) is dict and len(args) == 2:
+        return args[1]
+    if typing.get_origin(t) is tuple and args:
+        return args[0]
+    return None
+
+
+def _allowed_keys(model: Any, loc: tuple) -> list[str]:
+    """The keys the model accepts where an unknown key was found at ``loc``."""
+    t = model
+    for part in loc[:-1]:
+        t = _field_type(t, part)
+    t = _model_of(t)
+    if isinstance(t, type) and issubclass(t, BaseModel):
+        return [f.alias or name for name, f in t.model_fields.items()]
+    return []
+
+
+def _format_validation(err: ValidationError, prefix: str, raw: Any, model: Any = None) -> str:
     lines = []
     for e in err.errors(include_url=False):
         loc = ".".join(p for p in (prefix, _loc_str(e["loc"])) if p)
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
-            msg = f"unknown key {e['loc'][-1]!r}"
+            allowed = _allowed_keys(model, tuple(e["loc"])) if model is not None else []
+            msg = f"unknown key {e['loc'][-1]!r} (value {_short(e.get('input'))})"
+            msg += f"; allowed keys are {allowed}" if allowed else ""
         elif e["type"] == "missing":
             msg = f"missing key {e['loc'][-1]!r}"
         elif "got" not in msg:
-            msg = f"{msg}, got {e.get('input')!r}"
+            msg = f"{msg}, got {_short(e.get('input'))}"
         lines.append(f"{loc}: {msg}" if loc else msg)
     return "; ".join(lines[:5]) + (f" (and {len(lines) - 5} more)" if len(lines) > 5 else "")
 
@@ -355,11 +404,11 @@ def _format_validation(err: ValidationError, prefix: str, raw: Any) -> str:
 def _flatten(tree: Any, prefix: str, out: dict[str, Any]) -> None:
     if not isinstance(tree, dict) or not tree:
         raise AssumptionsError(
-            f"parameters.{prefix}: must be a group of parameters or a parameter with 'value', got {tree!r}"
+            f"parameters.{prefix}: must be a group of parameters or a parameter with 'value', got {_short(tree)}"
         )
     for key, node in tree.items():
         if not isinstance(key, str) or not key or "." in key:
-            raise AssumptionsError(f"parameters.{prefix}: invalid name {key!r} (a name without dots)")
+            raise AssumptionsError(f"parameters.{prefix}: invalid name {_short(key)} (a name without dots)")
         name = f"{prefix}.{key}" if prefix else key
         if isinstance(node, dict) and "value" in node:
             out[name] = node
@@ -402,7 +451,7 @@ def parse_assumptions(
     try:
         doc = _Document.model_validate(data)
     except ValidationError as e:
-        raise AssumptionsError(where + _format_validation(e, "", data)) from None
+        raise AssumptionsError(where + _format_validation(e, "", data, _Document)) from None
 
     flat: dict[str, Any] = {}
     try:
@@ -414,7 +463,7 @@ def parse_assumptions(
         try:
             params[name] = Parameter.model_validate(node)
         except ValidationError as e:
-            raise AssumptionsError(where + _format_validation(e, f"parameters.{name}", node)) from None
+            raise AssumptionsError(where + _format_validation(e, f"parameters.{name}", node, Parameter)) from None
 
     enc_names = None
     for name, p in params.items():
@@ -513,7 +562,11 @@ def read_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
     if size > max_bytes:
         raise AssumptionsError(f"{path}: file is {size:,} bytes; at most {max_bytes:,} bytes are allowed")
     try:
-        text = p.read_bytes().decode("utf-8-sig")
+        with p.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)  # a device or pipe reports size 0: never read it all
+        if len(raw) > max_bytes:
+            raise AssumptionsError(f"{path}: file is larger than {max_bytes:,} bytes, the most allowed")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise AssumptionsError(f"{path}: not UTF-8 text (byte {e.start})") from None
     except OSError as e:
