@@ -19,8 +19,11 @@ shared: treat it as read-only (copy before changing it).
 
 The embedded default (:func:`builtin_catalogue`) is drawn at random, with a
 seed, from the ``catalogue.*`` parameters of ``assumptions.yaml``. Real
-catalogues are read by :mod:`simulator.catalogue_io` (CSV and iTunes
-``Library.xml``) and priced, by track or by album, by :func:`price_catalogue`.
+catalogues are read by :mod:`simulator.catalogue_io` (``load_catalogue``,
+``load_itunes_library``) and :mod:`simulator.catalogue_csv`
+(``load_catalogue_csv``), and priced, by track or by album, by
+:func:`simulator.catalogue_pricing.price_catalogue`; all four can also be
+imported from this module.
 
 Examples
 --------
@@ -270,3 +273,16 @@ def builtin_catalogue(scenario: Scenario | None = None) -> Catalogue:
         float(s["catalogue.track_length_sigma"]),
     )
     return Catalogue(c.tracks.copy(), c.source)
+
+
+# Also importable from here, loaded on first use: they import this module.
+_ELSEWHERE = {"load_catalogue": "catalogue_io", "load_itunes_library": "catalogue_io",
+              "load_catalogue_csv": "catalogue_csv", "price_catalogue": "catalogue_pricing"}
+
+
+def __getattr__(name: str):
+    if name in _ELSEWHERE:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_ELSEWHERE[name]}", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
