@@ -22,7 +22,7 @@ import pandas as pd
 
 from .catalogue import Catalogue, CatalogueError, make_tracks_frame  # noqa: F401 (make_tracks_frame: doctest)
 from .encoding import Encoding, get_encoding, size_bytes, size_mb
-from .money import cents_to_decimal, fraction_to_decimal, to_fraction
+from .money import cents_to_decimal, fraction_to_decimal, round_half_up_cents, to_fraction
 from .pricing import basket_total, pricing_terms, track_price_cents
 from .scenario import Scenario, make_scenario
 
@@ -66,7 +66,7 @@ def price_catalogue(
         real_bytes_tracks, price_cents and price_usd (the sum of the per-track
         rounded prices), price_per_basket_cents and price_per_basket_usd (the
         album's exact total rounded once; may differ from price_usd by a few
-        cents), itunes_usd (tracks x ``comparison.itunes_track_usd``).
+        cents), itunes_usd (tracks x ``comparison.itunes_track_usd``, to the cent).
         ``attrs`` holds encoding, mb_unit, rate_usd_per_mb, real_bytes_tracks,
         formula_bytes_tracks and the whole catalogue's totals: tracks,
         size_bytes, price_usd (per track), price_per_basket_usd (rounded
@@ -123,7 +123,7 @@ def price_catalogue(
         "size_bytes": total.size_bytes,
         "price_usd": total.per_track_usd,
         "price_per_basket_usd": total.per_basket_usd,
-        "itunes_usd": fraction_to_decimal(itunes * len(t)),
+        "itunes_usd": round_half_up_cents(itunes * len(t)),
     }
     frame = pd.DataFrame(
         {
@@ -152,7 +152,7 @@ def price_catalogue(
     if by == "album":
         frame["price_per_basket_usd"] = _usd(frame["price_per_basket_cents"])
     n = frame["tracks"] if by == "album" else pd.Series(1, index=frame.index)
-    frame["itunes_usd"] = pd.Series([fraction_to_decimal(itunes * int(k)) for k in n], index=frame.index, dtype=object)
+    frame["itunes_usd"] = pd.Series([round_half_up_cents(itunes * int(k)) for k in n], index=frame.index, dtype=object)
     frame.attrs.update(attrs)
     return frame
 
