@@ -315,8 +315,8 @@ class Assumptions:
         self.source_path = source_path
 
     def defaults(self) -> dict[str, Any]:
-        """Return the value of every parameter, by dotted name."""
-        return {k: p.value for k, p in self.parameters.items()}
+        """Return the value of every parameter, by dotted name (numbers as ``float``)."""
+        return {k: float(p.value) if p.kind == "number" else p.value for k, p in self.parameters.items()}
 
     def encoding_names(self) -> tuple[str, ...]:
         """Return every encoding name: ``<format>-<kbps>`` for lossy formats, the format name for lossless."""

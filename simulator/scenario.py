@@ -47,7 +47,7 @@ def _check(assumptions: Assumptions, key: str, value: Any) -> Any:
         lo, hi = p.bounds
         if not lo <= value <= hi:
             raise ScenarioError(f"{key} must be between {lo} and {hi} [{p.unit}], got {value}")
-        return value
+        return float(value) if p.kind == "number" else value
     if p.kind == "boolean":
         if not isinstance(value, bool):
             raise ScenarioError(f"{key} must be true or false, got {value!r}")

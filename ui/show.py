@@ -1,0 +1,42 @@
+"""Display helpers: a chart with its caption and formula, a row of metrics, notices."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from simulator.charts import Chart
+from simulator.report import Metric
+
+from . import state
+
+
+def chart(c: Chart, *, key: str | None = None) -> None:
+    """Show a chart, its caption and a "How is this computed?" expander."""
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "svg", "filename": c.name, "scale": 2},
+    }
+    st.plotly_chart(c.figure, key=key or f"chart_{c.name}", config=config, alt=c.alt)
+    st.caption(c.caption)
+    if c.formula:
+        with st.expander("How is this computed?", key=f"how_{key or c.name}"):
+            st.markdown(c.formula)
+
+
+def metrics(items: list[Metric], *, per_row: int = 3) -> None:
+    """Show metrics in rows, with their gap to the reported figure as the delta."""
+    for start in range(0, len(items), per_row):
+        cols = st.columns(per_row)
+        for col, m in zip(cols, items[start : start + per_row]):
+            col.metric(
+                m.label, m.value_text, delta=m.delta_text or None, delta_color="off", help=m.help,
+                border=True,
+            )
+
+
+def link_notices() -> None:
+    """Show, once per session, which link parameters were ignored and why."""
+    notes = state.link_notices()
+    if notes:
+        st.warning("\n\n".join(notes), icon="⚠️")
+        st.button("Dismiss", on_click=state.dismiss_notices, key="dismiss_notices")
