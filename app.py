@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import explore, sidebar, state
+from ui import sidebar, state
 
 st.set_page_config(page_title="AllofMP3 by the kilo", page_icon="💽", layout="wide")
 
 state.init_session()
 pages = [
-    st.Page(explore.render, title="Explore", url_path="explore", default=True, icon="📈"),
+    st.Page("app_pages/explore.py", title="Explore", url_path="explore", default=True, icon="📈"),
+    st.Page("app_pages/sources.py", title="Sources", url_path="sources", icon="📚"),
 ]
 nav = st.navigation(pages, position="top")
 sidebar.render()

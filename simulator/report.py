@@ -146,3 +146,37 @@ def headline_metrics(scenario: Scenario | None = None, *, year: MarketYear | Non
                 format_usd(y.operator_margin_usd), None, "",
                 "Revenue less ROMS, FAIR, label wholesale, card fees and bandwidth."),
     ]
+
+
+def sources_table(assumptions) -> "pd.DataFrame":
+    """Every input with its value, unit, range and source, for the Sources page and the handout.
+
+    Parameters
+    ----------
+    assumptions : Assumptions
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: input, label, value (as text: inputs mix numbers and words), unit, low, high, provenance ("source" or
+        "assumption"), url, date, note (the source's note or the assumption's reason).
+    """
+    import pandas as pd
+
+    rows = []
+    for key, p in assumptions.parameters.items():
+        rows.append(
+            {
+                "input": key,
+                "label": p.label,
+                "value": f"{p.value:g}" if isinstance(p.value, float) else str(p.value),
+                "unit": p.unit,
+                "low": p.low,
+                "high": p.high,
+                "provenance": "source" if p.source else "assumption",
+                "url": p.source.url if p.source else "",
+                "date": p.source.date if p.source else "",
+                "note": (p.source.note if p.source else p.assumption) or "",
+            }
+        )
+    return pd.DataFrame(rows)

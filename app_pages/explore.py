@@ -1,0 +1,5 @@
+"""The explore page (see ui/explore.py)."""
+
+from ui import explore
+
+explore.render()
