@@ -1,0 +1,5 @@
+"""The compare page (see ui/compare.py)."""
+
+from ui import compare
+
+compare.render()
