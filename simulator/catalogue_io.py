@@ -99,15 +99,15 @@ def read_limited(path_or_bytes, max_bytes: int) -> tuple[bytes, str]:
 class _Rows:
     """Collects good rows, exclusions and skipped rows."""
 
-    def __init__(self, name: str, skip_bad_rows: bool):
-        self.name, self.skip = name, skip_bad_rows
+    def __init__(self, name: str, skip_bad_rows: bool, field: str = "column"):
+        self.name, self.skip, self.field = name, skip_bad_rows, field
         self.cols: dict[str, list] = {k: [] for k in ("album", "artist", "track", "duration_ms",
                                                        "size_bytes", "bitrate_kbps")}
         self.video = self.podcast = self.skipped = 0
         self.examples: list[str] = []
 
     def bad(self, where: str, column: str, value, reason: str, allowed: str) -> None:
-        msg = f"{self.name}: {where}, column {column!r}: {value!r} {reason}; expected {allowed}"
+        msg = f"{self.name}: {where}, {self.field} {column!r}: {value!r} {reason}; expected {allowed}"
         if not self.skip:
             raise CatalogueError(msg)
         self.skipped += 1
@@ -175,7 +175,7 @@ def load_itunes_library(path_or_bytes, *, skip_bad_rows: bool = False, max_rows:
         raise CatalogueError(f"{name}: no 'Tracks' dictionary; expected an iTunes/Music Library.xml export")
     if len(tracks) > max_rows:
         raise CatalogueError(f"{name}: {len(tracks):,} tracks; at most {max_rows:,} are allowed (catalogue.max_rows)")
-    out = _Rows(name, skip_bad_rows)
+    out = _Rows(name, skip_bad_rows, field="key")
     for n, (key, t) in enumerate(tracks.items(), start=1):
         where = f"track entry {n} (Track ID {key})"
         if not isinstance(t, dict):
