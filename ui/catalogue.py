@@ -1,0 +1,102 @@
+"""Catalogue: the built-in catalogue or an uploaded CSV / iTunes Library.xml, priced album by album."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import streamlit as st
+
+from simulator.catalogue import builtin_catalogue
+from simulator.catalogue_io import load_catalogue
+from simulator.catalogue_views import album_at_every_encoding, album_choices, album_tracks, price_histogram_chart
+
+from . import show, state
+
+_LAST_UPLOAD = "_catalogue_last_valid"
+BUILTIN = "Built-in catalogue"
+UPLOAD = "Upload a file"
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the catalogue…")
+def _load(digest: str, name: str, data: bytes, skip_bad_rows: bool):
+    """Parse an uploaded file (cached by content)."""
+    f = io.BytesIO(data)
+    f.name = name
+    return load_catalogue(f, skip_bad_rows=skip_bad_rows)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _builtin(key):
+    return builtin_catalogue(state._scenario(*key))
+
+
+def _catalogue(key):
+    source = st.radio("Catalogue", [BUILTIN, UPLOAD], horizontal=True, key="catalogue_source")
+    if source == BUILTIN:
+        return _builtin(key)
+    up = st.file_uploader(
+        "A CSV with durations (ms, s or m:ss; optional album, artist, bytes and bitrate columns) "
+        "or an iTunes/Music Library.xml export", type=["csv", "txt", "tsv", "xml"], key="catalogue_file",
+        max_upload_size=50,
+    )
+    skip = st.checkbox("Skip bad rows (and count them)", key="catalogue_skip_bad_rows")
+    if up is None:
+        last = st.session_state.get(_LAST_UPLOAD)
+        if last is None:
+            st.info("No file yet: showing the built-in catalogue.")
+            return _builtin(key)
+        return last
+    data = up.getvalue()
+    try:
+        cat = _load(hashlib.sha256(data).hexdigest(), up.name, data, skip)
+    except ValueError as e:
+        st.error(str(e))
+        last = st.session_state.get(_LAST_UPLOAD)
+        if last is not None:
+            st.caption(f"Still showing the last catalogue that loaded: {last.source}.")
+            return last
+        st.caption("Showing the built-in catalogue instead.")
+        return _builtin(key)
+    st.session_state[_LAST_UPLOAD] = cat
+    return cat
+
+
+def render() -> None:
+    state.current_scenario()
+    key = st.session_state.get(state._LAST_VALID) or state.scenario_key()
+    s = state._scenario(*key)
+    a = state.assumptions()
+    st.title("Catalogue")
+    st.caption("Price real albums the way AllofMP3 did, at every encoding, against iTunes' 99 cents a track.")
+    cat = _catalogue(key)
+    n_alb = cat.n_albums
+    notes = [f"{cat.n_tracks:,} tracks in {n_alb:,} albums from {cat.source}"]
+    if cat.excluded_video or cat.excluded_podcast:
+        notes.append(f"excluded {cat.excluded_video:,} video and {cat.excluded_podcast:,} podcast rows")
+    if cat.skipped_rows:
+        notes.append(f"skipped {cat.skipped_rows:,} bad rows (e.g. {'; '.join(cat.skipped_examples[:2])})")
+    st.caption("; ".join(notes) + ".")
+    names = a.encoding_names()
+    c1, c2 = st.columns([2, 1])
+    encoding = c1.selectbox("Encoding", names, index=names.index(s["encoding.default"]), key="catalogue_encoding")
+    has_bytes = "size_bytes" in cat.tracks and cat.tracks["size_bytes"].notna().any()
+    real = c2.toggle("Price the real file sizes", key="catalogue_real_bytes", disabled=not has_bytes,
+                     help="Where the catalogue knows each file's bytes, price those instead of the formula.")
+    choices = album_choices(cat)
+    album = st.selectbox("Album", range(len(choices)), format_func=lambda i: choices[i], key="catalogue_album")
+    album = min(album or 0, len(choices) - 1)
+    tracks = album_tracks(cat, album, encoding, s, use_real_bytes=real and has_bytes)
+    t = tracks.attrs
+    st.subheader(choices[album])
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Album, each track rounded", f"${t['price_usd']}", help="The sum of the prices each rounded half-up to the cent.")
+    m2.metric("Album, rounded once", f"${t['price_per_basket_usd']}", help="The exact total rounded half-up once.")
+    m3.metric("At iTunes", f"${t['itunes_usd']}", help="Tracks × the iTunes track price.")
+    table = tracks[["track", "duration_s", "size_bytes", "size_mb", "price_usd", "itunes_usd"]].copy()
+    table.attrs = {}
+    st.dataframe(table, hide_index=True)
+    st.subheader("This album at every encoding")
+    st.dataframe(album_at_every_encoding(cat, album, s), hide_index=True)
+    st.subheader("The whole catalogue")
+    show.chart(price_histogram_chart(cat, encoding, s, use_real_bytes=real and has_bytes), key="catalogue_hist")
