@@ -1,0 +1,62 @@
+"""``allofmp3-sim sensitivity`` and ``allofmp3-sim montecarlo``: a tornado and a seeded Monte Carlo."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..uncertainty import MAX_DRAWS, OUTPUTS, monte_carlo, tornado
+from ._common import add_scenario_options, print_json, print_table, scenario_from_args
+
+ORDER = 50
+
+_TORNADO_COLUMNS = ["input", "unit", "low", "base", "high", "output_at_low", "output_at_high", "swing"]
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "sensitivity",
+        help="tornado: each input at its low and high, sorted by swing",
+        description="Each input with a plausible range at its low and at its high (the others at the "
+        "scenario's values); the change of one output, largest swing first.",
+    )
+    add_scenario_options(p)
+    p.add_argument("--output", default="revenue_usd", metavar="OUTPUT",
+                   help=f"the output to explain (default revenue_usd); one of: {', '.join(OUTPUTS)}")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=run_sensitivity)
+
+    q = sub.add_parser(
+        "montecarlo",
+        help="seeded Monte Carlo over the plausible ranges: percentiles 5/50/95",
+        description="Draw every uncertain input (triangular low/value/high) in one vectorized pass; "
+        "percentiles of revenue, implied downloads per customer, ROMS payout and operator margin.",
+    )
+    add_scenario_options(q)
+    q.add_argument("--draws", type=int, metavar="N",
+                   help=f"joint draws, 1 to {MAX_DRAWS:,} (default: uncertainty.draws)")
+    q.add_argument("--seed", type=int, metavar="S", help="random seed (default: uncertainty.seed)")
+    q.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    q.set_defaults(func=run_montecarlo)
+
+
+def run_sensitivity(args: argparse.Namespace) -> int:
+    df = tornado(scenario_from_args(args), output=args.output)
+    if args.json:
+        print_json({"output": args.output, "rows": df.to_dict(orient="records")})
+    else:
+        unit = df["output_unit"].iloc[0] if len(df) else ""
+        print(f"output: {args.output} [{unit}], base {df['output_base'].iloc[0]:,.6g}" if len(df) else "")
+        print_table(df.to_dict(orient="records"), columns=_TORNADO_COLUMNS)
+    return 0
+
+
+def run_montecarlo(args: argparse.Namespace) -> int:
+    mc = monte_carlo(scenario_from_args(args), draws=args.draws, seed=args.seed)
+    if args.json:
+        print_json(mc.as_dict())
+    else:
+        print(f"draws {mc.draws:,}, seed {mc.seed}")
+        print_table(mc.summary.to_dict(orient="records"))
+        print()
+        print_table(mc.inputs.to_dict(orient="records"), columns=["input", "unit", "distribution", "low", "mode", "high"])
+    return 0
