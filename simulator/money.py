@@ -50,6 +50,8 @@ _REL_TOL = 2.0**-44
 _ABS_TOL = 2.0**-30
 # Largest |n| whose float64 conversion is exact.
 _MAX_EXACT_INT = 2**53
+# Results must fit int64 with room to spare.
+_MAX_RESULT = 2.0**62
 # Elements processed per block: keeps temporaries in cache.
 _BLOCK = 1 << 16
 
@@ -83,6 +85,8 @@ def to_fraction(x) -> Fraction:
     if isinstance(x, (int, np.integer)):
         return Fraction(int(x))
     if isinstance(x, (float, np.floating)):
+        if not np.isfinite(x):  # Fraction() would raise OverflowError for infinity
+            raise ValueError(f"expected a finite number, got {x!r}")
         return Fraction(Decimal(repr(float(x))))
     if isinstance(x, (Decimal, str)):
         try:
@@ -191,7 +195,8 @@ def floor_scaled(n, k: Fraction, c: Fraction = Fraction(0)) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``n`` is not integer-valued or too large for an exact float64.
+        If ``n`` is not integer-valued or too large for an exact float64, or
+        the result might not fit an int64 (``|n * k| + |c| >= 2**62``).
 
     Notes
     -----
@@ -216,7 +221,10 @@ def floor_scaled(n, k: Fraction, c: Fraction = Fraction(0)) -> np.ndarray:
         x = blk * kf
         # The error bound scales with |n * k| + |c|, not with |x|: the two
         # terms can cancel, leaving a small x with a large absolute error.
-        tol = (float(np.abs(x).max()) + abs(cf)) * _REL_TOL + _ABS_TOL if x.size else 0.0
+        bound = float(np.abs(x).max()) + abs(cf) if x.size else 0.0
+        if bound >= _MAX_RESULT:
+            raise ValueError(f"|n * k| + |c| must stay below 2**62, got about {bound:.3g}")
+        tol = bound * _REL_TOL + _ABS_TOL
         x += cf
         f = np.floor(x)
         d = x - f
