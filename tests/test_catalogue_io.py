@@ -285,7 +285,7 @@ def _track(track_id, **keys):
 def _library(tracks):
     return plistlib.dumps({"Major Version": 1, "Minor Version": 1,
                            "Tracks": {str(t["Track ID"]): t for t in tracks}, "Playlists": []},
-                           sort_keys=False)
+                          sort_keys=False)
 
 
 LIBRARY = [
