@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
-from .market import DownloadProfile, market_arrays, market_inputs
+from .market import DownloadProfile, download_profile, market_arrays, market_inputs
 from .money import to_fraction
 from .scenario import Scenario, make_scenario
 
@@ -214,13 +214,14 @@ def best_rate(objective: str = "profit", scenario: Scenario | None = None, *, pr
         raise DemandError(f"objective must be one of {list(OBJECTIVES)}, got {objective!r}")
     s = scenario if scenario is not None else make_scenario()
     lo, hi = (float(b) for b in s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds)
-    kw = market_inputs(s, profile)
+    prof = profile if profile is not None else download_profile(s)
+    kw = market_inputs(s, prof)
     e_frac = to_fraction(s["demand.downloads_elasticity"]) + to_fraction(s["demand.customers_elasticity"])
     e = float(e_frac)
     field = "revenue_usd" if objective == "revenue" else "operator_margin_usd"
 
     def value(r: float) -> float:
-        return float(getattr(_at_rates(s, r, profile), field))
+        return float(getattr(_at_rates(s, r, prof), field))
 
     num = minimize_scalar(lambda r: -value(r), bounds=(lo, hi), method="bounded",
                           options={"xatol": (hi - lo) * _XATOL_SHARE})
