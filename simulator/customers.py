@@ -214,9 +214,11 @@ def _stream(n: int, rng: np.random.Generator, mu: float, sigma: float, clone_dow
 
 
 def _pick(pop: np.ndarray, rev: np.ndarray) -> np.ndarray:
-    """Indices of bin edges spread evenly in population share and in revenue share (Lorenz points)."""
-    targets = np.linspace(0.0, 1.0, LORENZ_POINTS // 2 + 1)
-    j = np.concatenate([np.searchsorted(pop, targets), np.searchsorted(rev, targets), [0, pop.size - 1]])
+    """Indices of bin edges spread evenly in population share, in revenue share and in log spend."""
+    k = LORENZ_POINTS // 3 + 1
+    targets = np.linspace(0.0, 1.0, k)
+    even = np.rint(np.linspace(0, pop.size - 1, k)).astype(np.int64)  # edges are evenly spaced in log spend
+    j = np.concatenate([np.searchsorted(pop, targets), np.searchsorted(rev, targets), even])
     j = np.unique(np.clip(j, 0, pop.size - 1))
     _, first = np.unique(pop[j], return_index=True)  # empty bins repeat a point
     return j[np.sort(first)]

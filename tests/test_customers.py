@@ -1,0 +1,180 @@
+"""Tests of simulator.customers: the agent-level market year against closed forms and invariants."""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+import pytest
+
+from simulator.customers import customer_year, lognormal_gini, lognormal_top_share
+from simulator.market import market_year
+from simulator.scenario import make_scenario
+
+N = 200_000  # customers in most tests: fast, yet the standard errors are small
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return make_scenario(overrides={"market.customers": N})
+
+
+@pytest.fixture(scope="module")
+def year(scenario):
+    return customer_year(scenario)
+
+
+@pytest.mark.parametrize("sigma", [0.1, 0.8, 1.2, 2.5])
+def test_lognormal_gini_closed_form(sigma):
+    # 2 Phi(sigma / sqrt 2) - 1, written with the normal CDF rather than erf
+    assert lognormal_gini(sigma) == pytest.approx(2 * NormalDist().cdf(sigma / math.sqrt(2)) - 1, abs=1e-15)
+
+
+def test_lognormal_top_share_limits():
+    assert lognormal_top_share(1e-9, 0.10) == pytest.approx(0.10, abs=1e-8)  # equality: top 10% hold 10%
+    assert lognormal_top_share(1.2, 0.01) < lognormal_top_share(1.2, 0.10) < lognormal_top_share(1.2, 0.20)
+
+
+def test_gini_matches_lognormal_closed_form_within_sampling_error(scenario, year):
+    # Standard error of the sample Gini, estimated from 30 independent runs of 20,000 customers
+    # and scaled to N by 1/sqrt(n).
+    small = scenario.with_overrides({"market.customers": 20_000})
+    ginis = [customer_year(small, seed=seed).gini for seed in range(30)]
+    se = np.std(ginis, ddof=1) * math.sqrt(20_000 / N)
+    assert 0 < se < 0.01
+    closed = lognormal_gini(1.2)
+    assert year.gini_lognormal == closed
+    assert abs(year.gini - closed) < 4 * se + year.gini_bin_error
+    assert year.gini_bin_error < 1e-5
+
+
+@pytest.mark.parametrize("sigma", [0.5, 1.6])
+def test_gini_follows_sigma(scenario, sigma):
+    y = customer_year(scenario.with_overrides({"customers.downloads_sigma": sigma}))
+    assert y.gini == pytest.approx(lognormal_gini(sigma), abs=0.01)
+
+
+def test_mean_matches_calibrated_mean_within_sampling_error(scenario, year):
+    m, sigma = 29.0, 1.2
+    se = m * math.sqrt(math.expm1(sigma**2) / N)  # sd of a lognormal / sqrt(N)
+    assert year.calibrated_downloads_per_customer == m
+    assert year.mean_downloads_se == pytest.approx(se)
+    assert abs(year.mean_downloads - m) < 4 * se
+    # revenue is the simulated downloads times the mean price; its expectation is the market year's
+    assert year.revenue_usd == pytest.approx(year.mean_downloads * N * year.mean_price_usd, rel=1e-12)
+    assert abs(year.revenue_usd / market_year(scenario).revenue_usd - 1) < 4 * se / m
+
+
+def test_calibrated_mean_includes_the_paying_factor():
+    s = make_scenario(preset="card_freeze", overrides={"market.customers": 20_000})
+    y, my = customer_year(s), market_year(s)
+    assert y.calibrated_downloads_per_customer == pytest.approx(29.0 * my.paying_factor)
+    assert my.paying_factor < 1
+
+
+def test_lorenz_curve_endpoints_and_monotonicity(year):
+    pop, rev, spend = year.lorenz_population_share, year.lorenz_revenue_share, year.lorenz_spend_usd
+    assert 150 <= pop.size <= 210 and pop.shape == rev.shape == spend.shape
+    assert (pop[0], rev[0]) == (0.0, 0.0) and (pop[-1], rev[-1]) == (1.0, 1.0)
+    assert np.all(np.diff(pop) > 0) and np.all(np.diff(rev) >= 0) and np.all(np.diff(spend) > 0)
+    assert np.all(rev <= pop + 1e-12)  # a Lorenz curve lies below the diagonal
+    with pytest.raises(ValueError):
+        pop[0] = 0.5  # read-only
+
+
+def test_top_shares_ordered_and_near_closed_form(year):
+    assert 0 < year.top_1_share < year.top_10_share < year.top_20_share < 1
+    for got, top in [(year.top_1_share, 0.01), (year.top_10_share, 0.10), (year.top_20_share, 0.20)]:
+        assert got == pytest.approx(lognormal_top_share(1.2, top), abs=0.01)
+
+
+def test_spend_summary(year):
+    assert year.mean_spend_usd == pytest.approx(year.revenue_usd / N)
+    # lognormal: median = mean x exp(-sigma^2 / 2)
+    assert year.median_spend_usd == pytest.approx(year.mean_spend_usd * math.exp(-1.2**2 / 2), rel=0.02)
+
+
+def test_histogram_adds_up(year):
+    edges, counts, revenue = year.hist_edges_usd, year.hist_customers, year.hist_revenue_usd
+    assert edges.size == counts.size + 1 == revenue.size + 1
+    assert np.all(np.diff(edges) > 0)
+    assert np.allclose(np.diff(np.log(edges[1:-1])), np.log(edges[2] / edges[1]))  # log-spaced
+    assert counts.sum() == N and counts[0] > 0 and counts[-1] > 0
+    assert revenue.sum() == pytest.approx(year.revenue_usd, rel=1e-12)
+    assert edges[0] <= year.lorenz_spend_usd[0] and year.lorenz_spend_usd[-1] <= edges[-1]
+
+
+def test_clone_threshold_zero_keeps_everything(scenario):
+    y = customer_year(scenario.with_overrides({"customers.clone_threshold_usd": 0.0}))
+    assert y.clone_customers == N and y.clone_customer_share == 1.0
+    assert y.clone_revenue_share == pytest.approx(1.0, rel=1e-12)
+    assert y.clone_revenue_usd == pytest.approx(y.revenue_usd, rel=1e-12)
+
+
+def test_clone_huge_threshold_keeps_nothing(scenario):
+    y = customer_year(scenario.with_overrides({"customers.clone_threshold_usd": 10_000.0}))
+    assert (y.clone_customers, y.clone_revenue_usd, y.clone_revenue_share) == (0, 0.0, 0.0)
+
+
+def test_clone_matches_closed_form_and_lorenz_curve(scenario):
+    # at $20 a year about 5% of customers qualify: enough for a tight closed-form check
+    y = customer_year(scenario.with_overrides({"customers.clone_threshold_usd": 20.0}))
+    sigma, mu = 1.2, math.log(29.0) - 1.2**2 / 2
+    z = (math.log(20.0 / y.mean_price_usd) - mu) / sigma
+    nd = NormalDist()
+    p = 1 - nd.cdf(z)  # share of customers above the threshold
+    assert y.clone_customer_share == pytest.approx(p, abs=4 * math.sqrt(p * (1 - p) / N))
+    assert y.clone_revenue_share == pytest.approx(1 - nd.cdf(z - sigma), abs=0.02)  # revenue share above
+    assert y.clone_revenue_usd == pytest.approx(y.clone_revenue_share * y.revenue_usd)
+    # the Lorenz curve, read at the threshold in spend, gives the same shares to within a point's spacing
+    log_spend = np.log(y.lorenz_spend_usd)
+    assert 1 - np.interp(math.log(20.0), log_spend, y.lorenz_revenue_share) == pytest.approx(
+        y.clone_revenue_share, abs=0.01
+    )
+    assert 1 - np.interp(math.log(20.0), log_spend, y.lorenz_population_share) == pytest.approx(
+        y.clone_customer_share, abs=0.005
+    )
+
+
+def test_default_clone_keeps_few_customers(year):
+    # $300 a year is about 54 times the mean spend: a sliver of customers, a small share of revenue
+    assert 0 < year.clone_customer_share < 1e-3 and 0 < year.clone_revenue_share < 0.05
+
+
+def test_same_seed_same_result_other_seed_differs(scenario, year):
+    again = customer_year(scenario)
+    for name, v in year.as_dict().items():
+        assert again.as_dict()[name] == v, name
+    other = customer_year(scenario, seed=1)
+    assert other.seed == 1 and other.gini != year.gini and other.revenue_usd != year.revenue_usd
+
+
+def test_result_does_not_depend_on_chunk_size(scenario, year):
+    y = customer_year(scenario, chunk_customers=30_001)
+    assert np.array_equal(y.hist_customers, year.hist_customers)
+    assert np.array_equal(y.lorenz_population_share, year.lorenz_population_share)
+    assert y.clone_customers == year.clone_customers
+    assert y.revenue_usd == pytest.approx(year.revenue_usd, rel=1e-12)
+    assert y.gini == pytest.approx(year.gini, abs=1e-12)
+
+
+def test_progress_is_called_and_reaches_the_total(scenario):
+    calls = []
+    customer_year(scenario, progress=lambda done, total: calls.append((done, total)), chunk_customers=50_000)
+    assert calls == [(50_000, N), (100_000, N), (150_000, N), (200_000, N)]
+
+
+def test_zero_downloads_is_an_error():
+    s = make_scenario(overrides={"market.customers": 10_000, "market.downloads_per_customer": 0.0})
+    with pytest.raises(ValueError, match="downloads per customer above 0"):
+        customer_year(s)
+    with pytest.raises(ValueError, match="chunk_customers"):
+        customer_year(make_scenario(), chunk_customers=0)
+
+
+def test_as_dict_is_json_ready(year):
+    import json
+
+    d = json.loads(json.dumps(year.as_dict()))
+    assert d["customers"] == N and len(d["lorenz_population_share"]) == year.lorenz_population_share.size
