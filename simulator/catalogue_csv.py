@@ -16,7 +16,7 @@ Examples
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import re
 
 from .catalogue import Catalogue, CatalogueError
@@ -33,6 +33,10 @@ _MS_IF_MEDIAN_AT_LEAST = 10_000
 # Bytes of the start of a CSV used to detect its delimiter, and the candidates.
 _SNIFF_BYTES = 65_536
 _DELIMITERS = ",;\t|"
+# Data rows read before a duration column without a unit in its name is given one.
+_GUESS_ROWS = 1000
+_WHOLE = re.compile(r"(\d+)(?:\.0*)?")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 # An 8-bit (non-UTF-8) file is read as Windows-1252 text only if it has no
 # control bytes other than tab, CR and LF: anything else is binary.
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -59,6 +63,22 @@ _ROLES = {
     "genre": ("genre",),
     "compilation": ("compilation", "iscompilation", "partofacompilation"),
 }
+
+def _lines(text: str):
+    """Yield the lines of ``text`` with their endings (LF, CRLF or CR), without copying it whole."""
+    for m in _LINE.finditer(text):
+        yield m.group()
+
+
+def _records(reader, name: str):
+    """Yield ``(file line, fields)`` of every non-blank CSV record; malformed CSV is a CatalogueError."""
+    try:
+        for row in reader:
+            if any(c.strip() for c in row):
+                yield reader.line_num, row
+    except csv.Error as e:
+        raise CatalogueError(f"{name}: line {reader.line_num}: malformed CSV ({e})") from None
+
 
 def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
@@ -163,22 +183,25 @@ def _parse_duration(text: str, unit: str) -> int:
 
 
 def _parse_whole(text: str, *, positive: bool, suffixes: tuple[str, ...] = ()) -> int | None:
-    t = text.strip().lower()
+    if not text:
+        return None
+    t = text.lower()
     for sfx in suffixes:
         t = t.removesuffix(sfx).strip()
     if not t:
         return None
-    m = re.fullmatch(r"(\d+)(?:\.0*)?", t)
-    if not m or len(m.group(1)) > len(str(MAX_SIZE_BYTES)) or int(m.group(1)) > MAX_SIZE_BYTES:
+    m = t if t.isascii() and t.isdigit() else _WHOLE.fullmatch(t)
+    digits = m if isinstance(m, str) else (m.group(1) if m else "")
+    if not digits or len(digits) > len(str(MAX_SIZE_BYTES)) or int(digits) > MAX_SIZE_BYTES:
         raise _Bad("is not a whole number")
-    v = int(m.group(1))
+    v = int(digits)
     if positive and v == 0:
         raise _Bad("is zero")
     return v
 
 
 def _flag(text: str) -> bool:
-    return text.strip().lower() in _TRUE
+    return bool(text) and text.lower() in _TRUE
 
 
 
@@ -231,35 +254,32 @@ def load_catalogue_csv(path_or_bytes, *, skip_bad_rows: bool = False, max_rows: 
     max_rows, max_bytes = _limits(scenario, max_rows, max_bytes)
     data, name = read_limited(path_or_bytes, max_bytes)
     text, encoding = _decode(data, name)
+    del data
     if not text.strip():
         raise CatalogueError(f"{name}: the file is empty; expected a header line and one row per track")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    try:
-        header = next(r for r in reader if any(c.strip() for c in r))
-        dur = _duration_column(header)
-        if dur is None:
-            raise CatalogueError(
-                f"{name}: no duration column; expected one named like milliseconds, duration_ms, duration_s, "
-                f"seconds, length, duration or time; found columns {[h.strip() for h in header][:30]}")
-        raw: list[tuple[int, list[str]]] = []
-        for row in reader:
-            if not any(c.strip() for c in row):
-                continue
-            if len(raw) >= max_rows:
-                raise CatalogueError(f"{name}: more than {max_rows:,} data rows; at most {max_rows:,} are allowed "
-                                     "(catalogue.max_rows)")
-            raw.append((reader.line_num, row))
-    except csv.Error as e:
-        raise CatalogueError(f"{name}: line {reader.line_num}: malformed CSV ({e})") from None
-    if not raw:
-        raise CatalogueError(f"{name}: the file has a header but no data rows")
+    records = _records(csv.reader(_lines(text), delimiter=_delimiter(text)), name)
+    first_record = next(records, None)
+    if first_record is None:
+        raise CatalogueError(f"{name}: the file has no header line; expected column names, then one row per track")
+    header = first_record[1]
+    dur = _duration_column(header)
+    if dur is None:
+        raise CatalogueError(
+            f"{name}: no duration column; expected one named like milliseconds, duration_ms, duration_s, "
+            f"seconds, length, duration or time; found columns {[h.strip() for h in header][:30]}")
     d_idx, unit = dur
     d_col = header[d_idx].strip()
+    first = list(itertools.islice(records, _GUESS_ROWS))
+    if not first:
+        raise CatalogueError(f"{name}: the file has a header but no data rows")
     if unit is None:
-        unit = _guess_unit([r[d_idx] for _, r in raw[:1000] if d_idx < len(r) and ":" not in r[d_idx]])
+        unit = _guess_unit([r[d_idx] for _, r in first if d_idx < len(r) and ":" not in r[d_idx]])
     roles, out = _roles(header), _Rows(name, skip_bad_rows)
 
-    for n, (line, row) in enumerate(raw, start=1):
+    for n, (line, row) in enumerate(itertools.chain(first, records), start=1):
+        if n > max_rows:
+            raise CatalogueError(f"{name}: more than {max_rows:,} data rows; at most {max_rows:,} are allowed "
+                                 "(catalogue.max_rows)")
         where = f"data row {n} (line {line})"
         if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
             out.bad(where, "(row)", ",".join(row)[:80], f"has {len(row)} fields", f"{len(header)} like the header")

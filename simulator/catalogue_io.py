@@ -24,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import plistlib
 from fractions import Fraction
 from pathlib import Path
@@ -74,7 +73,9 @@ def read_limited(path_or_bytes, max_bytes: int) -> tuple[bytes, str]:
         If the file is missing, unreadable or larger than ``max_bytes``; the
         size of a path is checked before anything is read.
     """
-    if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+    if isinstance(path_or_bytes, bytes):
+        data, name = path_or_bytes, str(getattr(path_or_bytes, "name", "<bytes>"))
+    elif isinstance(path_or_bytes, (bytearray, memoryview)):
         data, name = bytes(path_or_bytes), "<bytes>"
     elif hasattr(path_or_bytes, "read"):
         name = str(getattr(path_or_bytes, "name", "<upload>"))
@@ -105,6 +106,7 @@ class _Rows:
                                                        "size_bytes", "bitrate_kbps")}
         self.video = self.podcast = self.skipped = 0
         self.examples: list[str] = []
+        self._texts: dict[str, str] = {}  # one copy of each album and artist name
 
     def bad(self, where: str, column: str, value, reason: str, allowed: str) -> None:
         msg = f"{self.name}: {where}, {self.field} {column!r}: {value!r} {reason}; expected {allowed}"
@@ -115,6 +117,7 @@ class _Rows:
             self.examples.append(msg)
 
     def add(self, album, artist, track, duration_ms, size_bytes_, bitrate_kbps) -> None:
+        album, artist = self._texts.setdefault(album, album), self._texts.setdefault(artist, artist)
         for k, v in zip(self.cols, (album, artist, track, duration_ms, size_bytes_, bitrate_kbps), strict=True):
             self.cols[k].append(v)
 
@@ -240,16 +243,14 @@ def load_catalogue(path_or_bytes, **kwargs) -> Catalogue:
     from .catalogue_csv import load_catalogue_csv  # imports this module, so imported here
 
     loader = load_itunes_library if is_plist else load_catalogue_csv
-    named = _Named(data, name)
+    named = _Named(data)
+    named.name = name
+    del data
     return loader(named, **kwargs)
 
 
-class _Named(io.BytesIO):
-    """Bytes already read, carrying the file name for messages."""
-
-    def __init__(self, data: bytes, name: str):
-        super().__init__(data)
-        self.name = name
+class _Named(bytes):
+    """Bytes already read, carrying the file name (``.name``) for messages."""
 
 
 def __getattr__(name: str):

@@ -73,8 +73,11 @@ def test_path_bytes_and_file_object_give_the_same_catalogue():
         "Name\tMilliseconds\nA\t245000\n".encode("utf-16"),
         b'"Name","Milliseconds"\n"A","245000"\n',
         b"\nName,Milliseconds\n\nA,245000\n\n",
+        b"Name,Milliseconds\rA,245000\r",
+        b"Name,Milliseconds\nA,245000",
     ],
-    ids=["utf-8 BOM", "semicolon", "tab", "pipe CRLF", "utf-16 BOM tab", "quoted", "blank lines"],
+    ids=["utf-8 BOM", "semicolon", "tab", "pipe CRLF", "utf-16 BOM tab", "quoted", "blank lines", "CR only",
+         "no final newline"],
 )
 def test_csv_dialects(data):
     c = load_catalogue_csv(data)
@@ -151,6 +154,7 @@ def test_formula_strings_are_kept_as_data():
     [
         (b"", r"empty"),
         (b"  \n\n", r"empty"),
+        (b",,,\n , ,\n", r"no header line"),
         (b"name,milliseconds\n", r"header but no data rows"),
         (b"name,artist\nA,B\n", r"no duration column.*found columns \['name', 'artist'\]"),
         (b"name,milliseconds\nA,1\nB,-5\n", r"data row 2 \(line 3\), column 'milliseconds': '-5' is negative"),
@@ -169,7 +173,7 @@ def test_formula_strings_are_kept_as_data():
         (b"kind,milliseconds\nMPEG-4 video file,1000\n", r"no music tracks.*1 videos"),
         (b"name,milliseconds\n\"A,1000\n" + b"x" * 140_000 + b"\n", r"malformed CSV"),
     ],
-    ids=["empty", "whitespace only", "header only", "no duration column", "negative", "zero", "NaN", "infinity",
+    ids=["empty", "whitespace only", "only delimiters", "header only", "no duration column", "negative", "zero", "NaN", "infinity",
          "text duration", "bad m:ss", "empty duration", "too long", "text bytes", "negative bytes",
          "text bitrate", "zero bitrate", "too many fields", "only videos", "unterminated quote"],
 )
@@ -204,6 +208,14 @@ def test_size_limit_is_checked_before_reading(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "open", no_read)
     with pytest.raises(CatalogueError, match=r"file is 613 bytes; at most 100 bytes"):
         load_catalogue_csv(f, max_bytes=100)
+
+
+def test_a_file_over_50_mb_is_refused_unread(tmp_path):
+    f = tmp_path / "huge.csv"
+    with f.open("wb") as h:
+        h.truncate(50_000_001)  # sparse: takes no disk space; would be 50 MB of NULs if read
+    with pytest.raises(CatalogueError, match=r"file is 50,000,001 bytes; at most 50,000,000 bytes"):
+        load_catalogue(f)
 
 
 def test_size_limit_default_is_catalogue_max_file_mb():
