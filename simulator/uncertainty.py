@@ -185,13 +185,14 @@ def uncertain_inputs(scenario: Scenario | None = None, *, builtin_catalogue: boo
 def draw_inputs(scenario: Scenario, draws: int, rng: np.random.Generator, *,
                 builtin_catalogue: bool = True) -> dict[str, np.ndarray]:
     """Draw every uncertain input (see :func:`uncertain_inputs`), one array of shape (draws,) each."""
+    return _draw(scenario, uncertain_inputs(scenario, builtin_catalogue=builtin_catalogue), draws, rng)
+
+
+def _draw(s: Scenario, inputs: pd.DataFrame, draws: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     out = {}
-    for row in uncertain_inputs(scenario, builtin_catalogue=builtin_catalogue).itertuples(index=False):
-        if row.distribution == "triangular":
-            x = rng.triangular(row.low, row.mode, row.high, size=draws)
-        else:
-            x = rng.uniform(row.low, row.high, size=draws)
-        out[row.input] = np.rint(x) if scenario.assumptions.parameters[row.input].kind == "integer" else x
+    for name, dist, lo, mode, hi in zip(inputs.input, inputs.distribution, inputs.low, inputs["mode"], inputs.high):
+        x = rng.triangular(lo, mode, hi, size=draws) if dist == "triangular" else rng.uniform(lo, hi, size=draws)
+        out[name] = np.rint(x) if s.assumptions.parameters[name].kind == "integer" else x
     return out
 
 
@@ -298,17 +299,18 @@ def monte_carlo(scenario: Scenario | None = None, *, draws: int | None = None, s
     builtin = durations_ms is None
     profile = download_profile(s, durations_ms)
     inputs = uncertain_inputs(s, builtin_catalogue=builtin)
-    v = draw_inputs(s, int(draws), np.random.default_rng(seed), builtin_catalogue=builtin)
+    v = _draw(s, inputs, int(draws), np.random.default_rng(seed))
     year, base = _evaluate(s, profile, v), market_year(s, profile=profile)
-    samples = pd.DataFrame({o: np.broadcast_to(market_output(year, o), (draws,)).astype(float) for o in MC_OUTPUTS})
-    rows = []
-    for o in MC_OUTPUTS:
-        x = samples[o].to_numpy()
-        p = np.percentile(x, PERCENTILES)
-        rows.append({"output": o, "unit": OUTPUT_UNITS[o],
-                     **{f"p{q}_value": float(p[i]) for i, q in enumerate(PERCENTILES)},
-                     "mean_value": float(x.mean()), "deterministic_value": float(market_output(base, o))})
-    return MonteCarloResult(draws=int(draws), seed=seed, inputs=inputs, samples=samples, summary=pd.DataFrame(rows))
+    x = np.empty((int(draws), len(MC_OUTPUTS)))
+    for i, o in enumerate(MC_OUTPUTS):
+        x[:, i] = market_output(year, o)  # broadcasts a float when nothing was drawn
+    p = np.percentile(x, PERCENTILES, axis=0)
+    summary = pd.DataFrame({"output": MC_OUTPUTS, "unit": [OUTPUT_UNITS[o] for o in MC_OUTPUTS],
+                            **{f"p{q}_value": p[i] for i, q in enumerate(PERCENTILES)},
+                            "mean_value": x.mean(axis=0),
+                            "deterministic_value": [float(market_output(base, o)) for o in MC_OUTPUTS]})
+    samples = pd.DataFrame(x, columns=list(MC_OUTPUTS), copy=False)
+    return MonteCarloResult(draws=int(draws), seed=seed, inputs=inputs, samples=samples, summary=summary)
 
 
 def tornado(scenario: Scenario | None = None, *, output: str = "revenue_usd", durations_ms=None) -> pd.DataFrame:
