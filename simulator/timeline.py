@@ -88,6 +88,12 @@ def _days_in_year(days: np.ndarray) -> np.ndarray:
     return ((y + 1).astype("datetime64[D]") - y.astype("datetime64[D]")).astype(np.int64).astype(float)
 
 
+def _exact_mean(x: pd.Series) -> float:
+    """The mean, returned exactly when every value is the same (a month with one rate)."""
+    first = x.iloc[0]
+    return float(first) if (x == first).all() else float(x.mean())
+
+
 def monthly_timeline(scenario: Scenario | None = None, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
     """A monthly series of the store's rate, customers, card freeze and revenue split.
 
@@ -141,6 +147,7 @@ def monthly_timeline(scenario: Scenario | None = None, *, profile: DownloadProfi
                           **{k: getattr(y, k) for k in _SUMMED + _MEANS if k != "rate_usd_per_mb"}})
     g = frame.groupby("month", sort=True)
     out = g[["days", "days_open", "downloads_per_customer", *_SUMMED]].sum().join(g[list(_MEANS)].mean())
+    out["rate_usd_per_mb"] = g["rate_usd_per_mb"].agg(_exact_mean)
     out["mean_price_usd"] = out.revenue_usd / out.downloads.where(out.downloads > 0)
     months = out.index.values.astype("datetime64[M]").astype("datetime64[D]")
     out["annualized_revenue_usd"] = out.revenue_usd * _days_in_year(months) / out.days

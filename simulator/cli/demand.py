@@ -1,0 +1,40 @@
+"""``allofmp3-sim demand``: the revenue- and profit-maximizing rate, and the same listeners at iTunes terms."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+
+from ..demand import OBJECTIVES, best_rate, itunes_counterfactual
+from ._common import add_scenario_options, print_json, print_table
+from .timeline import add_calibrate_option, scenario_for
+
+ORDER = 40
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "demand",
+        help="best rate per MB under constant elasticities; iTunes terms",
+        description=("Constant-elasticity demand around the scenario: the revenue- and profit-maximizing "
+                     "rate per MB (Lerner condition, checked numerically), and the same listeners at iTunes terms."),
+    )
+    add_scenario_options(p)
+    add_calibrate_option(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    s = scenario_for(args)
+    optima = {o: best_rate(o, s) for o in OBJECTIVES}
+    itunes = itunes_counterfactual(s).to_dict("records")
+    if args.json:
+        print_json({**{o: asdict(r) for o, r in optima.items()}, "itunes": itunes})
+        return 0
+    for o, r in optima.items():
+        print(f"{o}: {r.statement}")
+    print()
+    print_table(itunes, ["case", "customers", "downloads", "price_per_download_usd", "revenue_usd",
+                         "rights_holders_usd", "rights_holders_share"])
+    return 0

@@ -1,0 +1,40 @@
+"""``allofmp3-sim models``: pricing models side by side for listener types, and break-even track lengths."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..models import MODELS, break_even_durations, listener_table
+from ._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
+
+ORDER = 42
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "models",
+        help="per MB vs iTunes, album cap, iTunes Plus and a subscription, by listener type",
+        description=("A year of buying for each listener type under each pricing model, the cheapest model, "
+                     "and the track length at which per-MB pricing passes each flat price."),
+    )
+    add_scenario_options(p)
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON")
+    out.add_argument("--csv", action="store_true", help="print the listener table as CSV")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    s = scenario_from_args(args)
+    listeners = listener_table(s).to_dict("records")
+    even = break_even_durations(s).to_dict("records")
+    if args.json:
+        print_json({"listeners": listeners, "break_even": even})
+    elif args.csv:
+        write_csv(listeners)
+    else:
+        print_table(listeners, ["listener", "encoding", "tracks_per_year", *(f"{m}_usd" for m in MODELS),
+                                "cheapest_model", "cheapest_licensed_model"])
+        print()
+        print_table(even, ["encoding", "itunes_s", "itunes_plus_s", "subscription_s"])
+    return 0

@@ -1,0 +1,62 @@
+"""``allofmp3-sim timeline``: the store month by month (rate steps, card freeze, shutdown)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..calibration import calibrated_scenario
+from ..timeline import monthly_timeline, yearly_totals
+from ._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
+
+ORDER = 46
+
+#: Columns of the text table (JSON and CSV carry every column).
+TABLE_COLUMNS = ("month", "rate_usd_per_mb", "customers", "paying_factor", "downloads", "revenue_usd",
+                 "roms_usd", "operator_margin_usd", "events")
+
+
+def add_calibrate_option(p: argparse.ArgumentParser) -> None:
+    """Add ``--calibrate``: solve downloads per customer for the reported revenue first."""
+    p.add_argument("--calibrate", action="store_true",
+                   help="first solve market.downloads_per_customer so that revenue is market.reported_revenue_usd")
+
+
+def scenario_for(args: argparse.Namespace):
+    """The options' scenario, calibrated when ``--calibrate`` is given."""
+    s = scenario_from_args(args)
+    return calibrated_scenario(s) if getattr(args, "calibrate", False) else s
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "timeline",
+        help="monthly revenue from 2004 to the 2007 shutdown",
+        description=("Month by month from January 2004 to the shutdown: the rate in force, customers, "
+                     "the MasterCard then Visa freeze, downloads, revenue and the split."),
+    )
+    add_scenario_options(p)
+    add_calibrate_option(p)
+    p.add_argument("--yearly", action="store_true", help="sum by calendar year")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON (every column)")
+    out.add_argument("--csv", action="store_true", help="print CSV (every column)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    t = monthly_timeline(scenario_for(args))
+    if args.yearly:
+        t, cols = yearly_totals(t), None
+    else:
+        t = t.assign(month=t["month"].dt.strftime("%Y-%m"))
+        cols = TABLE_COLUMNS
+    rows = t.to_dict("records")
+    if args.yearly and not (args.json or args.csv):
+        rows = [{**r, "year": str(r["year"])} for r in rows]  # a year, not a count: no thousands separator
+    if args.json:
+        print_json(rows)
+    elif args.csv:
+        write_csv(rows)
+    else:
+        print_table(rows, cols)
+    return 0
