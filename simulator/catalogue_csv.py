@@ -20,7 +20,16 @@ import itertools
 import re
 
 from .catalogue import Catalogue, CatalogueError
-from .catalogue_io import MAX_DURATION_MS, MAX_SIZE_BYTES, VARIOUS_ARTISTS, _Bad, _limits, _Rows, read_limited
+from .catalogue_io import (
+    MAX_DURATION_MS,
+    MAX_SHOWN_CHARS,
+    MAX_SIZE_BYTES,
+    VARIOUS_ARTISTS,
+    _Bad,
+    _limits,
+    _Rows,
+    read_limited,
+)
 from .scenario import Scenario
 from .units import parse_duration_ms
 
@@ -63,6 +72,7 @@ _ROLES = {
     "genre": ("genre",),
     "compilation": ("compilation", "iscompilation", "partofacompilation"),
 }
+
 
 def _lines(text: str):
     """Yield the lines of ``text`` with their endings (LF, CRLF or CR), without copying it whole."""
@@ -266,7 +276,7 @@ def load_catalogue_csv(path_or_bytes, *, skip_bad_rows: bool = False, max_rows: 
     if dur is None:
         raise CatalogueError(
             f"{name}: no duration column; expected one named like milliseconds, duration_ms, duration_s, "
-            f"seconds, length, duration or time; found columns {[h.strip() for h in header][:30]}")
+            f"seconds, length, duration or time; found columns {[h.strip()[:MAX_SHOWN_CHARS] for h in header][:30]}")
     d_idx, unit = dur
     d_col = header[d_idx].strip()
     first = list(itertools.islice(records, _GUESS_ROWS))
@@ -282,7 +292,7 @@ def load_catalogue_csv(path_or_bytes, *, skip_bad_rows: bool = False, max_rows: 
                                  "(catalogue.max_rows)")
         where = f"data row {n} (line {line})"
         if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-            out.bad(where, "(row)", ",".join(row)[:80], f"has {len(row)} fields", f"{len(header)} like the header")
+            out.bad(where, "(row)", ",".join(row), f"has {len(row)} fields", f"{len(header)} like the header")
             continue
         get = {k: (row[i].strip() if i < len(row) else "") for k, i in roles.items()}
         if "video" in get.get("kind", "").lower() or _flag(get.get("video", "")):

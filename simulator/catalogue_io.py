@@ -41,6 +41,8 @@ MAX_SKIPPED_EXAMPLES = 5
 MAX_DURATION_MS = 7 * 24 * 3600 * 1000
 #: Largest file size accepted in a size column: 2**53 - 1 (exact in float64). [bytes]
 MAX_SIZE_BYTES = 2**53 - 1
+#: Longest bad value (or column name) quoted in a message; longer ones are cut. [characters]
+MAX_SHOWN_CHARS = 80
 #: Album artist of a compilation without one, as iTunes shows it (grouping its tracks into one album).
 VARIOUS_ARTISTS = "Various Artists"
 
@@ -109,7 +111,10 @@ class _Rows:
         self._texts: dict[str, str] = {}  # one copy of each album and artist name
 
     def bad(self, where: str, column: str, value, reason: str, allowed: str) -> None:
-        msg = f"{self.name}: {where}, {self.field} {column!r}: {value!r} {reason}; expected {allowed}"
+        shown = repr(value)
+        if len(shown) > MAX_SHOWN_CHARS:
+            shown = shown[: MAX_SHOWN_CHARS - 3] + "..."
+        msg = f"{self.name}: {where}, {self.field} {column[:MAX_SHOWN_CHARS]!r}: {shown} {reason}; expected {allowed}"
         if not self.skip:
             raise CatalogueError(msg)
         self.skipped += 1
@@ -171,7 +176,7 @@ def load_itunes_library(path_or_bytes, *, skip_bad_rows: bool = False, max_rows:
     except ExpatError as e:
         raise CatalogueError(f"{name}: malformed XML at line {e.lineno}, column {e.offset + 1}: "
                              f"{str(e).split(':')[0]}") from None
-    except (ValueError, TypeError, OverflowError, KeyError, IndexError) as e:
+    except (ValueError, TypeError, OverflowError, LookupError, RecursionError) as e:
         raise CatalogueError(f"{name}: not a valid property list (Library.xml): {e}") from None
     tracks = doc.get("Tracks") if isinstance(doc, dict) else None
     if not isinstance(tracks, dict):

@@ -182,6 +182,12 @@ def test_bad_csv_input_is_a_clear_error(data, pattern):
         load_catalogue_csv(data)
 
 
+def test_long_bad_values_are_cut_in_messages():
+    with pytest.raises(CatalogueError) as e:
+        load_catalogue_csv(b"name,milliseconds\nA," + b"9x" * 5000 + b"\n")
+    assert len(str(e.value)) < 300 and "data row 1 (line 2), column 'milliseconds': '9x9x" in str(e.value)
+
+
 def test_multiline_field_reports_the_file_line():
     data = b'name,milliseconds\n"two\nlines",1000\nB,oops\n'
     with pytest.raises(CatalogueError, match=r"data row 2 \(line 4\)"):
@@ -342,6 +348,7 @@ def test_binary_plist_and_dispatch_by_content(tmp_path):
         (b'<?xml version="1.0"?><!DOCTYPE plist [<!ENTITY a "aaaa">]><plist version="1.0"><dict>'
          b"<key>Tracks</key><dict/></dict></plist>", r"not a valid property list.*entity"),
         (plistlib.dumps({"Playlists": []}), r"no 'Tracks' dictionary"),
+        (b'<?xml version="1.0" encoding="UTF-S"?><plist version="1.0"><dict/></plist>', r"not a valid property list"),
         (plistlib.dumps(["not", "a", "library"]), r"no 'Tracks' dictionary"),
         (_library([_track(5, Name="x", **{"Total Time": 1000}), _track(7, Name="radio")]),
          r"track entry 2 \(Track ID 7\), key 'Total Time': None is missing; expected an <integer> of milliseconds"),
@@ -351,12 +358,26 @@ def test_binary_plist_and_dispatch_by_content(tmp_path):
         (_library([_track(7, **{"Total Time": 1000, "Bit Rate": 0})]), r"key 'Bit Rate': 0"),
         (_library([_track(7, **{"Total Time": 1000, "Podcast": True})]), r"no music tracks.*1 podcasts"),
     ],
-    ids=["truncated", "entity declaration", "no Tracks", "not a dict", "missing time", "text time",
+    ids=["truncated", "entity declaration", "no Tracks", "unknown XML encoding", "not a dict", "missing time", "text time",
          "negative time", "text size", "zero bitrate", "only podcasts"],
 )
 def test_bad_itunes_library_is_a_clear_error(data, pattern):
     with pytest.raises(CatalogueError, match=pattern):
         load_catalogue(data)
+
+
+@given(st.sampled_from([_library(LIBRARY[:2]), plistlib.dumps(plistlib.loads(_library(LIBRARY[:2])),
+                                                              fmt=plistlib.FMT_BINARY)]),
+       st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), max_size=4))
+def test_corrupted_libraries_load_or_raise_catalogue_error(data, changes):
+    b = bytearray(data)
+    for pos, byte in changes:
+        b[pos % len(b)] = byte
+    try:
+        c = load_catalogue(bytes(b))
+    except CatalogueError:
+        return
+    assert (c.tracks["duration_ms"] > 0).all()
 
 
 def test_itunes_skip_bad_rows():
