@@ -165,6 +165,16 @@ def _inputs(s: Scenario, *, builtin: bool, drawn: bool) -> list[str]:
 def uncertain_inputs(scenario: Scenario | None = None, *, builtin_catalogue: bool = True) -> pd.DataFrame:
     """The inputs the Monte Carlo draws and how.
 
+    Only inputs that can change this scenario's market year are listed: ROMS's share
+    under the share model, the label wholesale price under ``itunes_wholesale``,
+    FAIR's share only when FAIR is paid, the card shares only under the card freeze.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+    builtin_catalogue : bool, optional
+        False for an uploaded catalogue (its length parameters are then left out).
+
     Returns
     -------
     DataFrame
@@ -184,13 +194,30 @@ def uncertain_inputs(scenario: Scenario | None = None, *, builtin_catalogue: boo
 
 def draw_inputs(scenario: Scenario, draws: int, rng: np.random.Generator, *,
                 builtin_catalogue: bool = True) -> dict[str, np.ndarray]:
-    """Draw every uncertain input (see :func:`uncertain_inputs`), one array of shape (draws,) each."""
+    """Draw every uncertain input of :func:`uncertain_inputs`, in its row order.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    draws : int
+        Draws per input.
+    rng : numpy.random.Generator
+        Consumed input after input (``triangular`` or ``uniform``).
+    builtin_catalogue : bool, optional
+        False for an uploaded catalogue: the built-in catalogue's length parameters are not drawn.
+
+    Returns
+    -------
+    dict[str, ndarray of shape (draws,)]
+        By dotted input name, in the input's unit; integer inputs rounded.
+    """
     return _draw(scenario, uncertain_inputs(scenario, builtin_catalogue=builtin_catalogue), draws, rng)
 
 
 def _draw(s: Scenario, inputs: pd.DataFrame, draws: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     out = {}
-    for name, dist, lo, mode, hi in zip(inputs.input, inputs.distribution, inputs.low, inputs["mode"], inputs.high):
+    for name, dist, lo, mode, hi in zip(inputs.input, inputs.distribution, inputs.low, inputs["mode"], inputs.high,
+                                        strict=True):
         x = rng.triangular(lo, mode, hi, size=draws) if dist == "triangular" else rng.uniform(lo, hi, size=draws)
         out[name] = np.rint(x) if s.assumptions.parameters[name].kind == "integer" else x
     return out
