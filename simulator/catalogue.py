@@ -7,7 +7,8 @@ unit-suffixed columns:
 column        dtype     meaning
 ============  ========  ==========================================================
 album         object    album title ("" when unknown)
-artist        object    the album's artist (album artist when known; "" if unknown)
+artist        object    the album's artist: album artist, else "Various Artists" for a
+                        compilation, else the track artist; "" if unknown
 track         object    track title
 duration_ms   int64     track length, whole milliseconds > 0 [ms]
 size_bytes    Int64     real file size where known, else <NA> [bytes]
@@ -28,8 +29,8 @@ imported from this module.
 Examples
 --------
 >>> c = builtin_catalogue()
->>> c.n_albums, c.tracks["duration_ms"].dtype.name
-(300, 'int64')
+>>> c.n_albums == make_scenario()["catalogue.albums"], c.tracks["duration_ms"].dtype.name
+(True, 'int64')
 """
 
 from __future__ import annotations
@@ -203,13 +204,14 @@ def draw_catalogue(
     [['Album 1', 'Track 1', 240000], ['Album 2', 'Track 1', 240000]]
     """
     checks = {
-        "albums": (albums, albums >= 1 and float(albums) == int(albums), "a whole number >= 1"),
-        "tracks_per_album_mean": (tracks_per_album_mean, tracks_per_album_mean >= 1, ">= 1"),
-        "track_median_s": (track_median_s, track_median_s > 0, "> 0"),
-        "track_length_sigma": (track_length_sigma, track_length_sigma >= 0, ">= 0"),
+        "albums": (albums, lambda x: x >= 1 and x == int(x), "a whole number >= 1"),
+        "tracks_per_album_mean": (tracks_per_album_mean, lambda x: x >= 1, "a number >= 1"),
+        "track_median_s": (track_median_s, lambda x: x > 0, "a number > 0"),
+        "track_length_sigma": (track_length_sigma, lambda x: x >= 0, "a number >= 0"),
     }
     for name, (value, ok, allowed) in checks.items():
-        if not (ok and np.isfinite(value)):
+        is_number = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+        if not (is_number and np.isfinite(value) and ok(value)):
             raise CatalogueError(f"{name} must be {allowed}, got {value!r}")
     albums = int(albums)
     counts = 1 + rng.poisson(tracks_per_album_mean - 1, size=albums)

@@ -107,8 +107,12 @@ def test_draw_catalogue_degenerate_case_is_exact():
         ({"tracks_per_album_mean": 0.5}, "tracks_per_album_mean"),
         ({"track_median_s": -1.0}, "track_median_s"),
         ({"track_length_sigma": float("nan")}, "track_length_sigma"),
+        ({"albums": float("inf")}, "albums"),
+        ({"albums": 2.5}, "albums must be a whole number"),
+        ({"track_median_s": "240"}, "track_median_s must be a number > 0, got '240'"),
     ],
-    ids=["no albums", "mean below one", "negative median", "nan sigma"],
+    ids=["no albums", "mean below one", "negative median", "nan sigma", "infinite albums", "fractional albums",
+         "text median"],
 )
 def test_draw_catalogue_rejects_bad_parameters(kwargs, name):
     base = dict(albums=2, tracks_per_album_mean=2.0, track_median_s=240.0, track_length_sigma=0.3)
