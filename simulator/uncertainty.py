@@ -4,8 +4,9 @@ Monte Carlo
 -----------
 Every input of :func:`simulator.market.market_arrays` that can change this
 scenario's outputs and has a plausible range ``low < high`` in ``assumptions.yaml``
-is drawn independently: ``triangular(low, value, high)`` (mode = the scenario's
-value) when ``low <= value <= high``, else ``uniform(low, high)``; integers are
+is drawn independently from ``triangular(low, value, high)`` (mode = the scenario's
+value; when a preset or the user puts the value outside ``[low, high]`` the range
+is widened to include it, so the scenario is never ignored); integers are
 rounded. Inputs without a range, or with ``low == high``, stay at the scenario's
 value. The draws are evaluated in **one** vectorized call of ``market_arrays``
 (no Python loop per draw), so a Monte Carlo whose ranges all have zero width
@@ -179,16 +180,19 @@ def uncertain_inputs(scenario: Scenario | None = None, *, builtin_catalogue: boo
     -------
     DataFrame
         One row per drawn input: ``input``, ``label``, ``unit``, ``distribution``
-        (``"triangular"`` or ``"uniform"``), ``low``, ``mode`` (the scenario's value;
-        NaN for uniform), ``high``.
+        (always ``"triangular"``), ``low``, ``mode`` (the scenario's value), ``high``.
+        The range is the parameter's plausible low/high, widened to include the
+        scenario's value when a preset or the user sets it outside that range.
     """
     s = scenario if scenario is not None else make_scenario()
     rows = []
     for k in _inputs(s, builtin=builtin_catalogue, drawn=True):
         p, v = s.assumptions.parameters[k], float(s[k])
-        tri = p.low <= v <= p.high
-        rows.append({"input": k, "label": p.label, "unit": p.unit, "distribution": "triangular" if tri else "uniform",
-                     "low": float(p.low), "mode": v if tri else math.nan, "high": float(p.high)})
+        # The scenario's own value is always the mode: a preset or a user value outside the
+        # plausible range widens it rather than being replaced by draws that ignore it.
+        lo, hi = min(float(p.low), v), max(float(p.high), v)
+        rows.append({"input": k, "label": p.label, "unit": p.unit, "distribution": "triangular",
+                     "low": lo, "mode": v, "high": hi})
     return pd.DataFrame(rows, columns=["input", "label", "unit", "distribution", "low", "mode", "high"])
 
 
@@ -202,7 +206,7 @@ def draw_inputs(scenario: Scenario, draws: int, rng: np.random.Generator, *,
     draws : int
         Draws per input.
     rng : numpy.random.Generator
-        Consumed input after input (``triangular`` or ``uniform``).
+        Consumed input after input.
     builtin_catalogue : bool, optional
         False for an uploaded catalogue: the built-in catalogue's length parameters are not drawn.
 
@@ -216,9 +220,8 @@ def draw_inputs(scenario: Scenario, draws: int, rng: np.random.Generator, *,
 
 def _draw(s: Scenario, inputs: pd.DataFrame, draws: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     out = {}
-    for name, dist, lo, mode, hi in zip(inputs.input, inputs.distribution, inputs.low, inputs["mode"], inputs.high,
-                                        strict=True):
-        x = rng.triangular(lo, mode, hi, size=draws) if dist == "triangular" else rng.uniform(lo, hi, size=draws)
+    for name, lo, mode, hi in zip(inputs.input, inputs.low, inputs["mode"], inputs.high, strict=True):
+        x = rng.triangular(lo, mode, hi, size=draws) if lo < hi else np.full(draws, mode)
         out[name] = np.rint(x) if s.assumptions.parameters[name].kind == "integer" else x
     return out
 

@@ -123,11 +123,12 @@ def test_draws_follow_their_distributions():
     assert np.all(v["encoding.tag_overhead_bytes"] == np.rint(v["encoding.tag_overhead_bytes"]))  # integer
 
 
-def test_out_of_range_value_is_drawn_uniformly():
-    # the MP3Sparks preset's 4 c/MB lies above the plausible 2-3 c/MB
+def test_out_of_range_value_widens_the_triangle():
+    # the MP3Sparks preset's 4 c/MB lies above the plausible 2-3 c/MB: it stays the mode, the range widens to it
     inputs = uncertain_inputs(make_scenario(preset="mp3sparks")).set_index("input")
-    assert inputs.loc["pricing.rate_usd_per_mb", "distribution"] == "uniform"
-    assert np.isnan(inputs.loc["pricing.rate_usd_per_mb", "mode"])
+    row = inputs.loc["pricing.rate_usd_per_mb"]
+    assert row["distribution"] == "triangular"
+    assert (row["low"], row["mode"], row["high"]) == (0.02, 0.04, 0.04)
 
 
 def test_monte_carlo_of_customers_alone_is_proportional():
