@@ -1,0 +1,174 @@
+"""Tests of the market, presets, solve, demand, models, rights and timeline commands: output, JSON, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from simulator.assumptions import load_assumptions
+from simulator.cli import main
+from simulator.market import market_year
+from simulator.scenario import make_scenario
+
+PRESETS = sorted(load_assumptions().presets)
+MARKET_KEYS = ("customers", "downloads_per_customer", "revenue_usd", "roms_usd", "operator_margin_usd",
+               "reported_revenue_usd", "reported_customers")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_clean_error(code, out, err, *needles):
+    assert code == 2 and out == ""
+    assert "Traceback" not in err and err.count("\n") == 1
+    for n in needles:
+        assert n in err
+
+
+def test_market_table_on_the_defaults(capsys):
+    code, out, err = run(capsys, "market")
+    assert code == 0 and err == ""
+    lines = dict(line.split(None, 1) for line in out.splitlines())
+    for k in MARKET_KEYS:
+        assert k in lines
+    assert lines["customers"].strip() == "5,500,000" and lines["reported_revenue_usd"].strip() == "30,000,000"
+
+
+@pytest.mark.parametrize("preset", [None, *PRESETS])
+def test_market_json_on_every_preset(capsys, preset):
+    argv = ["market", "--json"] + (["--preset", preset] if preset else [])
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    d = json.loads(out)
+    y = market_year(make_scenario(preset=preset))
+    assert d["preset"] == (preset or "(defaults)")
+    for k in MARKET_KEYS:
+        assert d[k] == pytest.approx(getattr(y, k), rel=1e-15), k
+
+
+def test_market_with_set(capsys):
+    code, out, _ = run(capsys, "market", "--json", "--set", "market.customers=1000000")
+    assert code == 0 and json.loads(out)["customers"] == 1e6
+
+
+def test_presets_command(capsys):
+    code, out, _ = run(capsys, "presets", "--json")
+    assert code == 0 and sorted(r["name"] for r in json.loads(out)) == PRESETS
+    code, out, _ = run(capsys, "presets")
+    assert code == 0 and out.startswith("reported_2006: ")
+
+
+def test_solve_defaults(capsys):
+    code, out, err = run(capsys, "solve", "--json")
+    assert code == 0 and err == ""
+    d = json.loads(out)
+    assert {"value", "achieved"} <= set(d)
+    assert abs(d["achieved"] - 30e6) <= 0.01
+    assert d["input"] == "market.downloads_per_customer" and d["value"] == pytest.approx(28.4693, abs=1e-4)
+
+
+def test_solve_table(capsys):
+    code, out, _ = run(capsys, "solve")
+    assert code == 0
+    lines = dict(line.split(None, 1) for line in out.splitlines())
+    assert lines["value"].strip() == "28.4693" and lines["output"].strip() == "revenue_usd"
+
+
+@pytest.mark.parametrize(
+    "argv, expect",
+    [
+        (["--target", "roms_usd=5e6", "--vary", "pricing.rate_usd_per_mb"], 5e6),
+        (["--target", "revenue_usd=30e6", "--vary", "market.customers", "--preset", "card_freeze"], 30e6),
+        (["--target", "revenue_usd=20e6", "--vary", "market.quality_mix.mp3-128", "--set", "pricing.rate_usd_per_mb=0.02"],
+         20e6),
+    ],
+)
+def test_solve_targets(capsys, argv, expect):
+    code, out, _ = run(capsys, "solve", "--json", *argv)
+    assert code == 0
+    assert abs(json.loads(out)["achieved"] - expect) <= 0.01
+
+
+@pytest.mark.parametrize(
+    "argv, needles",
+    [
+        (["--preset", "nope"], ["unknown preset 'nope'", "reported_2006"]),
+        (["--set", "market.nope=1"], ["unknown input 'market.nope'"]),
+        (["--set", "pricing.rate_usd_per_mb=5"], ["pricing.rate_usd_per_mb must be between 0.001 and 0.3", "got 5"]),
+        (["--set", "pricing.rate_usd_per_mb"], ["--set must look like KEY=VALUE"]),
+        (["--target", "revenue_usd=1e12"], ["no value of market.downloads_per_customer", "ranges from 0.00 to"]),
+        (["--target", "revenue_usd"], ["--target must look like OUTPUT=VALUE"]),
+        (["--target", "revenue_usd=nan"], ["--target must look like OUTPUT=VALUE"]),
+        (["--target", "nope=3"], ["output 'nope' is not one of"]),
+        (["--vary", "catalogue.seed"], ["not a continuous number input"]),
+        (["--vary", "market.nope"], ["unknown input"]),
+        (["--assumptions", "/nonexistent.yaml"], ["cannot read file"]),
+    ],
+    ids=["preset", "set-key", "set-bounds", "set-form", "no-solution", "target-form", "target-nan", "output",
+         "vary-integer", "vary-unknown", "file"],
+)
+def test_solve_errors(capsys, argv, needles):
+    assert_clean_error(*run(capsys, "solve", *argv), "allofmp3-sim solve: error:", *needles)
+
+
+def test_market_errors(capsys):
+    assert_clean_error(*run(capsys, "market", "--preset", "nope"), "unknown preset")
+    assert_clean_error(*run(capsys, "market", "--set", "market.customers=-1"), "market.customers must be between")
+
+
+def test_argparse_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["solve", "--bogus"])
+    assert e.value.code == 2
+
+
+def test_timeline_command(capsys):
+    code, out, _ = run(capsys, "timeline")
+    assert code == 0 and out.splitlines()[0].split()[:3] == ["month", "rate_usd_per_mb", "customers"]
+    assert "2007-07" in out and "shutdown" in out
+    code, out, _ = run(capsys, "timeline", "--json", "--calibrate")
+    rows = json.loads(out)
+    assert len(rows) == 43 and rows[0]["month"] == "2004-01" and rows[-1]["mean_price_usd"] is None
+    code, out, _ = run(capsys, "timeline", "--csv", "--yearly")
+    years = list(csv.DictReader(io.StringIO(out)))
+    assert [r["year"] for r in years] == ["2004", "2005", "2006", "2007"]
+    code, out, _ = run(capsys, "timeline", "--yearly")
+    assert code == 0 and "2004" in out and "2,004" not in out
+
+
+def test_demand_command(capsys):
+    code, out, _ = run(capsys, "demand", "--calibrate")
+    assert code == 0 and out.startswith("revenue: ") and "Lerner rate" in out and "itunes_with_demand" in out
+    code, out, _ = run(capsys, "demand", "--json")
+    d = json.loads(out)
+    assert d["profit"]["objective"] == "profit" and len(d["itunes"]) == 3
+
+
+def test_models_command(capsys):
+    code, out, _ = run(capsys, "models")
+    assert code == 0 and "cheapest_model" in out and "itunes_s" in out
+    code, out, _ = run(capsys, "models", "--json")
+    d = json.loads(out)
+    assert len(d["listeners"]) == 6 and d["break_even"][0]["encoding"] == "mp3-128"
+    code, out, _ = run(capsys, "models", "--csv")
+    assert code == 0 and out.startswith("listener,label,encoding")
+
+
+def test_rights_command(capsys):
+    code, out, _ = run(capsys, "rights", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["lawsuit"]["claim_usd"] == 1.65e12
+    assert d["rights"]["wholesale_usd_per_download"] == 0.65
+    code, out, _ = run(capsys, "rights")
+    assert code == 0 and "lawsuit_claim_usd" in out and "1,650,000,000,000" in out
+
+
+@pytest.mark.parametrize("command", ["timeline", "demand", "models", "rights"])
+def test_other_commands_refuse_bad_input(capsys, command):
+    assert_clean_error(*run(capsys, command, "--preset", "nope"), "unknown preset")
