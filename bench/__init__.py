@@ -8,8 +8,8 @@ machines); no test asserts a time.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
 __all__ = ["Result", "best_time_s"]
 

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     head = ("benchmark", "value", "unit", "target", "met", "detail")
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
     for row in [head, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
     return 0
 
 

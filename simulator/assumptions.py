@@ -23,11 +23,12 @@ import datetime as _dt
 import math
 import reprlib
 import typing
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType, UnionType
-from typing import Any, Literal, Mapping, Union
+from typing import Any, Literal
 
 import yaml
 from pydantic import (
@@ -60,7 +61,7 @@ FORMAT_VERSION = 1
 #: Largest assumptions file read, in bytes (a real one is about 30 kB).
 MAX_FILE_BYTES = 1_000_000
 
-Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
+Scalar = StrictBool | StrictInt | StrictFloat | StrictStr
 
 
 class AssumptionsError(ValueError):
@@ -417,7 +418,7 @@ def _flatten(tree: Any, prefix: str, out: dict[str, Any]) -> None:
 
 
 def parse_assumptions(
-    data: Any, *, source_path: str = "<data>", reference: "Assumptions | None" = None
+    data: Any, *, source_path: str = "<data>", reference: Assumptions | None = None
 ) -> Assumptions:
     """Validate a parsed assumptions document.
 

@@ -30,7 +30,7 @@ def album_choices(catalogue: Catalogue) -> list[str]:
     """Albums as ``"artist - album"`` labels, in order of first appearance (index = album_index)."""
     t = catalogue.tracks
     pairs = t[["artist", "album"]].drop_duplicates()
-    return [f"{a} - {b}" for a, b in zip(pairs.artist, pairs.album)]
+    return [f"{a} - {b}" for a, b in zip(pairs.artist, pairs.album, strict=True)]
 
 
 def _album_mask(catalogue: Catalogue, album_index: int) -> np.ndarray:

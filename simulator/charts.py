@@ -154,7 +154,7 @@ def price_vs_length_chart(
     data = pd.concat(frames, ignore_index=True)
     four_min = data[data.duration_s == 240].set_index("encoding")["price_usd"]
     alt = (
-        f"Step lines rising with track length, one per encoding. A 4-minute track costs "
+        "Step lines rising with track length, one per encoding. A 4-minute track costs "
         + ", ".join(f"${four_min[e]:.2f} at {e}" for e in encodings)
         + f"; iTunes charged a flat ${itunes:.2f}."
     )

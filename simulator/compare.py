@@ -19,7 +19,7 @@ from .charts import PALETTE, Chart, _layout
 from .inputs import changed_keys
 from .market import MarketYear, market_year
 from .report import format_count, format_usd
-from .scenario import Scenario, make_scenario
+from .scenario import Scenario
 
 __all__ = ["Comparison", "COMPARED_OUTPUTS", "compare_scenarios", "comparison_chart"]
 
@@ -111,7 +111,7 @@ def compare_scenarios(named: list[tuple[str, Scenario]]) -> Comparison:
         vals = [getattr(y, key) for y in years]
         diff = vals[-1] - vals[0]
         pct = 100.0 * diff / vals[0] if vals[0] else float("nan")
-        rows.append({"output": key, "label": label, "unit": unit, **dict(zip(names, vals)),
+        rows.append({"output": key, "label": label, "unit": unit, **dict(zip(names, vals, strict=True)),
                      "difference": diff, "difference_pct": pct})
     table = pd.DataFrame(rows)
     first, last = named[0][1], named[-1][1]
@@ -142,7 +142,7 @@ def comparison_chart(c: Comparison) -> Chart:
     parts = {"ROMS": "roms_usd", "FAIR": "fair_usd", "Labels (wholesale)": "labels_usd", "Card fees": "card_fee_usd",
              "Bandwidth": "bandwidth_usd", "Operator margin": "operator_margin_usd"}
     rows = [{"scenario": n, "recipient": r, "usd_per_year": getattr(y, f)}
-            for n, y in zip(c.names, c.years) for r, f in parts.items()]
+            for n, y in zip(c.names, c.years, strict=True) for r, f in parts.items()]
     data = pd.DataFrame(rows)
     fig = go.Figure()
     for i, r in enumerate(parts):
@@ -154,14 +154,14 @@ def comparison_chart(c: Comparison) -> Chart:
     fig.update_layout(barmode="relative", hovermode="closest")
     alt = "Stacked bars, one per scenario: " + "; ".join(
         f"{n} {format_usd(y.revenue_usd)} revenue, {format_usd(y.operator_margin_usd)} to the operator"
-        for n, y in zip(c.names, c.years)
+        for n, y in zip(c.names, c.years, strict=True)
     ) + "."
     caption = ("Each bar is one scenario's year: its height is the revenue, its segments who receives it "
                "(negative margin, if any, is drawn below zero). Inputs from each scenario.")
     formula = "\n\n".join(
         f"**{n}**: {format_count(y.customers)} customers × {y.downloads_per_customer:g} downloads × "
         f"{y.paying_factor:g} paying × ${y.mean_price_usd:.4f} = {format_usd(y.revenue_usd)}"
-        for n, y in zip(c.names, c.years)
+        for n, y in zip(c.names, c.years, strict=True)
     )
     return Chart("scenario_comparison", title, caption, alt, fig, data, formula)
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from .market import MarketYear, market_year
 from .scenario import Scenario, make_scenario
 
@@ -148,7 +150,7 @@ def headline_metrics(scenario: Scenario | None = None, *, year: MarketYear | Non
     ]
 
 
-def sources_table(assumptions) -> "pd.DataFrame":
+def sources_table(assumptions) -> pd.DataFrame:
     """Every input with its value, unit, range and source, for the Sources page and the handout.
 
     Parameters
@@ -161,8 +163,6 @@ def sources_table(assumptions) -> "pd.DataFrame":
         Columns: input, label, value (as text: inputs mix numbers and words), unit, low, high, provenance ("source" or
         "assumption"), url, date, note (the source's note or the assumption's reason).
     """
-    import pandas as pd
-
     rows = []
     for key, p in assumptions.parameters.items():
         rows.append(

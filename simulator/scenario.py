@@ -18,9 +18,10 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from .assumptions import Assumptions, Parameter, load_assumptions
 
@@ -143,7 +144,7 @@ class Scenario:
         except KeyError:
             raise ScenarioError(f"unknown input {key!r}") from None
 
-    def with_overrides(self, overrides: Mapping[str, Any]) -> "Scenario":
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """Return a new scenario with more overrides on top of this one's."""
         return make_scenario(self.assumptions, preset=self.preset, overrides={**self.overrides, **overrides})
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 __all__ = ["FORMULA_PREFIXES", "neutralise_cell", "rows_to_csv"]
 

@@ -9,7 +9,12 @@ import streamlit as st
 
 from simulator.catalogue import builtin_catalogue
 from simulator.catalogue_io import load_catalogue
-from simulator.catalogue_views import album_at_every_encoding, album_choices, album_tracks, price_histogram_chart
+from simulator.catalogue_views import (
+    album_at_every_encoding,
+    album_choices,
+    album_tracks,
+    price_histogram_chart,
+)
 
 from . import show, state
 

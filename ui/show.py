@@ -27,7 +27,7 @@ def metrics(items: list[Metric], *, per_row: int = 3) -> None:
     """Show metrics in rows, with their gap to the reported figure as the delta."""
     for start in range(0, len(items), per_row):
         cols = st.columns(per_row)
-        for col, m in zip(cols, items[start : start + per_row]):
+        for col, m in zip(cols, items[start : start + per_row], strict=False):
             col.metric(
                 m.label, m.value_text, delta=m.delta_text or None, delta_color="off", help=m.help,
                 border=True,

@@ -6,9 +6,10 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from ..assumptions import load_assumptions
 from ..scenario import Scenario, make_scenario, parse_value
@@ -111,7 +112,7 @@ def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None
     numeric = [all(isinstance(r.get(c), (int, float, Decimal)) for r in rows) for c in cols]
 
     def line(vals: Iterable[str]) -> str:
-        return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(vals, widths, numeric)).rstrip()
+        return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(vals, widths, numeric, strict=True)).rstrip()
 
     out.write(line(cols) + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
