@@ -62,7 +62,7 @@ def _per_mb_usd(durations_ms: np.ndarray, encoding: str, s: Scenario) -> np.ndar
     terms = pricing_terms(s)
     b = size_bytes(durations_ms, get_encoding(encoding, s).bitrate_kbps, terms.overhead_bytes)
     if terms.rounding == "per_track":
-        return track_price_cents(b, terms) / 100.0
+        return track_price_cents(b, terms) / float(s.assumptions.constants["cents_per_usd"])
     return np.asarray(b, dtype=float) * float(terms.usd_per_byte)
 
 
