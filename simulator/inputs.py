@@ -32,6 +32,7 @@ __all__ = [
     "changed_keys",
     "overrides_from_query",
     "PRESET_QUERY_KEY",
+    "option_label",
 ]
 
 #: Query-parameter name of the preset (the other names are the inputs' dotted names).
@@ -78,6 +79,11 @@ class InputSpec:
     format: str | None
     help: str
     default: Any
+
+
+def option_label(option: str) -> str:
+    """How a choice is shown (and how a bound widget writes it into a link): ``"per_track"`` -> ``"per track"``."""
+    return option.replace("_", " ")
 
 
 def group_label(group: str) -> str:
@@ -196,6 +202,8 @@ def overrides_from_query(assumptions: Assumptions, params: Mapping[str, Any]) ->
     assumptions : Assumptions
     params : Mapping[str, str or list of str]
         The query string's parameters (a repeated one gives a list; its last value counts).
+        A choice may be given by name (``per_track``) or by its label (``per track``);
+        a preset by name or by label.
 
     Returns
     -------
@@ -215,8 +223,9 @@ def overrides_from_query(assumptions: Assumptions, params: Mapping[str, Any]) ->
         value = raw[-1] if isinstance(raw, (list, tuple)) and raw else raw
         text = str(value)
         if name == PRESET_QUERY_KEY:
-            if text in assumptions.presets:
-                preset = text
+            by_label = {p.label: k for k, p in assumptions.presets.items()}
+            if text in assumptions.presets or text in by_label:
+                preset = text if text in assumptions.presets else by_label[text]
             else:
                 notices.append(
                     f"Link parameter {name}={text!r} ignored: not a preset (known: {', '.join(assumptions.presets)})."
@@ -225,6 +234,9 @@ def overrides_from_query(assumptions: Assumptions, params: Mapping[str, Any]) ->
         if name not in assumptions.parameters:
             notices.append(f"Link parameter {name!r} ignored: not an input of this model.")
             continue
+        if assumptions.parameters[name].kind == "choice":
+            # A bound widget writes the label it shows ("per track"); accept it as well as the name.
+            text = {option_label(o): o for o in assumptions.choices(name)}.get(text, text)
         try:
             overrides[name] = parse_value(assumptions, name, text)
         except ScenarioError as e:

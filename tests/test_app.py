@@ -283,9 +283,8 @@ def test_link_written_by_the_app_reopens_its_scenario():
     assert [w.key for w in (*at.slider, *at.selectbox) if w.label.startswith(MARK)] == ["pricing.rounding"]
 
 
-@pytest.mark.xfail(strict=True, reason="known limitation: Streamlit drops a selectbox link value that is not its "
-                   "displayed label, so ?preset=lossless opens the preset but leaves the address without it")
 def test_link_with_a_preset_name_keeps_it_in_the_address():
+    # the preset selectbox is not bound: ui.state writes ?preset=NAME itself, so a name survives
     at = new_app({RATE: "0.02", "preset": "lossless"})
     assert "preset" in at.query_params
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.inputs import InputSpec, group_label
+from simulator.inputs import InputSpec, group_label, option_label
 
 from . import state
 
@@ -26,11 +26,7 @@ def _widget(spec: InputSpec, default, is_changed: bool) -> None:
     elif spec.widget == "toggle":
         st.toggle(label, value=bool(default), **common)
     else:
-        st.selectbox(label, spec.options, index=spec.options.index(default), format_func=_option_label, **common)
-
-
-def _option_label(option: str) -> str:
-    return option.replace("_", " ")
+        st.selectbox(label, spec.options, index=spec.options.index(default), format_func=option_label, **common)
 
 
 def render() -> None:
@@ -39,7 +35,7 @@ def render() -> None:
     presets = list(a.presets)
     with st.sidebar:
         st.selectbox(
-            "Preset", presets, key=state.PRESET_KEY, bind="query-params",
+            "Preset", presets, key=state.PRESET_KEY,
             format_func=lambda p: a.presets[p].label, on_change=state.apply_preset,
             help="A named scenario; its purpose is shown below. Inputs you change are marked ●.",
         )

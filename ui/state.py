@@ -40,35 +40,13 @@ def default_preset() -> str:
     return next(iter(assumptions().presets))
 
 
-def _option_names(params: dict) -> dict:
-    """Link values with selectbox labels mapped back to option names.
-
-    A selectbox bound to the URL writes its *displayed* label there (Streamlit serializes the
-    formatted option): ``preset=Lossless+buyers``, ``pricing.rounding=per+basket``. Without this
-    map the app's own links were refused on reopening. Option names are accepted as they are.
-    """
-    from .sidebar import _option_label  # the sidebar's format_func (imported here: sidebar imports state)
-
-    a = assumptions()
-    out = {}
-    for name, value in params.items():
-        if name == PRESET_KEY:
-            names = {p.label: k for k, p in a.presets.items()}
-        elif name in specs() and specs()[name].options:
-            names = {_option_label(o): o for o in specs()[name].options}
-        else:
-            names = {}
-        out[name] = names.get(value, value) if isinstance(value, str) else value
-    return out
-
-
 def init_session() -> None:
     """On a session's first run: read the link, validate it, seed every widget's state."""
     ss = st.session_state
     if ss.get(_INIT):
         return
     a = assumptions()
-    q = overrides_from_query(a, _option_names(st.query_params.to_dict()))
+    q = overrides_from_query(a, st.query_params.to_dict())  # accepts option labels too
     ss[_NOTICES] = q.notices
     for name in list(st.query_params):
         if name != PRESET_KEY and name not in a.parameters:
@@ -82,11 +60,20 @@ def init_session() -> None:
 
 
 def apply_preset(preset: str | None = None) -> None:
-    """Callback: set every input to the preset's value (the chosen one by default)."""
+    """Callback: set every input to the preset's value (the chosen one by default); keep the link in step.
+
+    The preset lives in the link as ``?preset=NAME`` (written here, not bound to the
+    selectbox, whose bound value would be its display label); the baseline preset is left out.
+    """
     ss = st.session_state
-    base = preset_defaults(preset or ss[PRESET_KEY])
+    name = preset or ss[PRESET_KEY]
+    base = preset_defaults(name)
     for key in specs():
         ss[key] = base[key]
+    if name == default_preset():
+        st.query_params.pop(PRESET_KEY, None)
+    else:
+        st.query_params[PRESET_KEY] = name
 
 
 def link_notices() -> tuple[str, ...]:
