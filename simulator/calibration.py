@@ -32,7 +32,15 @@ from types import MappingProxyType
 import numpy as np
 from scipy.optimize import brentq
 
-from .market import MIX_PREFIX, DownloadProfile, MarketYear, download_profile, market_arrays, market_inputs
+from .market import (
+    MIX_PREFIX,
+    DownloadProfile,
+    MarketYear,
+    download_profile,
+    market_arrays,
+    market_inputs,
+    quality_mix,
+)
 from .scenario import Scenario, make_scenario
 
 __all__ = [
@@ -171,8 +179,6 @@ def _default_target(s: Scenario, output: str, target) -> float:
 
 
 def _reweighted(base: DownloadProfile, s: Scenario) -> DownloadProfile:
-    from .market import quality_mix
-
     mix = quality_mix(s)
     by_enc = base.mean_size_bytes_by_encoding
     mean = float(sum(mix[n] * by_enc[n] for n in mix))
