@@ -1,41 +1,147 @@
-"""Explore: headline figures against the reported ones, and the charts of the current scenario."""
+"""Explore: headline figures against the reported ones, and every chart of the current scenario."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from simulator.calibration import iso_grid
 from simulator.charts import price_vs_length_chart, revenue_split_chart
+from simulator.charts_distribution import (
+    OUTPUT_LABELS,
+    lorenz_chart,
+    montecarlo_chart,
+    spend_histogram_chart,
+    tornado_chart,
+)
+from simulator.charts_market import demand_chart, iso_revenue_chart, models_chart, timeline_chart
+from simulator.customers import customer_year
+from simulator.demand import best_rate, demand_curve
+from simulator.models import price_by_length
 from simulator.report import headline_metrics
+from simulator.timeline import monthly_timeline
+from simulator.uncertainty import MC_OUTPUTS, monte_carlo, tornado
 
 from . import show, state
+
+TABS = ("Prices", "Who gets paid", "Demand", "Uncertainty", "Customers", "Time line")
+
+
+def _s(key):
+    return state._scenario(*key)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _metrics(key):
-    return headline_metrics(state._scenario(*key))
+    return headline_metrics(_s(key))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _price_chart(key):
-    return price_vs_length_chart(state._scenario(*key))
+@st.cache_data(max_entries=32, show_spinner=False)
+def _prices(key):
+    s = _s(key)
+    return price_vs_length_chart(s), models_chart(price_by_length(s), s)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _split_chart(key):
-    return revenue_split_chart(state._scenario(*key))
+@st.cache_data(max_entries=32, show_spinner=False)
+def _revenue(key):
+    s = _s(key)
+    return revenue_split_chart(s), iso_revenue_chart(iso_grid(s), mb_unit="MiB" if s["pricing.mb_convention"] == "binary" else "MB")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _demand(key):
+    s = _s(key)
+    return demand_chart(demand_curve(s), best_rate("revenue", s), best_rate("profit", s), s)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _timeline(key):
+    s = _s(key)
+    return timeline_chart(monthly_timeline(s), s)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _tornado(key, output: str):
+    return tornado_chart(tornado(_s(key), output=output))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _montecarlo(key, draws: int, seed: int):
+    return monte_carlo(_s(key), draws=draws, seed=seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _customers(key, _progress=None):
+    cy = customer_year(_s(key), progress=_progress)
+    return lorenz_chart(cy), spend_histogram_chart(cy), cy.as_dict()
+
+
+@st.fragment
+def _uncertainty_panel(key) -> None:
+    a = state.assumptions()
+    p_draws, p_seed = a.parameters["uncertainty.draws"], a.parameters["uncertainty.seed"]
+    c1, c2, c3 = st.columns(3)
+    output = c1.selectbox("Output", MC_OUTPUTS, format_func=lambda o: OUTPUT_LABELS.get(o, o), key="mc_output")
+    draws = c2.select_slider(p_draws.label, options=[1_000, 10_000, 50_000, 100_000, 200_000],
+                             value=int(p_draws.value), key="mc_draws", help=p_draws.help)
+    seed = c3.number_input(p_seed.label, min_value=0, max_value=int(p_seed.bounds[1]), value=int(p_seed.value),
+                           step=1, key="mc_seed", help=p_seed.help)
+    show.chart(_tornado(key, output), key="tornado")
+    with st.spinner(f"Drawing {draws:,} scenarios…"):
+        mc = _montecarlo(key, int(draws), int(seed))
+    show.chart(montecarlo_chart(mc, output), key="montecarlo")
+    st.dataframe(mc.summary, hide_index=True)
+
+
+@st.fragment
+def _customers_panel(key) -> None:
+    bar = st.progress(0.0, text="Simulating every customer…")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Simulated {done:,} of {total:,} customers")
+
+    lorenz, hist, d = _customers(key, _progress=progress)
+    bar.empty()
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Gini of spend", f"{d['gini']:.2f}", help=f"Closed form for a lognormal: {d['gini_lognormal']:.3f}")
+    c2.metric("Top 1% of customers", f"{d['top_1_share']:.0%} of revenue")
+    c3.metric("Top 10% of customers", f"{d['top_10_share']:.0%} of revenue")
+    c4.metric("Invite-only clone keeps", f"{d['clone_revenue_share']:.1%} of revenue",
+              help=f"{d['clone_customers']:,} customers spend over ${d['clone_threshold_usd']:,.0f} a year")
+    show.chart(lorenz, key="lorenz")
+    show.chart(hist, key="spend_hist")
 
 
 def render() -> None:
     show.link_notices()
     state.current_scenario()  # shows an error and keeps the last valid state on bad input
-    key = state.st.session_state.get(state._LAST_VALID) or state.scenario_key()
+    key = st.session_state.get(state._LAST_VALID) or state.scenario_key()
     st.title("AllofMP3: music by the kilo")
     st.caption(
         "AllofMP3 (Russia, 2000–2007) sold downloads by the megabyte. Move the inputs in the sidebar and "
         "watch the store's year against what The Times reported: 5.5 million customers and about $30 million."
     )
     show.metrics(_metrics(key))
-    st.subheader("Price per track")
-    show.chart(_price_chart(key))
-    st.subheader("Who gets what")
-    show.chart(_split_chart(key))
+    tabs = st.tabs(TABS, key="explore_tab", on_change="rerun")
+    prices, paid, demand, uncertainty, customers, timeline = tabs
+    if prices.open:
+        with prices:
+            price_chart, models = _prices(key)
+            show.chart(price_chart)
+            show.chart(models)
+    if paid.open:
+        with paid:
+            split, iso = _revenue(key)
+            show.chart(split)
+            show.chart(iso)
+    if demand.open:
+        with demand:
+            show.chart(_demand(key))
+    if uncertainty.open:
+        with uncertainty:
+            _uncertainty_panel(key)
+    if customers.open:
+        with customers:
+            _customers_panel(key)
+    if timeline.open:
+        with timeline:
+            show.chart(_timeline(key))
