@@ -82,12 +82,15 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
                              line={"color": PALETTE[1], "dash": "dot"}))
     fig.add_vline(x=s["pricing.rate_usd_per_mb"] * 100, line_dash="dash", line_color=REFERENCE_COLOUR,
                   annotation_text="scenario", annotation_position="top left")
-    for opt, colour, name in ((revenue_opt, PALETTE[0], "revenue"), (profit_opt, PALETTE[2], "margin")):
+    for opt, colour, name, where in ((revenue_opt, PALETTE[0], "revenue", "top right"),
+                                     (profit_opt, PALETTE[2], "margin", "bottom right")):
         fig.add_vline(x=opt.best_rate_usd_per_mb * 100, line_color=colour, line_dash="dot",
-                      annotation_text=f"best for {name}", annotation_position="bottom right")
+                      annotation_text=f"best for {name}", annotation_position=where)
     title = "Demand and revenue against the rate per MB [USD million a year; million downloads]"
     _layout(fig, title, "Rate [US cents per MB]", "USD million a year")
-    fig.update_layout(yaxis2={"title": "Downloads [million a year]", "overlaying": "y", "side": "right"})
+    fig.update_layout(yaxis2={"title": "Downloads [million a year]", "overlaying": "y", "side": "right",
+                              "rangemode": "tozero", "tickformat": ",.0f"})
+    fig.update_layout(yaxis={"rangemode": "tozero"})
     e_d, e_c = s["demand.downloads_elasticity"], s["demand.customers_elasticity"]
     alt = (f"Lines against the rate: downloads fall as the rate rises (elasticities {e_d:g} and {e_c:g}); "
            f"{revenue_opt.statement} {profit_opt.statement}")
@@ -113,15 +116,17 @@ def timeline_chart(t: pd.DataFrame, scenario: Scenario) -> Chart:
                          marker_color=PALETTE[0]))
     fig.add_trace(go.Scatter(x=t.month, y=t.rate_usd_per_mb * 100, name="Rate [c/MB]", yaxis="y2",
                              line={"color": PALETTE[1], "shape": "hv", "width": 2}))
-    for e in s.assumptions.events.values():
-        if t.month.min() <= pd.Timestamp(e.date) <= t.month.max() + pd.offsets.MonthEnd(1):
-            fig.add_vline(x=pd.Timestamp(e.date).timestamp() * 1000, line_dash="dot", line_color=REFERENCE_COLOUR)
-            fig.add_annotation(x=pd.Timestamp(e.date), y=1.02, yref="paper", text=e.name.replace("_", " "),
-                               showarrow=False, textangle=-30, font={"size": 10}, xanchor="left")
+    shown = [e for e in s.assumptions.events.values()
+             if t.month.min() <= pd.Timestamp(e.date) <= t.month.max() + pd.offsets.MonthEnd(1)]
+    for i, e in enumerate(shown):
+        fig.add_vline(x=pd.Timestamp(e.date).timestamp() * 1000, line_dash="dot", line_color=REFERENCE_COLOUR)
+        fig.add_annotation(x=pd.Timestamp(e.date), y=1.03 + 0.07 * (i % 3), yref="paper",
+                           text=e.name.replace("_", " "), showarrow=False, font={"size": 10}, xanchor="right")
     title = "The time line, 2004-2007: monthly revenue and the rate per MB [USD million a month; c/MB]"
     _layout(fig, title, "", "Revenue [USD million a month]")
-    fig.update_layout(yaxis2={"title": "Rate [c/MB]", "overlaying": "y", "side": "right", "rangemode": "tozero"},
-                      margin={"t": 100})
+    fig.update_layout(yaxis2={"title": "Rate [c/MB]", "overlaying": "y", "side": "right", "rangemode": "tozero",
+                              "dtick": 1, "showgrid": False},
+                      margin={"t": 120})
     peak = t.loc[t.revenue_usd.idxmax()]
     years = t.assign(year=t.month.dt.year).groupby("year").revenue_usd.sum()
     alt = (f"Monthly revenue bars rising with the customer base and the rate steps, peaking at "

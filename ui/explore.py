@@ -103,10 +103,11 @@ def _customers_panel(key) -> None:
     bar.empty()
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Gini of spend", f"{d['gini']:.2f}", help=f"Closed form for a lognormal: {d['gini_lognormal']:.3f}")
-    c2.metric("Top 1% of customers", f"{d['top_1_share']:.0%} of revenue")
-    c3.metric("Top 10% of customers", f"{d['top_10_share']:.0%} of revenue")
-    c4.metric("Invite-only clone keeps", f"{d['clone_revenue_share']:.1%} of revenue",
-              help=f"{d['clone_customers']:,} customers spend over ${d['clone_threshold_usd']:,.0f} a year")
+    c2.metric("Revenue from the top 1%", f"{d['top_1_share']:.0%}", help="Share of revenue from the top 1% of spenders")
+    c3.metric("Revenue from the top 10%", f"{d['top_10_share']:.0%}", help="Share of revenue from the top 10% of spenders")
+    c4.metric("Invite-only clone keeps", f"{d['clone_revenue_share']:.1%}",
+              help=f"Share of revenue from the {d['clone_customers']:,} customers who spend over "
+                   f"${d['clone_threshold_usd']:,.0f} a year (MemphisMembers)")
     show.chart(lorenz, key="lorenz")
     show.chart(hist, key="spend_hist")
 
