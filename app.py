@@ -17,6 +17,7 @@ pages = [
     st.Page("app_pages/explore.py", title="Explore", url_path="explore", default=True, icon="📈"),
     st.Page("app_pages/compare.py", title="Compare", url_path="compare", icon="⚖️"),
     st.Page("app_pages/catalogue.py", title="Catalogue", url_path="catalogue", icon="💿"),
+    st.Page("app_pages/classroom.py", title="Classroom", url_path="classroom", icon="🎓"),
     st.Page("app_pages/sources.py", title="Sources", url_path="sources", icon="📚"),
 ]
 nav = st.navigation(pages, position="top")

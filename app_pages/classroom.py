@@ -1,0 +1,5 @@
+"""The classroom page (see ui/classroom.py)."""
+
+from ui import classroom
+
+classroom.render()

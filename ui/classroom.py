@@ -1,0 +1,36 @@
+"""Classroom: exercises for a media-economics class, answered live from the current assumptions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from simulator.classroom import exercises
+
+from . import state
+
+
+@st.cache_data(max_entries=16, show_spinner="Working out the answers…")
+def _exercises(key):
+    return exercises(state._scenario(*key))
+
+
+def render() -> None:
+    state.current_scenario()
+    key = st.session_state.get(state._LAST_VALID) or state.scenario_key()
+    st.title("Classroom")
+    st.caption(
+        "Seven exercises on the economics of selling music by the megabyte. Every answer is computed by the model "
+        "from the inputs in the sidebar: change an assumption and the answers change with it."
+    )
+    teacher = st.toggle("Teacher view: show every answer and note", key="classroom_teacher")
+    for i, ex in enumerate(_exercises(key), start=1):
+        with st.container(border=True, key=f"exercise_{ex.key}"):
+            st.subheader(f"{i}. {ex.title}")
+            st.markdown(ex.question)
+            with st.expander("Hints", key=f"hints_{ex.key}"):
+                for h in ex.hints:
+                    st.markdown(f"- {h}")
+            if teacher or st.toggle("Show the answer", key=f"answer_{ex.key}"):
+                st.markdown(ex.answer)
+            if teacher:
+                st.info(ex.teacher_note, icon="🎓")
