@@ -8,7 +8,7 @@ Examples
 --------
 >>> ex = {e.key: e for e in exercises(make_scenario())}
 >>> sorted(ex)[:3]
-['card_freeze', 'clone', 'implied_downloads']
+['best_rate', 'card_freeze', 'clone']
 >>> "28.47" in ex["implied_downloads"].answer
 True
 """
