@@ -2,6 +2,8 @@
 
 Examples
 --------
+>>> from simulator.scenario import make_scenario
+>>> from simulator.scenario import make_scenario
 >>> a, b = make_scenario(preset="rate_2005"), make_scenario(preset="reported_2006")
 >>> c = compare_scenarios([("2005", a), ("2006", b)])
 >>> c.verdict.split(",")[0]
