@@ -129,6 +129,11 @@ def _spec(a: Assumptions, key: str, p: Parameter) -> InputSpec:
     return InputSpec(key, group, p.kind, "slider", label, p.unit, float(lo), float(hi), step, None, fmt, _help(p), float(p.value))
 
 
+def _is_input(p: Parameter) -> bool:
+    """False for a limit (``ui: false``) or a value fixed by definition (WAV is exactly CD audio)."""
+    return p.ui and not (p.bounds is not None and p.bounds[0] == p.bounds[1])
+
+
 def input_specs(assumptions: Assumptions | None = None) -> dict[str, InputSpec]:
     """One :class:`InputSpec` per parameter, in file order.
 
@@ -146,9 +151,8 @@ def input_specs(assumptions: Assumptions | None = None) -> dict[str, InputSpec]:
     a = assumptions if assumptions is not None else load_assumptions()
     out = {}
     for key, p in a.parameters.items():
-        if not p.ui or (p.bounds is not None and p.bounds[0] == p.bounds[1]):
-            continue  # a limit, not an input; or fixed by definition (WAV is exactly CD audio)
-        out[key] = _spec(a, key, p)
+        if _is_input(p):
+            out[key] = _spec(a, key, p)
     return out
 
 
@@ -232,7 +236,10 @@ def overrides_from_query(assumptions: Assumptions, params: Mapping[str, Any]) ->
                 )
             continue
         if name not in assumptions.parameters:
-            notices.append(f"Link parameter {name!r} ignored: not an input of this model.")
+            notices.append(f"Link parameter {name}={text!r} ignored: not an input of this model.")
+            continue
+        if not _is_input(assumptions.parameters[name]):
+            notices.append(f"Link parameter {name}={text!r} ignored: a fixed limit or definition, not an input.")
             continue
         if assumptions.parameters[name].kind == "choice":
             # A bound widget writes the label it shows ("per track"); accept it as well as the name.
