@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -50,7 +51,8 @@ class Comparison:
     years : tuple of MarketYear
     table : pandas.DataFrame
         One row per output: output, label, unit, one column per scenario name,
-        ``difference`` (last minus first) and ``difference_pct`` [%].
+        ``difference`` (last minus first) and ``difference_pct`` [%] (relative to the
+        first's absolute value; 0 when both are 0, NaN when only the first is).
     changed_inputs : tuple of str
         Inputs that differ between the first and the last scenario.
     verdict : str
@@ -81,7 +83,9 @@ def _describe(first: Scenario, last: Scenario, keys: list[str]) -> str:
     return " and ".join(parts)
 
 
-def _move(pct: float) -> str:
+def _move(pct: float, diff: float) -> str:
+    if math.isnan(pct):  # from zero: no percentage
+        return f"{'rises' if diff > 0 else 'falls'} from zero"
     if abs(pct) < 0.05:
         return "stays the same"
     return f"{'rises' if pct > 0 else 'falls'} {abs(pct):.0f}%"
@@ -112,7 +116,8 @@ def compare_scenarios(named: list[tuple[str, Scenario]]) -> Comparison:
     for key, (label, unit) in COMPARED_OUTPUTS.items():
         vals = [getattr(y, key) for y in years]
         diff = vals[-1] - vals[0]
-        pct = 100.0 * diff / vals[0] if vals[0] else float("nan")
+        # relative to |first|, so a negative margin that improves "rises"; 0 -> x has no percentage
+        pct = 100.0 * diff / abs(vals[0]) if vals[0] else (0.0 if diff == 0 else float("nan"))
         rows.append({"output": key, "label": label, "unit": unit, **dict(zip(names, vals, strict=True)),
                      "difference": diff, "difference_pct": pct})
     table = pd.DataFrame(rows)
@@ -126,8 +131,8 @@ def compare_scenarios(named: list[tuple[str, Scenario]]) -> Comparison:
     else:
         head = f"With the same inputs in {names[-1]} as in {names[0]}"
     verdict = (
-        f"{head}, revenue {_move(rev.difference_pct)} ({format_usd(rev[names[0]])} → {format_usd(rev[names[-1]])}) "
-        f"if demand does not move. The operator's margin {_move(margin.difference_pct)}; ROMS gets "
+        f"{head}, revenue {_move(rev.difference_pct, rev.difference)} ({format_usd(rev[names[0]])} → {format_usd(rev[names[-1]])}) "
+        f"if demand does not move. The operator's margin {_move(margin.difference_pct, margin.difference)}; ROMS gets "
         f"{format_usd(years[-1].roms_usd)} instead of {format_usd(years[0].roms_usd)}."
     )
     return Comparison(names, years, table, tuple(keys), verdict)
