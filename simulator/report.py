@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -30,6 +31,8 @@ def format_usd(x: float, *, cents: bool = False) -> str:
     >>> format_usd(30_559_230.5), format_usd(0.1916, cents=True), format_usd(-2_500)
     ('$30.6 million', '$0.19', '-$2,500')
     """
+    if not math.isfinite(x):
+        return _not_finite(x)
     sign = "-" if x < 0 else ""
     a = abs(x)
     if cents or a < 100:
@@ -48,14 +51,25 @@ def format_count(x: float) -> str:
 
     Examples
     --------
-    >>> format_count(5_500_000), format_count(29), format_count(12_345)
-    ('5.50 million', '29.0', '12,345')
+    >>> format_count(5_500_000), format_count(29), format_count(12_345), format_count(2.5e9)
+    ('5.50 million', '29.0', '12,345', '2.50 billion')
     """
+    if not math.isfinite(x):
+        return _not_finite(x)
+    if abs(x) >= 1e12:
+        return f"{x / 1e12:,.2f} trillion"
+    if abs(x) >= 1e9:
+        return f"{x / 1e9:,.2f} billion"
     if abs(x) >= 1e6:
         return f"{x / 1e6:,.2f} million"
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     return f"{x:,.1f}"
+
+
+def _not_finite(x: float) -> str:
+    """``n/a`` for NaN, ``∞``/``-∞`` for infinities (e.g. downloads needed when nobody can pay)."""
+    return "n/a" if math.isnan(x) else ("∞" if x > 0 else "-∞")
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,8 @@ def _metric(key, label, value, unit, text, ref, ref_text, help_, *, versus: str 
     if ref is None or ref == 0:
         return Metric(key, label, value, unit, text, ref, None, "", help_)
     pct = 100.0 * (value - ref) / ref
+    if not math.isfinite(pct):
+        return Metric(key, label, value, unit, text, ref, None, "", help_)
     return Metric(key, label, value, unit, text, ref, pct, f"{pct:+.1f}% {versus} {ref_text}", help_)
 
 
