@@ -528,11 +528,26 @@ def default_assumptions_path() -> Path:
 
 #: Most YAML aliases (``*name``) a file may use; more is treated as an alias bomb.
 MAX_YAML_ALIASES = 100
+#: Deepest nesting of mappings and sequences read. PyYAML's scanner is quadratic
+#: in flow nesting (100 kB of ``[`` took minutes), so depth is checked on the
+#: event stream, which stops at the first level too deep.
+MAX_YAML_DEPTH = 64
 
 
 def _read_yaml_text(text: str, source_path: str) -> Any:
     try:
-        aliases = sum(isinstance(ev, yaml.AliasEvent) for ev in yaml.parse(text, Loader=yaml.SafeLoader))
+        aliases = depth = 0
+        for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(ev, yaml.AliasEvent):
+                aliases += 1
+            elif isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise AssumptionsError(
+                        f"{source_path}: YAML nested too deeply; at most {MAX_YAML_DEPTH} levels are allowed"
+                    )
+            elif isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
         if aliases > MAX_YAML_ALIASES:
             raise AssumptionsError(
                 f"{source_path}: {aliases} YAML aliases; at most {MAX_YAML_ALIASES} are allowed"
