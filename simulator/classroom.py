@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .calibration import solve
+from .calibration import CalibrationError, solve
 from .customers import customer_year
 from .demand import best_rate
 from .encoding import encoding_menu, size_bytes
@@ -66,14 +66,19 @@ def _per_mb_follows_cost(s: Scenario) -> Exercise:
         cost = float(c.bandwidth_usd_per_byte) * b
         rows.append((label, e, b, price, cost))
     itunes = s["comparison.itunes_track_usd"]
+    single = rows[0][3]
+
+    def times(price) -> str:  # a single that rounds to $0.00 has no ratio
+        return f"{price / single:.1f}×" if single else "infinitely many times"
+
     table = "\n".join(f"| {lab} | {e} | {b / t.bytes_per_mb:,.2f} {t.mb_unit} | ${p} | ${cost:.5f} | ${itunes:.2f} |"
                       for lab, e, b, p, cost in rows)
     ratio = float(t.usd_per_byte / c.bandwidth_usd_per_byte) if c.bandwidth_usd_per_byte else float("inf")
     answer = (
         "| track | encoding | size | AllofMP3 | bandwidth cost | iTunes |\n|---|---|---|---|---|---|\n" + table +
         f"\n\nEvery price is the same multiple of its delivery cost (about {ratio:,.0f}×): the price follows the bytes "
-        f"sent, not the song. The epic costs {rows[1][3] / rows[0][3]:.1f}× the single and the FLAC single "
-        f"{rows[2][3] / rows[0][3]:.1f}×, where iTunes charged both ${itunes:.2f}."
+        f"sent, not the song. The epic costs {times(rows[1][3])} the single and the FLAC single "
+        f"{times(rows[2][3])}, where iTunes charged both ${itunes:.2f}."
     )
     return Exercise(
         "per_mb_follows_cost", "Pricing by the kilo follows cost, not value",
@@ -87,15 +92,21 @@ def _per_mb_follows_cost(s: Scenario) -> Exercise:
 
 
 def _implied_downloads(s: Scenario) -> Exercise:
-    sol = solve(s)
-    y = sol.market
-    rev, cust = s["market.reported_revenue_usd"], s["market.reported_customers"]
-    answer = (
-        f"Revenue per customer = {format_usd(rev)} ÷ {format_count(cust)} = **${rev / cust:.2f} a year**. "
-        f"At a mean price of ${y.mean_price_usd:.4f} a download that is **{sol.value:.2f} downloads per customer "
-        f"a year** (solved with Brent's method to {format_usd(sol.achieved, cents=True)} of revenue), about "
-        f"{sol.value / 12:.1f} a month: two or three albums' worth of tracks a year."
-    )
+    rev = s["market.reported_revenue_usd"]
+    try:
+        sol = solve(s)
+    except CalibrationError as e:  # e.g. too few customers: no answer within the bounds
+        sol, answer = None, f"This scenario has no answer: {e}."
+    if sol is not None:
+        y = sol.market
+        paying = y.customers * y.paying_factor  # the customers the solve divides by
+        answer = (
+            f"Revenue per paying customer = {format_usd(rev)} ÷ {format_count(paying)} = **${rev / paying:.2f} a year**. "
+            f"At a mean price of ${y.mean_price_usd:.4f} a download that is **{sol.value:.2f} downloads per customer "
+            f"a year** (solved with Brent's method to {format_usd(sol.achieved, cents=True)} of revenue), about "
+            f"{sol.value / 12:.1f} a month: {sol.value / s['catalogue.tracks_per_album_mean']:.1f} albums' worth of "
+            "tracks a year."
+        )
     return Exercise(
         "implied_downloads", "What 5.5 million customers and $30 million imply",
         "The Times reported 5.5 million customers and about $30 million a year. How many tracks did the average "
@@ -149,23 +160,29 @@ def _card_freeze(s: Scenario) -> Exercise:
     )
 
 
-def _clone(s: Scenario) -> Exercise:
-    cy = customer_year(s)
+def _clone_answer(s: Scenario) -> str:
+    try:
+        cy = customer_year(s)
+    except ValueError as e:  # nobody downloads anything: no spend to distribute
+        return f"This scenario has no answer: {e}."
     half = next((float(sp) for sp, rs in zip(cy.lorenz_spend_usd, cy.lorenz_revenue_share, strict=True)
                  if 1 - rs <= 0.5), float("nan"))
-    answer = (
+    return (
         f"With downloads per customer lognormal (sigma {cy.downloads_sigma:g}; Gini {cy.gini:.2f}), the "
         f"{cy.clone_customers:,} customers spending over ${cy.clone_threshold_usd:,.0f} a year bring "
         f"**{cy.clone_revenue_share:.1%}** of revenue ({format_usd(cy.clone_revenue_usd)}). The top 1% bring "
         f"{cy.top_1_share:.0%}, the top 10% {cy.top_10_share:.0%}. To keep half the revenue the clone would have "
         f"to invite everyone spending over about ${half:,.2f} a year."
     )
+
+
+def _clone(s: Scenario) -> Exercise:
     return Exercise(
         "clone", "The invite-only clone",
         "MemphisMembers was open only to the biggest spenders (several hundred dollars in a few months). How much "
         "of the revenue would such a club keep?",
         ("Look at the Lorenz curve on the Customers tab.", "Mean spend is only a few dollars a year."),
-        answer,
+        _clone_answer(s),
         "The reported averages ($30M / 5.5M ≈ $5 a customer) and a 'several hundred dollars' club do not sit well "
         "together unless spending is far more skewed: a good prompt for questioning reported figures.",
     )
