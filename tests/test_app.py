@@ -28,6 +28,10 @@ MIX = ("mp3-128", "mp3-192", "mp3-256", "mp3-320", "aac-256", "flac")
 MARK = "● "
 PRICE_CHART = "Price per track against length"
 SPLIT_CHART = "Who gets what"
+#: Key of Explore's tabs (st.tabs with on_change="rerun": only the open tab is computed).
+EXPLORE_TAB = "explore_tab"
+#: The tab each chart used in these tests lives in.
+CHART_TABS = {PRICE_CHART: ("Prices",), SPLIT_CHART: ("Who gets paid",)}
 #: The baseline preset's headline figures (reported_2006), as shown.
 BASELINE = {
     "Customers": "5.50 million",
@@ -66,19 +70,30 @@ def deltas(at: AppTest) -> dict[str, str]:
     return {m.label: m.delta for m in at.metric}
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open an Explore tab (tabs are computed only when open; AppTest selects one via its key)."""
+    at.session_state[EXPLORE_TAB] = label
+    return run(at)
+
+
 def chart(at: AppTest, title_start: str) -> dict:
-    """The figure JSON of the one chart whose title starts with ``title_start``."""
-    found = []
-    for el in at.get("plotly_chart"):
-        spec = json.loads(el.proto.spec)
-        if spec["layout"].get("title", {}).get("text", "").startswith(title_start):
-            found.append(spec)
-    assert len(found) == 1, f"{len(found)} charts titled {title_start!r}"
-    return found[0]
+    """The figure JSON of the one chart whose title starts with ``title_start``, opening its tab if needed."""
+    for tab in (None, *CHART_TABS.get(title_start, ())):
+        if tab is not None:
+            open_tab(at, tab)
+        found = [spec for spec in specs(at) if title(spec).startswith(title_start)]
+        if found:
+            assert len(found) == 1, f"{len(found)} charts titled {title_start!r}"
+            return found[0]
+    raise AssertionError(f"no chart titled {title_start!r}")
+
+
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
 def title(spec: dict) -> str:
-    return spec["layout"]["title"]["text"]
+    return spec["layout"].get("title", {}).get("text", "")
 
 
 def values(v) -> list:
@@ -121,9 +136,24 @@ def test_pages_found():
 def test_every_page_runs_and_shows_something(page):
     at = new_app(page=page)
     assert not errors(at)
-    shown = len(at.metric) + len(at.dataframe) + len(at.get("plotly_chart")) + len(at.table)
-    assert shown > 0, f"page {page} shows no metric, table or chart"
+    shown = len(at.metric) + len(at.dataframe) + len(at.get("plotly_chart")) + len(at.table) + len(at.expander)
+    assert shown > 0, f"page {page} shows no metric, table, chart or expander"
     assert at.title, f"page {page} has no title"
+
+
+def explore_tabs(at: AppTest) -> list[str]:
+    return [t.label for t in at.tabs]
+
+
+def test_every_explore_tab_runs_and_draws_a_chart():
+    at = new_app()
+    tabs = explore_tabs(at)
+    assert {"Prices", "Who gets paid"} <= set(tabs)
+    for tab in tabs:
+        open_tab(at, tab)
+        assert not errors(at), (tab, errors(at))
+        assert at.get("plotly_chart"), f"tab {tab!r} draws no chart"
+        assert len(at.metric) >= 6, f"tab {tab!r}: the headline metrics are gone"
 
 
 def test_every_page_runs_while_an_input_is_invalid():
@@ -133,6 +163,9 @@ def test_every_page_runs_while_an_input_is_invalid():
         widget(at, f"market.quality_mix.{name}").set_value(0.0)
     run(at)
     assert any("quality-mix" in e for e in errors(at))
+    for tab in explore_tabs(at):
+        open_tab(at, tab)
+        assert at.get("plotly_chart"), f"tab {tab!r} draws no chart while an input is invalid"
     for page in PAGES:
         run(at.switch_page(f"app_pages/{page}.py"))
     run(at.switch_page("app_pages/explore.py"))
@@ -168,7 +201,7 @@ def test_input_changes_its_metrics_and_charts(key, value, moves, stays, charts):
     assert not w.label.startswith(MARK)
     before_m = metrics(at)
     before_c = {t: chart(at, t) for t in (PRICE_CHART, SPLIT_CHART)}
-    w.set_value(value)
+    widget(at, key).set_value(value)  # fetched again: a widget object belongs to one run's element tree
     run(at)
     assert widget(at, key).value == value
     after_m = metrics(at)

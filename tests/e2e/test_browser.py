@@ -1,0 +1,164 @@
+"""The app in a real browser (Chromium via Playwright): pages, a slider, a shared link, an upload.
+
+What AppTest cannot see: the URL the browser shows, the drawn Plotly chart, the file input.
+Each test costs a few seconds; the server starts once per session (see conftest.py).
+No test asserts a time.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .server import ROOT, chromium_path, key_class
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        chromium_path() is None, reason="no Chromium at /usr/bin/chromium or on PATH (apt-get install -y chromium)"
+    ),
+]
+
+CHINOOK = ROOT.parent / "shared" / "data" / "chinook_tracks.csv"
+RATE = "pricing.rate_usd_per_mb"
+TIMEOUT_MS = 30_000
+
+
+def page_paths() -> dict[str, str]:
+    """Page file stem -> URL path, from app_pages/*.py and the st.Page call in app.py (if any)."""
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    out = {}
+    for f in sorted((ROOT / "app_pages").glob("*.py")):
+        if f.stem.startswith("_"):
+            continue
+        call = re.search(rf"st\.Page\(\s*[\"']app_pages/{f.stem}\.py[\"'][^)]*\)", app)
+        path = re.search(r"url_path=[\"']([^\"']+)[\"']", call.group(0)) if call else None
+        if call and "default=True" in call.group(0):
+            out[f.stem] = ""  # the default page lives at "/" whatever its url_path
+        else:
+            out[f.stem] = path.group(1) if path else f.stem
+    return out
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until the script run has finished (Streamlit's own e2e signal)."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=TIMEOUT_MS)
+
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_test_id("stMain").get_by_role("heading").first).to_be_visible(timeout=TIMEOUT_MS)
+    wait_idle(page)
+
+
+def metric(page: Page, label: str) -> str:
+    box = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+    return box.get_by_test_id("stMetricValue").inner_text()
+
+
+def price_chart_title(page: Page) -> str:
+    return page.locator(".gtitle").filter(has_text="Price per track").text_content() or ""
+
+
+def rate_slider(page: Page):
+    return page.locator(f".{key_class(RATE)}").get_by_role("slider")
+
+
+def query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def assert_no_exception(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_every_page_loads(page: Page, app_url: str):
+    """Open the app once, then visit every page file through the top navigation (one session: fast)."""
+    open_app(page, app_url)
+    shown = page.get_by_test_id("stMain").locator(
+        '[data-testid="stMetric"], [data-testid="stDataFrame"], [data-testid="stPlotlyChart"], [data-testid="stTable"], '
+        '[data-testid="stExpander"]'
+    )
+    for stem, path in page_paths().items():
+        link = page.locator(f'a[data-testid="stTopNavLink"][href="{app_url}/{path}"]')
+        expect(link, f"app_pages/{stem}.py has no link in the navigation").to_have_count(1)
+        link.click()
+        page.wait_for_url(f"{app_url}/{path}", timeout=TIMEOUT_MS)
+        expect(shown.first, f"page {stem} shows no metric, table, chart or expander").to_be_visible(timeout=TIMEOUT_MS)
+        wait_idle(page)
+        expect(page.get_by_test_id("stException"), f"page {stem} shows a traceback").to_have_count(0)
+        # st.error and st.warning have role="alert" (st.info is "status")
+        expect(page.get_by_test_id("stMain").get_by_role("alert"), f"page {stem} shows an error").to_have_count(0)
+
+
+def test_slider_moves_chart_and_metric(page: Page, app_url: str):
+    open_app(page, app_url)
+    expect(page.locator(".gtitle").filter(has_text="at 3 c/MB")).to_have_count(1, timeout=TIMEOUT_MS)
+    revenue = metric(page, "Revenue a year")
+    slider = rate_slider(page)
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".gtitle").filter(has_text="at 3.1 c/MB")).to_have_count(1, timeout=TIMEOUT_MS)
+    wait_idle(page)
+    assert metric(page, "Revenue a year") != revenue
+    assert slider.get_attribute("aria-valuetext") == "0.031"
+    page.wait_for_function(f"() => new URL(location.href).searchParams.get('{RATE}') === '0.031'")
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator(".gtitle").filter(has_text="at 3 c/MB")).to_have_count(1, timeout=TIMEOUT_MS)
+    wait_idle(page)
+    assert metric(page, "Revenue a year") == revenue
+    # Back at the preset's value: the parameter leaves the link.
+    page.wait_for_function(f"() => !new URL(location.href).searchParams.has('{RATE}')")
+    assert_no_exception(page)
+
+
+def test_shared_link_reopens_its_scenario(page: Page, app_url: str):
+    open_app(page, f"{app_url}/?{RATE}=0.02&preset=lossless")
+    expect(page.get_by_test_id("stAlert")).to_have_count(0)
+    assert rate_slider(page).get_attribute("aria-valuetext") == "0.020"
+    assert metric(page, "Revenue a year") == "$68.5 million"
+    assert "at 2 c/MB" in price_chart_title(page)
+    rate_slider(page).focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => new URL(location.href).searchParams.get('{RATE}') === '0.021'")
+    wait_idle(page)
+    expect(page.locator(".gtitle").filter(has_text="at 2.1 c/MB")).to_have_count(1, timeout=TIMEOUT_MS)
+    assert query(page).get("preset") == ["lossless"], page.url
+    moved = metric(page, "Revenue a year")
+    assert moved != "$68.5 million"
+    # The updated link, opened afresh, shows the same scenario.
+    other = page.context.new_page()
+    open_app(other, page.url)
+    expect(other.get_by_test_id("stAlert")).to_have_count(0)
+    assert metric(other, "Revenue a year") == moved
+    assert rate_slider(other).get_attribute("aria-valuetext") == "0.021"
+
+
+def test_invalid_link_value_shows_a_notice(page: Page, app_url: str):
+    open_app(page, f"{app_url}/?{RATE}=9&preset=nosuch")
+    alert = page.get_by_test_id("stAlert")
+    expect(alert).to_contain_text(f"{RATE}='9' ignored")
+    expect(alert).to_contain_text("preset='nosuch' ignored")
+    assert metric(page, "Revenue a year") == "$30.6 million"
+    assert rate_slider(page).get_attribute("aria-valuetext") == "0.030"
+    assert_no_exception(page)
+
+
+@pytest.mark.skipif(not CHINOOK.is_file(), reason=f"shared data absent: {CHINOOK} not found")
+def test_catalogue_upload(page: Page, app_url: str):
+    open_app(page, f"{app_url}/{page_paths()['catalogue']}")
+    page.locator(f".{key_class('catalogue_source')}").get_by_text("Upload a file").click()
+    file_input = page.locator(f".{key_class('catalogue_file')} input[type=file]")
+    expect(file_input).to_have_count(1, timeout=TIMEOUT_MS)
+    file_input.set_input_files(str(CHINOOK))
+    expect(page.get_by_text(re.compile(r"3,289 tracks in 335 albums from chinook_tracks\.csv"))).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+    wait_idle(page)
+    expect(page.get_by_test_id("stMetric")).to_have_count(3)
+    assert metric(page, "At iTunes").startswith("$")
+    assert_no_exception(page)
