@@ -7,6 +7,7 @@ Each function takes results of :mod:`simulator.calibration`, :mod:`simulator.dem
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -51,7 +52,11 @@ def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
     caption = ("Every combination of rate per MB and downloads per customer, the other inputs as in the scenario. "
                f"The red line is the combinations that earn {format_usd(g.target)} a year (The Times' estimate); "
                "it is a closed form, since revenue is proportional to downloads.")
-    k = g.point_value / (g.point_rate_usd_per_mb * g.point_downloads_per_customer) if g.point_rate_usd_per_mb else 0
+    if g.point_rate_usd_per_mb * g.point_downloads_per_customer:
+        k = g.point_value / (g.point_rate_usd_per_mb * g.point_downloads_per_customer)
+    else:  # the scenario sits on an axis (0 downloads): read k off the grid's far corner instead
+        i, j = int(np.argmax(x)), int(np.argmax(y))
+        k = float(g.z[j, i] / (x[i] * y[j])) if x[i] * y[j] else 0.0
     formula = (f"revenue = k × rate × downloads per customer, with k = customers × paying share × mean MB × "
                f"(1 − discount) = {k:,.0f}.\n\n"
                f"Contour: downloads per customer = {format_usd(g.target)} ÷ (k × rate); at "
