@@ -146,10 +146,18 @@ def download_profile(scenario: Scenario | None = None, durations_ms=None) -> Dow
     Raises
     ------
     ValueError
-        If the mix is all zero or ``durations_ms`` is empty.
+        If the mix is all zero, or ``durations_ms`` is empty or holds anything but whole milliseconds above 0.
     """
     s = scenario if scenario is not None else make_scenario()
-    d = catalogue_durations_ms(s) if durations_ms is None else np.asarray(durations_ms, dtype=np.int64)
+    if durations_ms is None:
+        d = catalogue_durations_ms(s)
+    else:
+        raw = np.asarray(durations_ms)
+        if raw.size and (raw.dtype.kind not in "iuf" or not np.all(np.isfinite(raw)) or np.any(raw != np.floor(raw))
+                         or raw.min() <= 0):
+            raise ValueError("durations_ms must be whole milliseconds above 0, got e.g. "
+                             f"{raw.ravel()[0]!r}" if raw.size else "durations_ms is empty")
+        d = raw.astype(np.int64)
     if d.size == 0:
         raise ValueError("durations_ms: need at least one track, got none")
     mix = quality_mix(s)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from simulator.calibration import iso_grid
@@ -69,12 +71,6 @@ def _montecarlo(key, draws: int, seed: int):
     return monte_carlo(_s(key), draws=draws, seed=seed)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _customers(key, _progress=None):
-    cy = customer_year(_s(key), progress=_progress)
-    return lorenz_chart(cy), spend_histogram_chart(cy), cy.as_dict()
-
-
 @st.fragment
 def _uncertainty_panel(key) -> None:
     a = state.assumptions()
@@ -92,6 +88,30 @@ def _uncertainty_panel(key) -> None:
     st.dataframe(mc.summary, hide_index=True)
 
 
+#: Customer years kept (each holds two small figures); the oldest is dropped first.
+_CUSTOMER_CACHE_SIZE = 8
+_CUSTOMER_CACHE: dict = {}
+_CUSTOMER_LOCK = threading.Lock()
+
+
+def _cached_customers(key, progress):
+    """Lorenz and spend charts of a scenario, cached per scenario key in a small bounded cache.
+
+    Not ``st.cache_data``: that would try to replay the progress bar's updates, which belong to an
+    element created outside the cached function.
+    """
+    with _CUSTOMER_LOCK:
+        hit = _CUSTOMER_CACHE.get(key)
+    if hit is None:
+        cy = customer_year(_s(key), progress=progress)
+        hit = (lorenz_chart(cy), spend_histogram_chart(cy), cy.as_dict())
+        with _CUSTOMER_LOCK:
+            _CUSTOMER_CACHE[key] = hit
+            while len(_CUSTOMER_CACHE) > _CUSTOMER_CACHE_SIZE:
+                _CUSTOMER_CACHE.pop(next(iter(_CUSTOMER_CACHE)))
+    return hit
+
+
 @st.fragment
 def _customers_panel(key) -> None:
     bar = st.progress(0.0, text="Simulating every customer…")
@@ -99,7 +119,7 @@ def _customers_panel(key) -> None:
     def progress(done: int, total: int) -> None:
         bar.progress(done / total, text=f"Simulated {done:,} of {total:,} customers")
 
-    lorenz, hist, d = _customers(key, _progress=progress)
+    lorenz, hist, d = _cached_customers(key, progress)
     bar.empty()
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Gini of spend", f"{d['gini']:.2f}", help=f"Closed form for a lognormal: {d['gini_lognormal']:.3f}")

@@ -86,7 +86,9 @@ def _fmt(x: Any) -> str:
     if isinstance(x, Decimal):
         return f"{x:,f}"
     if isinstance(x, float):
-        return f"{x:,.6g}" if abs(x) < 1e6 else f"{x:,.0f}"
+        if abs(x) < 1e6:
+            return f"{x:,.6g}"
+        return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
     if isinstance(x, int):
         return f"{x:,}"
     return "" if x is None else str(x)
