@@ -100,7 +100,7 @@ def _decimals(step: float) -> int:
 def _help(p: Parameter) -> str:
     parts = [p.help] if p.help else []
     if p.low is not None and p.high is not None:
-        parts.append(f"Plausible range: {p.low:g} to {p.high:g} {p.unit}.".replace("  ", " "))
+        parts.append(f"Plausible range: {p.low:g} to {p.high:g} {p.unit}".rstrip() + ".")
     if p.source is not None:
         note = f" ({p.source.note})" if p.source.note else ""
         parts.append(f"Source: [{p.source.url}]({p.source.url}), {p.source.date}{note}.")

@@ -1,0 +1,338 @@
+"""Tests of simulator.inputs: widget specs generated from assumptions.yaml, and link (URL query) validation."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulator.assumptions import (
+    AssumptionsError,
+    default_assumptions_path,
+    load_assumptions,
+    parse_assumptions,
+    read_yaml_file,
+)
+from simulator.inputs import (
+    PRESET_QUERY_KEY,
+    changed_keys,
+    group_label,
+    input_specs,
+    option_label,
+    overrides_from_query,
+    preset_values,
+)
+from simulator.scenario import ScenarioError
+
+A = load_assumptions()
+SPECS = input_specs(A)
+RATE = "pricing.rate_usd_per_mb"
+
+
+def _is_adjustable(p) -> bool:
+    return p.ui and not (p.bounds is not None and p.bounds[0] == p.bounds[1])
+
+
+# --- specs from the file ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", list(A.parameters))
+def test_every_parameter_is_a_spec_exactly_when_it_can_change(key):
+    p = A.parameters[key]
+    assert (key in SPECS) == _is_adjustable(p)
+    if key not in SPECS:
+        return
+    s = SPECS[key]
+    assert (s.key, s.group, s.kind, s.unit) == (key, key.split(".")[0], p.kind, p.unit)
+    assert s.label == (f"{p.label} [{p.unit}]" if p.unit else p.label)
+    if p.source is not None:
+        assert p.source.url in s.help and p.source.date in s.help
+    else:
+        assert f"Assumption: {p.assumption}" in s.help
+    if p.help:
+        assert s.help.startswith(p.help)
+    if p.kind in ("number", "integer"):
+        lo, hi = p.bounds
+        assert lo < hi
+        assert (s.min_value, s.max_value, s.step) == (lo, hi, p.step or 1)
+        assert s.min_value < s.max_value and s.step > 0
+        assert s.options is None and s.format is not None
+        assert s.default == p.value and s.min_value <= s.default <= s.max_value
+        if p.kind == "integer":
+            assert all(type(v) is int for v in (s.min_value, s.max_value, s.step, s.default))
+        else:
+            assert all(type(v) is float for v in (s.min_value, s.max_value, s.step, s.default))
+        if p.low is not None and p.high is not None:
+            assert f"Plausible range: {p.low:g} to {p.high:g}" in s.help
+    elif p.kind == "choice":
+        assert s.widget == "selectbox" and s.options == A.choices(key) and s.default in s.options
+        assert s.min_value is s.max_value is s.step is None
+    else:
+        assert s.widget == "toggle" and s.default is p.value
+
+
+def test_specs_keep_the_file_order_and_leave_out_limits_and_fixed_values():
+    assert list(SPECS) == [k for k, p in A.parameters.items() if _is_adjustable(p)]
+    left_out = sorted(set(A.parameters) - set(SPECS))
+    assert left_out == ["catalogue.max_file_mb", "catalogue.max_rows", "encoding.wav_cd_fraction",
+                        "uncertainty.draws", "uncertainty.seed"]
+    assert input_specs() == SPECS  # the embedded file by default
+
+
+@pytest.mark.parametrize(
+    ("key", "label", "widget", "lo", "hi", "step", "fmt"),
+    [
+        (RATE, "Rate per megabyte [USD/MB]", "slider", 0.001, 0.3, 0.001, "%.3f"),
+        ("pricing.discount_share", "Discount off the base rate [fraction]", "slider", 0.0, 0.34, 0.01, "%.2f"),
+        ("costs.card_fee_share", "Card-processing fee [fraction]", "slider", 0.0, 0.2, 0.005, "%.3f"),
+        ("market.downloads_per_customer", "Downloads per customer per year [downloads/customer/year]", "slider",
+         0.0, 5000.0, 0.5, "%.1f"),
+        ("market.customers", "Customers [customers]", "slider", 10_000.0, 50_000_000.0, 10_000.0, "%,d"),
+        ("encoding.tag_overhead_bytes", "Tag overhead per file [bytes]", "slider", 0, 2_000_000, 1000, "%,d"),
+        # 99,999 positions: still a slider; 2**32 - 1 positions: a number box, printed without separators
+        ("catalogue.albums", "Albums in the built-in catalogue [albums]", "slider", 1, 100_000, 1, "%,d"),
+        ("customers.seed", "Seed of the customer simulation", "number_input", 0, 4_294_967_295, 1, "%d"),
+        ("demand.downloads_elasticity", "Price elasticity of downloads per customer", "slider", -5.0, 0.0, 0.05,
+         "%.2f"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and "." in v and "[" not in v and "%" not in v else None,
+)
+def test_named_specs(key, label, widget, lo, hi, step, fmt):
+    s = SPECS[key]
+    assert (s.label, s.widget, s.min_value, s.max_value, s.step, s.format) == (label, widget, lo, hi, step, fmt)
+
+
+def test_help_text_carries_range_and_source_or_assumption():
+    rate = SPECS[RATE].help.split("\n\n")
+    url = "https://en.wikipedia.org/?oldid=72286582&title=AllOfMP3.com"
+    assert rate[0] == A.parameters[RATE].help
+    assert rate[1] == "Plausible range: 0.02 to 0.03 USD/MB."
+    assert rate[2].startswith(f"Source: [{url}]({url}), 2006-08-28 ($30 per GB from 13 Aug 2006")
+    dpc = SPECS["market.downloads_per_customer"].help
+    assert "Assumption: no source reports it" in dpc and "Source:" not in dpc
+    # a unitless range has no double space
+    assert "Plausible range: -1.5 to -0.3." in SPECS["demand.downloads_elasticity"].help
+
+
+def test_choice_and_boolean_specs():
+    r = SPECS["pricing.rounding"]
+    assert (r.widget, r.options, r.default, r.label) == ("selectbox", ("per_track", "per_basket", "unrounded"),
+                                                         "per_track", "Rounding rule")
+    enc = SPECS["encoding.default"]
+    assert enc.options == A.encoding_names() and len(enc.options) == 37 and enc.default == "mp3-192"
+    assert enc.options[0] == "mp3-64" and enc.options[-2:] == ("flac", "wav")
+    f = SPECS["payments.card_freeze_active"]
+    assert (f.widget, f.default, f.options, f.format) == ("toggle", False, None, None)
+
+
+def test_labels_of_groups_and_options():
+    assert group_label("quality_mix") == "Quality mix" and group_label("pricing") == "Pricing"
+    assert option_label("per_track") == "per track" and option_label("itunes_wholesale") == "itunes wholesale"
+    assert option_label("mp3-192") == "mp3-192"
+
+
+# --- a changed file changes the specs, without code ---------------------------------------------
+
+
+def _yaml_copy(tmp_path, change) -> str:
+    doc = read_yaml_file(default_assumptions_path())
+    change(doc)
+    path = tmp_path / "assumptions.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_an_edited_entry_changes_its_spec(tmp_path):
+    def change(doc):
+        rate = doc["parameters"]["pricing"]["rate_usd_per_mb"]
+        rate.update(label="Price of a megabyte", bounds=[0.005, 0.1], step=0.005, help="Edited.")
+        doc["parameters"]["pricing"]["discount_share"]["ui"] = False
+        doc["parameters"]["encoding"]["flac_cd_fraction"].update(bounds=[0.546, 0.546], low=0.546, high=0.546)
+
+    specs = input_specs(load_assumptions(_yaml_copy(tmp_path, change)))
+    s = specs[RATE]
+    assert (s.label, s.min_value, s.max_value, s.step, s.format) == ("Price of a megabyte [USD/MB]", 0.005, 0.1,
+                                                                       0.005, "%.3f")
+    assert s.help.startswith("Edited.")
+    assert "pricing.discount_share" not in specs and "encoding.flac_cd_fraction" not in specs
+    assert len(specs) == len(SPECS) - 2
+
+
+def test_a_new_entry_appears_as_a_spec(tmp_path):
+    def change(doc):
+        doc["parameters"]["pricing"]["loyalty_bonus_share"] = {
+            "value": 0.05, "unit": "fraction", "label": "Loyalty bonus", "help": "Extra credit for regulars.",
+            "bounds": [0.0, 0.5], "low": 0.0, "high": 0.1, "assumption": "a test entry",
+        }  # no step: a hundredth of the range
+        doc["parameters"]["teaching"] = {"groups": {"kind": "integer", "value": 4, "unit": "groups",
+                                                    "label": "Groups in the class", "bounds": [1, 30],
+                                                    "source": {"url": "https://example.org/syllabus", "date": "2024"}}}
+
+    path = _yaml_copy(tmp_path, change)
+    # The embedded file is read without a reference, so a developer's new entry is simply taken in ...
+    specs = input_specs(parse_assumptions(read_yaml_file(path)))
+    new = specs["pricing.loyalty_bonus_share"]
+    assert (new.label, new.widget, new.min_value, new.max_value, new.step, new.format, new.default) == (
+        "Loyalty bonus [fraction]", "slider", 0.0, 0.5, 0.005, "%.3f", 0.05)
+    assert new.help == "Extra credit for regulars.\n\nPlausible range: 0 to 0.1 fraction.\n\nAssumption: a test entry."
+    g = specs["teaching.groups"]
+    assert (g.group, g.kind, g.widget, g.min_value, g.max_value, g.step, g.default) == (
+        "teaching", "integer", "slider", 1, 30, 1, 4)
+    assert "https://example.org/syllabus" in g.help
+    assert list(specs)[-1] == "teaching.groups"
+    assert list(specs).index("pricing.loyalty_bonus_share") == list(specs).index("pricing.rounding") + 1
+    # ... while a user's file (load_assumptions(path)) must keep the embedded names: refused, naming the key
+    with pytest.raises(AssumptionsError, match="pricing.loyalty_bonus_share"):
+        load_assumptions(path)
+
+
+# --- presets and changes ---------------------------------------------------------------------
+
+
+def test_preset_values():
+    base = preset_values(A, None)
+    assert base == A.defaults()
+    r = preset_values(A, "rate_2005")
+    assert r[RATE] == 0.02 and {k: v for k, v in r.items() if k != RATE} == {k: v for k, v in base.items() if k != RATE}
+    lossless = preset_values(A, "lossless")
+    assert lossless["market.quality_mix.flac"] == 0.8 and lossless["market.quality_mix.mp3-128"] == 0.0
+    with pytest.raises(ScenarioError, match="nosuch"):
+        preset_values(A, "nosuch")
+
+
+@pytest.mark.parametrize(
+    ("values", "reference", "expected"),
+    [
+        ({"a": 0.1 + 0.2, "b": "x"}, {"a": 0.3, "b": "x"}, []),               # float noise is no change
+        ({"a": 1}, {"a": 1.0}, []),                                          # int and float alike
+        ({"a": 0.3000001}, {"a": 0.3}, ["a"]),
+        ({"a": True, "b": "per_track"}, {"a": False, "b": "per_basket"}, ["a", "b"]),
+        ({"b": 2, "a": 1}, {"a": 0, "b": 2, "c": 5}, ["a"]),                 # missing from values: unchanged
+        ({"z": 9}, {"a": 1}, []),                                            # keys outside the reference ignored
+        ({"b": 0.0, "a": 0.0}, {"a": 1e-20, "b": 1e-3}, ["b"]),              # absolute tolerance near 0
+        ({"c": 1, "a": 2}, {"a": 1, "b": 1, "c": 2}, ["a", "c"]),            # in the reference's order
+    ],
+    ids=["float-noise", "int-vs-float", "small-change", "bool-and-choice", "missing", "extra", "near-zero",
+         "order"],
+)
+def test_changed_keys(values, reference, expected):
+    assert changed_keys(values, reference) == expected
+
+
+def test_changed_keys_between_presets():
+    base = preset_values(A, "reported_2006")
+    assert changed_keys(preset_values(A, "rate_2005"), base) == [RATE]
+    assert changed_keys(preset_values(A, "card_freeze"), base) == ["payments.card_freeze_active"]
+    assert changed_keys(preset_values(A, "lossless"), base) == [
+        "market.quality_mix.mp3-128", "market.quality_mix.mp3-192", "market.quality_mix.mp3-256",
+        "market.quality_mix.mp3-320", "market.quality_mix.aac-256", "market.quality_mix.flac"]
+
+
+# --- links: URL query parameters ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "preset", "overrides"),
+    [
+        ({RATE: "0.02"}, None, {RATE: 0.02}),
+        ({RATE: " 0.025 "}, None, {RATE: 0.025}),
+        ({"market.customers": "6e6"}, None, {"market.customers": 6_000_000.0}),
+        ({"encoding.tag_overhead_bytes": "1000"}, None, {"encoding.tag_overhead_bytes": 1000}),
+        ({"pricing.rounding": "per_basket"}, None, {"pricing.rounding": "per_basket"}),
+        ({"pricing.rounding": "per track"}, None, {"pricing.rounding": "per_track"}),          # the shown label
+        ({"rights.payment_model": "itunes wholesale"}, None, {"rights.payment_model": "itunes_wholesale"}),
+        ({"encoding.default": "flac"}, None, {"encoding.default": "flac"}),
+        ({"payments.card_freeze_active": "true"}, None, {"payments.card_freeze_active": True}),
+        ({"royalties.fair_enabled": "off"}, None, {"royalties.fair_enabled": False}),
+        ({PRESET_QUERY_KEY: "rate_2005"}, "rate_2005", {}),
+        ({PRESET_QUERY_KEY: "The 2005 rate (2 c/MB)"}, "rate_2005", {}),                    # by label
+        ({PRESET_QUERY_KEY: "Lossless buyers", "pricing.rounding": "per basket"}, "lossless",
+         {"pricing.rounding": "per_basket"}),
+        ({RATE: ["0.01", "0.02"]}, None, {RATE: 0.02}),                                       # the last counts
+        ({RATE: ["abc", "0.04"]}, None, {RATE: 0.04}),
+        ({PRESET_QUERY_KEY: ["nosuch", "card_freeze"]}, "card_freeze", {}),
+        ({}, None, {}),
+    ],
+    ids=["number", "spaces", "exponent", "integer", "choice-name", "choice-label", "choice-label-2", "encoding",
+         "bool-true", "bool-off", "preset-name", "preset-label", "preset-label-and-choice", "repeated",
+         "repeated-bad-then-good", "repeated-preset", "empty"],
+)
+def test_valid_links(params, preset, overrides):
+    q = overrides_from_query(A, params)
+    assert (q.preset, q.overrides, q.notices) == (preset, overrides, ())
+    assert all(type(v) is type(A.defaults()[k]) for k, v in q.overrides.items())
+
+
+BAD = [
+    (RATE, "0.5", "must be between 0.001 and 0.3"),
+    (RATE, "0.0005", "must be between 0.001 and 0.3"),
+    (RATE, "-0.02", "must be between 0.001 and 0.3"),
+    (RATE, "nan", "got nan"),
+    (RATE, "inf", "got inf"),
+    (RATE, "-Infinity", "got -inf"),
+    (RATE, "abc", "must be a number between 0.001 and 0.3"),
+    (RATE, "", "must be a number"),
+    (RATE, "3c", "must be a number"),
+    ("market.customers", "-5", "must be between 10000 and 50000000"),
+    ("encoding.tag_overhead_bytes", "1.5", "must be a whole number"),
+    ("pricing.mb_convention", "hex", "must be one of ['decimal', 'binary']"),
+    ("pricing.rounding", "per-track", "must be one of"),
+    ("encoding.default", "mp3-1", "must be one of"),
+    ("payments.card_freeze_active", "maybe", "must be true or false"),
+    (PRESET_QUERY_KEY, "nosuch", "not a preset (known: reported_2006, rate_2005"),
+    ("nosuch.input", "1", "not an input of this model"),
+    ("pricing", "0.02", "not an input of this model"),
+    ("uncertainty.draws", "5", "not an input"),          # limits are not inputs a link can set
+    ("catalogue.max_rows", "20000000", "not an input"),
+    ("encoding.wav_cd_fraction", "1.0", "not an input"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "reason"), BAD, ids=[f"{n}={v}" for n, v, _ in BAD])
+def test_bad_link_values_give_one_notice_each_and_are_left_out(name, value, reason):
+    q = overrides_from_query(A, {name: value, "pricing.discount_share": "0.1"})
+    assert q.overrides == {"pricing.discount_share": 0.1} and q.preset is None
+    assert len(q.notices) == 1
+    note = q.notices[0]
+    assert note.startswith(f"Link parameter {name}={value!r} ignored: ") and reason in note, note
+    assert note.endswith(".")
+
+
+def test_many_bad_values_give_one_notice_each():
+    params = {n: v for n, v, _ in BAD if n != PRESET_QUERY_KEY} | {PRESET_QUERY_KEY: "nosuch", RATE: "abc"}
+    q = overrides_from_query(A, params)
+    assert q.overrides == {} and q.preset is None
+    assert len(q.notices) == len(params)
+    assert all(any(note.startswith(f"Link parameter {n}=") for note in q.notices) for n in params)
+
+
+def test_repeated_parameter_last_value_is_bad():
+    q = overrides_from_query(A, {RATE: ["0.02", "9"]})
+    assert q.overrides == {} and len(q.notices) == 1 and "'9'" in q.notices[0]
+
+
+@pytest.mark.parametrize("preset", list(A.presets))
+def test_every_preset_survives_a_link_written_as_the_widgets_show_it(preset):
+    values = preset_values(A, preset)
+    params = {PRESET_QUERY_KEY: A.presets[preset].label}
+    for k, s in SPECS.items():
+        v = values[k]
+        params[k] = option_label(v) if s.kind == "choice" else str(v).lower() if s.kind == "boolean" else repr(v)
+    q = overrides_from_query(A, params)
+    assert q.notices == () and q.preset == preset
+    assert q.overrides == {k: values[k] for k in SPECS}
+
+
+@given(st.floats(min_value=0.001, max_value=0.3, allow_nan=False))
+def test_any_rate_within_bounds_is_read_back_exactly(rate):
+    q = overrides_from_query(A, {RATE: repr(rate)})
+    assert q.overrides == {RATE: rate} and q.notices == ()
+
+
+@given(st.one_of(st.floats(max_value=0.0009999), st.floats(min_value=0.30000001), st.just(math.nan)))
+def test_any_rate_outside_bounds_is_refused(rate):
+    q = overrides_from_query(A, {RATE: repr(rate)})
+    assert q.overrides == {} and len(q.notices) == 1 and RATE in q.notices[0]
