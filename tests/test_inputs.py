@@ -82,24 +82,24 @@ def test_specs_keep_the_file_order_and_leave_out_limits_and_fixed_values():
     assert input_specs() == SPECS  # the embedded file by default
 
 
-@pytest.mark.parametrize(
-    ("key", "label", "widget", "lo", "hi", "step", "fmt"),
-    [
-        (RATE, "Rate per megabyte [USD/MB]", "slider", 0.001, 0.3, 0.001, "%.3f"),
-        ("pricing.discount_share", "Discount off the base rate [fraction]", "slider", 0.0, 0.34, 0.01, "%.2f"),
-        ("costs.card_fee_share", "Card-processing fee [fraction]", "slider", 0.0, 0.2, 0.005, "%.3f"),
-        ("market.downloads_per_customer", "Downloads per customer per year [downloads/customer/year]", "slider",
-         0.0, 5000.0, 0.5, "%.1f"),
-        ("market.customers", "Customers [customers]", "slider", 10_000.0, 50_000_000.0, 10_000.0, "%,d"),
-        ("encoding.tag_overhead_bytes", "Tag overhead per file [bytes]", "slider", 0, 2_000_000, 1000, "%,d"),
-        # 99,999 positions: still a slider; 2**32 - 1 positions: a number box, printed without separators
-        ("catalogue.albums", "Albums in the built-in catalogue [albums]", "slider", 1, 100_000, 1, "%,d"),
-        ("customers.seed", "Seed of the customer simulation", "number_input", 0, 4_294_967_295, 1, "%d"),
-        ("demand.downloads_elasticity", "Price elasticity of downloads per customer", "slider", -5.0, 0.0, 0.05,
-         "%.2f"),
-    ],
-    ids=lambda v: v if isinstance(v, str) and "." in v and "[" not in v and "%" not in v else None,
-)
+NAMED_SPECS = [
+    (RATE, "Rate per megabyte [USD/MB]", "slider", 0.001, 0.3, 0.001, "%.3f"),
+    ("pricing.discount_share", "Discount off the base rate [fraction]", "slider", 0.0, 0.34, 0.01, "%.2f"),
+    ("costs.card_fee_share", "Card-processing fee [fraction]", "slider", 0.0, 0.2, 0.005, "%.3f"),
+    ("market.downloads_per_customer", "Downloads per customer per year [downloads/customer/year]", "slider",
+     0.0, 5000.0, 0.5, "%.1f"),
+    ("market.customers", "Customers [customers]", "slider", 10_000.0, 50_000_000.0, 10_000.0, "%,d"),
+    ("encoding.tag_overhead_bytes", "Tag overhead per file [bytes]", "slider", 0, 2_000_000, 1000, "%,d"),
+    # 99,999 positions: still a slider; 2**32 - 1 positions: a number box, printed without separators
+    ("catalogue.albums", "Albums in the built-in catalogue [albums]", "slider", 1, 100_000, 1, "%,d"),
+    ("customers.seed", "Seed of the customer simulation", "number_input", 0, 4_294_967_295, 1, "%d"),
+    ("demand.downloads_elasticity", "Price elasticity of downloads per customer", "slider", -5.0, 0.0, 0.05,
+     "%.2f"),
+]
+
+
+@pytest.mark.parametrize(("key", "label", "widget", "lo", "hi", "step", "fmt"), NAMED_SPECS,
+                         ids=[r[0] for r in NAMED_SPECS])
 def test_named_specs(key, label, widget, lo, hi, step, fmt):
     s = SPECS[key]
     assert (s.label, s.widget, s.min_value, s.max_value, s.step, s.format) == (label, widget, lo, hi, step, fmt)
