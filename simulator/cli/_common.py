@@ -12,10 +12,13 @@ from fractions import Fraction
 from typing import Any
 
 from ..assumptions import load_assumptions
+from ..calibration import calibrated_scenario
 from ..scenario import Scenario, make_scenario, parse_value
 from ..tables import rows_to_csv
 
 __all__ = [
+    "add_calibrate_option",
+    "scenario_for",
     "add_scenario_options",
     "scenario_from_args",
     "print_json",
@@ -36,6 +39,18 @@ def add_scenario_options(p: argparse.ArgumentParser, *, presets: bool = True) ->
         default=[],
         help="override one input by its dotted name in assumptions.yaml (repeatable)",
     )
+
+
+def add_calibrate_option(p: argparse.ArgumentParser) -> None:
+    """Add ``--calibrate``: solve downloads per customer for the reported revenue first."""
+    p.add_argument("--calibrate", action="store_true",
+                   help="first solve market.downloads_per_customer so that revenue is market.reported_revenue_usd")
+
+
+def scenario_for(args: argparse.Namespace):
+    """The options' scenario, calibrated when ``--calibrate`` is given."""
+    s = scenario_from_args(args)
+    return calibrated_scenario(s) if getattr(args, "calibrate", False) else s
 
 
 def scenario_from_args(args: argparse.Namespace, **extra: Any) -> Scenario:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..calibration import calibrated_scenario
 from ..customers import customer_year
-from ._common import add_scenario_options, print_json, print_record, scenario_from_args
+from ._common import add_calibrate_option, add_scenario_options, print_json, print_record, scenario_from_args
 
 ORDER = 55
 
@@ -24,6 +25,7 @@ def register(sub) -> None:
     p.add_argument("--customers", type=int, metavar="N",
                    help="customers to simulate (sets market.customers; default: the scenario's)")
     p.add_argument("--quiet", action="store_true", help="no progress line on stderr")
+    add_calibrate_option(p)
     p.add_argument("--json", action="store_true", help="print JSON (with the Lorenz curve and histogram arrays)")
     p.set_defaults(func=run_customers)
 
@@ -37,6 +39,8 @@ def _progress(done: int, total: int) -> None:
 
 def run_customers(args: argparse.Namespace) -> int:
     s = scenario_from_args(args, **{"market.customers": args.customers})
+    if args.calibrate:
+        s = calibrated_scenario(s)
     y = customer_year(s, seed=args.seed, progress=None if args.quiet else _progress)
     rec = {"preset": s.preset or "(defaults)", **y.as_dict()}
     if args.json:

@@ -6,8 +6,7 @@ import argparse
 from dataclasses import asdict
 
 from ..demand import OBJECTIVES, best_rate, itunes_counterfactual
-from ._common import add_scenario_options, print_json, print_table
-from .timeline import add_calibrate_option, scenario_for
+from ._common import add_calibrate_option, add_scenario_options, print_json, print_table, scenario_for
 
 ORDER = 40
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..rights import lawsuit_arithmetic, rights_comparison
-from ._common import add_scenario_options, print_json, print_record
-from .timeline import add_calibrate_option, scenario_for
+from ._common import add_calibrate_option, add_scenario_options, print_json, print_record, scenario_for
 
 ORDER = 44
 

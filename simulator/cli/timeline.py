@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import argparse
 
-from ..calibration import calibrated_scenario
 from ..timeline import monthly_timeline, yearly_totals
-from ._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
+from ._common import (
+    add_calibrate_option,
+    add_scenario_options,
+    print_json,
+    print_table,
+    scenario_for,
+    write_csv,
+)
 
 ORDER = 46
 
 #: Columns of the text table (JSON and CSV carry every column).
 TABLE_COLUMNS = ("month", "rate_usd_per_mb", "customers", "paying_factor", "downloads", "revenue_usd",
                  "roms_usd", "operator_margin_usd", "events")
-
-
-def add_calibrate_option(p: argparse.ArgumentParser) -> None:
-    """Add ``--calibrate``: solve downloads per customer for the reported revenue first."""
-    p.add_argument("--calibrate", action="store_true",
-                   help="first solve market.downloads_per_customer so that revenue is market.reported_revenue_usd")
-
-
-def scenario_for(args: argparse.Namespace):
-    """The options' scenario, calibrated when ``--calibrate`` is given."""
-    s = scenario_from_args(args)
-    return calibrated_scenario(s) if getattr(args, "calibrate", False) else s
 
 
 def register(sub) -> None:
