@@ -28,11 +28,12 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType, UnionType
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -198,20 +199,24 @@ class Constant(_Sourced):
         return _finite(v, "value")
 
 
+def _iso_date(v: Any) -> Any:
+    """Read ``"2006-08-13"`` as a date (YAML may also give a date already)."""
+    return _dt.date.fromisoformat(v) if isinstance(v, str) else v
+
+
+#: A calendar date written as ``YYYY-MM-DD``.
+IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date)]
+#: Sanity range of a format's listed bitrates [kbit/s]: below telephone speech, above lossless CD.
+_BITRATE_RANGE_KBPS = (8, 2000)
+
+
 class RateStep(_Strict):
     """One step of the per-MB rate timeline."""
 
-    from_: _dt.date = Field(alias="from")
+    from_: IsoDate = Field(alias="from")
     rate_usd_per_mb: StrictFloat | StrictInt = Field(gt=0)
     label: StrictStr
     source: Source
-
-    @field_validator("from_", mode="before")
-    @classmethod
-    def _date(cls, v):
-        if isinstance(v, str):
-            return _dt.date.fromisoformat(v)
-        return v
 
     @field_validator("rate_usd_per_mb")
     @classmethod
@@ -237,26 +242,20 @@ class Format(_Sourced):
         if self.bitrates_kbps is not None:
             if not self.bitrates_kbps:
                 raise ValueError("bitrates_kbps must not be empty")
-            bad = [b for b in self.bitrates_kbps if not 8 <= b <= 2000]
+            lo, hi = _BITRATE_RANGE_KBPS
+            bad = [b for b in self.bitrates_kbps if not lo <= b <= hi]
             if bad:
-                raise ValueError(f"bitrates_kbps must be between 8 and 2000, got {bad}")
+                raise ValueError(f"bitrates_kbps must be between {lo} and {hi}, got {bad}")
         return self
 
 
 class Event(_Strict):
     """A dated event of the store's history (card freeze, lawsuit, shutdown)."""
 
-    date: _dt.date
+    date: IsoDate
     name: StrictStr = Field(min_length=1)
     label: StrictStr
     source: Source
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date(cls, v):
-        if isinstance(v, str):
-            return _dt.date.fromisoformat(v)
-        return v
 
 
 class Preset(_Strict):
