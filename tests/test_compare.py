@@ -1,0 +1,150 @@
+"""Tests of simulator.compare: the table of outputs, differences, the verdict in words and the stacked chart."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from simulator.compare import COMPARED_OUTPUTS, compare_scenarios, comparison_chart
+from simulator.market import market_year
+from simulator.report import format_usd
+from simulator.scenario import make_scenario
+
+R2005, R2006 = make_scenario(preset="rate_2005"), make_scenario(preset="reported_2006")
+
+
+@pytest.fixture(scope="module")
+def rates():
+    return compare_scenarios([("2005", R2005), ("2006", R2006)])
+
+
+def test_table_layout(rates):
+    t = rates.table
+    assert list(t.columns) == ["output", "label", "unit", "2005", "2006", "difference", "difference_pct"]
+    assert list(t.output) == list(COMPARED_OUTPUTS)
+    assert [tuple(r) for r in t[["label", "unit"]].itertuples(index=False)] == list(COMPARED_OUTPUTS.values())
+    assert rates.names == ("2005", "2006") and rates.changed_inputs == ("pricing.rate_usd_per_mb",)
+    y05, y06 = rates.years
+    for row in t.itertuples(index=False):
+        assert row[3] == getattr(y05, row.output) and row[4] == getattr(y06, row.output)
+
+
+def test_one_cent_more_per_mb_is_half_as_much_again(rates):
+    t = rates.table.set_index("output")
+    # everything but the rate is equal: revenue, price, ROMS and card fees scale by 0.03 / 0.02 exactly
+    for k in ("revenue_usd", "mean_price_usd", "roms_usd", "card_fee_usd"):
+        assert t.loc[k, "2005"] / t.loc[k, "2006"] == pytest.approx(0.02 / 0.03, rel=1e-14), k
+        assert t.loc[k, "difference_pct"] == pytest.approx(50.0, rel=1e-12), k
+        assert t.loc[k, "difference"] == pytest.approx(t.loc[k, "2006"] / 3, rel=1e-12), k
+    for k in ("customers", "downloads", "bandwidth_usd", "data_served_tb", "labels_usd"):
+        assert t.loc[k, "difference"] == 0 and t.loc[k, "difference_pct"] == 0, k
+    # margin = revenue x (1 - 0.15 ROMS - 0.04 cards) - bandwidth, with bandwidth = revenue(2006) / 300
+    m05, m06 = 2 / 3 * 0.81 - 1 / 300, 0.81 - 1 / 300
+    assert t.loc["operator_margin_usd", "difference_pct"] == pytest.approx(100 * (m06 - m05) / m05, rel=1e-9)
+    assert t.loc["operator_margin_usd", "difference_pct"] == pytest.approx(50.3106, abs=1e-4)
+
+
+def test_verdict_names_the_change_and_the_move(rates):
+    y05, y06 = rates.years
+    assert rates.verdict == (
+        "With rate per megabyte 0.03 USD/MB (instead of 0.02 USD/MB), revenue rises 50% "
+        f"({format_usd(y05.revenue_usd)} → {format_usd(y06.revenue_usd)}) if demand does not move. "
+        f"The operator's margin rises 50%; ROMS gets {format_usd(y06.roms_usd)} instead of {format_usd(y05.roms_usd)}."
+    )
+    back = compare_scenarios([("2006", R2006), ("2005", R2005)])
+    assert back.verdict.startswith("With rate per megabyte 0.02 USD/MB (instead of 0.03 USD/MB), revenue falls 33% (")
+    assert back.table.set_index("output").loc["revenue_usd", "difference_pct"] == pytest.approx(-100 / 3, rel=1e-12)
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_two_or_three_scenarios_only(n):
+    with pytest.raises(ValueError, match=f"compare needs 2 or 3 scenarios, got {n}"):
+        compare_scenarios([(f"s{i}", R2006) for i in range(n)])
+
+
+def test_identical_scenarios_stay_the_same():
+    c = compare_scenarios([("x", R2006), ("y", make_scenario())])
+    assert c.changed_inputs == ()
+    assert (c.table.difference == 0).all() and (c.table.difference_pct == 0).all()
+    assert c.verdict.startswith("With the same inputs in y as in x, revenue stays the same (")
+    assert "The operator's margin stays the same;" in c.verdict
+
+
+@pytest.mark.parametrize(
+    ("preset", "words"),
+    [
+        ("card_freeze", "With card freeze in force on (instead of off), revenue falls 42% ("),
+        ("itunes_terms", "With how rights holders are paid itunes wholesale (instead of share), revenue stays the same ("),
+        ("mp3sparks", "With rate per megabyte 0.04 USD/MB (instead of 0.03 USD/MB), revenue rises 33% ("),
+        ("lossless", "With share of downloads: MP3 128 kbps 0 weight (instead of 0.35 weight) and share of downloads: "
+                     "MP3 192 kbps 0 weight (instead of 0.4 weight) and share of downloads: MP3 256 kbps 0 weight "
+                     "(instead of 0.08 weight) and 3 more changes, revenue rises"),
+    ],
+)
+def test_verdict_of_each_preset_against_the_baseline(preset, words):
+    c = compare_scenarios([("baseline", R2006), (preset, make_scenario(preset=preset))])
+    assert c.verdict.startswith(words), c.verdict
+
+
+def test_a_margin_that_turns_from_loss_to_profit_rises():
+    wholesale, share = make_scenario(preset="itunes_terms"), R2006
+    c = compare_scenarios([("wholesale", wholesale), ("share", share)])
+    m = c.table.set_index("output").loc["operator_margin_usd"]
+    assert m.wholesale < 0 < m.share
+    assert m.difference_pct == pytest.approx(100 * (m.share - m.wholesale) / abs(m.wholesale), rel=1e-12)
+    assert m.difference_pct > 0
+    assert f"The operator's margin rises {m.difference_pct:.0f}%;" in c.verdict
+    # labels get 0.65 per download under wholesale, nothing under the share model: -100%
+    labels = c.table.set_index("output").loc["labels_usd"]
+    assert labels.wholesale == pytest.approx(0.65 * market_year(share).downloads, rel=1e-12)
+    assert labels.difference_pct == pytest.approx(-100.0)
+    there = compare_scenarios([("share", share), ("wholesale", wholesale)])
+    assert "The operator's margin falls" in there.verdict
+
+
+def test_from_zero_has_no_percentage():
+    c = compare_scenarios([("none", make_scenario(overrides={"market.downloads_per_customer": 0.0})), ("some", R2006)])
+    t = c.table.set_index("output")
+    assert math.isnan(t.loc["revenue_usd", "difference_pct"]) and t.loc["customers", "difference_pct"] == 0
+    assert "revenue rises from zero ($0.00 → " in c.verdict and "margin rises from zero;" in c.verdict
+    assert "nan" not in c.verdict
+
+
+def test_three_scenarios_difference_is_last_minus_first():
+    named = [("2005", R2005), ("freeze", make_scenario(preset="card_freeze")), ("clone", make_scenario(preset="mp3sparks"))]
+    c = compare_scenarios(named)
+    t = c.table.set_index("output")
+    assert list(c.table.columns[3:6]) == ["2005", "freeze", "clone"]
+    assert t.loc["revenue_usd", "difference"] == pytest.approx(t.loc["revenue_usd", "clone"] - t.loc["revenue_usd", "2005"])
+    assert t.loc["revenue_usd", "difference_pct"] == pytest.approx(100.0, rel=1e-12)     # 4 c/MB vs 2 c/MB
+    assert t.loc["revenue_usd", "freeze"] == pytest.approx(0.58 * t.loc["revenue_usd", "clone"] * 0.75, rel=1e-12)
+    assert c.changed_inputs == ("pricing.rate_usd_per_mb",)                              # first vs last only
+    assert "revenue rises 100%" in c.verdict
+
+
+# --- the chart ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("presets", [("rate_2005", "reported_2006"), ("reported_2006", "itunes_terms", "lossless")])
+def test_comparison_chart_stacks_to_each_revenue(presets):
+    c = compare_scenarios([(p, make_scenario(preset=p)) for p in presets])
+    ch = comparison_chart(c)
+    assert ch.name == "scenario_comparison" and "[USD million per year]" in ch.title
+    assert list(ch.data.columns) == ["scenario", "recipient", "usd_per_year"]
+    sums = ch.data.groupby("scenario", sort=False).usd_per_year.sum()
+    for p, y in zip(presets, c.years, strict=True):
+        assert sums[p] == pytest.approx(y.revenue_usd, rel=1e-12)
+        assert format_usd(y.revenue_usd) in ch.alt and format_usd(y.revenue_usd) in ch.formula
+    fig = ch.figure
+    assert [t.name for t in fig.data] == ["ROMS", "FAIR", "Labels (wholesale)", "Card fees", "Bandwidth",
+                                          "Operator margin"]
+    assert fig.layout.barmode == "relative"
+    stacked = np.sum([np.asarray(t.y, dtype=float) for t in fig.data], axis=0)
+    assert stacked == pytest.approx([y.revenue_usd / 1e6 for y in c.years], rel=1e-12)
+    for t in fig.data:
+        assert list(t.x) == list(presets)
+    spec = json.loads(fig.to_json())
+    assert "http" not in json.dumps(spec["data"]) and "http" not in json.dumps(spec["layout"])
