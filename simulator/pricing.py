@@ -321,9 +321,12 @@ def basket_total(size_bytes_, terms: PricingTerms) -> BasketTotal:
     >>> t.per_track_usd, t.per_basket_usd, t.unrounded_usd
     (Decimal('0.36'), Decimal('0.35'), Decimal('0.3456'))
     """
-    b = np.asarray(size_bytes_, dtype=np.int64).ravel()
+    raw = np.asarray(size_bytes_)
+    # Priced first: that refuses fractions, NaN and sizes of 2**53 or more
+    # (a cast to int64 would silently truncate or overflow them).
+    cents = int(track_price_cents(raw, terms).sum()) if raw.size else 0
+    b = raw.astype(np.int64).ravel() if raw.size else np.empty(0, dtype=np.int64)
     total_bytes = int(b.sum(dtype=np.int64)) if b.size else 0
-    cents = int(track_price_cents(b, terms).sum()) if b.size else 0
     exact = track_price_exact(total_bytes, terms)
     return BasketTotal(
         per_track_usd=round_half_up_cents(Fraction(cents, 100)),

@@ -348,6 +348,22 @@ def test_unrounded_basket_is_exact():
     assert Fraction(b.unrounded_usd) == Fraction(9_600_000 * 3, 100 * 2**20)
 
 
+@pytest.mark.parametrize(
+    "sizes, match",
+    [([3_840_000, 1.5], "whole numbers"), ([float("nan")], "whole numbers"), ([10**23], "2\\*\\*53"), ([MAX], "2\\*\\*53")],
+    ids=["fraction", "nan", "10^23", "2^53"],
+)
+def test_basket_refuses_sizes_it_cannot_price_exactly(sizes, match):
+    # These used to be cast to int64: 1.5 bytes became 1, 10**23 an OverflowError.
+    with pytest.raises(ValueError, match=match):
+        basket_total(sizes, pricing_terms())
+
+
+def test_basket_accepts_whole_floats_and_arrays():
+    assert basket_total(np.array([3_840_000.0] * 3), pricing_terms()).per_basket_usd == Decimal("0.35")
+    assert basket_total(np.array([[3_840_000], [3_840_000]]), pricing_terms()).tracks == 2
+
+
 def test_empty_basket():
     t = basket_total([], pricing_terms())
     assert (t.per_track_usd, t.per_basket_usd, t.unrounded_usd, t.tracks, t.size_bytes) == (0, 0, 0, 0, 0)
