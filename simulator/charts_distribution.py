@@ -85,8 +85,11 @@ def spend_histogram_chart(cy: CustomerYear) -> Chart:
                              mode="lines+markers", line={"color": PALETTE[1]},
                              hovertemplate="$%{y:.2f} million<extra>revenue</extra>"))
     thr = cy.clone_threshold_usd
-    fig.add_vline(x=thr, line_dash="dash", line_color=REFERENCE_COLOUR,
-                  annotation_text=f"clone invites above ${thr:,.0f}", annotation_position="top right")
+    if thr > 0:  # a log axis has no 0
+        fig.add_vline(x=thr, line_dash="dash", line_color=REFERENCE_COLOUR,
+                      annotation_text=f"clone invites above ${thr:,.0f}", annotation_position="top right")
+        # On a log axis Plotly places annotations at log10(x) (shapes take x itself): at x=300 the axis ran to 1e300.
+        fig.layout.annotations[-1].x = float(np.log10(thr))
     title = "Spend per customer a year [USD, log scale]: customers and revenue per band"
     _layout(fig, title, "Spend per customer a year [USD]", "Customers")
     fig.update_xaxes(type="log", tickprefix="$")
