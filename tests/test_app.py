@@ -138,7 +138,26 @@ def test_every_page_runs_and_shows_something(page):
     assert not errors(at)
     shown = len(at.metric) + len(at.dataframe) + len(at.get("plotly_chart")) + len(at.table) + len(at.expander)
     assert shown > 0, f"page {page} shows no metric, table, chart or expander"
+    for spec in specs(at):
+        check_log_axis_annotations(spec)
     assert at.title, f"page {page} has no title"
+
+
+def check_log_axis_annotations(spec: dict) -> None:
+    """On a log x axis Plotly places annotations at log10(x) (shapes and traces take x itself).
+
+    An annotation written in data units (e.g. add_vline(x=300, annotation_text=...)) stretches the axis
+    to 10^300; check every annotation on a log x axis lies within a decade of the data, in log10 units.
+    """
+    if spec["layout"].get("xaxis", {}).get("type") != "log":
+        return
+    xs = [x for tr in spec["data"] if tr.get("xaxis", "x") == "x" for x in values(tr.get("x")) if x and x > 0]
+    if not xs:
+        return
+    lo, hi = np.log10(min(xs)) - 1, np.log10(max(xs)) + 1
+    for a in spec["layout"].get("annotations", []):
+        if a.get("xref") == "x" and "x" in a:
+            assert lo <= a["x"] <= hi, f"{title(spec)!r}: annotation {a.get('text')!r} at x={a['x']} (log10 units)"
 
 
 def explore_tabs(at: AppTest) -> list[str]:
@@ -153,6 +172,8 @@ def test_every_explore_tab_runs_and_draws_a_chart():
         open_tab(at, tab)
         assert not errors(at), (tab, errors(at))
         assert at.get("plotly_chart"), f"tab {tab!r} draws no chart"
+        for spec in specs(at):
+            check_log_axis_annotations(spec)
         assert len(at.metric) >= 6, f"tab {tab!r}: the headline metrics are gone"
 
 
