@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from .server import ROOT, chromium_path, key_class
+from .server import ROOT, chromium_path, key_class, page_paths
 
 pytestmark = [
     pytest.mark.e2e,
@@ -25,22 +25,6 @@ pytestmark = [
 CHINOOK = ROOT.parent / "shared" / "data" / "chinook_tracks.csv"
 RATE = "pricing.rate_usd_per_mb"
 TIMEOUT_MS = 30_000
-
-
-def page_paths() -> dict[str, str]:
-    """Page file stem -> URL path, from app_pages/*.py and the st.Page call in app.py (if any)."""
-    app = (ROOT / "app.py").read_text(encoding="utf-8")
-    out = {}
-    for f in sorted((ROOT / "app_pages").glob("*.py")):
-        if f.stem.startswith("_"):
-            continue
-        call = re.search(rf"st\.Page\(\s*[\"']app_pages/{f.stem}\.py[\"'][^)]*\)", app)
-        path = re.search(r"url_path=[\"']([^\"']+)[\"']", call.group(0)) if call else None
-        if call and "default=True" in call.group(0):
-            out[f.stem] = ""  # the default page lives at "/" whatever its url_path
-        else:
-            out[f.stem] = path.group(1) if path else f.stem
-    return out
 
 
 def wait_idle(page: Page) -> None:
