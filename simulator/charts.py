@@ -152,16 +152,17 @@ def price_vs_length_chart(
     _layout(fig, title, "Track length [min]", "Price per track [USD]")
     fig.update_yaxes(tickformat="$.2f", rangemode="tozero")
     data = pd.concat(frames, ignore_index=True)
-    four_min = data[data.duration_s == 240].set_index("encoding")["price_usd"]
+    ref_s = min(240, max_duration_s)  # 4 minutes, or the longest track drawn if shorter
+    four_min = data[data.duration_s == ref_s].set_index("encoding")["price_usd"]
     alt = (
-        "Step lines rising with track length, one per encoding. A 4-minute track costs "
+        f"Step lines rising with track length, one per encoding. A {ref_s // 60}:{ref_s % 60:02d} track costs "
         + ", ".join(f"${four_min[e]:.2f} at {e}" for e in encodings)
         + f"; iTunes charged a flat ${itunes:.2f}."
     )
     formula = (
         f"price = ⌈bitrate_kbps × duration_ms / 8⌉ bytes ÷ {t.bytes_per_mb:,} bytes/{t.mb_unit} "
         f"× ${float(t.rate_usd_per_mb):g}/{t.mb_unit} × (1 − {float(t.discount_share):g}), rounded half-up to the cent.\n\n"
-        f"Example: 192 kbps × 240,000 ms / 8 = {size_bytes(240_000, 192, t.overhead_bytes):,} bytes "
+        f"Example: 192 kbps × {ref_s * ms_per_s:,} ms / 8 = {size_bytes(ref_s * ms_per_s, 192, t.overhead_bytes):,} bytes "
         f"→ ${four_min.get('mp3-192', float('nan')):.2f}."
     )
     caption = (
