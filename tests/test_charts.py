@@ -1,0 +1,419 @@
+"""Tests of the charts (simulator.charts, charts_market, charts_distribution): each figure draws the model's numbers.
+
+Every chart is checked for what a reader and the exporter rely on (a title with units in brackets,
+caption, alt text with the key number, unit-suffixed data, JSON without external URLs), then for
+its traces against the model and hand-computed values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.calibration import iso_grid, solve
+from simulator.charts import Chart, price_vs_length_chart, revenue_split_chart
+from simulator.charts_distribution import lorenz_chart, montecarlo_chart, spend_histogram_chart, tornado_chart
+from simulator.charts_market import demand_chart, iso_revenue_chart, models_chart, timeline_chart
+from simulator.customers import customer_year
+from simulator.demand import best_rate, demand_curve
+from simulator.market import download_profile, market_year
+from simulator.models import price_by_length
+from simulator.report import format_usd
+from simulator.scenario import make_scenario
+from simulator.timeline import monthly_timeline
+from simulator.uncertainty import monte_carlo, tornado
+
+RATE = "pricing.rate_usd_per_mb"
+S = make_scenario()
+#: A smaller market for the customer simulation and the Monte Carlo (fast; same prices).
+SMALL = make_scenario(overrides={"market.customers": 100_000.0})
+
+
+@pytest.fixture(scope="module")
+def cy():
+    return customer_year(SMALL)
+
+
+@pytest.fixture(scope="module")
+def mc():
+    return monte_carlo(SMALL, draws=2000, seed=7)
+
+
+@pytest.fixture(scope="module")
+def tornado_table():
+    return tornado(S)
+
+
+@pytest.fixture(scope="module")
+def charts(cy, mc, tornado_table) -> dict[str, Chart]:
+    out = [
+        price_vs_length_chart(S),
+        revenue_split_chart(S),
+        iso_revenue_chart(iso_grid(S)),
+        demand_chart(demand_curve(S), best_rate("revenue", S), best_rate("profit", S), S),
+        timeline_chart(monthly_timeline(S), S),
+        models_chart(price_by_length(S), S),
+        lorenz_chart(cy),
+        spend_histogram_chart(cy),
+        montecarlo_chart(mc),
+        montecarlo_chart(mc, "implied_downloads_per_customer"),
+        tornado_chart(tornado_table),
+    ]
+    return {c.name: c for c in out}
+
+
+NAMES = ["price_vs_length", "revenue_split", "iso_revenue", "demand_and_revenue", "timeline", "pricing_models",
+         "lorenz_curve", "spend_histogram", "montecarlo_revenue_usd", "montecarlo_implied_downloads_per_customer",
+         "tornado_revenue_usd"]
+
+#: Column suffixes that carry a unit, and the columns that are labels, counts or say their unit elsewhere.
+UNIT_SUFFIXES = ("_usd", "_s", "_ms", "_mb", "_tb", "_share", "_per_mb", "_per_customer", "_per_year",
+                 "_per_dollar", "_factor")
+UNITLESS = {"encoding", "recipient", "scenario", "model", "series", "month", "input", "label", "unit",
+            "customers", "downloads", "tracks", "days", "days_open",
+            # tornado: input values in the row's ``unit``, outputs in the output's unit (the chart's title)
+            "low", "base", "high", "output_at_low", "output_base", "output_at_high", "swing"}
+
+
+def test_every_chart_is_built(charts):
+    assert sorted(charts) == sorted(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_chart_carries_its_words_and_data(charts, name):
+    c = charts[name]
+    assert isinstance(c, Chart) and c.name == name
+    assert re.search(r"\[[^\]]+\]", c.title), c.title                      # units in brackets
+    assert len(c.caption) > 40 and len(c.alt) > 40 and c.formula
+    assert re.search(r"\d", c.alt), c.alt                                  # alt text says a number
+    assert isinstance(c.data, pd.DataFrame) and len(c.data) > 0
+    bad = [col for col in c.data.columns if col not in UNITLESS and not col.endswith(UNIT_SUFFIXES)]
+    assert not bad, f"columns without a unit: {bad}"
+    assert c.figure.layout.title.text == c.title
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_chart_json_has_no_external_urls(charts, name):
+    text = charts[name].figure.to_json()
+    spec = json.loads(text)
+    assert spec["data"] and spec["layout"]
+    # base64-packed arrays never hold ':' or '.', so these patterns only match real links
+    assert not re.search(r"https?:|\bcdn\.[a-z]|\.js\b", text, re.IGNORECASE)
+
+
+# --- price against length ------------------------------------------------------------------------
+
+
+def _y_at(chart: Chart, trace_index: int, seconds: int) -> float:
+    t = chart.figure.data[trace_index]
+    i = int(np.flatnonzero(np.isclose(np.asarray(t.x), seconds / 60))[0])
+    return float(t.y[i])
+
+
+@pytest.mark.parametrize(
+    ("encoding", "price"),
+    # 240 s: 128 kbps = 3.84 MB, 192 = 5.76, 320 = 9.6, AAC 256 = 7.68, FLAC 1411.2 x 0.546 = 770.5152 kbps
+    # = 23,115,456 bytes; x 3 c/MB = 11.52, 17.28, 28.8, 23.04 and 69.35 c, half-up to the cent
+    [("mp3-128", 0.12), ("mp3-192", 0.17), ("mp3-320", 0.29), ("aac-256", 0.23), ("flac", 0.69)],
+)
+def test_price_vs_length_at_four_minutes(charts, encoding, price):
+    c = charts["price_vs_length"]
+    order = ["mp3-128", "mp3-192", "mp3-320", "aac-256", "flac"]
+    assert _y_at(c, order.index(encoding), 240) == price
+    d = c.data[(c.data.encoding == encoding) & (c.data.duration_s == 240)]
+    assert d.price_usd.item() == price
+    assert f"${price:.2f} at {encoding}" in c.alt
+
+
+def test_price_vs_length_traces_equal_the_data(charts):
+    c = charts["price_vs_length"]
+    assert list(c.data.columns) == ["duration_s", "encoding", "size_mb", "price_usd"]
+    for t, (enc, d) in zip(c.figure.data, c.data.groupby("encoding", sort=False), strict=True):
+        assert enc in t.hovertemplate and t.line.shape == "hv"
+        assert np.array_equal(np.asarray(t.x), d.duration_s.to_numpy() / 60)
+        assert np.array_equal(np.asarray(t.y), d.price_usd.to_numpy())
+        assert (np.diff(d.price_usd.to_numpy()) >= 0).all()                  # never cheaper when longer
+        assert d.duration_s.tolist() == list(range(1, 601))
+    mp3 = c.data[c.data.encoding == "mp3-192"]
+    assert np.allclose(mp3.size_mb, 192 * mp3.duration_s / 8 / 1000, rtol=1e-15)
+    shapes = c.figure.layout.shapes
+    assert (shapes[0].y0, shapes[0].y1, shapes[1].y0) == (0.10, 0.20, 0.99)   # reported band, iTunes
+    assert c.title == "Price per track against length at 3 c/MB [USD]"
+    assert "5,760,000 bytes → $0.17" in c.formula
+
+
+@pytest.mark.parametrize(
+    ("overrides", "price", "title_rate"),
+    [
+        ({RATE: 0.02}, 0.12, "2 c/MB"),                                     # 5.76 x 2 = 11.52 c
+        ({RATE: 0.025}, 0.14, "2.5 c/MB"),                                  # 14.4 c
+        ({"pricing.discount_share": 0.1}, 0.16, "3 c/MB"),                  # 17.28 x 0.9 = 15.552 c
+        ({"pricing.mb_convention": "binary"}, 0.16, "3 c/MiB"),             # 5,760,000 / 2**20 x 3 = 16.48 c
+        ({"encoding.tag_overhead_bytes": 200_000}, 0.18, "3 c/MB"),         # 5.96 x 3 = 17.88 c
+    ],
+    ids=["2c", "2.5c", "discount", "binary", "overhead"],
+)
+def test_price_vs_length_follows_the_scenario(overrides, price, title_rate):
+    c = price_vs_length_chart(make_scenario(overrides=overrides), encodings=("mp3-192",), max_duration_s=300)
+    assert _y_at(c, 0, 240) == price
+    assert f"at {title_rate} [USD]" in c.title and f"${price:.2f} at mp3-192" in c.alt
+    assert len(c.figure.data) == 1 and c.data.duration_s.max() == 300
+
+
+def test_price_vs_length_rounds_half_up():
+    # 125 s at 128 kbps = 2,000,000 bytes = 2 MB; at 0.25 c/MB that is exactly half a cent
+    c = price_vs_length_chart(make_scenario(overrides={RATE: 0.0025}), encodings=("mp3-128",), max_duration_s=130)
+    assert _y_at(c, 0, 125) == 0.01 and _y_at(c, 0, 124) == 0.0
+    assert "A 2:10 track costs $0.01 at mp3-128" in c.alt                # shorter than 4:00: the longest drawn
+
+
+def test_price_vs_length_unknown_encoding():
+    with pytest.raises(ValueError, match="unknown encoding 'mp3-1'"):
+        price_vs_length_chart(S, encodings=("mp3-192", "mp3-1"))
+
+
+# --- revenue split --------------------------------------------------------------------------------
+
+
+def test_revenue_split_closed_form(charts):
+    c = charts["revenue_split"]
+    y = market_year(S)
+    d = c.data.set_index("recipient")
+    assert list(d.index) == ["ROMS", "FAIR", "Labels (wholesale)", "Card fees", "Bandwidth", "Operator margin"]
+    # cents of each dollar: 15 to ROMS, 4 to cards, bandwidth 0.1 USD/GB / 30 USD/GB = 1/3 c, the rest
+    expected = {"ROMS": 15.0, "FAIR": 0.0, "Labels (wholesale)": 0.0, "Card fees": 4.0, "Bandwidth": 1 / 3,
+                "Operator margin": 100 - 15 - 4 - 1 / 3}
+    assert d.cents_per_dollar.to_dict() == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert d.usd_per_year.sum() == pytest.approx(y.revenue_usd, rel=1e-12)
+    bars = np.asarray(c.figure.data[0].y, dtype=float)
+    assert bars.sum() * 1e6 == pytest.approx(y.revenue_usd, rel=1e-12)
+    assert bars == pytest.approx(d.usd_per_year.to_numpy() / 1e6, rel=1e-15)
+    assert list(c.figure.data[0].text)[0] == "15.0 c of $1"
+    assert f"${y.revenue_usd / 1e6:.1f} million" in c.alt and "15.0 c of each dollar" in c.alt
+    assert "Operator margin" in c.alt
+
+
+@pytest.mark.parametrize(
+    ("overrides", "cents"),
+    [
+        ({"royalties.fair_enabled": True}, {"ROMS": 15.0, "FAIR": 25.0, "Card fees": 4.0}),
+        ({"rights.payment_model": "itunes_wholesale"}, {"ROMS": 0.0, "FAIR": 0.0, "Card fees": 4.0}),
+        ({"costs.bandwidth_usd_per_gb": 0.3, RATE: 0.01}, {"Bandwidth": 3.0}),    # 0.3 / 10 USD/GB
+    ],
+    ids=["fair", "wholesale", "bandwidth"],
+)
+def test_revenue_split_follows_the_scenario(overrides, cents):
+    s = make_scenario(overrides=overrides)
+    c = revenue_split_chart(s)
+    d = c.data.set_index("recipient")
+    for k, v in cents.items():
+        assert d.cents_per_dollar[k] == pytest.approx(v, rel=1e-12, abs=1e-12), k
+    assert d.cents_per_dollar.sum() == pytest.approx(100.0, rel=1e-12)
+    assert d.usd_per_year.sum() == pytest.approx(market_year(s).revenue_usd, rel=1e-12)
+
+
+def test_revenue_split_of_labels_on_itunes_terms_leaves_a_loss():
+    s = make_scenario(preset="itunes_terms")
+    d = revenue_split_chart(s).data.set_index("recipient")
+    y = market_year(s)
+    assert d.usd_per_year["Labels (wholesale)"] == pytest.approx(0.65 * y.downloads, rel=1e-12)
+    assert d.cents_per_dollar["Labels (wholesale)"] == pytest.approx(65 / y.mean_price_usd, rel=1e-12)
+    assert d.usd_per_year["Operator margin"] < 0
+
+
+def test_revenue_split_with_no_revenue():
+    c = revenue_split_chart(make_scenario(overrides={"market.downloads_per_customer": 0.0}))
+    assert (c.data.usd_per_year == 0).all() and (c.data.cents_per_dollar == 0).all()
+    assert "$0.0 million" in c.alt
+
+
+# --- iso-revenue map ------------------------------------------------------------------------------
+
+
+def test_iso_revenue_contour_earns_the_target_at_every_rate(charts):
+    c = charts["iso_revenue"]
+    contour = c.figure.data[1]
+    assert contour.name == "$30.0 million a year"
+    x, y = np.asarray(contour.x), np.asarray(contour.y)
+    assert len(x) == 61 and x[0] == pytest.approx(0.1) and x[-1] == pytest.approx(6.0)
+    prof = download_profile(S)
+    for rate_c, dpc in zip(x, y, strict=True):
+        s = S.with_overrides({RATE: float(rate_c) / 100, "market.downloads_per_customer": float(dpc)})
+        assert market_year(s, profile=prof).revenue_usd == pytest.approx(30e6, rel=1e-9)
+    assert (np.diff(y) < 0).all()                                          # falls as the rate rises
+    at = iso_revenue_chart(iso_grid(S, rates_usd_per_mb=[0.02, 0.03], downloads_per_customer=[0, 50]))
+    assert list(at.figure.data[1].y) == pytest.approx([solve(S).value * 1.5, solve(S).value], rel=1e-9)
+
+
+def test_iso_revenue_leaves_out_the_contour_beyond_the_bounds():
+    s = make_scenario(overrides={"market.customers": 500_000.0})
+    g = iso_grid(s)
+    c = iso_revenue_chart(g)
+    x, y = np.asarray(c.figure.data[1].x), np.asarray(c.figure.data[1].y)
+    assert 0 < len(x) < 61 and (y <= 5000).all()
+    full = g.contour_downloads_per_customer
+    assert len(x) == int((full <= 5000).sum()) and full.max() > 5000      # 0.1 c/MB would need 9,395
+
+
+def test_iso_revenue_map_values_and_point(charts):
+    c = charts["iso_revenue"]
+    g = iso_grid(S)
+    heat, point = c.figure.data[0], c.figure.data[2]
+    assert np.array_equal(np.asarray(heat.z), g.z / 1e6)
+    assert (point.x[0], point.y[0]) == (3.0, 29.0)
+    d = c.data
+    assert list(d.columns) == ["rate_usd_per_mb", "downloads_per_customer", "revenue_usd"] and len(d) == 61 * 61
+    k = market_year(S).revenue_usd / (0.03 * 29)                            # revenue = k x rate x downloads
+    assert d.revenue_usd.to_numpy() == pytest.approx(k * d.rate_usd_per_mb * d.downloads_per_customer, rel=1e-9)
+    assert "3.00 c/MB" in c.alt and "29 downloads" in c.alt and format_usd(market_year(S).revenue_usd) in c.alt
+    assert f"{k:,.0f}" in c.formula and f"{solve(S).value:.1f}" in c.formula
+    assert "MiB" in iso_revenue_chart(g, mb_unit="MiB").title
+
+
+def test_iso_revenue_with_no_downloads_keeps_its_formula():
+    s = make_scenario(overrides={"market.downloads_per_customer": 0.0})
+    c = iso_revenue_chart(iso_grid(s))
+    k = market_year(S).revenue_usd / (0.03 * 29)
+    assert f"{k:,.0f}" in c.formula and c.figure.data[2].y[0] == 0
+
+
+# --- demand, time line, pricing models --------------------------------------------------------------
+
+
+def test_demand_chart_draws_the_curve(charts):
+    c = charts["demand_and_revenue"]
+    curve = demand_curve(S)
+    rev, margin, downloads = c.figure.data
+    assert np.array_equal(np.asarray(rev.x), curve.rate_usd_per_mb.to_numpy() * 100)
+    assert np.array_equal(np.asarray(rev.y), curve.revenue_usd.to_numpy() / 1e6)
+    assert np.array_equal(np.asarray(margin.y), curve.operator_margin_usd.to_numpy() / 1e6)
+    assert np.array_equal(np.asarray(downloads.y), curve.downloads.to_numpy() / 1e6) and downloads.yaxis == "y2"
+    # constant elasticity -0.8 - 0.4: revenue goes as rate^(1 - 1.2)
+    r = curve.rate_usd_per_mb.to_numpy()
+    assert curve.revenue_usd.to_numpy() == pytest.approx(market_year(S).revenue_usd * (r / 0.03) ** -0.2, rel=1e-9)
+    lines = [sh.x0 for sh in c.figure.layout.shapes]
+    assert lines == pytest.approx([3.0, best_rate("revenue", S).best_rate_usd_per_mb * 100,
+                                   best_rate("profit", S).best_rate_usd_per_mb * 100])
+    assert "-0.8" in c.alt and "-0.4" in c.alt
+    assert c.data.equals(curve)
+
+
+def test_timeline_chart_draws_the_months(charts):
+    c = charts["timeline"]
+    t = monthly_timeline(S)
+    bars, rate = c.figure.data
+    assert np.array_equal(np.asarray(bars.y), t.revenue_usd.to_numpy() / 1e6) and len(bars.y) == len(t)
+    assert np.array_equal(np.asarray(rate.y), t.rate_usd_per_mb.to_numpy() * 100)
+    assert {1.0, 2.0, 3.0} <= set(np.round(np.asarray(rate.y, dtype=float), 12))   # the three rate steps [c/MB]
+    assert (np.asarray(rate.y) >= 1).all() and (np.asarray(rate.y) <= 3).all()
+    assert "events" not in c.data.columns and c.data.equals(t.drop(columns=["events"]))
+    years = t.assign(year=t.month.dt.year).groupby("year").revenue_usd.sum()
+    for year, v in years.items():
+        assert f"{year}: {format_usd(v)}" in c.alt and f"- {year}: {format_usd(v)}" in c.formula
+    peak = t.loc[t.revenue_usd.idxmax()]
+    assert f"peaking at {format_usd(peak.revenue_usd)} in {peak.month:%B %Y}" in c.alt
+    notes = [a.text for a in c.figure.layout.annotations]
+    assert "visa stop" in notes and "shutdown" in notes and "launch" not in notes   # 2000 is before the series
+
+
+def test_models_chart_draws_each_model(charts):
+    c = charts["pricing_models"]
+    p = price_by_length(S)
+    assert [t.name for t in c.figure.data] == list(dict.fromkeys(p.series))
+    for t in c.figure.data:
+        d = p[p.series == t.name]
+        assert np.array_equal(np.asarray(t.y), d.price_usd.to_numpy())
+        assert t.line.shape == ("hv" if d.model.iloc[0] == "per_mb" else "linear")
+    # at 4 minutes: 192 kbps at 3 c/MB 17 c, iTunes 99 c, subscription 9.99 / 40 = 24.975 c -> 25 c
+    for text in ("AllofMP3, per MB (mp3-192) $0.17", "iTunes, per track $0.99", "eMusic-style subscription $0.25"):
+        assert text in c.alt
+
+
+# --- customers --------------------------------------------------------------------------------------
+
+
+def test_lorenz_chart_runs_from_corner_to_corner(charts, cy):
+    c = charts["lorenz_curve"]
+    d = c.data
+    assert (d.population_share.iloc[0], d.revenue_share.iloc[0]) == (0.0, 0.0)
+    assert (d.population_share.iloc[-1], d.revenue_share.iloc[-1]) == (1.0, 1.0)
+    assert (np.diff(d.population_share) >= 0).all() and (np.diff(d.revenue_share) >= 0).all()
+    assert (d.revenue_share <= d.population_share + 1e-12).all()          # below the diagonal
+    diagonal, curve = c.figure.data
+    assert list(diagonal.x) == [0, 1] and list(diagonal.y) == [0, 1]
+    assert np.array_equal(np.asarray(curve.x), d.population_share) and np.array_equal(np.asarray(curve.y), d.revenue_share)
+    tops = [(a.x, a.y) for a in c.figure.layout.annotations]
+    assert tops == pytest.approx([(0.99, 1 - cy.top_1_share), (0.90, 1 - cy.top_10_share), (0.80, 1 - cy.top_20_share)])
+    assert f"Gini {cy.gini:.2f}" in c.title and f"top 10% {cy.top_10_share:.0%}" in c.alt
+    # the simulated Gini is close to the lognormal's closed form 2 Phi(sigma / sqrt 2) - 1 (0.604 at sigma 1.2)
+    assert cy.gini == pytest.approx(cy.gini_lognormal, abs=0.01) and cy.gini_lognormal == pytest.approx(0.6039, abs=1e-4)
+
+
+def test_spend_histogram_adds_up_to_the_customers(charts, cy):
+    c = charts["spend_histogram"]
+    d = c.data
+    assert d.customers.sum() == cy.customers == 100_000
+    assert d.revenue_usd.sum() == pytest.approx(cy.revenue_usd, rel=1e-9)
+    assert cy.revenue_usd == pytest.approx(market_year(SMALL).revenue_usd, rel=0.02)
+    assert (d.spend_low_usd.to_numpy()[1:] == d.spend_high_usd.to_numpy()[:-1]).all()
+    bars, line = c.figure.data
+    assert np.asarray(bars.x) == pytest.approx(np.sqrt(d.spend_low_usd * d.spend_high_usd), rel=1e-12)
+    assert np.array_equal(np.asarray(bars.y), d.customers) and line.yaxis == "y2"
+    assert c.figure.layout.shapes[0].x0 == 300.0 and c.figure.layout.xaxis.type == "log"
+    assert f"{cy.clone_customers:,} customers spend over $300" in c.alt
+
+
+# --- uncertainty ------------------------------------------------------------------------------------
+
+
+def test_montecarlo_lines_match_the_summary(charts, mc):
+    for output, scale in (("revenue_usd", 1e6), ("implied_downloads_per_customer", 1.0)):
+        c = charts[f"montecarlo_{output}"]
+        row = mc.summary.set_index("output").loc[output]
+        x = mc.samples[output].to_numpy()
+        assert np.percentile(x, [5, 50, 95]) == pytest.approx([row.p5_value, row.p50_value, row.p95_value], rel=1e-12)
+        lines = [sh.x0 for sh in c.figure.layout.shapes]
+        assert lines == pytest.approx(np.array([row.p5_value, row.p50_value, row.p95_value,
+                                                row.deterministic_value]) / scale, rel=1e-12)
+        assert np.asarray(c.figure.data[0].x) == pytest.approx(x / scale, rel=1e-15)
+        assert list(c.data.columns) == [output] and len(c.data) == 2000
+        assert row.deterministic_value == pytest.approx(
+            market_year(SMALL).revenue_usd if output == "revenue_usd" else 30e6 / market_year(SMALL).revenue_usd * 29,
+            rel=1e-9)
+    rev = charts["montecarlo_revenue_usd"]
+    row = mc.summary.set_index("output").loc["revenue_usd"]
+    assert rev.title == "Monte Carlo: Revenue a year over 2,000 draws [USD million a year]"
+    assert format_usd(row.p5_value) in rev.alt and format_usd(row.p95_value) in rev.alt
+    imp = charts["montecarlo_implied_downloads_per_customer"]
+    assert imp.title.endswith("[downloads/customer/year]")
+    assert "seed 7" in imp.caption and "triangular(" in imp.formula
+
+
+def test_montecarlo_unknown_output(mc):
+    with pytest.raises(ValueError, match="output must be one of .* got 'customers'"):
+        montecarlo_chart(mc, "customers")
+
+
+def test_tornado_bars_match_the_table(charts, tornado_table):
+    c = charts["tornado_revenue_usd"]
+    top = tornado_table.dropna(subset=["swing"]).head(12).iloc[::-1]
+    low, high = c.figure.data
+    base = tornado_table.output_base.iloc[0]
+    assert base == pytest.approx(market_year(S).revenue_usd, rel=1e-12)
+    assert list(low.y) == list(top.label) and list(high.y) == list(top.label)
+    assert low.base == high.base == pytest.approx(base / 1e6)
+    assert np.asarray(low.x) + low.base == pytest.approx(top.output_at_low.to_numpy() / 1e6, rel=1e-12)
+    assert np.asarray(high.x) + high.base == pytest.approx(top.output_at_high.to_numpy() / 1e6, rel=1e-12)
+    first = tornado_table.iloc[0]
+    assert first.input == "market.downloads_per_customer"                   # 10 to 35: the widest swing
+    assert first.output_at_high / first.output_at_low == pytest.approx(35 / 10, rel=1e-12)
+    customers = tornado_table.set_index("input").loc["market.customers"]
+    assert customers.output_at_high / customers.output_at_low == pytest.approx(6 / 5, rel=1e-12)
+    assert f"the biggest swing is {first.label.lower()}" in c.alt and format_usd(first.output_at_high) in c.alt
+    assert list(c.data.columns) == ["input", "label", "unit", "low", "base", "high", "output_at_low", "output_base",
+                                    "output_at_high", "swing"]
+    assert len(tornado_chart(tornado_table, top=3).figure.data[0].y) == 3
