@@ -265,7 +265,13 @@ class Preset(_Strict):
     purpose: StrictStr = Field(min_length=1)
     sources: tuple[Source, ...] = ()
     assumption: StrictStr | None = None
-    overrides: dict[StrictStr, Scalar] = Field(default_factory=dict)
+    overrides: Mapping[StrictStr, Scalar] = Field(default_factory=dict)
+
+    @field_validator("overrides", mode="after")
+    @classmethod
+    def _read_only(cls, v):
+        # The embedded assumptions are shared (cached): a preset's overrides must not be changeable.
+        return MappingProxyType(dict(v))
 
 
 class _Document(_Strict):

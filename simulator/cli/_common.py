@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
+import secrets
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -88,10 +90,27 @@ def _plain(x: Any) -> Any:
     return x
 
 
+#: Marks a Decimal's exact digits while the JSON is written (random per process, so no input contains it).
+_EXACT = f"@@exact-{secrets.token_hex(8)}@@"
+_EXACT_RE = re.compile('"' + re.escape(_EXACT) + r'(-?[0-9.E+-]+)"')
+
+
+def _exact(x: Any) -> Any:
+    """Like :func:`_plain`, but Decimals keep every digit (written as JSON numbers below)."""
+    if isinstance(x, Decimal) and x.is_finite():
+        return _EXACT + format(x, "f")
+    if isinstance(x, Mapping):
+        return {k: _exact(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_exact(v) for v in x]
+    return _plain(x)
+
+
 def print_json(obj: Any, out=None) -> None:
-    """Print ``obj`` as JSON (Decimals as numbers)."""
+    """Print ``obj`` as JSON; Decimals become JSON numbers with all their digits (money stays exact)."""
     out = out or sys.stdout
-    json.dump(_plain(obj), out, indent=2, ensure_ascii=False)
+    text = json.dumps(_exact(obj), indent=2, ensure_ascii=False)
+    out.write(_EXACT_RE.sub(lambda m: m.group(1), text))
     out.write("\n")
 
 
