@@ -1,0 +1,163 @@
+"""Tests of simulator.classroom: seven exercises whose answers are computed live for the scenario given."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.assumptions import load_assumptions
+from simulator.calibration import solve
+from simulator.classroom import Exercise, exercises
+from simulator.customers import customer_year
+from simulator.market import market_year
+from simulator.report import format_usd
+from simulator.rights import lawsuit_arithmetic, rights_comparison
+from simulator.scenario import make_scenario
+
+KEYS = ["per_mb_follows_cost", "implied_downloads", "roms_vs_itunes", "card_freeze", "clone", "best_rate", "lawsuit"]
+S = make_scenario()
+#: The same prices with fewer customers: the customer simulation runs in milliseconds.
+SMALL = make_scenario(overrides={"market.customers": 100_000.0})
+
+
+@pytest.fixture(scope="module")
+def default():
+    return {e.key: e for e in exercises(S)}
+
+
+def test_seven_exercises_in_teaching_order(default):
+    ex = exercises()                                                         # the default scenario
+    assert [e.key for e in ex] == KEYS and ex == list(default.values())
+    for e in ex:
+        assert isinstance(e, Exercise)
+        assert e.title and e.question.endswith(("?", "."))
+        assert e.hints and all(isinstance(h, str) and h for h in e.hints)
+        assert len(e.answer) > 80 and len(e.teacher_note) > 40
+        assert "nan" not in e.answer and " inf" not in e.answer
+
+
+def test_per_mb_follows_cost_by_hand(default):
+    a = default["per_mb_follows_cost"].answer
+    header, *rows = [line for line in a.splitlines() if line.startswith("| ")]
+    assert header == "| track | encoding | size | AllofMP3 | bandwidth cost | iTunes |"
+    assert len(rows) == 3 and all(r.count("|") == 7 for r in rows)
+    # 3:30 at 192 kbps: 210 s x 24,000 B/s = 5.04 MB -> 15.12 c; 12:00: 17.28 MB -> 51.84 c;
+    # FLAC: 770.5152 kbps x 210 s / 8 = 20,226,024 bytes -> 60.68 c. Bandwidth: 0.1 USD/GB x 5.04 MB = $0.000504
+    assert rows[0] == "| a 3:30 pop single | mp3-192 | 5.04 MB | $0.15 | $0.00050 | $0.99 |"
+    assert rows[1] == "| a 12:00 prog epic | mp3-192 | 17.28 MB | $0.52 | $0.00173 | $0.99 |"
+    assert rows[2] == "| the pop single in FLAC | flac | 20.23 MB | $0.61 | $0.00202 | $0.99 |"
+    # price / cost = 0.03 USD/MB / 0.0001 USD/MB = 300; 0.52 / 0.15 = 3.47; 0.61 / 0.15 = 4.07
+    assert "(about 300×)" in a and "The epic costs 3.5× the single and the FLAC single 4.1×" in a
+
+
+def test_implied_downloads_is_the_solved_value(default):
+    small = {"market.customers": 100_000.0}
+    for s in (S, make_scenario(preset="rate_2005", overrides=small), make_scenario(preset="card_freeze", overrides=small),
+              SMALL):
+        a = default["implied_downloads"].answer if s is S else exercises(s)[1].answer
+        sol = solve(s)
+        y = market_year(s)
+        assert f"**{sol.value:.2f} downloads per customer a year**" in a
+        assert sol.value == pytest.approx(30e6 / (y.customers * y.paying_factor * y.mean_price_usd), rel=1e-9)
+        # the chain of the answer holds: revenue per paying customer / mean price = the solved value
+        per = 30e6 / (y.customers * y.paying_factor)
+        assert f"**${per:.2f} a year**" in a and per / y.mean_price_usd == pytest.approx(sol.value, rel=1e-9)
+        assert f"{sol.value / 11:.1f} albums' worth" in a                     # 11 tracks per album
+    assert "**28.47 downloads per customer a year**" in default["implied_downloads"].answer
+    assert "$30.0 million ÷ 5.50 million = **$5.45 a year**" in default["implied_downloads"].answer
+
+
+def test_roms_vs_itunes(default):
+    a = default["roms_vs_itunes"].answer
+    r = rights_comparison(S)
+    y = market_year(S)
+    assert r.roms_usd_per_download == pytest.approx(0.15 * y.mean_price_usd, rel=1e-12)
+    assert f"**${r.roms_usd_per_download:.4f} per download**" in a and "$0.0287" in a
+    assert f"**{0.65 / (0.15 * y.mean_price_usd):.0f}× more**" in a          # 0.65 / 0.0287 = 23
+    assert f"{format_usd(0.65 * y.downloads)} a year" in a
+
+
+@pytest.mark.parametrize(
+    ("overrides", "kept"),
+    [({}, "58%"), ({"payments.card_share": 0.5, "payments.recovered_share": 0.5}, "75%"),
+     ({"payments.card_freeze_active": True}, "58%")],
+    ids=["default", "half-and-half", "already-frozen"],
+)
+def test_card_freeze_answer(overrides, kept):
+    s = SMALL.with_overrides(overrides)
+    a = {e.key: e for e in exercises(s)}["card_freeze"].answer
+    after = market_year(s.with_overrides({"payments.card_freeze_active": True}))
+    before = market_year(s.with_overrides({"payments.card_freeze_active": False}))
+    assert after.revenue_usd == pytest.approx(after.paying_factor * before.revenue_usd, rel=1e-12)
+    assert f"the store keeps {kept} of its demand" in a
+    assert f"revenue falls from {format_usd(before.revenue_usd)} to **{format_usd(after.revenue_usd)}**" in a
+    assert f"({format_usd(before.revenue_usd - after.revenue_usd)} lost a year)" in a
+    assert f"ROMS's payout from {format_usd(before.roms_usd)} to {format_usd(after.roms_usd)}" in a
+
+
+def test_card_freeze_answer_at_the_defaults(default):
+    frozen = market_year(make_scenario(preset="card_freeze"))
+    assert f"**{format_usd(frozen.revenue_usd)}**" in default["card_freeze"].answer
+    assert frozen.revenue_usd == pytest.approx(0.58 * market_year(S).revenue_usd, rel=1e-12)
+
+
+def test_clone_answer_is_the_customer_simulation():
+    a = {e.key: e for e in exercises(SMALL)}["clone"].answer
+    cy = customer_year(SMALL)
+    assert f"the {cy.clone_customers:,} customers spending over $300 a year bring **{cy.clone_revenue_share:.1%}**" in a
+    assert f"Gini {cy.gini:.2f}" in a and f"the top 10% {cy.top_10_share:.0%}" in a
+    half = next(float(sp) for sp, rs in zip(cy.lorenz_spend_usd, cy.lorenz_revenue_share, strict=True) if rs >= 0.5)
+    assert f"about ${half:,.2f} a year" in a
+
+
+def test_best_rate_reads_the_lerner_condition_backwards(default):
+    a = default["best_rate"].answer
+    # cost 0.1 USD/GB = 0.0001 USD/MB; 19% of gross (ROMS 15%, cards 4%) comes off first:
+    # c_eff = 0.0001 / 0.81, and r = c_eff / (1 + 1/e) at 3 c/MB gives e = 1 / (c_eff / r - 1)
+    e = 1 / (0.0001 / 0.81 / 0.03 - 1)
+    assert e == pytest.approx(-1.004132, abs=1e-6)
+    assert f"{e:.3f}" == "-1.004" and "is about **-1.004**: barely elastic demand" in a
+    assert "With elasticities -0.8 (downloads) and -0.4 (customers), total -1.2" in a
+
+
+def test_lawsuit(default):
+    a = default["lawsuit"].answer
+    law = lawsuit_arithmetic(S)
+    assert a.startswith("11.00 million songs × $150,000 = **$1.65 trillion**.")
+    assert f"earned the store about {format_usd(11e6 * market_year(S).mean_price_usd)}" in a
+    assert f"The claim is {150_000 / law.mean_price_usd:,.0f}× the revenue." in a
+
+
+def test_answers_change_with_the_scenario_and_nothing_else_does(default):
+    other = {e.key: e for e in exercises(make_scenario(preset="rate_2005"))}
+    for k in KEYS:
+        assert other[k].answer != default[k].answer, k
+        assert (other[k].question, other[k].hints, other[k].teacher_note, other[k].title) == (
+            default[k].question, default[k].hints, default[k].teacher_note, default[k].title)
+    assert "(about 200×)" in other["per_mb_follows_cost"].answer             # 0.02 / 0.0001
+
+
+@pytest.mark.parametrize("preset", list(load_assumptions().presets))
+def test_every_preset_has_answers(preset):
+    ex = exercises(make_scenario(preset=preset))
+    assert [e.key for e in ex] == KEYS and all(e.answer for e in ex)
+    assert f"**{solve(make_scenario(preset=preset)).value:.2f} downloads" in ex[1].answer
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "words"),
+    [
+        ({"market.customers": 10_000.0}, "implied_downloads",
+         "This scenario has no answer: no value of market.downloads_per_customer between 0 and 5000"),
+        ({"market.downloads_per_customer": 0.0}, "clone", "This scenario has no answer: the customer simulation"),
+        ({"payments.card_freeze_active": True, "payments.card_share": 1.0, "payments.recovered_share": 0.0},
+         "clone", "This scenario has no answer"),
+        ({"pricing.rate_usd_per_mb": 0.001, "pricing.discount_share": 0.34}, "per_mb_follows_cost",
+         "The epic costs infinitely many times the single"),             # the single rounds to $0.00
+    ],
+    ids=["too-few-customers", "no-downloads", "nobody-paying", "free-single"],
+)
+def test_valid_scenarios_without_an_answer_say_so(overrides, key, words):
+    s = make_scenario(overrides={"market.customers": 100_000.0, **overrides})
+    ex = {e.key: e for e in exercises(s)}
+    assert len(ex) == 7
+    assert words in ex[key].answer, ex[key].answer
