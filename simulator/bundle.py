@@ -1,0 +1,417 @@
+"""The handout bundle: every chart, the table behind each, the scenario file and a summary for students.
+
+A bundle is a folder (or a ``.zip`` of one) holding, for every chart of
+:func:`simulator.gallery.scenario_charts`, ``<chart>.<fmt>`` for each chosen format
+(PNG, SVG, PDF, self-contained HTML, CSV), plus ``scenario.yaml`` and
+``summary.html``: one page with the headline figures, every chart (interactive,
+plotly.js embedded once) and the sources of every input. When Chromium is present
+the summary is also printed to ``summary.pdf`` by Chromium itself (headless
+``--print-to-pdf`` of the same page, with a time limit), so the PDF shows exactly
+what the HTML shows.
+
+Writing is atomic: files are built in a hidden sibling folder that is renamed into
+place at the end (a ``.zip`` is written to a hidden sibling file and renamed), so a
+crash leaves no half-written bundle. An existing folder or file is replaced only with
+``force=True``. Every file name comes from a chart name checked by
+:func:`simulator.export.export_file_name`, so none can leave the folder.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .charts import Chart
+from .export import (
+    FORMATS,
+    IMAGE_FORMATS,
+    ExportTimeout,
+    ExportUnavailable,
+    chart_bytes,
+    chart_figure_html,
+    export_file_name,
+    find_chromium,
+    html_page,
+    static_export_problem,
+)
+from .gallery import CHART_NAMES, scenario_charts
+from .inputs import changed_keys, preset_values
+from .report import headline_metrics, sources_table
+from .scenario import Scenario
+from .scenario_file import SCENARIO_FILE_NAME, scenario_to_yaml
+
+__all__ = [
+    "Bundle",
+    "SUMMARY_HTML",
+    "SUMMARY_PDF",
+    "bundle_file_names",
+    "bundle_zip_bytes",
+    "parse_formats",
+    "print_pdf",
+    "summary_html",
+    "write_bundle",
+]
+
+SUMMARY_HTML = "summary.html"
+SUMMARY_PDF = "summary.pdf"
+#: Implementation limit: longest Chromium may take to print the summary. [s]
+PRINT_TIMEOUT_S = 90.0
+#: Virtual time Chromium gives the page's scripts (plotly.js drawing) before printing. [ms]
+PRINT_SCRIPT_BUDGET_MS = 10_000
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What :func:`write_bundle` wrote.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The bundle folder, or the ``.zip`` file.
+    files : tuple of str
+        File names inside it, in the order written.
+    notes : tuple of str
+        What was left out and why (e.g. no PDF summary without Chromium).
+    """
+
+    path: Path
+    files: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """Formats from a comma-separated list, in the canonical order, without repeats.
+
+    Examples
+    --------
+    >>> parse_formats("csv, png,csv")
+    ('png', 'csv')
+    >>> parse_formats("gif")
+    Traceback (most recent call last):
+    ...
+    ValueError: --format must be a comma-separated list of ['png', 'svg', 'pdf', 'html', 'csv'], got 'gif'
+    """
+    asked = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in asked if f not in FORMATS]
+    if bad or not asked:
+        raise ValueError(f"--format must be a comma-separated list of {list(FORMATS)}, got {text!r}")
+    return tuple(f for f in FORMATS if f in asked)
+
+
+def bundle_file_names(chart_names: Sequence[str], formats: Sequence[str], *, pdf_summary: bool) -> list[str]:
+    """Every file a bundle holds, in the order written.
+
+    Examples
+    --------
+    >>> bundle_file_names(["timeline"], ["png", "csv"], pdf_summary=False)
+    ['scenario.yaml', 'summary.html', 'timeline.png', 'timeline.csv']
+    """
+    names = [SCENARIO_FILE_NAME, SUMMARY_HTML] + [export_file_name(c, f) for c in chart_names for f in formats]
+    names += [SUMMARY_PDF] if pdf_summary else []
+    if len(set(names)) != len(names):
+        raise ValueError(f"two files of the bundle would have the same name: {sorted(names)}")
+    return names
+
+
+def _value_text(v) -> str:
+    return f"{v:,.6g}" if isinstance(v, float) else str(v)
+
+
+def _rows(rows: Sequence[Sequence[str]], head: Sequence[str]) -> str:
+    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>\n" for r in rows)
+    return f"<table>\n<thead><tr>{th}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>"
+
+
+def _source_cell(url: str, date: str, note: str, provenance: str) -> str:
+    e = html.escape
+    if provenance != "source":
+        return "assumption: " + e(note)
+    link = f'<a href="{e(url)}">{e(url)}</a>' if url.startswith(("https://", "http://")) else e(url)
+    return f"{link} ({e(date)}){': ' + e(note) if note else ''}"
+
+
+def summary_html(scenario: Scenario, charts: Sequence[Chart]) -> str:
+    """The students' summary: headline figures, every chart with its caption, and the sources.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    charts : sequence of Chart
+        Usually ``scenario_charts(scenario)``.
+
+    Returns
+    -------
+    str
+        A complete HTML page; plotly.js is embedded once, nothing is loaded from the network
+        (source links are plain hyperlinks).
+    """
+    e = html.escape
+    a = scenario.assumptions
+    preset = scenario.preset
+    preset_text = f"{a.presets[preset].label} (<code>{e(preset)}</code>)" if preset else "the assumptions' defaults"
+    base = preset_values(a, preset)
+    changed = changed_keys(dict(scenario.values), base)
+    change_rows = [
+        [e(a.parameters[k].label), f"<code>{e(k)}</code>", e(_value_text(scenario.values[k])),
+         e(_value_text(base[k])), e(a.parameters[k].unit)]
+        for k in changed
+    ]
+    metrics = headline_metrics(scenario)
+    metric_rows = [[e(m.label), e(m.value_text), e(m.delta_text), e(m.help)] for m in metrics]
+    src = sources_table(a)
+    source_rows = [
+        [f"{e(r.label)}<br><code>{e(r.input)}</code>", e(_value_text(scenario.values[r.input])), e(r.unit),
+         _source_cell(r.url, r.date, r.note, r.provenance)]
+        for r in src.itertuples(index=False)
+    ]
+    parts = [
+        "<h1>AllofMP3 by the kilo: a scenario</h1>",
+        '<p class="note">AllofMP3 (Russia, 2000–2007) sold music downloads by the megabyte: a track\'s price '
+        "was its size times a rate per MB. This page shows one scenario of the simulator: its figures next to "
+        f"what was reported, every chart, and where each input comes from. Made with allofmp3-sim {e(__version__)}."
+        "</p>",
+        f"<p>Preset: {preset_text}. "
+        + (f"{len(changed)} input(s) differ from it:</p>" + _rows(change_rows, ["input", "name", "value", "preset's value", "unit"])
+           if changed else "Every input as in the preset.</p>"),
+        "<h2>Headline figures</h2>",
+        _rows(metric_rows, ["figure", "value", "against", "how it is computed"]),
+        "<h2>Charts</h2>",
+        *(chart_figure_html(c, include_plotlyjs=(i == 0), height_px=460) for i, c in enumerate(charts)),
+        "<h2>Sources</h2>",
+        _rows(source_rows, ["input", "value here", "unit", "source or assumption"]),
+    ]
+    return html_page("AllofMP3 by the kilo: scenario summary", "\n".join(parts))
+
+
+def print_pdf(html_path: Path, pdf_path: Path, *, timeout_s: float = PRINT_TIMEOUT_S) -> None:
+    """Print an HTML file to PDF with the system Chromium (headless, scripts run first).
+
+    Raises
+    ------
+    ExportUnavailable
+        No Chromium, or it failed to print.
+    ExportTimeout
+        It took longer than ``timeout_s`` (the browser is killed).
+    """
+    browser = find_chromium()
+    if browser is None:
+        raise ExportUnavailable(static_export_problem() or "no Chromium found")
+    with tempfile.TemporaryDirectory(prefix="allofmp3-print-") as profile:
+        cmd = [
+            browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-extensions", "--no-first-run", f"--user-data-dir={profile}", "--no-pdf-header-footer",
+            f"--virtual-time-budget={PRINT_SCRIPT_BUDGET_MS}", f"--print-to-pdf={pdf_path}",
+            Path(html_path).resolve().as_uri(),
+        ]
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        try:
+            _, err = proc.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise ExportTimeout(f"Chromium took more than {timeout_s:g} s to print {Path(html_path).name}") from None
+    ok = pdf_path.is_file() and pdf_path.read_bytes()[:5] == b"%PDF-"
+    if proc.returncode != 0 or not ok:
+        last = (err.decode(errors="replace").strip().splitlines() or [""])[-1]
+        raise ExportUnavailable(f"Chromium could not print {Path(html_path).name} (exit {proc.returncode}): {last}")
+
+
+def _target(out: Path, as_zip: bool) -> Path:
+    if as_zip and out.suffix.lower() != ".zip":
+        return out.with_name(out.name + ".zip")
+    return out
+
+
+def write_bundle(
+    scenario: Scenario,
+    out: str | Path,
+    *,
+    formats: Sequence[str] = FORMATS,
+    as_zip: bool = False,
+    force: bool = False,
+    charts: Sequence[Chart] | None = None,
+    bom: bool = False,
+    progress: Progress | None = None,
+) -> Bundle:
+    """Write the handout bundle of a scenario, atomically.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    out : str or Path
+        The bundle folder; with ``as_zip``, the archive ``<out>.zip`` (``out`` itself if it ends in .zip),
+        whose entries sit in a folder named after it.
+    formats : sequence of str
+        Per-chart formats, from :data:`simulator.export.FORMATS`.
+    as_zip : bool
+    force : bool
+        Replace an existing bundle at the same path.
+    charts : sequence of Chart, optional
+        Precomputed charts (default: ``scenario_charts(scenario)``).
+    bom : bool
+        Start the CSV files with a UTF-8 byte-order mark (for spreadsheets).
+    progress : callable(done, total, label), optional
+        Called after each chart computed and each file written.
+
+    Returns
+    -------
+    Bundle
+
+    Raises
+    ------
+    ValueError
+        The target exists and ``force`` is false, an unknown format, or a file name that would
+        leave the folder.
+    ExportUnavailable
+        An image format was asked for where static export is unavailable (nothing is written).
+    """
+    formats = parse_formats(",".join(formats))
+    target = _target(Path(out), as_zip)
+    if target.exists() and not force:
+        raise ValueError(f"{target} already exists; pass --force to replace it")
+    if target.exists() and target.is_dir() == as_zip:
+        raise ValueError(f"{target} exists and is a {'folder' if as_zip else 'file'}; not replacing it")
+    if problem := (static_export_problem() if set(formats) & set(IMAGE_FORMATS) else None):
+        raise ExportUnavailable(problem)
+    pdf_summary = find_chromium() is not None
+    names = bundle_file_names(list(CHART_NAMES) if charts is None else [c.name for c in charts], formats,
+                              pdf_summary=pdf_summary)
+    total = len(names) + (len(CHART_NAMES) if charts is None else 0)
+    done = 0
+
+    def step(label: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, label)
+
+    if charts is None:
+
+        def chart_step(charts_done: int, _total: int, name: str) -> None:
+            nonlocal done
+            done = charts_done - 1  # one call may cover two charts (Lorenz and histogram)
+            step(f"chart {name}")
+
+        charts = scenario_charts(scenario, progress=chart_step)
+        done = len(CHART_NAMES)
+    names = bundle_file_names([c.name for c in charts], formats, pdf_summary=pdf_summary)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a bundle is an ordinary, readable folder
+    try:
+        written, notes = _fill(staging, scenario, charts, formats, bom=bom, pdf_summary=pdf_summary, step=step)
+        if as_zip:
+            _zip_into_place(staging, target, written)
+        else:
+            _dir_into_place(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if not pdf_summary:
+        notes.append(f"no {SUMMARY_PDF}: printing it needs Chromium, which was not found")
+    return Bundle(path=target, files=tuple(written), notes=tuple(notes))
+
+
+def _write(folder: Path, name: str, data: bytes) -> None:
+    path = folder / name
+    if path.resolve().parent != folder.resolve():
+        raise ValueError(f"file name {name!r} would leave the bundle folder")
+    path.write_bytes(data)
+
+
+def _fill(folder, scenario, charts, formats, *, bom, pdf_summary, step) -> tuple[list[str], list[str]]:
+    """Write every file; the summary is printed to PDF in the background while the charts are drawn."""
+    written: list[str] = []
+    notes: list[str] = []
+    for name, text in ((SCENARIO_FILE_NAME, scenario_to_yaml(scenario)), (SUMMARY_HTML, summary_html(scenario, charts))):
+        _write(folder, name, text.encode("utf-8"))
+        written.append(name)
+        step(name)
+    printing: dict[str, BaseException | None] = {}
+    printer = threading.Thread(target=_print_summary, args=(folder, printing), name="allofmp3-print", daemon=True)
+    if pdf_summary:
+        printer.start()
+    try:
+        for c in charts:
+            for fmt in formats:
+                name = export_file_name(c.name, fmt)
+                _write(folder, name, chart_bytes(c, fmt, bom=bom))
+                written.append(name)
+                step(name)
+    finally:
+        if pdf_summary:
+            printer.join()
+    if pdf_summary:
+        if printing["error"] is None:
+            written.append(SUMMARY_PDF)
+        else:
+            (folder / SUMMARY_PDF).unlink(missing_ok=True)
+            notes.append(f"no {SUMMARY_PDF}: {printing['error']}")
+        step(SUMMARY_PDF)
+    return written, notes
+
+
+def _print_summary(folder: Path, result: dict) -> None:
+    try:
+        print_pdf(folder / SUMMARY_HTML, folder / SUMMARY_PDF)
+        result["error"] = None
+    except BaseException as e:  # noqa: BLE001 - reported by the caller as a note
+        result["error"] = e
+
+
+def _dir_into_place(staging: Path, target: Path) -> None:
+    if not target.exists():
+        staging.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    old.rmdir()
+    target.rename(old)
+    try:
+        staging.rename(target)
+    except OSError:
+        old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _zip_into_place(staging: Path, target: Path, names: Sequence[str]) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    try:
+        folder = target.name[: -len(".zip")] if target.name.lower().endswith(".zip") else target.name
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name in names:
+                zf.write(staging / name, f"{folder}/{name}")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def bundle_zip_bytes(
+    scenario: Scenario,
+    *,
+    formats: Sequence[str] = FORMATS,
+    charts: Sequence[Chart] | None = None,
+    name: str = "allofmp3_handout",
+    bom: bool = False,
+) -> bytes:
+    """The handout bundle as the bytes of a ``.zip`` (for a download button); see :func:`write_bundle`."""
+    export_file_name(name, "zip")
+    with tempfile.TemporaryDirectory(prefix="allofmp3-bundle-") as tmp:
+        b = write_bundle(scenario, Path(tmp) / name, formats=formats, as_zip=True, charts=charts, bom=bom)
+        return b.path.read_bytes()
