@@ -117,6 +117,7 @@ def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart
     if output not in mc.samples.columns:
         raise ValueError(f"output must be one of {list(mc.samples.columns)}, got {output!r}")
     x = mc.samples[output].to_numpy()
+    x = x[np.isfinite(x)]  # an implied figure is infinite in draws where nobody can pay
     row = mc.summary.set_index("output").loc[output]
     unit = OUTPUT_UNITS.get(output, "")
     money = unit.startswith("USD")
@@ -125,9 +126,12 @@ def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart
                                  hovertemplate="%{x}: %{y} draws<extra></extra>"))
     for name, q, colour in (("5th", row.p5_value, PALETTE[5]), ("median", row.p50_value, PALETTE[1]),
                             ("95th", row.p95_value, PALETTE[5])):
+        if not np.isfinite(q):
+            continue
         fig.add_vline(x=q / scale, line_color=colour, line_dash="dot", annotation_text=name)
-    fig.add_vline(x=row.deterministic_value / scale, line_color=REFERENCE_COLOUR, line_dash="dash",
-                  annotation_text="scenario", annotation_position="bottom right")
+    if np.isfinite(row.deterministic_value):
+        fig.add_vline(x=row.deterministic_value / scale, line_color=REFERENCE_COLOUR, line_dash="dash",
+                      annotation_text="scenario", annotation_position="bottom right")
     title = f"Monte Carlo: {_label(output)} over {mc.draws:,} draws [{shown_unit}]"
     _layout(fig, title, f"{_label(output)} [{shown_unit}]", "Draws")
     fig.update_layout(showlegend=False, hovermode="closest", bargap=0.02)

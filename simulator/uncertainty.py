@@ -121,13 +121,17 @@ def implied_downloads_per_customer(year: MarketYear):
     """Downloads per customer that would match the reported revenue. [downloads/customer/year]
 
     ``reported_revenue_usd / (customers x paying_factor x mean_price_usd)``; floats or arrays.
+    Infinite where nobody can pay (the denominator is 0): no number of downloads reaches the revenue.
 
     Examples
     --------
     >>> round(implied_downloads_per_customer(market_year()), 2)
     28.47
     """
-    return year.reported_revenue_usd / (year.customers * year.paying_factor * year.mean_price_usd)
+    denom = np.multiply(np.multiply(year.customers, year.paying_factor), year.mean_price_usd)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(denom > 0, np.divide(year.reported_revenue_usd, np.where(denom > 0, denom, 1.0)), np.inf)
+    return float(out) if np.ndim(out) == 0 else out
 
 
 def market_output(year: MarketYear, output: str):

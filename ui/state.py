@@ -48,9 +48,10 @@ def init_session() -> None:
     a = assumptions()
     q = overrides_from_query(a, st.query_params.to_dict())  # accepts option labels too
     ss[_NOTICES] = q.notices
+    drawn = specs()
     for name in list(st.query_params):
-        if name != PRESET_KEY and name not in a.parameters:
-            del st.query_params[name]  # unknown names would otherwise linger in shared links
+        if name != PRESET_KEY and name not in drawn:
+            del st.query_params[name]  # unknown names and limits would otherwise linger in shared links
     preset = q.preset or default_preset()
     ss[PRESET_KEY] = preset
     base = preset_defaults(preset)
