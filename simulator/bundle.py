@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, export
 from .charts import Chart
 from .export import (
     FORMATS,
@@ -40,9 +40,7 @@ from .export import (
     chart_bytes,
     chart_figure_html,
     export_file_name,
-    find_chromium,
     html_page,
-    static_export_problem,
 )
 from .gallery import CHART_NAMES, scenario_charts
 from .inputs import changed_keys, preset_values
@@ -126,7 +124,10 @@ def bundle_file_names(chart_names: Sequence[str], formats: Sequence[str], *, pdf
 
 
 def _value_text(v) -> str:
-    return f"{v:,.6g}" if isinstance(v, float) else str(v)
+    """An input's value for people: ``4,000,000``, ``0.03``, ``True``, ``binary``."""
+    if isinstance(v, float):
+        return f"{v:,.0f}" if v.is_integer() and abs(v) >= 1000 else f"{v:,.6g}"
+    return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
 
 
 def _rows(rows: Sequence[Sequence[str]], head: Sequence[str]) -> str:
@@ -206,9 +207,9 @@ def print_pdf(html_path: Path, pdf_path: Path, *, timeout_s: float = PRINT_TIMEO
     ExportTimeout
         It took longer than ``timeout_s`` (the browser is killed).
     """
-    browser = find_chromium()
+    browser = export.find_chromium()
     if browser is None:
-        raise ExportUnavailable(static_export_problem() or "no Chromium found")
+        raise ExportUnavailable(export.static_export_problem() or "no Chromium found")
     with tempfile.TemporaryDirectory(prefix="allofmp3-print-") as profile:
         cmd = [
             browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -285,9 +286,9 @@ def write_bundle(
         raise ValueError(f"{target} already exists; pass --force to replace it")
     if target.exists() and target.is_dir() == as_zip:
         raise ValueError(f"{target} exists and is a {'folder' if as_zip else 'file'}; not replacing it")
-    if problem := (static_export_problem() if set(formats) & set(IMAGE_FORMATS) else None):
+    if problem := (export.static_export_problem() if set(formats) & set(IMAGE_FORMATS) else None):
         raise ExportUnavailable(problem)
-    pdf_summary = find_chromium() is not None
+    pdf_summary = export.find_chromium() is not None
     names = bundle_file_names(list(CHART_NAMES) if charts is None else [c.name for c in charts], formats,
                               pdf_summary=pdf_summary)
     total = len(names) + (len(CHART_NAMES) if charts is None else 0)

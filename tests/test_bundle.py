@@ -1,0 +1,235 @@
+"""Tests of the handout bundle: contents listed against the charts, every file checked, atomic writes, no Chromium."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from export_checks import (
+    CHROMIUM,
+    NO_CHROMIUM,
+    check_csv_round_trip,
+    check_html,
+    check_pdf,
+    check_png,
+    check_svg,
+    figure_json,
+)
+
+from simulator import bundle, export
+from simulator.bundle import SUMMARY_HTML, SUMMARY_PDF, bundle_file_names, summary_html, write_bundle
+from simulator.charts import Chart
+from simulator.gallery import CHART_NAMES, scenario_charts
+from simulator.report import headline_metrics
+from simulator.scenario import make_scenario
+from simulator.scenario_file import SCENARIO_FILE_NAME, read_scenario_file
+
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
+SCENARIO = make_scenario(preset="rate_2005", overrides={"market.customers": 4_000_000.0})
+
+
+@pytest.fixture(scope="module")
+def charts() -> list[Chart]:
+    return scenario_charts(SCENARIO, customers=20_000, draws=500)
+
+
+@pytest.fixture
+def no_chromium(monkeypatch):
+    """Simulate a machine without Chromium (the seam every export path goes through)."""
+    monkeypatch.setattr(export, "find_chromium", lambda: None)
+
+
+def expected_files(formats, *, pdf: bool) -> set[str]:
+    return {f"{c}.{f}" for c in CHART_NAMES for f in formats} | {SCENARIO_FILE_NAME, SUMMARY_HTML} | (
+        {SUMMARY_PDF} if pdf else set()
+    )
+
+
+def check_file(path: Path, chart: Chart | None) -> None:
+    data = path.read_bytes()
+    kind = path.suffix[1:]
+    if kind == "png":
+        w, h = int(chart.figure.layout.width or 700), int(chart.figure.layout.height or 500)
+        assert check_png(data) == (2 * w, 2 * h), path.name
+    elif kind == "svg":
+        check_svg(data)
+    elif kind == "pdf":
+        pages, _ = check_pdf(data)
+        assert pages == 1 or path.name == SUMMARY_PDF
+    elif kind == "html" and chart is not None:
+        assert check_html(data)[0]["data"] == figure_json(chart.figure)["data"]
+    elif kind == "csv":
+        check_csv_round_trip(data.decode("utf-8"), chart.data)
+
+
+# ---------------------------------------------------------------- the summary
+
+
+def test_summary_has_the_headline_figures_every_chart_once_and_the_sources(charts):
+    page = summary_html(SCENARIO, charts)
+    figures = check_html(page.encode())
+    assert [f["layout"]["title"]["text"] for f in figures] == [c.title for c in charts]
+    for m in headline_metrics(SCENARIO):
+        assert m.label in page and m.value_text in page
+    for c in charts:
+        assert f'id="chart-{c.name}"' in page
+    assert "Sources" in page and "pricing.rate_usd_per_mb" in page
+    assert "Preset: The 2005 rate (2 c/MB) (<code>rate_2005</code>). 1 input(s) differ from it" in page
+    assert "<td>Customers</td><td><code>market.customers</code></td><td>4,000,000</td>" in page
+
+
+def test_summary_links_only_to_http_sources_and_loads_nothing(charts):
+    page = summary_html(SCENARIO, charts)
+    assert 'href="javascript:' not in page
+    assert 'href="https://' in page  # the sources are links for the reader, not loaded resources
+
+
+# ---------------------------------------------------------------- contents
+
+
+def test_file_names_follow_the_charts_in_order():
+    names = bundle_file_names(CHART_NAMES, ["png", "csv"], pdf_summary=True)
+    assert names[:2] == [SCENARIO_FILE_NAME, SUMMARY_HTML] and names[-1] == SUMMARY_PDF
+    assert names[2:4] == ["price_vs_length.png", "price_vs_length.csv"]
+    assert len(names) == 2 * len(CHART_NAMES) + 3
+
+
+def test_a_chart_name_that_would_leave_the_folder_is_refused(charts, tmp_path):
+    bad = Chart(name="../escape", title="t", caption="", alt="", figure=charts[0].figure, data=charts[0].data)
+    with pytest.raises(ValueError, match="must not contain '..' or a path separator"):
+        write_bundle(SCENARIO, tmp_path / "b", formats=["csv"], charts=[bad])
+    assert not (tmp_path / "escape.csv").exists() and not (tmp_path / "b").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_duplicate_chart_names_are_refused():
+    with pytest.raises(ValueError, match="same name"):
+        bundle_file_names(["a", "a"], ["csv"], pdf_summary=False)
+
+
+@needs_chromium
+def test_full_bundle_lists_every_chart_in_every_format_and_each_file_is_real(charts, tmp_path):
+    b = write_bundle(SCENARIO, tmp_path / "handout", charts=charts)
+    assert b.path == tmp_path / "handout" and b.notes == ()
+    on_disk = {p.name for p in b.path.iterdir()}
+    assert on_disk == set(b.files) == expected_files(export.FORMATS, pdf=True)
+    by_name = {c.name: c for c in charts}
+    for p in b.path.iterdir():
+        check_file(p, by_name.get(p.stem))
+    pages, _ = check_pdf((b.path / SUMMARY_PDF).read_bytes())
+    assert pages >= 1
+    assert dict(read_scenario_file(b.path / SCENARIO_FILE_NAME).values) == dict(SCENARIO.values)
+    assert oct(b.path.stat().st_mode & 0o777) == oct(0o755)
+
+
+@needs_chromium
+def test_zip_bundle_holds_the_same_files_in_one_folder(charts, tmp_path):
+    b = write_bundle(SCENARIO, tmp_path / "handout", formats=["svg", "csv"], as_zip=True, charts=charts)
+    assert b.path == tmp_path / "handout.zip"
+    with zipfile.ZipFile(b.path) as zf:
+        assert zf.testzip() is None
+        names = zf.namelist()
+        assert {n.split("/", 1)[0] for n in names} == {"handout"}
+        assert {n.split("/", 1)[1] for n in names} == expected_files(["svg", "csv"], pdf=True)
+        check_svg(zf.read("handout/timeline.svg"))
+    assert [p.name for p in tmp_path.iterdir()] == ["handout.zip"]
+
+
+def test_csv_with_bom_in_the_bundle(charts, tmp_path, no_chromium):
+    b = write_bundle(SCENARIO, tmp_path / "b", formats=["csv"], charts=charts, bom=True)
+    assert (b.path / "timeline.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+
+
+def test_progress_counts_every_chart_and_every_file(tmp_path, no_chromium):
+    seen = []
+    b = write_bundle(SCENARIO, tmp_path / "b", formats=["csv"], progress=lambda d, t, label: seen.append((d, t, label)))
+    total = len(CHART_NAMES) + len(b.files)
+    assert [d for d, _, _ in seen] == sorted({d for d, _, _ in seen}) and seen[-1][0] == total
+    assert {t for _, t, _ in seen} == {total}
+    assert any(label == "chart price_vs_length" for _, _, label in seen)
+
+
+# ---------------------------------------------------------------- no Chromium
+
+
+def test_without_chromium_html_and_csv_bundle_is_complete_and_notes_the_pdf(charts, tmp_path, no_chromium):
+    b = write_bundle(SCENARIO, tmp_path / "b", formats=["html", "csv"], charts=charts)
+    assert set(b.files) == expected_files(["html", "csv"], pdf=False)
+    assert len(b.notes) == 1 and "no summary.pdf" in b.notes[0] and "Chromium" in b.notes[0]
+    for c in charts:
+        check_file(b.path / f"{c.name}.html", c)
+        check_file(b.path / f"{c.name}.csv", c)
+
+
+def test_without_chromium_image_formats_are_refused_before_anything_is_written(charts, tmp_path, no_chromium):
+    with pytest.raises(export.ExportUnavailable, match="needs Chromium"):
+        write_bundle(SCENARIO, tmp_path / "b", formats=["png", "csv"], charts=charts)
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- overwrite and atomicity
+
+
+def test_an_existing_folder_is_kept_without_force_and_replaced_with_it(charts, tmp_path, no_chromium):
+    out = tmp_path / "b"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me")
+    with pytest.raises(ValueError, match="already exists; pass --force"):
+        write_bundle(SCENARIO, out, formats=["csv"], charts=charts)
+    assert (out / "mine.txt").read_text() == "keep me"
+    write_bundle(SCENARIO, out, formats=["csv"], charts=charts, force=True)
+    assert not (out / "mine.txt").exists() and (out / "timeline.csv").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["b"]
+
+
+def test_a_folder_is_not_replaced_by_a_zip_nor_a_file_by_a_folder(charts, tmp_path, no_chromium):
+    (tmp_path / "b.zip").mkdir()
+    with pytest.raises(ValueError, match="is a folder"):
+        write_bundle(SCENARIO, tmp_path / "b", formats=["csv"], as_zip=True, force=True, charts=charts)
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(ValueError, match="is a file"):
+        write_bundle(SCENARIO, tmp_path / "f", formats=["csv"], force=True, charts=charts)
+
+
+@pytest.mark.parametrize("as_zip", [False, True], ids=["folder", "zip"])
+def test_a_crash_midway_leaves_no_half_written_bundle(charts, tmp_path, monkeypatch, no_chromium, as_zip):
+    calls = {"n": 0}
+    real = bundle.chart_bytes
+
+    def crash_on_the_fifth(chart, fmt, **kw):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError("disk full")
+        return real(chart, fmt, **kw)
+
+    monkeypatch.setattr(bundle, "chart_bytes", crash_on_the_fifth)
+    with pytest.raises(OSError, match="disk full"):
+        write_bundle(SCENARIO, tmp_path / "b", formats=["csv"], charts=charts, as_zip=as_zip)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_crash_while_replacing_keeps_the_old_bundle(charts, tmp_path, monkeypatch, no_chromium):
+    out = tmp_path / "b"
+    write_bundle(SCENARIO, out, formats=["csv"], charts=charts)
+    before = sorted(p.name for p in out.iterdir())
+    monkeypatch.setattr(bundle, "summary_html", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        write_bundle(SCENARIO, out, formats=["csv"], charts=charts, force=True)
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["b"]
+
+
+def test_bundle_zip_bytes_is_a_zip_of_the_bundle(charts, no_chromium):
+    data = bundle.bundle_zip_bytes(SCENARIO, formats=["csv"], charts=charts, name="handout_x")
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert {n.split("/", 1)[1] for n in zf.namelist()} == expected_files(["csv"], pdf=False)
+
+
+def test_unknown_formats_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="--format must be a comma-separated list of"):
+        write_bundle(SCENARIO, tmp_path / "b", formats=["gif"])
+    assert not os.listdir(tmp_path)
