@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 from hypothesis import given
@@ -180,3 +182,72 @@ def test_a_missing_file_names_the_path(tmp_path):
 def test_reading_from_a_device_stops_at_the_cap():
     with pytest.raises(ScenarioFileError, match="larger than"):
         read_scenario_file("/dev/zero")
+
+
+# ---------------------------------------------------------------- in the app (AppTest: no browser)
+
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def app_run(at):
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric_values(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def upload(at, name: str, data: bytes):
+    at.file_uploader(key="scenario_upload").set_value((name, data, "application/x-yaml"))
+    return app_run(at)
+
+
+def test_uploading_a_scenario_file_sets_the_preset_and_inputs_like_the_original():
+    from streamlit.testing.v1 import AppTest
+
+    s = make_scenario(A, preset="rate_2005", overrides={"market.customers": 4_000_000.0})
+    reference = app_run(AppTest.from_file(APP, default_timeout=60))
+    reference.selectbox(key="preset").set_value("rate_2005")
+    app_run(reference)
+    reference.slider(key="market.customers").set_value(4_000_000.0)
+    app_run(reference)
+
+    at = app_run(AppTest.from_file(APP, default_timeout=60))
+    upload(at, "mine.yaml", scenario_to_yaml(s).encode())
+    assert at.session_state["preset"] == "rate_2005"
+    assert at.session_state["market.customers"] == 4_000_000.0
+    assert not at.error
+    assert any("Loaded mine.yaml" in c.value for c in at.sidebar.caption)
+    assert metric_values(at) == metric_values(reference)
+
+
+def test_a_bad_upload_shows_an_error_and_keeps_the_last_valid_scenario():
+    from streamlit.testing.v1 import AppTest
+
+    at = app_run(AppTest.from_file(APP, default_timeout=60))
+    at.selectbox(key="preset").set_value("card_freeze")
+    app_run(at)
+    before = metric_values(at)
+    for name, data, says in [
+        ("newer.yaml", b"kind: allofmp3-sim scenario\nformat_version: 9\npreset: lossless\n", "newer"),
+        ("pod.yaml", b"apiVersion: v1\nkind: Pod\n", "not an allofmp3-sim scenario file"),
+        ("broken.yaml", b"kind: [", "malformed YAML"),
+        ("bounds.yaml", file_text(overrides={"pricing.rate_usd_per_mb": 7}).encode(), "must be between"),
+    ]:
+        upload(at, name, data)
+        errs = [e.value for e in at.error]
+        assert len(errs) == 1 and name in errs[0] and says in errs[0] and "unchanged" in errs[0], errs
+        assert at.session_state["preset"] == "card_freeze"
+        assert metric_values(at) == before
+
+
+def test_the_app_offers_the_scenario_file_and_the_bundle_as_downloads():
+    from streamlit.testing.v1 import AppTest
+
+    at = app_run(AppTest.from_file(APP, default_timeout=60))
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Scenario file (.yaml)" in labels and "Handout bundle (.zip)" in labels
+    assert labels.count("CSV (the data)") >= 2  # every chart on the open tab has its own

@@ -7,17 +7,14 @@ import streamlit as st
 from simulator.charts import Chart
 from simulator.report import Metric
 
-from . import state
+from . import export, state
 
 
 def chart(c: Chart, *, key: str | None = None) -> None:
-    """Show a chart, its caption and a "How is this computed?" expander."""
-    config = {
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "svg", "filename": c.name, "scale": 2},
-    }
-    st.plotly_chart(c.figure, key=key or f"chart_{c.name}", config=config, alt=c.alt)
+    """Show a chart, its caption, its downloads and a "How is this computed?" expander."""
+    st.plotly_chart(c.figure, key=key or f"chart_{c.name}", config=export.plotly_config(c), alt=c.alt)
     st.caption(c.caption)
+    export.chart_downloads(c, key=key or c.name)
     if c.formula:
         with st.expander("How is this computed?", key=f"how_{key or c.name}"):
             st.markdown(c.formula)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from simulator.inputs import InputSpec, group_label, option_label
 
-from . import state
+from . import export, state
 
 #: Groups open when the app starts.
 _OPEN_GROUPS = ("pricing", "market")
@@ -56,3 +56,4 @@ def render() -> None:
             with st.expander(title, expanded=group in _OPEN_GROUPS, key=f"group_{group}"):
                 for spec in items:
                     _widget(spec, defaults[spec.key], spec.key in changed)
+        export.panel()

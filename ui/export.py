@@ -1,0 +1,138 @@
+"""Export in the app: each chart's downloads, the toolbar image format, the scenario file and the handout bundle.
+
+Every file is built only when its button is clicked (``st.download_button`` with a
+callable and ``on_click="ignore"``), so reruns stay fast. PNG/SVG/PDF files come from
+the process's one warm Kaleido renderer (``simulator.export``); without Chromium those
+buttons are replaced by a note, and the HTML, CSV and toolbar routes remain.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from simulator import export
+from simulator.bundle import bundle_zip_bytes
+from simulator.charts import Chart
+from simulator.market import market_year
+from simulator.scenario import Scenario
+from simulator.scenario_file import MAX_SCENARIO_BYTES, read_scenario_bytes, scenario_to_yaml
+
+from . import state
+
+TOOLBAR_FORMAT_KEY = "toolbar_image_format"
+BUNDLE_FORMATS_KEY = "bundle_formats"
+UPLOAD_KEY = "scenario_upload"
+_UPLOAD_ERROR = "_scenario_upload_error"
+_UPLOAD_NOTE = "_scenario_upload_note"
+#: Largest scenario upload the widget accepts. [MB] (the reader's own cap is MAX_SCENARIO_BYTES)
+_UPLOAD_MB = 1
+_LABELS = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "html": "HTML", "csv": "CSV"}
+#: How often Streamlit re-checks for Chromium (it may be installed while the app runs). [s]
+_CHECK_TTL_S = 60
+
+
+@st.cache_resource(ttl=_CHECK_TTL_S, show_spinner=False)
+def static_problem() -> str | None:
+    """Why server-side PNG/SVG/PDF are unavailable, or None (the renderer itself starts on first use)."""
+    return export.static_export_problem()
+
+
+def plotly_config(c: Chart) -> dict:
+    """The chart's Plotly config: the toolbar camera saves ``<name>.svg`` or ``.png`` (session choice) at 2x."""
+    return export.plotly_config(c.name, st.session_state.get(TOOLBAR_FORMAT_KEY, "svg"))
+
+
+def _download(label: str, data, file_name: str, kind: str, key: str, help: str | None = None,
+              disabled: bool = False) -> None:
+    st.download_button(label, data=data, file_name=file_name, mime=export.MIME_TYPES[kind], key=key,
+                       on_click="ignore", help=help, icon=":material/download:", disabled=disabled)
+
+
+def chart_downloads(c: Chart, *, key: str) -> None:
+    """A "Download" popover under a chart: PNG, SVG, PDF (server-side), HTML, CSV, CSV for Excel."""
+    problem = static_problem()
+    with st.popover("Download", icon=":material/download:", key=f"dl_{key}"):
+        cols = st.columns(3)
+        for col, fmt in zip(cols, export.IMAGE_FORMATS, strict=True):
+            if problem is None:
+                with col:
+                    _download(_LABELS[fmt], partial(export.chart_bytes, c, fmt), export.export_file_name(c.name, fmt),
+                              fmt, f"dl_{key}_{fmt}")
+        if problem is not None:
+            st.caption(problem)
+        _download("HTML (interactive, offline)", partial(export.chart_bytes, c, "html"),
+                  export.export_file_name(c.name, "html"), "html", f"dl_{key}_html")
+        _download("CSV (the data)", partial(export.chart_bytes, c, "csv"), export.export_file_name(c.name, "csv"),
+                  "csv", f"dl_{key}_csv", help="Units are in the column names.")
+        _download("CSV for Excel (UTF-8 with BOM)", partial(export.chart_bytes, c, "csv", bom=True),
+                  export.export_file_name(c.name, "csv"), "csv", f"dl_{key}_csv_bom")
+
+
+def _apply_upload() -> None:
+    """Callback: load the uploaded scenario file into the widgets, or keep everything and say why not."""
+    ss = st.session_state
+    f = ss.get(UPLOAD_KEY)
+    ss[_UPLOAD_ERROR] = ss[_UPLOAD_NOTE] = None
+    if f is None:
+        return
+    try:
+        s = read_scenario_bytes(f.getvalue(), state.assumptions(), source=f.name)
+        market_year(s)  # inputs only the model can check (e.g. an all-zero quality mix)
+    except ValueError as e:
+        ss[_UPLOAD_ERROR] = f"{e}. The current scenario is unchanged."
+        return
+    preset = s.preset or state.default_preset()
+    ss[state.PRESET_KEY] = preset
+    state.apply_preset(preset)
+    specs = state.specs()
+    for k in specs:
+        ss[k] = s.values[k]
+    base = state.preset_defaults(preset)
+    ignored = [k for k, v in s.values.items() if k not in specs and v != base[k]]
+    note = f"Loaded {f.name}."
+    if ignored:
+        note += f" The app cannot set {', '.join(ignored)}; those inputs keep the preset's values here."
+    ss[_UPLOAD_NOTE] = note
+
+
+def _current() -> Scenario:
+    """The scenario the widgets describe, or the last valid one (the page shows the error)."""
+    try:
+        return state._scenario(*state.scenario_key())
+    except ValueError:
+        last = st.session_state.get(state._LAST_VALID)
+        return state._scenario(*last) if last else state._scenario(state.default_preset(), ())
+
+
+def panel() -> None:
+    """The sidebar's "Scenario file and handouts" expander."""
+    ss = st.session_state
+    s = _current()
+    stem = f"allofmp3_{s.preset or 'defaults'}"
+    with st.expander("Scenario file and handouts", key="group_export"):
+        _download("Scenario file (.yaml)", partial(scenario_to_yaml, s), f"{stem}.yaml", "yaml", "dl_scenario",
+                  help="The preset and the inputs you changed. Load it here again, or with "
+                       "allofmp3-sim export --scenario FILE.")
+        st.file_uploader("Load a scenario file", type=["yaml", "yml"], key=UPLOAD_KEY, on_change=_apply_upload,
+                         max_upload_size=_UPLOAD_MB,
+                         help=f"A .yaml file downloaded above (at most {MAX_SCENARIO_BYTES // 1000} kB).")
+        if ss.get(_UPLOAD_ERROR):
+            st.error(ss[_UPLOAD_ERROR])
+        elif ss.get(_UPLOAD_NOTE):
+            st.caption(ss[_UPLOAD_NOTE])
+        problem = static_problem()
+        formats = [f for f in export.FORMATS if problem is None or f not in export.IMAGE_FORMATS]
+        chosen = st.multiselect("Handout formats", formats, default=formats, key=BUNDLE_FORMATS_KEY,
+                                format_func=_LABELS.get, help="Per chart; the bundle also holds scenario.yaml "
+                                "and a summary page (HTML, and PDF when Chromium is present).")
+        if problem is not None:
+            st.caption(problem)
+        _download("Handout bundle (.zip)", partial(bundle_zip_bytes, s, formats=tuple(chosen), name=f"{stem}_handout"),
+                  f"{stem}_handout.zip", "zip", "dl_bundle",
+                  help="Every chart, its CSV, the scenario file and a summary for students. Takes a few seconds "
+                       "to several tens of seconds, depending on the formats.", disabled=not chosen)
+        st.radio("Chart toolbar saves", ["svg", "png"], key=TOOLBAR_FORMAT_KEY, horizontal=True,
+                 format_func=_LABELS.get, help="The camera button in each chart's toolbar downloads this format "
+                 "(at 2x for PNG), straight from your browser.")
