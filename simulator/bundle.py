@@ -64,6 +64,8 @@ SUMMARY_HTML = "summary.html"
 SUMMARY_PDF = "summary.pdf"
 #: Implementation limit: longest Chromium may take to print the summary. [s]
 PRINT_TIMEOUT_S = 90.0
+#: Images drawn per request to the warm renderer: its tabs share a batch, and progress moves after each.
+IMAGE_BATCH = 2 * export.RENDER_TABS
 #: Virtual time Chromium gives the page's scripts (plotly.js drawing) before printing. [ms]
 PRINT_SCRIPT_BUDGET_MS = 10_000
 
@@ -326,11 +328,15 @@ def write_bundle(
     return Bundle(path=target, files=tuple(written), notes=tuple(notes))
 
 
-def _write(folder: Path, name: str, data: bytes) -> None:
+def _path(folder: Path, name: str) -> Path:
     path = folder / name
     if path.resolve().parent != folder.resolve():
         raise ValueError(f"file name {name!r} would leave the bundle folder")
-    path.write_bytes(data)
+    return path
+
+
+def _write(folder: Path, name: str, data: bytes) -> None:
+    _path(folder, name).write_bytes(data)
 
 
 def _fill(folder, scenario, charts, formats, *, bom, pdf_summary, step) -> tuple[list[str], list[str]]:
@@ -348,10 +354,19 @@ def _fill(folder, scenario, charts, formats, *, bom, pdf_summary, step) -> tuple
     try:
         for c in charts:
             for fmt in formats:
-                name = export_file_name(c.name, fmt)
-                _write(folder, name, chart_bytes(c, fmt, bom=bom))
-                written.append(name)
-                step(name)
+                if fmt not in IMAGE_FORMATS:
+                    name = export_file_name(c.name, fmt)
+                    _write(folder, name, chart_bytes(c, fmt, bom=bom))
+                    written.append(name)
+                    step(name)
+        images = [(c, fmt) for fmt in formats if fmt in IMAGE_FORMATS for c in charts]
+        for start in range(0, len(images), IMAGE_BATCH):
+            batch = [(c.figure, _path(folder, export_file_name(c.name, fmt)), fmt)
+                     for c, fmt in images[start : start + IMAGE_BATCH]]
+            export.write_images(batch)
+            for _, path, _ in batch:
+                written.append(path.name)
+                step(path.name)
     finally:
         if pdf_summary:
             printer.join()

@@ -2,37 +2,43 @@
 
 Static images (PNG, SVG, PDF) are drawn by Plotly's Kaleido with the system
 Chromium: one warm renderer per process (``kaleido.start_sync_server`` with
-MathJax off, started on first use), every render under a timeout. When no
-Chromium is found, :class:`ExportUnavailable` (a ``ValueError``) says so at
-once and names the routes that still work: self-contained HTML, CSV, and the
-chart toolbar's SVG/PNG in the browser. Nothing here downloads a browser.
+MathJax off, started on first use and kept for the process), every render under
+a timeout. When no Chromium is found, :class:`ExportUnavailable` (a
+``ValueError``) says so at once and names the routes that still work:
+self-contained HTML, CSV, and the chart toolbar's SVG/PNG in the browser.
+Nothing here downloads a browser.
 
-HTML files embed plotly.js once and load nothing from the network; CSV goes
-through :func:`simulator.tables.rows_to_csv` (formula-looking text neutralised).
+HTML, CSV, file names and the toolbar config need no browser; they live in
+:mod:`simulator.chart_files` and are re-exported here.
 
 Examples
 --------
->>> export_file_name("price_vs_length", "png")
-'price_vs_length.png'
->>> export_file_name("../etc/passwd", "csv")
-Traceback (most recent call last):
-...
-ValueError: file name '../etc/passwd' must be letters, digits, '_', '-' or '.', must not contain '..' or a path separator, and must not start with '.'
+>>> from simulator.charts import revenue_split_chart
+>>> chart_bytes(revenue_split_chart(), "csv").decode().splitlines()[0]
+'recipient,usd_per_year,cents_per_dollar'
 """
 
 from __future__ import annotations
 
-import html
 import os
-import re
 import threading
 import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 
+from .chart_files import (
+    IMAGE_SCALE,
+    chart_csv,
+    chart_figure_html,
+    chart_html,
+    export_file_name,
+    html_page,
+    plotly_config,
+)
 from .charts import Chart
-from .tables import rows_to_csv
 
 __all__ = [
     "CHROMIUM_HELP",
@@ -44,6 +50,7 @@ __all__ = [
     "MIME_TYPES",
     "chart_bytes",
     "chart_csv",
+    "chart_figure_html",
     "chart_html",
     "export_file_name",
     "find_chromium",
@@ -51,6 +58,7 @@ __all__ = [
     "plotly_config",
     "static_export_problem",
     "to_image",
+    "write_images",
 ]
 
 #: Formats Kaleido draws (need Chromium).
@@ -62,12 +70,14 @@ MIME_TYPES = {
     "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
     "csv": "text/csv", "yaml": "application/x-yaml", "zip": "application/zip",
 }
-#: Pixel density of PNG exports and of the toolbar's PNG (2 = sharp on high-density screens and in print).
-IMAGE_SCALE = 2
 #: Implementation limit: Kaleido's own limit for drawing one image in a warm browser tab. [s]
 RENDER_TIMEOUT_S = 30.0
 #: Implementation limit: wall-clock backstop for one export call, including the browser's start. [s]
 CALL_TIMEOUT_S = 60.0
+#: Extra wall-clock allowance per image of a batch (a warm render takes well under a second). [s]
+BATCH_IMAGE_TIMEOUT_S = 5.0
+#: Browser tabs of the warm renderer: in a batch one tab draws while another reloads its page.
+RENDER_TABS = 2
 #: How often a waiting export checks that the renderer's thread is still alive. [s]
 _POLL_S = 0.05
 #: What to say when static export is not possible.
@@ -76,8 +86,6 @@ CHROMIUM_HELP = (
     "in your browser. For PNG/SVG/PDF files here, install Chromium (Debian: apt-get install chromium)."
 )
 
-_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-
 
 class ExportUnavailable(ValueError):
     """Static export cannot run here (no Chromium, no Kaleido, or the renderer stopped answering)."""
@@ -85,48 +93,6 @@ class ExportUnavailable(ValueError):
 
 class ExportTimeout(ExportUnavailable):
     """One render took longer than its time limit."""
-
-
-def export_file_name(name: str, fmt: str) -> str:
-    """File name of a chart's export: ``<name>.<fmt>``, refusing anything that could leave its folder.
-
-    Parameters
-    ----------
-    name : str
-        File-name stem (a chart's ``name``).
-    fmt : str
-        Extension without the dot.
-
-    Raises
-    ------
-    ValueError
-        A stem with a path separator, ``..``, a leading dot, or other characters.
-    """
-    if not isinstance(name, str) or not _NAME_RE.fullmatch(name) or ".." in name:
-        raise ValueError(
-            f"file name {name!r} must be letters, digits, '_', '-' or '.', must not contain '..' or a "
-            "path separator, and must not start with '.'"
-        )
-    return f"{name}.{fmt}"
-
-
-def plotly_config(name: str, image_format: str = "svg") -> dict[str, Any]:
-    """Plotly config: the toolbar camera saves ``<name>.<image_format>`` at :data:`IMAGE_SCALE`.
-
-    Examples
-    --------
-    >>> plotly_config("timeline", "png")["toImageButtonOptions"]
-    {'format': 'png', 'filename': 'timeline', 'scale': 2}
-    """
-    if image_format not in ("svg", "png"):
-        raise ValueError(f"toolbar image format must be one of ['svg', 'png'], got {image_format!r}")
-    return {
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": image_format, "filename": name, "scale": IMAGE_SCALE},
-    }
-
-
-# ---------------------------------------------------------------- static images (Kaleido)
 
 
 def find_chromium() -> str | None:
@@ -159,7 +125,8 @@ class _Renderer:
         import kaleido
 
         warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
-        kaleido.start_sync_server(mathjax=False, timeout=RENDER_TIMEOUT_S, path=browser, silence_warnings=True)
+        kaleido.start_sync_server(n=RENDER_TABS, mathjax=False, timeout=RENDER_TIMEOUT_S, path=browser,
+                                  silence_warnings=True)
         self.started = True
 
     @staticmethod
@@ -171,22 +138,27 @@ class _Renderer:
         thread = getattr(getattr(kaleido, "_global_server", None), "_thread", None)
         return thread is None or thread.is_alive()
 
-    def render(self, figure: go.Figure, opts: dict[str, Any], timeout_s: float) -> bytes:
+    def run(self, call: Callable[[], Any], what: str, timeout_s: float) -> Any:
+        """Run ``call`` (one request to the Kaleido server) under the lock, in a worker, within ``timeout_s``."""
         problem = static_export_problem()
         if problem:
             raise ExportUnavailable(problem)
         if not self.lock.acquire(timeout=timeout_s):
             raise ExportTimeout(f"the image renderer stayed busy for more than {timeout_s:g} s. {CHROMIUM_HELP}")
         try:
-            box = self._render_locked(figure, opts, timeout_s)
+            box = self._run_locked(call, what, timeout_s)
         finally:
             self.lock.release()
         if "error" in box:
             e = box["error"]
-            raise ExportUnavailable(f"could not draw the {opts['format'].upper()}: {e}. {CHROMIUM_HELP}") from e
-        return box["image"]
+            raise ExportUnavailable(f"could not draw {what}: {e}. {CHROMIUM_HELP}") from e
+        return box["value"]
 
-    def _render_locked(self, figure: go.Figure, opts: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+    def render(self, figure: go.Figure, opts: dict[str, Any], timeout_s: float) -> bytes:
+        """One figure's image bytes (``opts``: format, scale, width, height)."""
+        return self.run(lambda: _draw(figure, opts), f"the {opts['format'].upper()}", timeout_s)
+
+    def _run_locked(self, call: Callable[[], Any], what: str, timeout_s: float) -> dict[str, Any]:
         if self.stuck is not None and self.stuck.is_alive():
             raise ExportUnavailable(f"the image renderer is still busy with a render that timed out. {CHROMIUM_HELP}")
         if not self.started:
@@ -195,7 +167,7 @@ class _Renderer:
 
         def work() -> None:
             try:
-                box["image"] = _draw(figure, opts)
+                box["value"] = call()
             except BaseException as e:  # noqa: BLE001 - handed to the caller
                 box["error"] = e
 
@@ -210,15 +182,22 @@ class _Renderer:
                 raise ExportUnavailable(f"the image renderer's browser stopped. {CHROMIUM_HELP}")
         if t.is_alive():
             self.stuck = t
-            raise ExportTimeout(f"drawing a {opts['format'].upper()} took more than {timeout_s:g} s. {CHROMIUM_HELP}")
+            raise ExportTimeout(f"drawing {what} took more than {timeout_s:g} s. {CHROMIUM_HELP}")
         return box
 
 
 def _draw(figure: go.Figure, opts: dict[str, Any]) -> bytes:
-    """The one call into Plotly/Kaleido (a seam tests replace to simulate a hang)."""
+    """The one call into Plotly/Kaleido for one image (a seam tests replace to simulate a hang)."""
     import plotly.io as pio
 
     return pio.to_image(figure, **opts)
+
+
+def _draw_many(jobs: list[dict[str, Any]]) -> None:
+    """The one call into Kaleido for many images, written straight to their files (spread over the tabs)."""
+    import kaleido
+
+    kaleido.write_fig_from_object_sync(jobs, cancel_on_error=True)
 
 
 _RENDERER = _Renderer()
@@ -273,84 +252,49 @@ def to_image(
     ExportTimeout
         The render took longer than ``timeout_s``.
     """
-    if fmt not in IMAGE_FORMATS:
-        raise ValueError(f"image format must be one of {list(IMAGE_FORMATS)}, got {fmt!r}")
-    opts = {"format": fmt, "scale": scale if fmt == "png" else 1, "width": width, "height": height}
+    opts = _image_opts(fmt, scale, width, height)
     return _RENDERER.render(figure, opts, timeout_s)
 
 
-# ---------------------------------------------------------------- HTML and CSV
-
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem; margin: 1.5rem auto;
-       padding: 0 1rem; color: #222; line-height: 1.4; }}
-figure {{ margin: 1.5rem 0; break-inside: avoid; }}
-figcaption, .note {{ color: #555; font-size: 0.9rem; }}
-table {{ border-collapse: collapse; font-size: 0.85rem; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 0.25rem 0.4rem; text-align: left; vertical-align: top; }}
-td.num {{ text-align: right; }}
-.sr-only {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }}
-@media print {{ body {{ max-width: none; margin: 0; }} .modebar-container {{ display: none; }}
-               h2 {{ break-after: avoid; }} }}
-</style>
-</head>
-<body>
-{body}
-</body>
-</html>
-"""
+def _image_opts(fmt: str, scale: float, width: int | None = None, height: int | None = None) -> dict[str, Any]:
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"image format must be one of {list(IMAGE_FORMATS)}, got {fmt!r}")
+    opts: dict[str, Any] = {"format": fmt, "scale": scale if fmt == "png" else 1}
+    if width:
+        opts["width"] = width
+    if height:
+        opts["height"] = height
+    return opts
 
 
-def html_page(title: str, body: str) -> str:
-    """A complete, offline HTML page around ``body`` (already HTML); ``title`` is escaped."""
-    return _PAGE.format(title=html.escape(title), body=body)
-
-
-def chart_figure_html(chart: Chart, *, include_plotlyjs: bool, height_px: int = 480) -> str:
-    """One chart as a ``<figure>``: the interactive plot, its caption and its alt text.
-
-    ``include_plotlyjs=True`` embeds plotly.js (do it for the first chart of a page only).
-    """
-    export_file_name(chart.name, "html")  # the name becomes an element id: refuse odd ones here too
-    plot = chart.figure.to_html(
-        full_html=False, include_plotlyjs=include_plotlyjs, include_mathjax=False,
-        config=plotly_config(chart.name), div_id=f"chart-{chart.name}",
-        default_width="100%", default_height=f"{height_px}px",
-    )
-    return (
-        f'<figure aria-describedby="alt-{chart.name}">\n{plot}\n'
-        f'<figcaption>{html.escape(chart.caption)}</figcaption>\n'
-        f'<p class="sr-only" id="alt-{chart.name}">{html.escape(chart.alt)}</p>\n</figure>'
-    )
-
-
-def chart_html(chart: Chart) -> str:
-    """A self-contained HTML page of one chart (plotly.js embedded once; opens offline)."""
-    return html_page(chart.title, chart_figure_html(chart, include_plotlyjs=True))
-
-
-def chart_csv(chart: Chart, *, bom: bool = False) -> str:
-    """The table behind a chart as CSV: unit-suffixed columns, formula-looking text neutralised.
+def write_images(
+    jobs: Sequence[tuple[go.Figure, str | Path, str]], *, scale: float = IMAGE_SCALE, timeout_s: float | None = None
+) -> None:
+    """Draw many figures to files in one request to the warm renderer (its tabs work in parallel).
 
     Parameters
     ----------
-    chart : Chart
-    bom : bool
-        Start with a UTF-8 byte-order mark (Excel then reads the file as UTF-8).
+    jobs : sequence of (figure, path, format)
+        Format one of :data:`IMAGE_FORMATS`; each figure at its own layout size.
+    scale : float
+        PNG pixels per layout pixel (SVG and PDF are vector, drawn at scale 1).
+    timeout_s : float, optional
+        Wall-clock limit for the whole batch [s]; default :data:`CALL_TIMEOUT_S` plus
+        :data:`BATCH_IMAGE_TIMEOUT_S` per image. Kaleido also limits each image to :data:`RENDER_TIMEOUT_S`.
 
-    Returns
-    -------
-    str
+    Raises
+    ------
+    ValueError, ExportUnavailable, ExportTimeout
+        As :func:`to_image`; after a failure some files may exist (write into a staging folder).
     """
-    df = chart.data
-    return rows_to_csv(df.to_dict(orient="records"), [str(c) for c in df.columns], bom=bom)
+    batch = [{"fig": fig, "path": str(path), "opts": _image_opts(fmt, scale)} for fig, path, fmt in jobs]
+    if not batch:
+        return
+    limit = timeout_s if timeout_s is not None else CALL_TIMEOUT_S + BATCH_IMAGE_TIMEOUT_S * len(batch)
+    _RENDERER.run(lambda: _draw_many(batch), f"{len(batch)} images", limit)
 
+
+# ---------------------------------------------------------------- HTML and CSV
 
 def chart_bytes(chart: Chart, fmt: str, *, bom: bool = False) -> bytes:
     """A chart's file in one of :data:`FORMATS` as bytes (images go through :func:`to_image`).
