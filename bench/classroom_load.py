@@ -1,0 +1,748 @@
+"""A classroom at once: N browser sessions against one ``streamlit run app.py`` on loopback.
+
+``python -m bench.classroom_load --sessions 20 --seconds 60`` starts the app on a free port of
+127.0.0.1 (never another address), opens Debian's Chromium (``/usr/bin/chromium``; nothing is
+downloaded) and runs, on that one server:
+
+1. *warm-up*: one session visits every page once (imports, first model calls; not measured);
+2. *single*: one simulated student for ``--seconds`` (the baseline latency);
+3. *class*: ``--sessions`` students at once for ``--seconds``, each in its own browser context of
+   one Chromium (not one browser each), 1100x700 viewport;
+
+then, on a fresh server, 4. *reruns*: one session moves a slider ``--warmup-reruns`` times (caches
+fill to their bound) and then ``--reruns`` times more, the server's memory read every 50 reruns.
+
+A student loops until the phase's time is up: think for ``--think`` seconds (uniform), then either
+(1 in 4) click another page in the top navigation, or change an input: press ArrowRight or
+ArrowLeft on the sidebar's rate slider (a random walk in a band of 0.010 USD/MB of its own, so
+students do not share each other's cached results and the single student's band is fresh too),
+or on Classroom, switch on the teacher view first so the answers (which follow the rate) show.
+
+Latency of an action: from the key press or click (``performance.now()`` in the page) to the
+script run finished (``data-test-script-state`` back to ``notRunning``) with the expected change
+in the DOM: the page's title for a page switch, the main area's text for an input (a metric, a
+verdict, an album price, an answer) except on Sources, where nothing in the main area's text
+follows the rate and the finished run is the signal. The first page load of each session is
+reported apart.
+
+Errors: an ``stException`` or ``st.error`` element, Streamlit's connection status badge, a
+websocket closed while the session was open, an uncaught page error, an action not finished
+within ``--action-timeout``, and every Python traceback in the server's log. A session with an
+error reloads the page (a new Streamlit session) and goes on.
+
+Server memory: resident set (``VmRSS`` of ``/proc/<pid>/status``) of the streamlit process and
+any children, read every 0.5 s; CPU from ``/proc/<pid>/stat`` (server, and Chromium plus
+Playwright's driver, which are this process's other descendants) and ``/proc/stat`` (whole
+machine), to tell a saturated machine from slow app code. Linux only.
+
+Bounded: every action times out, every phase has a hard wall-clock limit, the rerun series has a
+count and a time limit. Importable: :func:`run_classroom` and :func:`run_reruns` return plain
+dataclasses (used by ``bench/bench_load.py`` and ``tests/e2e/test_load.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+RATE = "pricing.rate_usd_per_mb"
+#: Every student's rate walks in its own band of this width [USD/MB] (10 slider steps).
+BAND_USD = 0.010
+#: Lowest band's start and the slider's top [USD/MB] (the bands wrap around below the top).
+BAND_LO, RATE_MAX = 0.040, 0.300
+VIEWPORT = {"width": 1100, "height": 700}
+TRACEBACK = "Traceback (most recent call last)"
+_MB = 1024 * 1024  # RSS is read in KiB; figures are MiB, labelled MB as in `free -m`
+
+sys.path.insert(0, str(ROOT / "tests"))
+from e2e.server import (  # noqa: E402
+    CHROMIUM_ARGS,
+    _stop,
+    _wait_for_port,
+    chromium_path,
+    free_port,
+    key_class,
+    page_paths,
+)
+
+# --- the server and /proc ----------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    url: str
+    pid: int
+    log_path: Path
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@contextmanager
+def app_server(script: Path = APP, timeout_s: float = 60.0) -> Iterator[Server]:
+    """``streamlit run`` on a free port of 127.0.0.1, like tests/e2e/server.py, but keeping its pid and log."""
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+    ]
+    log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"streamlit-load-{port}.log"
+    with open(log_path, "w+b") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            try:
+                _wait_for_port(port, proc, timeout_s)
+            except (RuntimeError, TimeoutError) as e:
+                log.seek(0)
+                raise RuntimeError(f"{e}\n--- streamlit output ---\n{log.read().decode(errors='replace')}") from e
+            yield Server(f"http://127.0.0.1:{port}", proc.pid, log_path)
+        finally:
+            _stop(proc)
+    log_path.unlink(missing_ok=True)
+
+
+def _proc_table() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, utime + stime in clock ticks) of every process we can read."""
+    out = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[int(d)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    return out
+
+
+def _tree(root: int, table: dict[int, tuple[int, int]]) -> set[int]:
+    kids: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        kids.setdefault(ppid, []).append(pid)
+    out, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        if pid in table and pid not in out:
+            out.add(pid)
+            todo.extend(kids.get(pid, []))
+    return out
+
+
+def rss_bytes(pids: set[int]) -> int:
+    """Sum of VmRSS of the processes (those that exit meanwhile count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+                total += next((int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:")), 0)
+        except OSError:
+            pass
+    return total
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU clock ticks of the whole machine since boot."""
+    with open("/proc/stat", encoding="ascii") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + (v[4] if len(v) > 4 else 0)
+    return sum(v) - idle, sum(v)
+
+
+@dataclass
+class Sample:
+    t: float  # s since the monitor started
+    phase: str
+    server_rss: int  # bytes
+    server_ticks: int
+    client_ticks: int  # Chromium, Playwright's driver and this script (everything but the server)
+    busy_ticks: int
+    total_ticks: int
+
+
+class Monitor:
+    """Reads the server's RSS and everyone's CPU every ``interval_s`` while running."""
+
+    def __init__(self, server_pid: int, interval_s: float = 0.5):
+        self.server_pid, self.interval_s = server_pid, interval_s
+        self.samples: list[Sample] = []
+        self.phase = "idle"
+        self._t0 = time.monotonic()
+        self._task: asyncio.Task | None = None
+
+    def sample(self) -> Sample:
+        table = _proc_table()
+        server = _tree(self.server_pid, table)
+        client = _tree(os.getpid(), table) - server  # Chromium, Playwright's driver and this script
+        busy, total = _machine_ticks()
+        s = Sample(time.monotonic() - self._t0, self.phase, rss_bytes(server),
+                   sum(table[p][1] for p in server), sum(table[p][1] for p in client), busy, total)
+        self.samples.append(s)
+        return s
+
+    async def _loop(self) -> None:
+        while True:
+            self.sample()
+            await asyncio.sleep(self.interval_s)
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._loop())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    def phase_samples(self, phase: str) -> list[Sample]:
+        return [s for s in self.samples if s.phase == phase]
+
+
+def cpu_shares(samples: list[Sample]) -> dict[str, float]:
+    """Average CPU use over the samples [cores]: the server, the load driver (Chromium, Playwright, this
+    script), everything else on the machine; and the machine's busy share (0-1) of its ``cores``."""
+    keys = ("server_cores", "client_cores", "other_cores", "machine_busy", "cores")
+    if len(samples) < 2:
+        return dict.fromkeys(keys, float("nan"))
+    a, b = samples[0], samples[-1]
+    hz = os.sysconf("SC_CLK_TCK")
+    dt = max(b.t - a.t, 1e-9)
+    cores = os.cpu_count() or 1
+    busy = (b.busy_ticks - a.busy_ticks) / max(b.total_ticks - a.total_ticks, 1)
+    server = (b.server_ticks - a.server_ticks) / hz / dt
+    client = (b.client_ticks - a.client_ticks) / hz / dt
+    return dict(zip(keys, (server, client, max(busy * cores - server - client, 0.0), busy, cores), strict=True))
+
+
+# --- one simulated student ----------------------------------------------------------------------
+
+#: Armed before each action. t0 = the first key press or pointer press after arming; end = the first
+#: DOM change after which a script run has started and finished and the signature differs from before
+#: (the frontend clears the old page at once on a page switch, so an empty title does not count).
+_ARM = """(mode) => {
+  window.__loadAbort?.abort();
+  const ctl = new AbortController();
+  window.__loadAbort = ctl;
+  const app = document.querySelector('[data-testid="stApp"]');
+  const main = () => document.querySelector('[data-testid="stMain"]');
+  const sig = mode === 'page' ? () => main()?.querySelector('h1')?.textContent ?? ''
+            : mode === 'text' ? () => main()?.textContent ?? '' : null;
+  const b = {before: sig ? sig() : null, t0: null, started: false, end: null};
+  window.__load = b;
+  const start = () => { if (b.t0 === null) b.t0 = performance.now(); };
+  document.addEventListener('keydown', start, {capture: true, once: true, signal: ctl.signal});
+  document.addEventListener('pointerdown', start, {capture: true, once: true, signal: ctl.signal});
+  const obs = new MutationObserver(records => {
+    if (b.t0 === null || b.end !== null) return;
+    if (records.some(r => r.attributeName === 'data-test-script-state')) b.started = true;
+    if (!b.started || app.getAttribute('data-test-script-state') !== 'notRunning') return;
+    const now = sig === null ? null : sig();
+    if (sig === null || (now !== b.before && (mode !== 'page' || now !== ''))) {
+      b.end = performance.now();
+      obs.disconnect();
+    }
+  });
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                              attributeFilter: ['data-test-script-state']});
+  ctl.signal.addEventListener('abort', () => obs.disconnect());
+}"""
+
+#: Texts of everything on the page that counts as an error.
+_ERRORS = """() => [...document.querySelectorAll(
+  '[data-testid="stException"], [data-testid="stAlertContentError"], [data-testid="stConnectionStatus"]')]
+  .map(e => `${e.dataset.testid}: ${e.textContent.trim().slice(0, 300)}`)"""
+
+_STATE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+@dataclass
+class Action:
+    session: int
+    kind: str  # load, page, input, teacher
+    page: str
+    t: float  # s since the phase started
+    latency_s: float | None  # None when it failed
+
+
+@dataclass
+class Student:
+    index: int
+    band: tuple[float, float]
+    actions: list[Action] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def done(self, kind: str | None = None) -> int:
+        return sum(a.latency_s is not None and a.kind != "load" and (kind is None or a.kind == kind)
+                   for a in self.actions)
+
+
+def band_of(i: int) -> tuple[float, float]:
+    """The rate band [USD/MB] of student ``i`` (0 = the single-session baseline)."""
+    n = int(round((RATE_MAX - BAND_LO) / BAND_USD))
+    lo = round(BAND_LO + BAND_USD * (i % n), 3)
+    return lo, round(lo + BAND_USD, 3)
+
+
+class _ActionError(Exception):
+    pass
+
+
+async def _wait_ready(page, timeout_ms: float) -> None:
+    await page.get_by_test_id("stMain").locator("h1").first.wait_for(timeout=timeout_ms)
+    await page.locator(_STATE).wait_for(timeout=timeout_ms)
+
+
+async def _timed(page, mode: str, act, timeout_ms: float) -> float:
+    """Arm, act, wait for the end; the latency [s] measured in the page."""
+    await page.evaluate(_ARM, mode)
+    w0 = time.perf_counter()
+    await act()
+    await page.wait_for_function("() => window.__load.end !== null", polling=50, timeout=timeout_ms)
+    b = await page.evaluate("() => window.__load")
+    if b["t0"] is None:  # the event was not seen: fall back to the wall clock
+        return time.perf_counter() - w0
+    return (b["end"] - b["t0"]) / 1e3
+
+
+async def run_student(browser, url: str, st: Student, deadline: float, t_phase0: float, *, seed: int,
+                      think: tuple[float, float], action_timeout_s: float, load_timeout_s: float) -> None:
+    """One student's loop until ``deadline`` (monotonic); fills ``st``. Never raises for app errors."""
+    rng = random.Random(seed)
+    paths = page_paths()  # stem -> url path ("" for the default page)
+    rate = st.band[0]
+    closing = False
+    ctx = await browser.new_context(viewport=VIEWPORT)
+    try:
+        page = await ctx.new_page()
+
+        def ws_opened(ws) -> None:
+            ws.on("close", lambda _ws: None if closing else st.errors.append(f"websocket closed: {_ws.url}"))
+
+        page.on("websocket", ws_opened)
+        page.on("pageerror", lambda e: st.errors.append(f"page error: {str(e)[:300]}"))
+
+        async def load() -> None:
+            nonlocal closing, current
+            closing = True  # a reload closes the old websocket on purpose
+            w0 = time.perf_counter()
+            await page.goto(f"{url}/?{RATE}={rate:.3f}", timeout=load_timeout_s * 1e3)
+            closing = False
+            await _wait_ready(page, load_timeout_s * 1e3)
+            current = "explore"
+            st.actions.append(Action(st.index, "load", current, time.monotonic() - t_phase0, time.perf_counter() - w0))
+
+        current = "explore"
+        try:
+            await load()
+        except Exception as e:  # noqa: BLE001 - a failed first load is this student's error, not the run's
+            st.errors.append(f"first load failed: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
+            st.actions.append(Action(st.index, "load", current, time.monotonic() - t_phase0, None))
+            return
+        slider = page.locator(f".{key_class(RATE)}").get_by_role("slider")
+        while time.monotonic() + think[0] < deadline:
+            await asyncio.sleep(rng.uniform(*think))
+            if time.monotonic() >= deadline:
+                break
+            kind, target = "input", current
+            try:
+                if rng.random() < 0.25:
+                    kind, target = "page", rng.choice([p for p in paths if p != current])
+                    link = page.locator(f'a[data-testid="stTopNavLink"][href="{url}/{paths[target]}"]')
+                    lat = await _timed(page, "page", link.click, action_timeout_s * 1e3)
+                    current = target
+                elif current == "classroom" and not await page.locator(
+                        f".{key_class('classroom_teacher')} input").is_checked():
+                    kind = "teacher"
+                    lat = await _timed(page, "text", page.locator(f".{key_class('classroom_teacher')} label").click,
+                                       action_timeout_s * 1e3)
+                else:
+                    lo, hi = st.band
+                    up = rate < lo + 1e-9 or (rate < hi - 1e-9 and rng.random() < 0.5)
+                    key = "ArrowRight" if up else "ArrowLeft"
+                    mode = "run" if current == "sources" else "text"
+                    lat = await _timed(page, mode, lambda key=key: slider.press(key), action_timeout_s * 1e3)
+                    shown = await slider.get_attribute("aria-valuetext")
+                    want = round(rate + (0.001 if up else -0.001), 3)
+                    if shown is None or abs(float(shown) - want) > 1e-9:
+                        raise _ActionError(f"slider shows {shown}, expected {want:.3f}")
+                    rate = want
+                found = await page.evaluate(_ERRORS)
+                if found:
+                    raise _ActionError("; ".join(found))
+                st.actions.append(Action(st.index, kind, target, time.monotonic() - t_phase0, lat))
+            except Exception as e:  # noqa: BLE001 - every failure is counted, then the session recovers
+                msg = str(e).splitlines()[0][:300] if str(e) else ""
+                st.errors.append(f"{kind} on {target}: {type(e).__name__}: {msg}")
+                st.actions.append(Action(st.index, kind, target, time.monotonic() - t_phase0, None))
+                if time.monotonic() >= deadline:
+                    break
+                try:
+                    rate = st.band[0]
+                    await load()
+                except Exception as e2:  # noqa: BLE001
+                    st.errors.append(f"reload failed: {type(e2).__name__}: {str(e2).splitlines()[0][:200]}")
+                    return
+    finally:
+        closing = True
+        await ctx.close()
+
+
+# --- phases ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Phase:
+    name: str
+    sessions: int
+    seconds: float
+    students: list[Student]
+    server_errors: list[str]  # tracebacks in the server log during the phase
+    rss_before: int
+    rss_peak: int
+    rss_end: int  # with every session still open, just before closing them
+    rss_after: int  # a few seconds after the sessions closed
+    cpu: dict[str, float]
+    wall_s: float
+
+    @property
+    def latencies(self) -> list[float]:
+        return [a.latency_s for s in self.students for a in s.actions if a.kind != "load" and a.latency_s is not None]
+
+    @property
+    def loads(self) -> list[float]:
+        return [a.latency_s for s in self.students for a in s.actions if a.kind == "load" and a.latency_s is not None]
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"session {s.index}: {e}" for s in self.students for e in s.errors] + self.server_errors
+
+    def summary(self) -> dict:
+        lat = self.latencies
+        kinds = sorted({a.kind for s in self.students for a in s.actions} - {"load"})
+        return {
+            "phase": self.name, "sessions": self.sessions, "seconds": self.seconds, "wall_s": round(self.wall_s, 1),
+            "actions": len(lat), "errors": len(self.errors),
+            "p50_s": pct(lat, 50), "p95_s": pct(lat, 95), "max_s": max(lat, default=float("nan")),
+            "by_kind": {k: {"n": len(v), "p50_s": pct(v, 50), "p95_s": pct(v, 95)} for k in kinds
+                        for v in [[a.latency_s for s in self.students for a in s.actions
+                                   if a.kind == k and a.latency_s is not None]]},
+            "first_load_p50_s": pct(self.loads, 50), "first_load_max_s": max(self.loads, default=float("nan")),
+            "actions_per_session_min": min((s.done() for s in self.students), default=0),
+            "rss_before_mb": self.rss_before / _MB, "rss_peak_mb": self.rss_peak / _MB,
+            "rss_end_mb": self.rss_end / _MB, "rss_after_mb": self.rss_after / _MB,
+            **{k: round(v, 2) for k, v in self.cpu.items()},
+            "error_list": self.errors[:20],
+        }
+
+
+def pct(xs: list[float], q: float) -> float:
+    """The q-th percentile (linear interpolation, as numpy's default); NaN for no data."""
+    if not xs:
+        return float("nan")
+    v = sorted(xs)
+    k = (len(v) - 1) * q / 100
+    i = int(k)
+    return v[i] if i + 1 >= len(v) else v[i] + (v[i + 1] - v[i]) * (k - i)
+
+
+def _new_tracebacks(server: Server, offset: int) -> tuple[list[str], int]:
+    text = server.log_text()
+    new = text[offset:]
+    out = []
+    for m in re.finditer(re.escape(TRACEBACK), new):
+        block = new[m.start():m.start() + 2000].splitlines()
+        last = next((ln for ln in block[1:] if ln and not ln.startswith((" ", "\t"))), block[0])
+        out.append(f"server traceback: {last.strip()[:300]}")
+    return out, len(text)
+
+
+async def _phase(name: str, browser, server: Server, monitor: Monitor, indices: list[int], seconds: float, *,
+                 seed: int, think: tuple[float, float], action_timeout_s: float, load_timeout_s: float) -> Phase:
+    _, log_offset = _new_tracebacks(server, 0)
+    before = monitor.sample().server_rss
+    monitor.phase = name
+    t0 = time.monotonic()
+    students = [Student(i, band_of(i)) for i in indices]
+    # The loop stops starting actions at the deadline; the last action, then closing, are bounded too.
+    deadline = t0 + seconds  # first loads included: a class opens the link at once
+    hard = seconds + load_timeout_s + action_timeout_s * 2 + 30
+    tasks = [run_student(browser, server.url, st, deadline, t0, seed=seed * 1000 + st.index, think=think,
+                         action_timeout_s=action_timeout_s, load_timeout_s=load_timeout_s) for st in students]
+    try:
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=hard)
+    except TimeoutError:
+        students[0].errors.append(f"phase {name} exceeded its hard limit of {hard:.0f} s")
+    wall = time.monotonic() - t0
+    during = monitor.phase_samples(name)
+    end = during[-1].server_rss if during else before
+    peak = max([s.server_rss for s in during] + [before])
+    cpu = cpu_shares(during)
+    monitor.phase = f"{name}:after"
+    await asyncio.sleep(3)
+    after = monitor.sample().server_rss
+    server_errors, _ = _new_tracebacks(server, log_offset)
+    return Phase(name, len(indices), seconds, students, server_errors, before, peak, end, after, cpu, wall)
+
+
+@dataclass
+class ClassroomReport:
+    single: Phase | None  # None when skipped
+    load: Phase
+    samples: list[Sample]
+
+    @property
+    def errors(self) -> list[str]:
+        return (self.single.errors if self.single else []) + self.load.errors
+
+    @property
+    def p95_ratio(self) -> float:
+        """p95 latency of the class over that of the single student (NaN without the single phase)."""
+        if self.single is None:
+            return float("nan")
+        return self.load.summary()["p95_s"] / self.single.summary()["p95_s"]
+
+    @property
+    def mb_per_session(self) -> float:
+        return (self.load.rss_peak - self.load.rss_before) / _MB / max(self.load.sessions, 1)
+
+    def as_dict(self) -> dict:
+        return {"single": self.single.summary() if self.single else None, "load": self.load.summary(),
+                "errors": len(self.errors),
+                "p95_ratio": self.p95_ratio, "mb_per_session": self.mb_per_session}
+
+
+async def _launch(pw, chromium: str):
+    return await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+
+
+async def _warm_up(browser, server: Server, timeout_s: float) -> None:
+    """Visit every page once in one session (imports, first model calls, the built-in catalogue)."""
+    ctx = await browser.new_context(viewport=VIEWPORT)
+    try:
+        page = await ctx.new_page()
+        await page.goto(server.url, timeout=timeout_s * 1e3)
+        await _wait_ready(page, timeout_s * 1e3)
+        for path in page_paths().values():
+            await page.locator(f'a[data-testid="stTopNavLink"][href="{server.url}/{path}"]').click()
+            await page.wait_for_timeout(300)
+            await _wait_ready(page, timeout_s * 1e3)
+    finally:
+        await ctx.close()
+
+
+async def _classroom(sessions: int, seconds: float, single_seconds: float, seed: int, think: tuple[float, float],
+                     action_timeout_s: float, load_timeout_s: float) -> ClassroomReport:
+    from playwright.async_api import async_playwright
+
+    chromium = chromium_path()
+    if chromium is None:
+        raise RuntimeError("no Chromium at /usr/bin/chromium or on PATH (apt-get install -y chromium)")
+    with app_server() as server:
+        async with async_playwright() as pw:
+            browser = await _launch(pw, chromium)
+            monitor = Monitor(server.pid)
+            monitor.start()
+            try:
+                await _warm_up(browser, server, load_timeout_s)
+                opts = {"seed": seed, "think": think, "action_timeout_s": action_timeout_s,
+                        "load_timeout_s": load_timeout_s}
+                single = None
+                if single_seconds > 0:
+                    single = await _phase("single", browser, server, monitor, [0], single_seconds, **opts)
+                load = await _phase("load", browser, server, monitor, list(range(1, sessions + 1)), seconds, **opts)
+            finally:
+                await monitor.stop()
+                await browser.close()
+    return ClassroomReport(single, load, monitor.samples)
+
+
+def run_classroom(sessions: int = 20, seconds: float = 60.0, *, single_seconds: float | None = None, seed: int = 2006,
+                  think: tuple[float, float] = (0.5, 2.0), action_timeout_s: float = 60.0,
+                  load_timeout_s: float = 120.0) -> ClassroomReport:
+    """Warm-up, one student for ``single_seconds`` (default ``seconds``; 0 skips), then ``sessions`` at once."""
+    return asyncio.run(_classroom(sessions, seconds, seconds if single_seconds is None else single_seconds, seed,
+                                  think, action_timeout_s, load_timeout_s))
+
+
+# --- one session, many reruns ---------------------------------------------------------------------
+
+
+@dataclass
+class RerunReport:
+    warmup: int
+    reruns: int  # measured reruns actually made (fewer if the time limit struck)
+    rss: list[tuple[int, int]]  # (measured reruns so far, server RSS bytes), every `every` reruns
+    latencies: list[float]
+    errors: list[str]
+    wall_s: float
+
+    @property
+    def growth_mb(self) -> float:
+        """RSS after the last measured rerun minus RSS after the warm-up. [MB]"""
+        return (self.rss[-1][1] - self.rss[0][1]) / _MB if len(self.rss) > 1 else float("nan")
+
+    @property
+    def slope_mb_per_100(self) -> float:
+        """Least-squares slope of RSS against reruns, per 100 reruns. [MB]"""
+        if len(self.rss) < 2:
+            return float("nan")
+        xs = [x for x, _ in self.rss]
+        ys = [y / _MB for _, y in self.rss]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        sxx = sum((x - mx) ** 2 for x in xs)
+        return 100 * sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx if sxx else float("nan")
+
+    def as_dict(self) -> dict:
+        return {"warmup": self.warmup, "reruns": self.reruns, "growth_mb": self.growth_mb,
+                "slope_mb_per_100_reruns": self.slope_mb_per_100, "rss_mb": [(n, b / _MB) for n, b in self.rss],
+                "p50_s": pct(self.latencies, 50), "p95_s": pct(self.latencies, 95), "errors": self.errors[:20],
+                "wall_s": round(self.wall_s, 1)}
+
+
+def sweep_keys(warmup: int, reruns: int, lo: float = 0.030, width: int = 200) -> list[str]:
+    """Keys for a rate sweep from ``lo`` up ``width`` steps, down, up... (``width`` > every cache's bound).
+
+    >>> sweep_keys(2, 3, width=2)
+    ['ArrowRight', 'ArrowRight', 'ArrowLeft', 'ArrowLeft', 'ArrowRight']
+    """
+    keys, pos, up = [], 0, True
+    for _ in range(warmup + reruns):
+        if (up and pos == width) or (not up and pos == 0):
+            up = not up
+        keys.append("ArrowRight" if up else "ArrowLeft")
+        pos += 1 if up else -1
+    return keys
+
+
+async def _reruns(warmup: int, reruns: int, every: int, max_seconds: float, action_timeout_s: float) -> RerunReport:
+    from playwright.async_api import async_playwright
+
+    chromium = chromium_path()
+    if chromium is None:
+        raise RuntimeError("no Chromium at /usr/bin/chromium or on PATH (apt-get install -y chromium)")
+    errors: list[str] = []
+    rss: list[tuple[int, int]] = []
+    lat: list[float] = []
+    lo = 0.030
+    keys = sweep_keys(warmup, reruns, lo=lo, width=200)
+    t0 = time.monotonic()
+    with app_server() as server:
+        _, offset = _new_tracebacks(server, 0)
+        async with async_playwright() as pw:
+            browser = await _launch(pw, chromium)
+            try:
+                ctx = await browser.new_context(viewport=VIEWPORT)
+                page = await ctx.new_page()
+                page.on("pageerror", lambda e: errors.append(f"page error: {str(e)[:300]}"))
+                await page.goto(f"{server.url}/?{RATE}={lo:.3f}", timeout=action_timeout_s * 1e3)
+                await _wait_ready(page, action_timeout_s * 1e3)
+                slider = page.locator(f".{key_class(RATE)}").get_by_role("slider")
+                server_pids = lambda: _tree(server.pid, _proc_table())  # noqa: E731
+                done = 0
+                for i, key in enumerate(keys):
+                    if time.monotonic() - t0 > max_seconds:
+                        errors.append(f"time limit of {max_seconds:.0f} s reached after {done} measured reruns")
+                        break
+                    try:
+                        latency = await _timed(page, "text", lambda key=key: slider.press(key), action_timeout_s * 1e3)
+                    except Exception as e:  # noqa: BLE001
+                        errors.append(f"rerun {i}: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
+                        break
+                    found = await page.evaluate(_ERRORS)
+                    if found:
+                        errors.append(f"rerun {i}: " + "; ".join(found))
+                        break
+                    if i >= warmup:
+                        lat.append(latency)
+                        done += 1
+                    if i + 1 == warmup or (i >= warmup and done % every == 0):
+                        rss.append((done, rss_bytes(server_pids())))
+                await ctx.close()
+            finally:
+                await browser.close()
+        errors.extend(_new_tracebacks(server, offset)[0])
+    return RerunReport(warmup, done, rss, lat, errors, time.monotonic() - t0)
+
+
+def run_reruns(warmup: int = 200, reruns: int = 500, *, every: int = 50, max_seconds: float = 1200.0,
+               action_timeout_s: float = 60.0) -> RerunReport:
+    """On a fresh server: ``warmup`` reruns of one session (rate sweep), then ``reruns`` more, RSS every ``every``."""
+    return asyncio.run(_reruns(warmup, reruns, every, max_seconds, action_timeout_s))
+
+
+# --- command line --------------------------------------------------------------------------------
+
+
+def _fmt_phase(d: dict) -> str:
+    kinds = ", ".join(f"{k} {v['n']} (p50 {v['p50_s']:.2f} s, p95 {v['p95_s']:.2f} s)" for k, v in d["by_kind"].items())
+    return (f"{d['phase']:>6}: {d['sessions']} session(s) x {d['seconds']:g} s: {d['actions']} actions "
+            f"(fewest per session {d['actions_per_session_min']}), {d['errors']} errors; latency p50 {d['p50_s']:.2f} s, "
+            f"p95 {d['p95_s']:.2f} s, max {d['max_s']:.2f} s; first load p50 {d['first_load_p50_s']:.1f} s, "
+            f"max {d['first_load_max_s']:.1f} s\n"
+            f"        by kind: {kinds}\n"
+            f"        server RSS {d['rss_before_mb']:.0f} MB before, {d['rss_peak_mb']:.0f} peak, {d['rss_end_mb']:.0f} "
+            f"at the end, {d['rss_after_mb']:.0f} after closing; CPU: server {d['server_cores']:.2f} cores, "
+            f"load driver (Chromium, Playwright) {d['client_cores']:.2f}, other processes {d['other_cores']:.2f}; "
+            f"machine {d['machine_busy']:.0%} busy of {d['cores']:g} cores")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.classroom_load", description=__doc__.split("\n\n")[0])
+    p.add_argument("--sessions", type=int, default=20, help="students at once (default 20)")
+    p.add_argument("--seconds", type=float, default=60.0, help="length of the single and the class phase [s]")
+    p.add_argument("--single-seconds", type=float, help="length of the single-session phase [s] (default --seconds)")
+    p.add_argument("--think", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"),
+                   help="think time between a student's actions, uniform [s] (default 0.5 2.0)")
+    p.add_argument("--reruns", type=int, default=500, help="measured reruns of one session; 0 skips them (default 500)")
+    p.add_argument("--warmup-reruns", type=int, default=200, help="reruns before measuring (default 200)")
+    p.add_argument("--seed", type=int, default=2006)
+    p.add_argument("--action-timeout", type=float, default=60.0, help="an action not done by then is an error [s]")
+    p.add_argument("--json", action="store_true", help="print the full report as JSON")
+    args = p.parse_args(argv)
+    if args.sessions < 1 or args.seconds <= 0 or args.sessions > 100:
+        p.error("--sessions must be 1-100 and --seconds positive")
+    rep = run_classroom(args.sessions, args.seconds, single_seconds=args.single_seconds, seed=args.seed,
+                        think=tuple(args.think), action_timeout_s=args.action_timeout)
+    rr = run_reruns(args.warmup_reruns, args.reruns, action_timeout_s=args.action_timeout) if args.reruns > 0 else None
+    errors = rep.errors + (rr.errors if rr else [])
+    if args.json:
+        json.dump({**rep.as_dict(), "reruns": rr.as_dict() if rr else None,
+                   "samples": [asdict(s) for s in rep.samples]}, sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        d = rep.as_dict()
+        if d["single"]:
+            print(_fmt_phase(d["single"]))
+        print(_fmt_phase(d["load"]))
+        print(f"p95 ratio {rep.p95_ratio:.2f} (target <= 3); server memory growth {rep.mb_per_session:.1f} MB "
+              f"per session (target <= 50)")
+        if rr:
+            r = rr.as_dict()
+            print(f"reruns: {r['reruns']} after {r['warmup']} warm-up: RSS "
+                  + ", ".join(f"{n}: {mb:.0f}" for n, mb in r["rss_mb"])
+                  + f" MB; growth {r['growth_mb']:.1f} MB, slope {r['slope_mb_per_100_reruns']:.2f} MB/100 reruns; "
+                  f"latency p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s")
+        print(f"errors: {len(errors)}")
+        for e in errors[:20]:
+            print(f"  {e}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
