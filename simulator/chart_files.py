@@ -85,8 +85,8 @@ body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width
 figure {{ margin: 1.5rem 0; break-inside: avoid; }}
 figcaption, .note {{ color: #555; font-size: 0.9rem; }}
 table {{ border-collapse: collapse; font-size: 0.85rem; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 0.25rem 0.4rem; text-align: left; vertical-align: top; }}
-td.num {{ text-align: right; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.25rem 0.4rem; text-align: left; vertical-align: top;
+          overflow-wrap: anywhere; }}
 .sr-only {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }}
 @media print {{ body {{ max-width: none; margin: 0; }} .modebar-container {{ display: none; }}
                h2 {{ break-after: avoid; }} }}
