@@ -249,5 +249,5 @@ def test_the_app_offers_the_scenario_file_and_the_bundle_as_downloads():
 
     at = app_run(AppTest.from_file(APP, default_timeout=60))
     labels = [b.proto.label for b in at.get("download_button")]
-    assert "Scenario file (.yaml)" in labels and "Handout bundle (.zip)" in labels
+    assert {"Scenario file (.yaml)", "Scenario report (.html)", "Handout bundle (.zip)"} <= set(labels)
     assert labels.count("CSV (the data)") >= 2  # every chart on the open tab has its own

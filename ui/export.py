@@ -13,8 +13,9 @@ from functools import partial
 import streamlit as st
 
 from simulator import export
-from simulator.bundle import bundle_zip_bytes
+from simulator.bundle import bundle_zip_bytes, summary_html
 from simulator.charts import Chart
+from simulator.gallery import scenario_charts
 from simulator.market import market_year
 from simulator.scenario import Scenario
 from simulator.scenario_file import MAX_SCENARIO_BYTES, read_scenario_bytes, scenario_to_yaml
@@ -97,6 +98,10 @@ def _apply_upload() -> None:
     ss[_UPLOAD_NOTE] = note
 
 
+def _report_html(s: Scenario) -> bytes:
+    return summary_html(s, scenario_charts(s)).encode("utf-8")
+
+
 def _current() -> Scenario:
     """The scenario the widgets describe, or the last valid one (the page shows the error)."""
     try:
@@ -122,6 +127,9 @@ def panel() -> None:
             st.error(ss[_UPLOAD_ERROR])
         elif ss.get(_UPLOAD_NOTE):
             st.caption(ss[_UPLOAD_NOTE])
+        _download("Scenario report (.html)", partial(_report_html, s), f"{stem}_report.html", "html", "dl_report",
+                  help="One page with the headline figures, every chart (interactive, works offline) and the "
+                       "sources of every input.")
         problem = static_problem()
         formats = [f for f in export.FORMATS if problem is None or f not in export.IMAGE_FORMATS]
         chosen = st.multiselect("Handout formats", formats, default=formats, key=BUNDLE_FORMATS_KEY,

@@ -147,3 +147,13 @@ def test_handout_bundle_downloads_as_a_zip_of_every_chart(page: Page, app_url: s
         assert names == expected | {"scenario.yaml", "summary.html", "summary.pdf"}
         check_png(zf.read(f"allofmp3_reported_2006_handout/{CHART}.png"))
         assert check_pdf(zf.read("allofmp3_reported_2006_handout/summary.pdf"))[0] >= 1
+
+
+def test_scenario_report_downloads_as_one_offline_page(page: Page, app_url: str):
+    open_app(page, f"{app_url}/?preset=card_freeze")
+    open_export_panel(page)
+    name, data = download(page, button(page, "dl_report"), timeout_ms=BUNDLE_TIMEOUT_MS)
+    assert name == "allofmp3_card_freeze_report.html"
+    figures = check_html(data)
+    assert len(figures) == len(CHART_NAMES)
+    assert b"Headline figures" in data and b"Sources" in data
