@@ -25,6 +25,11 @@ from .scenario import Scenario, make_scenario
 
 __all__ = [
     "Chart",
+    "new_figure",
+    "vline",
+    "hline",
+    "hband",
+    "add_marks",
     "PALETTE",
     "price_vs_length_chart",
     "revenue_split_chart",
@@ -66,11 +71,65 @@ class Chart:
     formula: str = ""
 
 
+def new_figure(*traces: dict) -> go.Figure:
+    """An empty figure that skips Plotly's per-property validation, with ``traces`` (plain dicts) added.
+
+    Validation costs more than everything else a chart does; the tests validate every
+    chart's figure once instead (``go.Figure(chart.figure.to_dict())``).
+    """
+    fig = go.Figure(_validate=False)
+    for t in traces:
+        fig.add_trace(t)
+    return fig
+
+
+def vline(x, text: str = "", *, colour: str = REFERENCE_COLOUR, dash: str = "dash", top: bool = True,
+          anchor: str = "left", x_log: bool = False) -> tuple[dict, dict | None]:
+    """A vertical reference line across the plot, and its label (shape and annotation dicts).
+
+    ``x_log``: the x axis is logarithmic. Plotly places a shape on a log axis at x itself but an
+    annotation at log10(x), so the label is moved there.
+    """
+    shape = {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+             "line": {"color": colour, "dash": dash, "width": 1.5}}
+    note = None
+    if text:
+        note = {"x": float(np.log10(x)) if x_log else x, "xref": "x", "y": 1 if top else 0, "yref": "paper", "text": text, "showarrow": False,
+                "xanchor": anchor, "yanchor": "top" if top else "bottom", "font": {"size": 11}}
+    return shape, note
+
+
+def hline(y, text: str = "", *, colour: str = REFERENCE_COLOUR, dash: str = "dash") -> tuple[dict, dict | None]:
+    """A horizontal reference line with its label at the right end, below the line."""
+    shape = {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y,
+             "line": {"color": colour, "dash": dash, "width": 1.5}}
+    note = ({"x": 1, "xref": "paper", "y": y, "yref": "y", "text": text, "showarrow": False, "xanchor": "right",
+             "yanchor": "top", "font": {"size": 11}} if text else None)
+    return shape, note
+
+
+def hband(y0, y1, text: str = "", *, colour: str = REFERENCE_COLOUR, opacity: float = 0.15) -> tuple[dict, dict | None]:
+    """A horizontal band (e.g. a reported range) with its label at the top left."""
+    shape = {"type": "rect", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y0, "y1": y1,
+             "fillcolor": colour, "opacity": opacity, "line": {"width": 0}, "layer": "below"}
+    note = ({"x": 0, "xref": "paper", "y": y1, "yref": "y", "text": text, "showarrow": False, "xanchor": "left",
+             "yanchor": "bottom", "font": {"size": 11}} if text else None)
+    return shape, note
+
+
+def add_marks(fig: go.Figure, *marks: tuple[dict, dict | None]) -> go.Figure:
+    """Add reference lines and bands (from :func:`vline`, :func:`hline`, :func:`hband`) in one layout update."""
+    shapes = list(fig.layout.shapes or ()) + [m[0] for m in marks]
+    notes = list(fig.layout.annotations or ()) + [m[1] for m in marks if m[1] is not None]
+    fig.update_layout(shapes=shapes, annotations=notes)
+    return fig
+
+
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     fig.update_layout(
         title={"text": title},
-        xaxis_title=x_title,
-        yaxis_title=y_title,
+        xaxis={"title": {"text": x_title}},
+        yaxis={"title": {"text": y_title}},
         colorway=list(PALETTE),
         legend={"orientation": "h", "yanchor": "bottom", "y": -0.35, "x": 0},
         margin={"l": 60, "r": 20, "t": 60, "b": 40},
@@ -123,37 +182,29 @@ def price_vs_length_chart(
     dur_s = np.arange(1, max_duration_s + 1)
     dur_ms = dur_s * ms_per_s
     frames = []
-    fig = go.Figure()
+    fig = new_figure()
     lo, hi = s["market.reported_track_price_low_usd"], s["market.reported_track_price_high_usd"]
     itunes = s["comparison.itunes_track_usd"]
-    fig.add_hrect(
-        y0=lo, y1=hi, fillcolor=REFERENCE_COLOUR, opacity=0.15, line_width=0,
-        annotation_text=f"reported {lo * 100:.0f}-{hi * 100:.0f} c a track", annotation_position="top left",
-    )
-    fig.add_hline(
-        y=itunes, line_dash="dash", line_color=REFERENCE_COLOUR,
-        annotation_text=f"iTunes ${itunes:.2f} a track", annotation_position="bottom right",
-    )
+    add_marks(fig, hband(lo, hi, f"reported {lo * 100:.0f}-{hi * 100:.0f} c a track"),
+              hline(itunes, f"iTunes ${itunes:.2f} a track"))
     for i, name in enumerate(encodings):
         nbytes = size_bytes(dur_ms, menu[name].bitrate_kbps, t.overhead_bytes)
-        cents = track_price_cents(nbytes, t)
-        price = cents / 100
-        frames.append(
-            pd.DataFrame({"duration_s": dur_s, "encoding": name, "size_mb": nbytes / t.bytes_per_mb, "price_usd": price})
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=dur_s / 60, y=price, name=menu[name].label, mode="lines", line_shape="hv",
-                line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-                hovertemplate="%{y:$.2f}<extra>" + name + "</extra>",
-            )
-        )
+        price = track_price_cents(nbytes, t) / 100
+        frames.append({"duration_s": dur_s, "encoding": np.full(dur_s.size, name, dtype=object),
+                       "size_mb": nbytes / t.bytes_per_mb, "price_usd": price})
+        # A step line needs only its corners: the first second and every second the price changes.
+        corner = np.union1d(np.flatnonzero(np.r_[True, np.diff(price) != 0]), [price.size - 1])
+        fig.add_trace({
+            "type": "scatter", "x": dur_s[corner] / 60, "y": price[corner], "name": menu[name].label,
+            "mode": "lines", "line": {"shape": "hv", "color": PALETTE[i % len(PALETTE)], "width": 2},
+            "hovertemplate": "%{y:$.2f}<extra>" + name + "</extra>",
+        })
     title = f"Price per track against length at {float(t.rate_usd_per_mb) * 100:g} c/{t.mb_unit} [USD]"
     _layout(fig, title, "Track length [min]", "Price per track [USD]")
-    fig.update_yaxes(tickformat="$.2f", rangemode="tozero")
-    data = pd.concat(frames, ignore_index=True)
+    fig.update_layout(yaxis={"tickformat": "$.2f", "rangemode": "tozero"})
+    data = pd.DataFrame({k: np.concatenate([f[k] for f in frames]) for k in frames[0]})
     ref_s = min(240, max_duration_s)  # 4 minutes, or the longest track drawn if shorter
-    four_min = data[data.duration_s == ref_s].set_index("encoding")["price_usd"]
+    four_min = {name: float(f["price_usd"][ref_s - 1]) for name, f in zip(encodings, frames, strict=True)}
     alt = (
         f"Step lines rising with track length, one per encoding. A {ref_s // 60}:{ref_s % 60:02d} track costs "
         + ", ".join(f"${four_min[e]:.2f} at {e}" for e in encodings)
@@ -205,14 +256,12 @@ def revenue_split_chart(scenario: Scenario | None = None, *, year: MarketYear | 
             "cents_per_dollar": [100 * v / rev if rev else 0.0 for v in parts.values()],
         }
     )
-    fig = go.Figure(
-        go.Bar(
-            x=data.recipient, y=data.usd_per_year / 1e6,
-            marker_color=[PALETTE[i] for i in range(len(data))],
-            text=[f"{c:.1f} c of $1" for c in data.cents_per_dollar], textposition="outside",
-            hovertemplate="%{x}: $%{y:.2f} million a year<extra></extra>",
-        )
-    )
+    fig = new_figure({
+        "type": "bar", "x": list(data.recipient), "y": (data.usd_per_year / 1e6).to_numpy(),
+        "marker": {"color": [PALETTE[i] for i in range(len(data))]},
+        "text": [f"{c:.1f} c of $1" for c in data.cents_per_dollar], "textposition": "outside",
+        "hovertemplate": "%{x}: $%{y:.2f} million a year<extra></extra>",
+    })
     title = "Who gets what of the year's revenue [USD million per year; cents per dollar]"
     _layout(fig, title, "", "USD million per year")
     fig.update_layout(showlegend=False, hovermode="closest")

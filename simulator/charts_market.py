@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .calibration import IsoGrid
-from .charts import PALETTE, REFERENCE_COLOUR, Chart, _layout
+from .charts import PALETTE, Chart, _layout, add_marks, new_figure, vline
 from .demand import RateOptimum
 from .report import format_usd
 from .scenario import Scenario
@@ -29,7 +29,7 @@ def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
         Data columns: rate_usd_per_mb, downloads_per_customer, revenue_usd (long format).
     """
     x, y = g.rate_usd_per_mb, g.downloads_per_customer
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(go.Contour(x=x * 100, y=y, z=g.z / 1e6, colorscale="Cividis", name="revenue",
                              colorbar={"title": "USD million"}, contours={"showlabels": True},
                              hovertemplate="%{x:.2f} c/" + mb_unit + ", %{y:.1f} downloads: $%{z:.1f} million<extra></extra>"))
@@ -78,19 +78,17 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
     """
     s = scenario
     r = curve.rate_usd_per_mb * 100
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(go.Scatter(x=r, y=curve.revenue_usd / 1e6, name="Revenue [USD million]",
                              line={"color": PALETTE[0], "width": 3}))
     fig.add_trace(go.Scatter(x=r, y=curve.operator_margin_usd / 1e6, name="Operator margin [USD million]",
                              line={"color": PALETTE[2], "width": 2}))
     fig.add_trace(go.Scatter(x=r, y=curve.downloads / 1e6, name="Downloads [million]", yaxis="y2",
                              line={"color": PALETTE[1], "dash": "dot"}))
-    fig.add_vline(x=s["pricing.rate_usd_per_mb"] * 100, line_dash="dash", line_color=REFERENCE_COLOUR,
-                  annotation_text="scenario", annotation_position="top left")
-    for opt, colour, name, where in ((revenue_opt, PALETTE[0], "revenue", "top right"),
-                                     (profit_opt, PALETTE[2], "margin", "bottom right")):
-        fig.add_vline(x=opt.best_rate_usd_per_mb * 100, line_color=colour, line_dash="dot",
-                      annotation_text=f"best for {name}", annotation_position=where)
+    add_marks(fig, vline(s["pricing.rate_usd_per_mb"] * 100, "scenario", anchor="right"),
+              vline(revenue_opt.best_rate_usd_per_mb * 100, "best for revenue", colour=PALETTE[0], dash="dot"),
+              vline(profit_opt.best_rate_usd_per_mb * 100, "best for margin", colour=PALETTE[2], dash="dot",
+                    top=False))
     title = "Demand and revenue against the rate per MB [USD million a year; million downloads]"
     _layout(fig, title, "Rate [US cents per MB]", "USD million a year")
     fig.update_layout(yaxis2={"title": "Downloads [million a year]", "overlaying": "y", "side": "right",
@@ -116,17 +114,20 @@ def timeline_chart(t: pd.DataFrame, scenario: Scenario) -> Chart:
         From :func:`simulator.timeline.monthly_timeline`.
     """
     s = scenario
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(go.Bar(x=t.month, y=t.revenue_usd / 1e6, name="Revenue [USD million a month]",
                          marker_color=PALETTE[0]))
     fig.add_trace(go.Scatter(x=t.month, y=t.rate_usd_per_mb * 100, name="Rate [c/MB]", yaxis="y2",
                              line={"color": PALETTE[1], "shape": "hv", "width": 2}))
     shown = [e for e in s.assumptions.events.values()
              if t.month.min() <= pd.Timestamp(e.date) <= t.month.max() + pd.offsets.MonthEnd(1)]
+    marks = []
     for i, e in enumerate(shown):
-        fig.add_vline(x=pd.Timestamp(e.date).timestamp() * 1000, line_dash="dot", line_color=REFERENCE_COLOUR)
-        fig.add_annotation(x=pd.Timestamp(e.date), y=1.03 + 0.07 * (i % 3), yref="paper",
-                           text=e.name.replace("_", " "), showarrow=False, font={"size": 10}, xanchor="right")
+        shape, note = vline(pd.Timestamp(e.date).isoformat(), e.name.replace("_", " ").capitalize(), dash="dot",
+                            anchor="right")
+        note.update(y=1.03 + 0.07 * (i % 3), yanchor="bottom", font={"size": 10})
+        marks.append((shape, note))
+    add_marks(fig, *marks)
     title = "The time line, 2004-2007: monthly revenue and the rate per MB [USD million a month; c/MB]"
     _layout(fig, title, "", "Revenue [USD million a month]")
     fig.update_layout(yaxis2={"title": "Rate [c/MB]", "overlaying": "y", "side": "right", "rangemode": "tozero",
@@ -153,14 +154,14 @@ def models_chart(prices: pd.DataFrame, scenario: Scenario) -> Chart:
     prices : pandas.DataFrame
         From :func:`simulator.models.price_by_length` (columns duration_s, model, encoding, series, price_usd).
     """
-    fig = go.Figure()
+    fig = new_figure()
     for i, (series, d) in enumerate(prices.groupby("series", sort=False)):
         shape = "hv" if d.model.iloc[0] == "per_mb" else "linear"
         fig.add_trace(go.Scatter(x=d.duration_s / 60, y=d.price_usd, name=series, mode="lines", line_shape=shape,
                                  line={"color": PALETTE[i % len(PALETTE)], "width": 2}))
     title = "What one track costs under each pricing model, by length [USD per track]"
     _layout(fig, title, "Track length [min]", "Price per track [USD]")
-    fig.update_yaxes(tickformat="$.2f")
+    fig.update_layout(yaxis={"tickformat": "$.2f"})
     at4 = prices[prices.duration_s == 240].set_index("series").price_usd
     alt = "Lines of price against length: per-MB prices rise with length, flat prices do not. At 4 minutes: " + \
         "; ".join(f"{k} ${v:.2f}" for k, v in at4.items()) + "."

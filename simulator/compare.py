@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import PALETTE, Chart, _layout
+from .charts import PALETTE, Chart, _layout, new_figure
 from .inputs import changed_keys
 from .market import MarketYear, market_year
 from .report import format_count, format_usd
@@ -151,7 +151,7 @@ def comparison_chart(c: Comparison) -> Chart:
     rows = [{"scenario": n, "recipient": r, "usd_per_year": getattr(y, f)}
             for n, y in zip(c.names, c.years, strict=True) for r, f in parts.items()]
     data = pd.DataFrame(rows)
-    fig = go.Figure()
+    fig = new_figure()
     for i, r in enumerate(parts):
         d = data[data.recipient == r]
         fig.add_trace(go.Bar(x=d.scenario, y=d.usd_per_year / 1e6, name=r, marker_color=PALETTE[i],

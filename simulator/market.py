@@ -130,6 +130,23 @@ def catalogue_durations_ms(scenario: Scenario) -> np.ndarray:
     )
 
 
+#: Mean sizes remembered per (catalogue, bitrate, overhead): a rate change needs none of them again.
+_MEAN_SIZE_CACHE: dict[tuple, float] = {}
+_MEAN_SIZE_CACHE_SIZE = 256
+
+
+def _mean_size_bytes(d: np.ndarray, bitrate_kbps, overhead: int) -> float:
+    """Mean exact file size of tracks ``d`` [ms] at one bitrate. [bytes] (cached, bounded)"""
+    key = (d.size, hash(d.tobytes()), str(bitrate_kbps), overhead)
+    hit = _MEAN_SIZE_CACHE.get(key)
+    if hit is None:
+        hit = float(size_bytes(d, bitrate_kbps, overhead).sum(dtype=np.int64)) / d.size
+        if len(_MEAN_SIZE_CACHE) >= _MEAN_SIZE_CACHE_SIZE:
+            _MEAN_SIZE_CACHE.pop(next(iter(_MEAN_SIZE_CACHE)))
+        _MEAN_SIZE_CACHE[key] = hit
+    return hit
+
+
 def download_profile(scenario: Scenario | None = None, durations_ms=None) -> DownloadProfile:
     """Mean size of a download over the quality mix and the catalogue's track lengths.
 
@@ -163,10 +180,7 @@ def download_profile(scenario: Scenario | None = None, durations_ms=None) -> Dow
     mix = quality_mix(s)
     menu = encoding_menu(s)
     overhead = int(s["encoding.tag_overhead_bytes"])
-    by_enc = {
-        name: float(size_bytes(d, menu[name].bitrate_kbps, overhead).sum(dtype=np.int64)) / d.size
-        for name in mix
-    }
+    by_enc = {name: _mean_size_bytes(d, menu[name].bitrate_kbps, overhead) for name in mix}
     mean = float(sum(mix[n] * by_enc[n] for n in mix))
     return DownloadProfile(
         mix=MappingProxyType(mix),

@@ -108,10 +108,14 @@ def test_chart_json_has_no_external_urls(charts, name):
 # --- price against length ------------------------------------------------------------------------
 
 
+def _step_at(t, x_min: np.ndarray) -> np.ndarray:
+    """Value of a step ('hv') trace at x: the y of the last corner at or before x."""
+    xs = np.asarray(t.x, dtype=float)
+    return np.asarray(t.y, dtype=float)[np.searchsorted(xs, np.asarray(x_min) + 1e-12, side="right") - 1]
+
+
 def _y_at(chart: Chart, trace_index: int, seconds: int) -> float:
-    t = chart.figure.data[trace_index]
-    i = int(np.flatnonzero(np.isclose(np.asarray(t.x), seconds / 60))[0])
-    return float(t.y[i])
+    return float(_step_at(chart.figure.data[trace_index], np.array([seconds / 60]))[0])
 
 
 @pytest.mark.parametrize(
@@ -134,8 +138,9 @@ def test_price_vs_length_traces_equal_the_data(charts):
     assert list(c.data.columns) == ["duration_s", "encoding", "size_mb", "price_usd"]
     for t, (enc, d) in zip(c.figure.data, c.data.groupby("encoding", sort=False), strict=True):
         assert enc in t.hovertemplate and t.line.shape == "hv"
-        assert np.array_equal(np.asarray(t.x), d.duration_s.to_numpy() / 60)
-        assert np.array_equal(np.asarray(t.y), d.price_usd.to_numpy())
+        # the trace holds only the step corners; as a step function it equals the data at every second
+        assert len(t.x) < len(d)
+        assert np.array_equal(_step_at(t, d.duration_s.to_numpy() / 60), d.price_usd.to_numpy())
         assert (np.diff(d.price_usd.to_numpy()) >= 0).all()                  # never cheaper when longer
         assert d.duration_s.tolist() == list(range(1, 601))
     mp3 = c.data[c.data.encoding == "mp3-192"]
@@ -317,7 +322,7 @@ def test_timeline_chart_draws_the_months(charts):
     peak = t.loc[t.revenue_usd.idxmax()]
     assert f"peaking at {format_usd(peak.revenue_usd)} in {peak.month:%B %Y}" in c.alt
     notes = [a.text for a in c.figure.layout.annotations]
-    assert "visa stop" in notes and "shutdown" in notes and "launch" not in notes   # 2000 is before the series
+    assert "Visa stop" in notes and "Shutdown" in notes and "Launch" not in notes   # 2000 is before the series
 
 
 def test_models_chart_draws_each_model(charts):
@@ -417,3 +422,13 @@ def test_tornado_bars_match_the_table(charts, tornado_table):
     assert list(c.data.columns) == ["input", "label", "unit", "low", "base", "high", "output_at_low", "output_base",
                                     "output_at_high", "swing"]
     assert len(tornado_chart(tornado_table, top=3).figure.data[0].y) == 3
+
+
+def test_every_chart_of_a_scenario_is_a_valid_plotly_figure():
+    """Charts are built without Plotly's per-property validation (for speed): validate them all here."""
+    import plotly.graph_objects as go
+
+    from simulator.gallery import scenario_charts
+
+    for c in scenario_charts(S, customers=20_000, draws=500):
+        go.Figure(c.figure.to_dict())  # raises ValueError on any invalid property

@@ -9,7 +9,7 @@ from simulator.classroom import exercises
 from . import state
 
 
-@st.cache_data(max_entries=16, show_spinner="Working out the answers…")
+@st.cache_resource(max_entries=16, show_spinner="Working out the answers…")
 def _exercises(key):
     return exercises(state._scenario(*key))
 

@@ -13,7 +13,7 @@ CURRENT = "current"
 NONE = "none"
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _compare(choices: tuple[str, ...], current_key):
     a = state.assumptions()
     named = []

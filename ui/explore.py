@@ -25,6 +25,9 @@ from simulator.uncertainty import MC_OUTPUTS, monte_carlo, tornado
 
 from . import show, state
 
+# Model results are cached with st.cache_resource, not st.cache_data: they are never mutated, so
+# sharing one object across reruns and sessions is safe, and it skips unpickling (which would
+# re-validate every Plotly figure: about half of a warm rerun).
 TABS = ("Prices", "Who gets paid", "Demand", "Uncertainty", "Customers", "Time line")
 
 
@@ -32,41 +35,41 @@ def _s(key):
     return state._scenario(*key)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _metrics(key):
     return headline_metrics(_s(key))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _prices(key):
     s = _s(key)
     return price_vs_length_chart(s), models_chart(price_by_length(s), s)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _revenue(key):
     s = _s(key)
     return revenue_split_chart(s), iso_revenue_chart(iso_grid(s), mb_unit="MiB" if s["pricing.mb_convention"] == "binary" else "MB")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _demand(key):
     s = _s(key)
     return demand_chart(demand_curve(s), best_rate("revenue", s), best_rate("profit", s), s)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _timeline(key):
     s = _s(key)
     return timeline_chart(monthly_timeline(s), s)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _tornado(key, output: str):
     return tornado_chart(tornado(_s(key), output=output))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _montecarlo(key, draws: int, seed: int):
     return monte_carlo(_s(key), draws=draws, seed=seed)
 
