@@ -12,7 +12,7 @@ what the HTML shows.
 Writing is atomic: files are built in a hidden sibling folder that is renamed into
 place at the end (a ``.zip`` is written to a hidden sibling file and renamed), so a
 crash leaves no half-written bundle. An existing folder or file is replaced only with
-``force=True``. Every file name comes from a chart name checked by
+``force=True``, and only if it is empty or a bundle itself (it holds our ``scenario.yaml``). Every file name comes from a chart name checked by
 :func:`simulator.export.export_file_name`, so none can leave the folder.
 """
 
@@ -46,7 +46,7 @@ from .gallery import CHART_NAMES, scenario_charts
 from .inputs import changed_keys, preset_values
 from .report import headline_metrics, sources_table
 from .scenario import Scenario
-from .scenario_file import SCENARIO_FILE_NAME, scenario_to_yaml
+from .scenario_file import KIND, MAX_SCENARIO_BYTES, SCENARIO_FILE_NAME, scenario_to_yaml
 
 __all__ = [
     "Bundle",
@@ -288,6 +288,9 @@ def write_bundle(
         raise ValueError(f"{target} already exists; pass --force to replace it")
     if target.exists() and target.is_dir() == as_zip:
         raise ValueError(f"{target} exists and is a {'folder' if as_zip else 'file'}; not replacing it")
+    if target.exists() and not _is_bundle(target):
+        raise ValueError(f"{target} exists and is not an allofmp3-sim bundle (no {SCENARIO_FILE_NAME} of ours "
+                         "in it); not replacing it, even with --force")
     if problem := (export.static_export_problem() if set(formats) & set(IMAGE_FORMATS) else None):
         raise ExportUnavailable(problem)
     pdf_summary = export.find_chromium() is not None
@@ -386,6 +389,29 @@ def _print_summary(folder: Path, result: dict) -> None:
         result["error"] = None
     except BaseException as e:  # noqa: BLE001 - reported by the caller as a note
         result["error"] = e
+
+
+def _is_bundle(path: Path) -> bool:
+    """True for an empty folder, or a folder or zip holding a scenario file of ours and no subfolders.
+
+    ``--force`` replaces only these, so a mistyped ``--out`` cannot delete someone's folder.
+    """
+    try:
+        if path.is_dir():
+            entries = list(path.iterdir())
+            if not entries:
+                return True
+            marker = path / SCENARIO_FILE_NAME
+            return all(e.is_file() for e in entries) and marker.is_file() and _is_ours(marker.read_bytes())
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if n.count("/") == 1 and n.endswith("/" + SCENARIO_FILE_NAME)]
+            return len(names) == 1 and _is_ours(zf.read(names[0]))
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _is_ours(data: bytes) -> bool:
+    return f"kind: {KIND}".encode() in data[:MAX_SCENARIO_BYTES]
 
 
 def _dir_into_place(staging: Path, target: Path) -> None:

@@ -172,16 +172,49 @@ def test_without_chromium_image_formats_are_refused_before_anything_is_written(c
 # ---------------------------------------------------------------- overwrite and atomicity
 
 
-def test_an_existing_folder_is_kept_without_force_and_replaced_with_it(charts, tmp_path, no_chromium):
+def test_an_existing_bundle_is_kept_without_force_and_replaced_with_it(charts, tmp_path, no_chromium):
     out = tmp_path / "b"
-    out.mkdir()
-    (out / "mine.txt").write_text("keep me")
+    write_bundle(SCENARIO, out, formats=["html"], charts=charts)
+    (out / "mine.txt").write_text("stray")
     with pytest.raises(ValueError, match="already exists; pass --force"):
         write_bundle(SCENARIO, out, formats=["csv"], charts=charts)
-    assert (out / "mine.txt").read_text() == "keep me"
+    assert (out / "mine.txt").read_text() == "stray" and (out / "timeline.html").exists()
     write_bundle(SCENARIO, out, formats=["csv"], charts=charts, force=True)
-    assert not (out / "mine.txt").exists() and (out / "timeline.csv").exists()
+    assert not (out / "mine.txt").exists() and not (out / "timeline.html").exists()
+    assert (out / "timeline.csv").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["b"]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: (p.mkdir(), (p / "thesis.tex").write_text("years of work")),
+        lambda p: (p.mkdir(), (p / "scenario.yaml").write_text("kind: something else\n")),
+        lambda p: (p.mkdir(), (p / "scenario.yaml").write_text("kind: allofmp3-sim scenario\n"), (p / "sub").mkdir()),
+    ],
+    ids=["someone's-folder", "foreign-scenario", "has-subfolder"],
+)
+def test_force_never_replaces_a_folder_that_is_not_a_bundle(charts, tmp_path, no_chromium, make):
+    out = tmp_path / "b"
+    make(out)
+    before = sorted(p.name for p in out.iterdir())
+    with pytest.raises(ValueError, match="is not an allofmp3-sim bundle"):
+        write_bundle(SCENARIO, out, formats=["csv"], charts=charts, force=True)
+    assert sorted(p.name for p in out.iterdir()) == before
+
+
+def test_force_replaces_an_empty_folder_and_a_bundle_zip_but_not_another_file(charts, tmp_path, no_chromium):
+    (tmp_path / "empty").mkdir()
+    write_bundle(SCENARIO, tmp_path / "empty", formats=["csv"], charts=charts, force=True)
+    assert (tmp_path / "empty" / "timeline.csv").exists()
+    write_bundle(SCENARIO, tmp_path / "z", formats=["csv"], charts=charts, as_zip=True)
+    write_bundle(SCENARIO, tmp_path / "z", formats=["html"], charts=charts, as_zip=True, force=True)
+    with zipfile.ZipFile(tmp_path / "z.zip") as zf:
+        assert "z/timeline.html" in zf.namelist() and "z/timeline.csv" not in zf.namelist()
+    (tmp_path / "notes.zip").write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match="is not an allofmp3-sim bundle"):
+        write_bundle(SCENARIO, tmp_path / "notes", formats=["csv"], charts=charts, as_zip=True, force=True)
+    assert (tmp_path / "notes.zip").read_bytes() == b"not a zip"
 
 
 def test_a_folder_is_not_replaced_by_a_zip_nor_a_file_by_a_folder(charts, tmp_path, no_chromium):

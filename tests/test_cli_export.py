@@ -74,7 +74,7 @@ def test_progress_bar_goes_to_stderr_and_ends_at_100(capsys, tmp_path, no_chromi
     assert code == 0 and "\r" not in err
 
 
-def test_an_existing_folder_needs_force(capsys, tmp_path, no_chromium):
+def test_an_existing_folder_needs_force_and_only_a_bundle_is_replaced(capsys, tmp_path, no_chromium):
     out = tmp_path / "b"
     out.mkdir()
     assert_clean_error(*run(capsys, "export", "--preset", "reported_2006", "--out", out, "--format", "csv"),
@@ -83,6 +83,12 @@ def test_an_existing_folder_needs_force(capsys, tmp_path, no_chromium):
     code, _, err = run(capsys, "export", "--preset", "reported_2006", "--out", out, "--format", "csv", "--force")
     assert code == 0, err
     assert (out / "summary.html").exists()
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "letters.txt").write_text("mine")
+    assert_clean_error(*run(capsys, "export", "--preset", "reported_2006", "--out", home, "--format", "csv",
+                            "--force"), "not an allofmp3-sim bundle")
+    assert (home / "letters.txt").read_text() == "mine"
 
 
 def test_zip_output(capsys, tmp_path, no_chromium):
