@@ -294,7 +294,8 @@ def write_images(
     _RENDERER.run(lambda: _draw_many(batch), f"{len(batch)} images", limit)
 
 
-# ---------------------------------------------------------------- HTML and CSV
+# ---------------------------------------------------------------- any format
+
 
 def chart_bytes(chart: Chart, fmt: str, *, bom: bool = False) -> bytes:
     """A chart's file in one of :data:`FORMATS` as bytes (images go through :func:`to_image`).

@@ -128,6 +128,18 @@ def test_every_chart_draws_in_every_image_format(charts):
 
 
 @needs_chromium
+def test_write_images_draws_a_batch_to_files(charts, tmp_path):
+    jobs = [(c.figure, tmp_path / f"{c.name}.{fmt}", fmt) for c in charts[:3] for fmt in export.IMAGE_FORMATS]
+    export.write_images(jobs)
+    for c in charts[:3]:
+        w, h = layout_size(c)
+        assert check_png((tmp_path / f"{c.name}.png").read_bytes()) == (2 * w, 2 * h)
+        check_svg((tmp_path / f"{c.name}.svg").read_bytes())
+        assert check_pdf((tmp_path / f"{c.name}.pdf").read_bytes())[0] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for _, p, _ in jobs)
+
+
+@needs_chromium
 def test_renderer_is_safe_from_several_threads(split):
     """Kaleido's server pairs replies by order; concurrent callers must each get their own image."""
     sizes = [(300 + 10 * i, 200) for i in range(4)]
@@ -157,6 +169,8 @@ def test_no_chromium_is_reported_at_once_with_the_routes_that_still_work(monkeyp
         with pytest.raises(export.ExportUnavailable, match="needs Chromium"):
             export.chart_bytes(split, fmt)
         assert time.perf_counter() - t0 < 5, "the no-Chromium answer must not wait for a browser"
+    with pytest.raises(export.ExportUnavailable, match="needs Chromium"):
+        export.write_images([(split.figure, "/nonexistent/x.png", "png")])
     assert export.chart_bytes(split, "html").startswith(b"<!doctype html>")
     assert export.chart_bytes(split, "csv").startswith(b"recipient,")
 
