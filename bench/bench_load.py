@@ -40,7 +40,7 @@ def run(quick: bool = False) -> list[Result]:
         return []
     n, secs = (3, 15.0) if quick else (20, 60.0)
     warmup, reruns, every = (10, 40, 10) if quick else (200, 500, 50)
-    rep = run_classroom(n, secs)
+    rep = run_classroom(n, secs, min_actions=2)
     rr = run_reruns(warmup, reruns, every=every)
     one, many = rep.single.summary(), rep.load.summary()
     errors = rep.errors + rr.errors

@@ -13,17 +13,17 @@ then, on a fresh server, 4. *reruns*: one session moves a slider ``--warmup-reru
 fill to their bound) and then ``--reruns`` times more, the server's memory read every 50 reruns.
 
 A student loops until the phase's time is up: think for ``--think`` seconds (uniform), then either
-(1 in 4) click another page in the top navigation, or change an input: press ArrowRight or
-ArrowLeft on the sidebar's rate slider (a random walk in a band of 0.010 USD/MB of its own, so
-students do not share each other's cached results and the single student's band is fresh too),
-or on Classroom, switch on the teacher view first so the answers (which follow the rate) show.
+click another page in the top navigation (1 time in 4, and always on Sources, where nothing follows
+the rate), or change an input: press ArrowRight or ArrowLeft on the sidebar's rate slider (a random
+walk in a band of 0.010 USD/MB of its own, so students do not share each other's cached results and
+the single student's band is fresh too), or on Classroom, switch on the teacher view first so that
+the answers, which follow the rate, show.
 
-Latency of an action: from the key press or click (``performance.now()`` in the page) to the
-script run finished (``data-test-script-state`` back to ``notRunning``) with the expected change
-in the DOM: the page's title for a page switch, the main area's text for an input (a metric, a
-verdict, an album price, an answer) except on Sources, where nothing in the main area's text
-follows the rate and the finished run is the signal. The first page load of each session is
-reported apart.
+Latency of an action: from the key press or click (``performance.now()`` in the page) to the script
+run finished (``data-test-script-state`` is ``notRunning``) with the expected change in the DOM: the
+page's title for a page switch; for an input, the text the server sent (title, metrics, markdown: a
+metric, the verdict, an album price, an answer). Plotly's redraw after the run is not included. The
+first page load of each session is reported apart.
 
 Errors: an ``stException`` or ``st.error`` element, Streamlit's connection status badge, a
 websocket closed while the session was open, an uncaught page error, an action not finished
@@ -233,27 +233,30 @@ def cpu_shares(samples: list[Sample]) -> dict[str, float]:
 # --- one simulated student ----------------------------------------------------------------------
 
 #: Armed before each action. t0 = the first key press or pointer press after arming; end = the first
-#: DOM change after which a script run has started and finished and the signature differs from before
-#: (the frontend clears the old page at once on a page switch, so an empty title does not count).
+#: DOM change after which the script is not running and the signature (the page's title, or the text of
+#: its title, metrics and markdown) differs from before (the frontend clears the old page at once on a
+#: page switch, so an empty title does not count).
 _ARM = """(mode) => {
   window.__loadAbort?.abort();
   const ctl = new AbortController();
   window.__loadAbort = ctl;
   const app = document.querySelector('[data-testid="stApp"]');
   const main = () => document.querySelector('[data-testid="stMain"]');
+  // Text the server sends (not Plotly's, which draws after the run): page title, metrics, markdown.
   const sig = mode === 'page' ? () => main()?.querySelector('h1')?.textContent ?? ''
-            : mode === 'text' ? () => main()?.textContent ?? '' : null;
-  const b = {before: sig ? sig() : null, t0: null, started: false, end: null};
+            : () => [...(main()?.querySelectorAll('h1, [data-testid="stMetricValue"], [data-testid="stMarkdownContainer"]')
+                         ?? [])].map(e => e.textContent).join('|');
+  const b = {before: sig(), t0: null, end: null};
   window.__load = b;
   const start = () => { if (b.t0 === null) b.t0 = performance.now(); };
   document.addEventListener('keydown', start, {capture: true, once: true, signal: ctl.signal});
   document.addEventListener('pointerdown', start, {capture: true, once: true, signal: ctl.signal});
   const obs = new MutationObserver(records => {
     if (b.t0 === null || b.end !== null) return;
-    if (records.some(r => r.attributeName === 'data-test-script-state')) b.started = true;
-    if (!b.started || app.getAttribute('data-test-script-state') !== 'notRunning') return;
-    const now = sig === null ? null : sig();
-    if (sig === null || (now !== b.before && (mode !== 'page' || now !== ''))) {
+    if (app.getAttribute('data-test-script-state') !== 'notRunning') return;
+    // A changed text means the server ran (React may batch running -> notRunning into no DOM change).
+    const now = sig();
+    if (now !== b.before && (mode !== 'page' || now !== '')) {
       b.end = performance.now();
       obs.disconnect();
     }
@@ -268,7 +271,6 @@ _ERRORS = """() => [...document.querySelectorAll(
   '[data-testid="stException"], [data-testid="stAlertContentError"], [data-testid="stConnectionStatus"]')]
   .map(e => `${e.dataset.testid}: ${e.textContent.trim().slice(0, 300)}`)"""
 
-_STATE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
 @dataclass
@@ -303,9 +305,29 @@ class _ActionError(Exception):
     pass
 
 
+#: True once the page has shown a title, the script is not running, nothing is loading, and the text the
+#: server sent has not changed for ``ms``: on a first load the app reports ``notRunning`` before the
+#: metrics arrive (a rerun that follows the first run shows no ``running`` state), so the state alone
+#: is not enough there.
+_SETTLED = """(ms) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const app = document.querySelector('[data-testid="stApp"]');
+  const sig = main ? [...main.querySelectorAll('h1, [data-testid="stMetricValue"], [data-testid="stMarkdownContainer"]')]
+                     .map(e => e.textContent).join('|') : '';
+  const w = window.__settle ?? (window.__settle = {sig: null, since: 0});
+  const now = performance.now();
+  const busy = !main?.querySelector('h1') || app?.getAttribute('data-test-script-state') !== 'notRunning'
+               || document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]');
+  if (busy || sig !== w.sig) { w.sig = sig; w.since = now; return false; }
+  return now - w.since >= ms;
+}"""
+SETTLE_MS = 1000
+
+
 async def _wait_ready(page, timeout_ms: float) -> None:
-    await page.get_by_test_id("stMain").locator("h1").first.wait_for(timeout=timeout_ms)
-    await page.locator(_STATE).wait_for(timeout=timeout_ms)
+    """Wait until the page has settled (see ``_SETTLED``)."""
+    await page.evaluate("() => { window.__settle = null; }")
+    await page.wait_for_function(_SETTLED, arg=SETTLE_MS, polling=100, timeout=timeout_ms)
 
 
 async def _timed(page, mode: str, act, timeout_ms: float) -> float:
@@ -321,8 +343,12 @@ async def _timed(page, mode: str, act, timeout_ms: float) -> float:
 
 
 async def run_student(browser, url: str, st: Student, deadline: float, t_phase0: float, *, seed: int,
-                      think: tuple[float, float], action_timeout_s: float, load_timeout_s: float) -> None:
-    """One student's loop until ``deadline`` (monotonic); fills ``st``. Never raises for app errors."""
+                      think: tuple[float, float], action_timeout_s: float, load_timeout_s: float,
+                      min_actions: int = 0) -> None:
+    """One student's loop until ``deadline`` (monotonic) and ``min_actions`` done; fills ``st``.
+
+    Never raises for app errors: they are counted in ``st.errors``.
+    """
     rng = random.Random(seed)
     paths = page_paths()  # stem -> url path ("" for the default page)
     rate = st.band[0]
@@ -345,7 +371,8 @@ async def run_student(browser, url: str, st: Student, deadline: float, t_phase0:
             closing = False
             await _wait_ready(page, load_timeout_s * 1e3)
             current = "explore"
-            st.actions.append(Action(st.index, "load", current, time.monotonic() - t_phase0, time.perf_counter() - w0))
+            took = time.perf_counter() - w0 - SETTLE_MS / 1e3  # until the last change
+            st.actions.append(Action(st.index, "load", current, time.monotonic() - t_phase0, took))
 
         current = "explore"
         try:
@@ -355,13 +382,13 @@ async def run_student(browser, url: str, st: Student, deadline: float, t_phase0:
             st.actions.append(Action(st.index, "load", current, time.monotonic() - t_phase0, None))
             return
         slider = page.locator(f".{key_class(RATE)}").get_by_role("slider")
-        while time.monotonic() + think[0] < deadline:
+        while time.monotonic() + think[0] < deadline or st.done() < min_actions:
             await asyncio.sleep(rng.uniform(*think))
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline and st.done() >= min_actions:
                 break
             kind, target = "input", current
             try:
-                if rng.random() < 0.25:
+                if current == "sources" or rng.random() < 0.25:
                     kind, target = "page", rng.choice([p for p in paths if p != current])
                     link = page.locator(f'a[data-testid="stTopNavLink"][href="{url}/{paths[target]}"]')
                     lat = await _timed(page, "page", link.click, action_timeout_s * 1e3)
@@ -375,8 +402,7 @@ async def run_student(browser, url: str, st: Student, deadline: float, t_phase0:
                     lo, hi = st.band
                     up = rate < lo + 1e-9 or (rate < hi - 1e-9 and rng.random() < 0.5)
                     key = "ArrowRight" if up else "ArrowLeft"
-                    mode = "run" if current == "sources" else "text"
-                    lat = await _timed(page, mode, lambda key=key: slider.press(key), action_timeout_s * 1e3)
+                    lat = await _timed(page, "text", lambda key=key: slider.press(key), action_timeout_s * 1e3)
                     shown = await slider.get_attribute("aria-valuetext")
                     want = round(rate + (0.001 if up else -0.001), 3)
                     if shown is None or abs(float(shown) - want) > 1e-9:
@@ -473,7 +499,8 @@ def _new_tracebacks(server: Server, offset: int) -> tuple[list[str], int]:
 
 
 async def _phase(name: str, browser, server: Server, monitor: Monitor, indices: list[int], seconds: float, *,
-                 seed: int, think: tuple[float, float], action_timeout_s: float, load_timeout_s: float) -> Phase:
+                 seed: int, think: tuple[float, float], action_timeout_s: float, load_timeout_s: float,
+                 min_actions: int) -> Phase:
     _, log_offset = _new_tracebacks(server, 0)
     before = monitor.sample().server_rss
     monitor.phase = name
@@ -481,9 +508,10 @@ async def _phase(name: str, browser, server: Server, monitor: Monitor, indices: 
     students = [Student(i, band_of(i)) for i in indices]
     # The loop stops starting actions at the deadline; the last action, then closing, are bounded too.
     deadline = t0 + seconds  # first loads included: a class opens the link at once
-    hard = seconds + load_timeout_s + action_timeout_s * 2 + 30
+    hard = seconds + load_timeout_s + (action_timeout_s + think[1]) * (2 + min_actions) + 30
     tasks = [run_student(browser, server.url, st, deadline, t0, seed=seed * 1000 + st.index, think=think,
-                         action_timeout_s=action_timeout_s, load_timeout_s=load_timeout_s) for st in students]
+                         action_timeout_s=action_timeout_s, load_timeout_s=load_timeout_s, min_actions=min_actions)
+             for st in students]
     try:
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=hard)
     except TimeoutError:
@@ -539,15 +567,15 @@ async def _warm_up(browser, server: Server, timeout_s: float) -> None:
         await page.goto(server.url, timeout=timeout_s * 1e3)
         await _wait_ready(page, timeout_s * 1e3)
         for path in page_paths().values():
-            await page.locator(f'a[data-testid="stTopNavLink"][href="{server.url}/{path}"]').click()
-            await page.wait_for_timeout(300)
+            await _timed(page, "page", page.locator(f'a[data-testid="stTopNavLink"][href="{server.url}/{path}"]').click,
+                         timeout_s * 1e3)
             await _wait_ready(page, timeout_s * 1e3)
     finally:
         await ctx.close()
 
 
 async def _classroom(sessions: int, seconds: float, single_seconds: float, seed: int, think: tuple[float, float],
-                     action_timeout_s: float, load_timeout_s: float) -> ClassroomReport:
+                     action_timeout_s: float, load_timeout_s: float, min_actions: int) -> ClassroomReport:
     from playwright.async_api import async_playwright
 
     chromium = chromium_path()
@@ -561,7 +589,7 @@ async def _classroom(sessions: int, seconds: float, single_seconds: float, seed:
             try:
                 await _warm_up(browser, server, load_timeout_s)
                 opts = {"seed": seed, "think": think, "action_timeout_s": action_timeout_s,
-                        "load_timeout_s": load_timeout_s}
+                        "load_timeout_s": load_timeout_s, "min_actions": min_actions}
                 single = None
                 if single_seconds > 0:
                     single = await _phase("single", browser, server, monitor, [0], single_seconds, **opts)
@@ -574,10 +602,14 @@ async def _classroom(sessions: int, seconds: float, single_seconds: float, seed:
 
 def run_classroom(sessions: int = 20, seconds: float = 60.0, *, single_seconds: float | None = None, seed: int = 2006,
                   think: tuple[float, float] = (0.5, 2.0), action_timeout_s: float = 60.0,
-                  load_timeout_s: float = 120.0) -> ClassroomReport:
-    """Warm-up, one student for ``single_seconds`` (default ``seconds``; 0 skips), then ``sessions`` at once."""
+                  load_timeout_s: float = 120.0, min_actions: int = 0) -> ClassroomReport:
+    """Warm-up, one student for ``single_seconds`` (default ``seconds``; 0 skips), then ``sessions`` at once.
+
+    Each student stops at the phase's end, or once it has finished ``min_actions`` actions (besides its
+    first load) if that comes later (so a slow machine still shows every student making progress).
+    """
     return asyncio.run(_classroom(sessions, seconds, seconds if single_seconds is None else single_seconds, seed,
-                                  think, action_timeout_s, load_timeout_s))
+                                  think, action_timeout_s, load_timeout_s, min_actions))
 
 
 # --- one session, many reruns ---------------------------------------------------------------------
