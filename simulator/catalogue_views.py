@@ -17,7 +17,7 @@ import pandas as pd
 
 from .catalogue import Catalogue
 from .catalogue_pricing import price_catalogue
-from .charts import PALETTE, Chart, _layout, add_marks, new_figure, vline
+from .charts import PALETTE, Chart, make_figure, vline
 from .encoding import encoding_menu
 from .money import round_half_up_cents
 from .scenario import Scenario, make_scenario
@@ -111,15 +111,14 @@ def price_histogram_chart(
     values, counts = np.unique(cents, return_counts=True)
     data = pd.DataFrame({"price_usd": values / 100, "tracks": counts})
     itunes = s["comparison.itunes_track_usd"]
-    fig = new_figure({"type": "bar", "x": data.price_usd.to_numpy(), "y": data.tracks.to_numpy(),
-                      "marker": {"color": PALETTE[0]}, "hovertemplate": "$%{x:.2f}: %{y} tracks<extra></extra>"})
-    add_marks(fig, vline(itunes, f"iTunes ${itunes:.2f}", anchor="right"))
     n = int(counts.sum())
     median = float(np.median(cents)) / 100
     title = f"Price per track across the catalogue at {encoding} [USD; number of tracks]"
-    _layout(fig, title, "Price per track [USD]", "Tracks")
-    fig.update_layout(xaxis={"tickformat": "$.2f"})
-    fig.update_layout(showlegend=False, hovermode="closest", bargap=0.05)
+    fig = make_figure(
+        [{"type": "bar", "x": data.price_usd.to_numpy(), "y": data.tracks.to_numpy(), "marker": {"color": PALETTE[0]},
+          "hovertemplate": "$%{x:.2f}: %{y} tracks<extra></extra>"}],
+        title, "Price per track [USD]", "Tracks", marks=[vline(itunes, f"iTunes ${itunes:.2f}", anchor="right")],
+        layout={"xaxis": {"tickformat": "$.2f"}, "showlegend": False, "hovermode": "closest", "bargap": 0.05})
     totals = priced.attrs
     alt = (f"Histogram of {n:,} track prices at {encoding}: median ${median:.2f}, from ${values.min() / 100:.2f} "
            f"to ${values.max() / 100:.2f}, against iTunes' flat ${itunes:.2f}.")

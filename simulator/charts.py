@@ -25,11 +25,10 @@ from .scenario import Scenario, make_scenario
 
 __all__ = [
     "Chart",
-    "new_figure",
+    "make_figure",
     "vline",
     "hline",
     "hband",
-    "add_marks",
     "PALETTE",
     "price_vs_length_chart",
     "revenue_split_chart",
@@ -71,16 +70,55 @@ class Chart:
     formula: str = ""
 
 
-def new_figure(*traces: dict) -> go.Figure:
-    """An empty figure that skips Plotly's per-property validation, with ``traces`` (plain dicts) added.
+def _merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for k, v in extra.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
 
-    Validation costs more than everything else a chart does; the tests validate every
-    chart's figure once instead (``go.Figure(chart.figure.to_dict())``).
+
+def make_figure(
+    traces: list[dict],
+    title: str,
+    x_title: str,
+    y_title: str,
+    *,
+    marks: tuple | list = (),
+    notes: tuple | list = (),
+    layout: dict | None = None,
+) -> go.Figure:
+    """Build a figure from plain trace dicts in one step, without Plotly's per-property validation.
+
+    Parameters
+    ----------
+    traces : list of dict
+        Plotly traces as dicts (``{"type": "scatter", "x": ..., "line": {"shape": "hv"}}``).
+    title, x_title, y_title : str
+        Titles, with units in brackets.
+    marks : sequence of (shape, annotation or None)
+        Reference lines and bands from :func:`vline`, :func:`hline`, :func:`hband`.
+    notes : sequence of dict
+        More annotations.
+    layout : dict, optional
+        Layout entries merged over the house style (nested dicts are merged, e.g. ``{"yaxis": {...}}``).
+
+    Notes
+    -----
+    Validation costs more than everything else a chart does (about 10x); the tests validate
+    every chart once instead (``go.Figure(chart.figure.to_dict())``).
     """
-    fig = go.Figure(_validate=False)
-    for t in traces:
-        fig.add_trace(t)
-    return fig
+    base = {
+        "title": {"text": title},
+        "xaxis": {"title": {"text": x_title}},
+        "yaxis": {"title": {"text": y_title}},
+        "colorway": list(PALETTE),
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": -0.35, "x": 0},
+        "margin": {"l": 60, "r": 20, "t": 60, "b": 40},
+        "hovermode": "x unified",
+        "shapes": [m[0] for m in marks],
+        "annotations": [m[1] for m in marks if m[1] is not None] + list(notes),
+    }
+    return go.Figure({"data": list(traces), "layout": _merge(base, layout or {})}, _validate=False)
 
 
 def vline(x, text: str = "", *, colour: str = REFERENCE_COLOUR, dash: str = "dash", top: bool = True,
@@ -115,27 +153,6 @@ def hband(y0, y1, text: str = "", *, colour: str = REFERENCE_COLOUR, opacity: fl
     note = ({"x": 0, "xref": "paper", "y": y1, "yref": "y", "text": text, "showarrow": False, "xanchor": "left",
              "yanchor": "bottom", "font": {"size": 11}} if text else None)
     return shape, note
-
-
-def add_marks(fig: go.Figure, *marks: tuple[dict, dict | None]) -> go.Figure:
-    """Add reference lines and bands (from :func:`vline`, :func:`hline`, :func:`hband`) in one layout update."""
-    shapes = list(fig.layout.shapes or ()) + [m[0] for m in marks]
-    notes = list(fig.layout.annotations or ()) + [m[1] for m in marks if m[1] is not None]
-    fig.update_layout(shapes=shapes, annotations=notes)
-    return fig
-
-
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
-    fig.update_layout(
-        title={"text": title},
-        xaxis={"title": {"text": x_title}},
-        yaxis={"title": {"text": y_title}},
-        colorway=list(PALETTE),
-        legend={"orientation": "h", "yanchor": "bottom", "y": -0.35, "x": 0},
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
-        hovermode="x unified",
-    )
-    return fig
 
 
 def price_vs_length_chart(
@@ -181,12 +198,9 @@ def price_vs_length_chart(
     ms_per_s = int(s.assumptions.constants["ms_per_s"])
     dur_s = np.arange(1, max_duration_s + 1)
     dur_ms = dur_s * ms_per_s
-    frames = []
-    fig = new_figure()
+    frames, traces = [], []
     lo, hi = s["market.reported_track_price_low_usd"], s["market.reported_track_price_high_usd"]
     itunes = s["comparison.itunes_track_usd"]
-    add_marks(fig, hband(lo, hi, f"reported {lo * 100:.0f}-{hi * 100:.0f} c a track"),
-              hline(itunes, f"iTunes ${itunes:.2f} a track"))
     for i, name in enumerate(encodings):
         nbytes = size_bytes(dur_ms, menu[name].bitrate_kbps, t.overhead_bytes)
         price = track_price_cents(nbytes, t) / 100
@@ -194,14 +208,16 @@ def price_vs_length_chart(
                        "size_mb": nbytes / t.bytes_per_mb, "price_usd": price})
         # A step line needs only its corners: the first second and every second the price changes.
         corner = np.union1d(np.flatnonzero(np.r_[True, np.diff(price) != 0]), [price.size - 1])
-        fig.add_trace({
+        traces.append({
             "type": "scatter", "x": dur_s[corner] / 60, "y": price[corner], "name": menu[name].label,
             "mode": "lines", "line": {"shape": "hv", "color": PALETTE[i % len(PALETTE)], "width": 2},
             "hovertemplate": "%{y:$.2f}<extra>" + name + "</extra>",
         })
     title = f"Price per track against length at {float(t.rate_usd_per_mb) * 100:g} c/{t.mb_unit} [USD]"
-    _layout(fig, title, "Track length [min]", "Price per track [USD]")
-    fig.update_layout(yaxis={"tickformat": "$.2f", "rangemode": "tozero"})
+    fig = make_figure(traces, title, "Track length [min]", "Price per track [USD]",
+                      marks=[hband(lo, hi, f"reported {lo * 100:.0f}-{hi * 100:.0f} c a track"),
+                             hline(itunes, f"iTunes ${itunes:.2f} a track")],
+                      layout={"yaxis": {"tickformat": "$.2f", "rangemode": "tozero"}})
     data = pd.DataFrame({k: np.concatenate([f[k] for f in frames]) for k in frames[0]})
     ref_s = min(240, max_duration_s)  # 4 minutes, or the longest track drawn if shorter
     four_min = {name: float(f["price_usd"][ref_s - 1]) for name, f in zip(encodings, frames, strict=True)}
@@ -256,15 +272,13 @@ def revenue_split_chart(scenario: Scenario | None = None, *, year: MarketYear | 
             "cents_per_dollar": [100 * v / rev if rev else 0.0 for v in parts.values()],
         }
     )
-    fig = new_figure({
+    title = "Who gets what of the year's revenue [USD million per year; cents per dollar]"
+    fig = make_figure([{
         "type": "bar", "x": list(data.recipient), "y": (data.usd_per_year / 1e6).to_numpy(),
         "marker": {"color": [PALETTE[i] for i in range(len(data))]},
         "text": [f"{c:.1f} c of $1" for c in data.cents_per_dollar], "textposition": "outside",
         "hovertemplate": "%{x}: $%{y:.2f} million a year<extra></extra>",
-    })
-    title = "Who gets what of the year's revenue [USD million per year; cents per dollar]"
-    _layout(fig, title, "", "USD million per year")
-    fig.update_layout(showlegend=False, hovermode="closest")
+    }], title, "", "USD million per year", layout={"showlegend": False, "hovermode": "closest"})
     biggest = data.sort_values("usd_per_year", ascending=False).iloc[0]
     alt = (
         f"Bar chart of ${rev / 1e6:.1f} million of yearly revenue: ROMS gets ${y.roms_usd / 1e6:.2f} million "

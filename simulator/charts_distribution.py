@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
-from .charts import PALETTE, REFERENCE_COLOUR, Chart, _layout, add_marks, new_figure, vline
+from .charts import PALETTE, REFERENCE_COLOUR, Chart, make_figure, vline
 from .customers import CustomerYear
 from .report import format_usd
 from .uncertainty import OUTPUT_UNITS, MonteCarloResult
@@ -40,21 +39,23 @@ def lorenz_chart(cy: CustomerYear) -> Chart:
     """
     data = pd.DataFrame({"population_share": cy.lorenz_population_share, "revenue_share": cy.lorenz_revenue_share,
                          "spend_usd": cy.lorenz_spend_usd})
-    fig = new_figure()
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="Everyone spends the same",
-                             line={"dash": "dash", "color": REFERENCE_COLOUR}))
-    fig.add_trace(go.Scatter(x=data.population_share, y=data.revenue_share, mode="lines", name="Simulated customers",
-                             line={"color": PALETTE[0], "width": 3}, fill="tonexty",
-                             hovertemplate="poorest %{x:.0%} of customers bring %{y:.1%} of revenue<extra></extra>"))
-    fig.update_layout(annotations=[
+    traces = [
+        {"type": "scatter", "x": [0, 1], "y": [0, 1], "mode": "lines", "name": "Everyone spends the same",
+         "line": {"dash": "dash", "color": REFERENCE_COLOUR}},
+        {"type": "scatter", "x": data.population_share, "y": data.revenue_share, "mode": "lines",
+         "name": "Simulated customers", "line": {"color": PALETTE[0], "width": 3}, "fill": "tonexty",
+         "hovertemplate": "poorest %{x:.0%} of customers bring %{y:.1%} of revenue<extra></extra>"},
+    ]
+    notes = [
         {"x": 1 - top, "y": 1 - share, "xref": "x", "yref": "y", "text": f"top {top:.0%}: {share:.0%} of revenue",
          "showarrow": True, "arrowcolor": colour, "ax": -70, "ay": -30}
         for top, share, colour in ((0.01, cy.top_1_share, PALETTE[5]), (0.10, cy.top_10_share, PALETTE[1]),
                                    (0.20, cy.top_20_share, PALETTE[2]))
-    ])
+    ]
     title = f"Who brings the revenue: Lorenz curve of customer spend (Gini {cy.gini:.2f}) [share of customers; share of revenue]"
-    _layout(fig, title, "Share of customers, poorest first", "Share of revenue")
-    fig.update_layout(xaxis={"tickformat": ".0%", "range": [0, 1]}, yaxis={"tickformat": ".0%", "range": [0, 1]})
+    fig = make_figure(traces, title, "Share of customers, poorest first", "Share of revenue", notes=notes,
+                      layout={"xaxis": {"tickformat": ".0%", "range": [0, 1]},
+                              "yaxis": {"tickformat": ".0%", "range": [0, 1]}, "margin": {"t": 80}})
     alt = (f"Lorenz curve bowing below the diagonal: Gini {cy.gini:.2f}; the top 1% of customers bring "
            f"{cy.top_1_share:.0%} of revenue, the top 10% {cy.top_10_share:.0%}, the top 20% {cy.top_20_share:.0%}.")
     caption = (f"{cy.customers:,} simulated customers whose downloads are lognormal (sigma {cy.downloads_sigma:g}, "
@@ -79,21 +80,24 @@ def spend_histogram_chart(cy: CustomerYear) -> Chart:
     data = pd.DataFrame({"spend_low_usd": e[:-1], "spend_high_usd": e[1:], "customers": cy.hist_customers,
                          "revenue_usd": cy.hist_revenue_usd})
     mid = np.sqrt(e[:-1] * e[1:])
-    fig = new_figure()
-    fig.add_trace(go.Bar(x=mid, y=data.customers, width=np.diff(e), name="Customers", marker_color=PALETTE[0],
-                         hovertemplate="$%{x:.2f} a year: %{y:,} customers<extra></extra>"))
-    fig.add_trace(go.Scatter(x=mid, y=data.revenue_usd / 1e6, name="Revenue [USD million]", yaxis="y2",
-                             mode="lines+markers", line={"color": PALETTE[1]},
-                             hovertemplate="$%{y:.2f} million<extra>revenue</extra>"))
+    traces = [
+        {"type": "bar", "x": mid, "y": data.customers, "width": np.diff(e), "name": "Customers",
+         "marker": {"color": PALETTE[0]}, "hovertemplate": "$%{x:.2f} a year: %{y:,} customers<extra></extra>"},
+        {"type": "scatter", "x": mid, "y": data.revenue_usd / 1e6, "name": "Revenue [USD million]", "yaxis": "y2",
+         "mode": "lines+markers", "line": {"color": PALETTE[1]},
+         "hovertemplate": "$%{y:.2f} million<extra>revenue</extra>"},
+    ]
     thr = cy.clone_threshold_usd
-    if thr > 0:  # a log axis has no 0
-        # On a log axis Plotly places annotations at log10(x) (shapes take x itself): at x=300 the axis ran to 1e300.
-        add_marks(fig, vline(thr, f"clone invites above ${thr:,.0f}", x_log=True))
+    # A log axis has no 0; and Plotly places annotations on it at log10(x) (shapes take x itself).
+    marks = [vline(thr, f"clone invites above ${thr:,.0f}", x_log=True)] if thr > 0 else []
     title = "Spend per customer a year [USD, log scale]: customers and revenue per band"
-    _layout(fig, title, "Spend per customer a year [USD]", "Customers")
-    fig.update_layout(xaxis={"type": "log", "tickprefix": "$"})
-    fig.update_layout(yaxis2={"title": "Revenue [USD million]", "overlaying": "y", "side": "right"},
-                      hovermode="closest", bargap=0)
+    fig = make_figure(traces, title, "Spend per customer a year [USD]", "Customers", marks=marks, layout={
+        "xaxis": {"type": "log", "tickprefix": "$"},
+        "yaxis": {"rangemode": "tozero"},
+        "yaxis2": {"title": {"text": "Revenue [USD million]"}, "overlaying": "y", "side": "right",
+                   "rangemode": "tozero", "showgrid": False},
+        "hovermode": "closest", "bargap": 0,
+    })
     alt = (f"Histogram of yearly spend: median {format_usd(cy.median_spend_usd, cents=True)}, mean "
            f"{format_usd(cy.mean_spend_usd, cents=True)}; {cy.clone_customers:,} customers spend over ${thr:,.0f} and "
            f"bring {cy.clone_revenue_share:.1%} of revenue.")
@@ -121,8 +125,8 @@ def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart
     unit = OUTPUT_UNITS.get(output, "")
     money = unit.startswith("USD")
     scale, shown_unit = (1e6, "USD million a year") if money else (1.0, unit)
-    fig = new_figure({"type": "histogram", "x": x / scale, "nbinsx": 60, "marker": {"color": PALETTE[0]},
-                      "name": "draws", "hovertemplate": "%{x}: %{y} draws<extra></extra>"})
+    hist = {"type": "histogram", "x": x / scale, "nbinsx": 60, "marker": {"color": PALETTE[0]},
+            "name": "draws", "hovertemplate": "%{x}: %{y} draws<extra></extra>"}
     marks = []
     for name, q, colour in (("5th", row.p5_value, PALETTE[5]), ("median", row.p50_value, PALETTE[1]),
                             ("95th", row.p95_value, PALETTE[5])):
@@ -131,10 +135,9 @@ def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart
         marks.append(vline(q / scale, name, colour=colour, dash="dot"))
     if np.isfinite(row.deterministic_value):
         marks.append(vline(row.deterministic_value / scale, "scenario", top=False))
-    add_marks(fig, *marks)
     title = f"Monte Carlo: {_label(output)} over {mc.draws:,} draws [{shown_unit}]"
-    _layout(fig, title, f"{_label(output)} [{shown_unit}]", "Draws")
-    fig.update_layout(showlegend=False, hovermode="closest", bargap=0.02)
+    fig = make_figure([hist], title, f"{_label(output)} [{shown_unit}]", "Draws", marks=marks,
+                      layout={"showlegend": False, "hovermode": "closest", "bargap": 0.02})
     fmt = (lambda v: format_usd(v)) if money else (lambda v: f"{v:,.1f}")
     alt = (f"Histogram of {_label(output).lower()}: 90% of draws between {fmt(row.p5_value)} and {fmt(row.p95_value)}, "
            f"median {fmt(row.p50_value)}, against {fmt(row.deterministic_value)} for the scenario itself.")
@@ -163,17 +166,17 @@ def tornado_chart(table: pd.DataFrame, *, top: int = 12) -> Chart:
     unit = OUTPUT_UNITS.get(output, "")
     money = unit.startswith("USD")
     scale, shown_unit = (1e6, "USD million a year") if money else (1.0, unit)
-    fig = new_figure()
-    fig.add_trace(go.Bar(y=t.label, x=(t.output_at_low - base) / scale, base=base / scale, orientation="h",
-                         name="input at its low end", marker_color=PALETTE[0],
-                         customdata=t[["low", "unit"]], hovertemplate="low %{customdata[0]:g} %{customdata[1]}<extra></extra>"))
-    fig.add_trace(go.Bar(y=t.label, x=(t.output_at_high - base) / scale, base=base / scale, orientation="h",
-                         name="input at its high end", marker_color=PALETTE[1],
-                         customdata=t[["high", "unit"]], hovertemplate="high %{customdata[0]:g} %{customdata[1]}<extra></extra>"))
-    add_marks(fig, vline(base / scale, dash="solid"))
+    bars = [
+        {"type": "bar", "y": list(t.label), "x": (t.output_at_low - base) / scale, "base": base / scale,
+         "orientation": "h", "name": "input at its low end", "marker": {"color": PALETTE[0]},
+         "customdata": t[["low", "unit"]].to_numpy(), "hovertemplate": "low %{customdata[0]:g} %{customdata[1]}<extra></extra>"},
+        {"type": "bar", "y": list(t.label), "x": (t.output_at_high - base) / scale, "base": base / scale,
+         "orientation": "h", "name": "input at its high end", "marker": {"color": PALETTE[1]},
+         "customdata": t[["high", "unit"]].to_numpy(), "hovertemplate": "high %{customdata[0]:g} %{customdata[1]}<extra></extra>"},
+    ]
     title = f"Tornado: what moves {_label(output).lower()} most [{shown_unit}]"
-    _layout(fig, title, f"{_label(output)} [{shown_unit}]", "")
-    fig.update_layout(barmode="overlay", hovermode="closest", height=max(360, 40 * len(t) + 160))
+    fig = make_figure(bars, title, f"{_label(output)} [{shown_unit}]", "", marks=[vline(base / scale, dash="solid")],
+                      layout={"barmode": "overlay", "hovermode": "closest", "height": max(360, 40 * len(t) + 160)})
     first = table.dropna(subset=["swing"]).iloc[0] if len(table) else None
     fmt = (lambda v: format_usd(v)) if money else (lambda v: f"{v:,.1f}")
     alt = ("Horizontal bars around the scenario's value, longest first." if first is None else

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from .calibration import IsoGrid
-from .charts import PALETTE, Chart, _layout, add_marks, new_figure, vline
+from .charts import PALETTE, Chart, make_figure, vline
 from .demand import RateOptimum
 from .report import format_usd
 from .scenario import Scenario
@@ -29,19 +28,22 @@ def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
         Data columns: rate_usd_per_mb, downloads_per_customer, revenue_usd (long format).
     """
     x, y = g.rate_usd_per_mb, g.downloads_per_customer
-    fig = new_figure()
-    fig.add_trace(go.Contour(x=x * 100, y=y, z=g.z / 1e6, colorscale="Cividis", name="revenue",
-                             colorbar={"title": "USD million"}, contours={"showlabels": True},
-                             hovertemplate="%{x:.2f} c/" + mb_unit + ", %{y:.1f} downloads: $%{z:.1f} million<extra></extra>"))
     ok = g.contour_in_bounds
-    fig.add_trace(go.Scatter(x=x[ok] * 100, y=g.contour_downloads_per_customer[ok], mode="lines",
-                             name=f"{format_usd(g.target)} a year", line={"color": PALETTE[5], "width": 3}))
-    fig.add_trace(go.Scatter(x=[g.point_rate_usd_per_mb * 100], y=[g.point_downloads_per_customer], mode="markers",
-                             name="this scenario", marker={"color": PALETTE[6], "size": 14, "symbol": "x",
-                                                           "line": {"color": "#000000", "width": 1}}))
+    traces = [
+        {"type": "contour", "x": x * 100, "y": y, "z": g.z / 1e6, "colorscale": "Cividis", "name": "revenue",
+         "colorbar": {"title": {"text": "USD million"}}, "contours": {"showlabels": True},
+         "hovertemplate": "%{x:.2f} c/" + mb_unit + ", %{y:.1f} downloads: $%{z:.1f} million<extra></extra>"},
+        {"type": "scatter", "x": x[ok] * 100, "y": g.contour_downloads_per_customer[ok], "mode": "lines",
+         "name": f"{format_usd(g.target)} a year", "line": {"color": PALETTE[5], "width": 3}},
+        {"type": "scatter", "x": [g.point_rate_usd_per_mb * 100], "y": [g.point_downloads_per_customer],
+         "mode": "markers", "name": "this scenario",
+         "marker": {"color": PALETTE[6], "size": 14, "symbol": "x", "line": {"color": "#000000", "width": 1}}},
+    ]
     title = f"Iso-revenue map: revenue a year over rate and downloads per customer [USD million; c/{mb_unit}]"
-    _layout(fig, title, f"Rate [US cents per {mb_unit}]", "Downloads per customer a year")
-    fig.update_layout(hovermode="closest")
+    # The contour can run far above the grid at low rates: keep the y axis on the grid.
+    fig = make_figure(traces, title, f"Rate [US cents per {mb_unit}]", "Downloads per customer a year",
+                      layout={"hovermode": "closest", "yaxis": {"range": [float(y.min()), float(y.max())]},
+                              "xaxis": {"range": [float(x.min()) * 100, float(x.max()) * 100]}})
     rows = [{"rate_usd_per_mb": float(xi), "downloads_per_customer": float(yj), "revenue_usd": float(g.z[j, i])}
             for j, yj in enumerate(y) for i, xi in enumerate(x)]
     data = pd.DataFrame(rows)
@@ -78,22 +80,23 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
     """
     s = scenario
     r = curve.rate_usd_per_mb * 100
-    fig = new_figure()
-    fig.add_trace(go.Scatter(x=r, y=curve.revenue_usd / 1e6, name="Revenue [USD million]",
-                             line={"color": PALETTE[0], "width": 3}))
-    fig.add_trace(go.Scatter(x=r, y=curve.operator_margin_usd / 1e6, name="Operator margin [USD million]",
-                             line={"color": PALETTE[2], "width": 2}))
-    fig.add_trace(go.Scatter(x=r, y=curve.downloads / 1e6, name="Downloads [million]", yaxis="y2",
-                             line={"color": PALETTE[1], "dash": "dot"}))
-    add_marks(fig, vline(s["pricing.rate_usd_per_mb"] * 100, "scenario", anchor="right"),
-              vline(revenue_opt.best_rate_usd_per_mb * 100, "best for revenue", colour=PALETTE[0], dash="dot"),
-              vline(profit_opt.best_rate_usd_per_mb * 100, "best for margin", colour=PALETTE[2], dash="dot",
-                    top=False))
+    traces = [
+        {"type": "scatter", "x": r, "y": curve.revenue_usd / 1e6, "name": "Revenue [USD million]",
+         "line": {"color": PALETTE[0], "width": 3}},
+        {"type": "scatter", "x": r, "y": curve.operator_margin_usd / 1e6, "name": "Operator margin [USD million]",
+         "line": {"color": PALETTE[2], "width": 2}},
+        {"type": "scatter", "x": r, "y": curve.downloads / 1e6, "name": "Downloads [million]", "yaxis": "y2",
+         "line": {"color": PALETTE[1], "dash": "dot"}},
+    ]
+    marks = [vline(s["pricing.rate_usd_per_mb"] * 100, "scenario", anchor="right"),
+             vline(revenue_opt.best_rate_usd_per_mb * 100, "best for revenue", colour=PALETTE[0], dash="dot"),
+             vline(profit_opt.best_rate_usd_per_mb * 100, "best for margin", colour=PALETTE[2], dash="dot", top=False)]
     title = "Demand and revenue against the rate per MB [USD million a year; million downloads]"
-    _layout(fig, title, "Rate [US cents per MB]", "USD million a year")
-    fig.update_layout(yaxis2={"title": "Downloads [million a year]", "overlaying": "y", "side": "right",
-                              "rangemode": "tozero", "tickformat": ",.0f"})
-    fig.update_layout(yaxis={"rangemode": "tozero"})
+    fig = make_figure(traces, title, "Rate [US cents per MB]", "USD million a year", marks=marks, layout={
+        "yaxis": {"rangemode": "tozero"},
+        "yaxis2": {"title": {"text": "Downloads [million a year]"}, "overlaying": "y", "side": "right",
+                   "rangemode": "tozero", "tickformat": ",.0f", "showgrid": False},
+    })
     e_d, e_c = s["demand.downloads_elasticity"], s["demand.customers_elasticity"]
     alt = (f"Lines against the rate: downloads fall as the rate rises (elasticities {e_d:g} and {e_c:g}); "
            f"{revenue_opt.statement} {profit_opt.statement}")
@@ -114,11 +117,12 @@ def timeline_chart(t: pd.DataFrame, scenario: Scenario) -> Chart:
         From :func:`simulator.timeline.monthly_timeline`.
     """
     s = scenario
-    fig = new_figure()
-    fig.add_trace(go.Bar(x=t.month, y=t.revenue_usd / 1e6, name="Revenue [USD million a month]",
-                         marker_color=PALETTE[0]))
-    fig.add_trace(go.Scatter(x=t.month, y=t.rate_usd_per_mb * 100, name="Rate [c/MB]", yaxis="y2",
-                             line={"color": PALETTE[1], "shape": "hv", "width": 2}))
+    traces = [
+        {"type": "bar", "x": t.month, "y": t.revenue_usd / 1e6, "name": "Revenue [USD million a month]",
+         "marker": {"color": PALETTE[0]}},
+        {"type": "scatter", "x": t.month, "y": t.rate_usd_per_mb * 100, "name": "Rate [c/MB]", "yaxis": "y2",
+         "line": {"color": PALETTE[1], "shape": "hv", "width": 2}},
+    ]
     shown = [e for e in s.assumptions.events.values()
              if t.month.min() <= pd.Timestamp(e.date) <= t.month.max() + pd.offsets.MonthEnd(1)]
     marks = []
@@ -127,12 +131,12 @@ def timeline_chart(t: pd.DataFrame, scenario: Scenario) -> Chart:
                             anchor="right")
         note.update(y=1.03 + 0.07 * (i % 3), yanchor="bottom", font={"size": 10})
         marks.append((shape, note))
-    add_marks(fig, *marks)
     title = "The time line, 2004-2007: monthly revenue and the rate per MB [USD million a month; c/MB]"
-    _layout(fig, title, "", "Revenue [USD million a month]")
-    fig.update_layout(yaxis2={"title": "Rate [c/MB]", "overlaying": "y", "side": "right", "rangemode": "tozero",
-                              "dtick": 1, "showgrid": False},
-                      margin={"t": 120})
+    fig = make_figure(traces, title, "", "Revenue [USD million a month]", marks=marks, layout={
+        "yaxis2": {"title": {"text": "Rate [c/MB]"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
+                   "dtick": 1, "showgrid": False},
+        "margin": {"t": 120},
+    })
     peak = t.loc[t.revenue_usd.idxmax()]
     years = t.assign(year=t.month.dt.year).groupby("year").revenue_usd.sum()
     alt = (f"Monthly revenue bars rising with the customer base and the rate steps, peaking at "
@@ -154,14 +158,15 @@ def models_chart(prices: pd.DataFrame, scenario: Scenario) -> Chart:
     prices : pandas.DataFrame
         From :func:`simulator.models.price_by_length` (columns duration_s, model, encoding, series, price_usd).
     """
-    fig = new_figure()
-    for i, (series, d) in enumerate(prices.groupby("series", sort=False)):
-        shape = "hv" if d.model.iloc[0] == "per_mb" else "linear"
-        fig.add_trace(go.Scatter(x=d.duration_s / 60, y=d.price_usd, name=series, mode="lines", line_shape=shape,
-                                 line={"color": PALETTE[i % len(PALETTE)], "width": 2}))
+    traces = [
+        {"type": "scatter", "x": d.duration_s / 60, "y": d.price_usd, "name": series, "mode": "lines",
+         "line": {"shape": "hv" if d.model.iloc[0] == "per_mb" else "linear", "color": PALETTE[i % len(PALETTE)],
+                  "width": 2}}
+        for i, (series, d) in enumerate(prices.groupby("series", sort=False))
+    ]
     title = "What one track costs under each pricing model, by length [USD per track]"
-    _layout(fig, title, "Track length [min]", "Price per track [USD]")
-    fig.update_layout(yaxis={"tickformat": "$.2f"})
+    fig = make_figure(traces, title, "Track length [min]", "Price per track [USD]",
+                      layout={"yaxis": {"tickformat": "$.2f"}})
     at4 = prices[prices.duration_s == 240].set_index("series").price_usd
     alt = "Lines of price against length: per-MB prices rise with length, flat prices do not. At 4 minutes: " + \
         "; ".join(f"{k} ${v:.2f}" for k, v in at4.items()) + "."

@@ -16,9 +16,8 @@ import math
 from dataclasses import dataclass, field
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from .charts import PALETTE, Chart, _layout, new_figure
+from .charts import PALETTE, Chart, make_figure
 from .inputs import changed_keys
 from .market import MarketYear, market_year
 from .report import format_count, format_usd
@@ -151,14 +150,11 @@ def comparison_chart(c: Comparison) -> Chart:
     rows = [{"scenario": n, "recipient": r, "usd_per_year": getattr(y, f)}
             for n, y in zip(c.names, c.years, strict=True) for r, f in parts.items()]
     data = pd.DataFrame(rows)
-    fig = new_figure()
-    for i, r in enumerate(parts):
-        d = data[data.recipient == r]
-        fig.add_trace(go.Bar(x=d.scenario, y=d.usd_per_year / 1e6, name=r, marker_color=PALETTE[i],
-                             hovertemplate="%{x}: $%{y:.2f} million<extra>" + r + "</extra>"))
+    bars = [{"type": "bar", "x": list(c.names), "y": [getattr(y, f) / 1e6 for y in c.years], "name": r,
+             "marker": {"color": PALETTE[i]}, "hovertemplate": "%{x}: $%{y:.2f} million<extra>" + r + "</extra>"}
+            for i, (r, f) in enumerate(parts.items())]
     title = "Revenue a year and who gets it, by scenario [USD million per year]"
-    _layout(fig, title, "", "USD million per year")
-    fig.update_layout(barmode="relative", hovermode="closest")
+    fig = make_figure(bars, title, "", "USD million per year", layout={"barmode": "relative", "hovermode": "closest"})
     alt = "Stacked bars, one per scenario: " + "; ".join(
         f"{n} {format_usd(y.revenue_usd)} revenue, {format_usd(y.operator_margin_usd)} to the operator"
         for n, y in zip(c.names, c.years, strict=True)
