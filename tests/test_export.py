@@ -120,14 +120,6 @@ def test_pdf_has_one_page_of_the_layout_size(split):
 
 
 @needs_chromium
-def test_every_chart_draws_in_every_image_format(charts):
-    for chart in charts:
-        check_png(export.chart_bytes(chart, "png"))
-        check_svg(export.chart_bytes(chart, "svg"))
-        check_pdf(export.chart_bytes(chart, "pdf"))
-
-
-@needs_chromium
 def test_write_images_draws_a_batch_to_files(charts, tmp_path):
     jobs = [(c.figure, tmp_path / f"{c.name}.{fmt}", fmt) for c in charts[:3] for fmt in export.IMAGE_FORMATS]
     export.write_images(jobs)
