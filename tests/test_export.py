@@ -280,3 +280,27 @@ def test_csv_column_names_carry_units(charts):
     assert list(charts[0].data.columns) == ["duration_s", "encoding", "size_mb", "price_usd"]
     header = export.chart_csv(price_vs_length_chart()).splitlines()[0]
     assert header == "duration_s,encoding,size_mb,price_usd"
+
+
+# ---------------------------------------------------------------- in the app without Chromium (AppTest)
+
+
+def test_app_without_chromium_offers_html_csv_and_says_why(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from ui import export as ui_export
+
+    monkeypatch.setattr(export, "find_chromium", lambda: None)
+    ui_export.static_problem.clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        assert not at.exception
+        labels = [b.proto.label for b in at.get("download_button")]
+        assert not {"PNG", "SVG", "PDF"} & set(labels)
+        assert "HTML (interactive, offline)" in labels and "CSV (the data)" in labels
+        assert "Handout bundle (.zip)" in labels
+        assert any("needs Chromium" in c.value for c in at.caption)
+        assert list(at.multiselect(key="bundle_formats").options) == ["HTML", "CSV"]
+        assert at.radio(key="toolbar_image_format").value == "svg"
+    finally:
+        ui_export.static_problem.clear()
