@@ -277,8 +277,8 @@ def write_bundle(
     Raises
     ------
     ValueError
-        The target exists and ``force`` is false, an unknown format, or a file name that would
-        leave the folder.
+        The target exists and ``force`` is false, or it is neither empty nor a bundle (never replaced),
+        an unknown format, or a file name that would leave the folder.
     ExportUnavailable
         An image format was asked for where static export is unavailable (nothing is written).
     """
