@@ -109,8 +109,9 @@ def test_zip_output(capsys, tmp_path, no_chromium):
         (["--preset", "card_freeze", "--set", "pricing.rate_usd_per_mb=9"], ["pricing.rate_usd_per_mb must be between"]),
         (["--preset", "card_freeze", "--set", "nonsense"], ["--set must look like KEY=VALUE"]),
         (["--scenario", "/nonexistent/s.yaml"], ["/nonexistent/s.yaml: cannot read file"]),
+        (["--preset", "card_freeze", "--assumptions", "/nonexistent/a.yaml"], ["/nonexistent/a.yaml: cannot read"]),
     ],
-    ids=["preset", "format", "set-bounds", "set-shape", "missing-file"],
+    ids=["preset", "format", "set-bounds", "set-shape", "missing-file", "missing-assumptions"],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, needles):
     assert_clean_error(*run(capsys, "export", *argv, "--out", tmp_path / "b"), *needles)

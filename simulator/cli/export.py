@@ -30,6 +30,7 @@ def register(sub) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--preset", metavar="NAME", help="a named preset (see 'presets')")
     which.add_argument("--scenario", metavar="FILE", help="a scenario YAML file (as the app downloads it)")
+    p.add_argument("--assumptions", metavar="FILE", help="assumptions YAML file (default: the embedded one)")
     p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
                    help="override one input by its dotted name (repeatable), on top of the preset or file")
     p.add_argument("--out", metavar="DIR", required=True, help="the bundle folder to create (with --zip: DIR.zip)")
@@ -47,7 +48,7 @@ def register(sub) -> None:
 
 
 def _scenario(args: argparse.Namespace):
-    a = load_assumptions()
+    a = load_assumptions(args.assumptions) if args.assumptions else load_assumptions()
     base = read_scenario_file(args.scenario, a) if args.scenario else make_scenario(a, preset=args.preset)
     overrides = {}
     for item in args.set:
