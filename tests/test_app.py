@@ -108,13 +108,27 @@ def ys(spec: dict) -> list[list]:
     return [values(tr.get("y")) for tr in spec["data"]]
 
 
-def widget(at: AppTest, key: str):
-    """The sidebar widget of an input, whatever its kind."""
+def _find(at: AppTest, key: str):
     for kind in ("slider", "selectbox", "toggle", "number_input"):
         found = [w for w in getattr(at, kind) if w.key == key]
         if found:
             return found[0]
-    raise KeyError(key)
+    return None
+
+
+def widget(at: AppTest, key: str):
+    """The sidebar widget of an input, whatever its kind; its group is opened first if closed.
+
+    The sidebar draws only open groups (a closed group's values live in the input store).
+    """
+    w = _find(at, key)
+    if w is None:
+        at.session_state[f"group_{key.split('.')[0]}"] = True
+        run(at)
+        w = _find(at, key)
+    if w is None:
+        raise KeyError(key)
+    return w
 
 
 def errors(at: AppTest) -> list[str]:

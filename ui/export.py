@@ -85,11 +85,10 @@ def _apply_upload() -> None:
         ss[_UPLOAD_ERROR] = f"{e}. The current scenario is unchanged."
         return
     preset = s.preset or state.default_preset()
-    ss[state.PRESET_KEY] = preset
     state.apply_preset(preset)
     specs = state.specs()
-    for k in specs:
-        ss[k] = s.values[k]
+    state.set_inputs({k: s.values[k] for k in specs})
+    state.sync_link()
     base = state.preset_defaults(preset)
     ignored = [k for k, v in s.values.items() if k not in specs and v != base[k]]
     note = f"Loaded {f.name}."

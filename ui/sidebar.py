@@ -14,19 +14,22 @@ _OPEN_GROUPS = ("pricing", "market")
 CHANGED_MARK = "● "
 
 
-def _widget(spec: InputSpec, default, is_changed: bool) -> None:
+def _widget(spec: InputSpec, is_changed: bool) -> None:
+    """One input's widget; its value comes from, and goes back to, the input store (ui.state)."""
     label = (CHANGED_MARK if is_changed else "") + spec.label
-    common = {"key": spec.key, "help": spec.help, "bind": "query-params"}
+    common = {"key": spec.key, "help": spec.help}
+    state.seed_widget(spec.key)
     if spec.widget == "slider":
-        st.slider(label, min_value=spec.min_value, max_value=spec.max_value, value=default, step=spec.step,
+        st.slider(label, min_value=spec.min_value, max_value=spec.max_value, step=spec.step,
                   format=spec.format, **common)
     elif spec.widget == "number_input":
-        st.number_input(label, min_value=spec.min_value, max_value=spec.max_value, value=default, step=spec.step,
+        st.number_input(label, min_value=spec.min_value, max_value=spec.max_value, step=spec.step,
                         format=spec.format if spec.format != "%,d" else "%d", **common)
     elif spec.widget == "toggle":
-        st.toggle(label, value=bool(default), **common)
+        st.toggle(label, **common)
     else:
-        st.selectbox(label, spec.options, index=spec.options.index(default), format_func=option_label, **common)
+        st.selectbox(label, spec.options, format_func=option_label, **common)
+    state.read_widget(spec.key)
 
 
 def render() -> None:
@@ -41,19 +44,25 @@ def render() -> None:
         )
         preset = st.session_state[state.PRESET_KEY]
         st.caption(a.presets[preset].purpose)
+        summary = st.container()
+        state.absorb_widgets()
         changed = set(state.changed())
-        c1, c2 = st.columns([3, 2])
-        c1.caption(f"{len(changed)} input(s) differ from the preset." if changed else "All inputs as in the preset.")
-        c2.button("Reset", on_click=state.apply_preset, disabled=not changed, key="reset_preset",
-                  help="Set every input back to the preset's value.")
-        defaults = state.preset_defaults(preset)
         groups: dict[str, list[InputSpec]] = {}
         for spec in state.specs().values():
             groups.setdefault(spec.group, []).append(spec)
         for group, items in groups.items():
             n = sum(s.key in changed for s in items)
             title = group_label(group) + (f" ({n} changed)" if n else "")
-            with st.expander(title, expanded=group in _OPEN_GROUPS, key=f"group_{group}"):
-                for spec in items:
-                    _widget(spec, defaults[spec.key], spec.key in changed)
+            # Only an open group's widgets are drawn (on_change="rerun" makes .open known): the
+            # values of closed groups live in the input store, so a rerun costs what is visible.
+            box = st.expander(title, expanded=group in _OPEN_GROUPS, key=f"group_{group}", on_change="rerun")
+            if box.open:
+                with box:
+                    for spec in items:
+                        _widget(spec, spec.key in changed)
+        c1, c2 = summary.columns([3, 2])
+        c1.caption(f"{len(changed)} input(s) differ from the preset." if changed else "All inputs as in the preset.")
+        c2.button("Reset", on_click=state.apply_preset, disabled=not changed, key="reset_preset",
+                  help="Set every input back to the preset's value.")
+        state.sync_link()
         export.panel()

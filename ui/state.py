@@ -15,6 +15,7 @@ PRESET_KEY = "preset"
 _INIT = "_initialised"
 _NOTICES = "_link_notices"
 _LAST_VALID = "_last_valid"
+_INPUTS = "_inputs"
 
 
 @st.cache_resource
@@ -41,40 +42,92 @@ def default_preset() -> str:
 
 
 def init_session() -> None:
-    """On a session's first run: read the link, validate it, seed every widget's state."""
+    """On a session's first run: read the link, validate it, and fill the input store.
+
+    The store (``st.session_state[_INPUTS]``) holds every input's value, whether or not its widget is
+    drawn: the sidebar draws only the groups that are open (a closed group costs nothing on a
+    rerun), and a widget's own state would vanish while it is hidden.
+    """
     ss = st.session_state
     if ss.get(_INIT):
         return
     a = assumptions()
     q = overrides_from_query(a, st.query_params.to_dict())  # accepts option labels too
     ss[_NOTICES] = q.notices
-    drawn = specs()
-    for name in list(st.query_params):
-        if name != PRESET_KEY and name not in drawn:
-            del st.query_params[name]  # unknown names and limits would otherwise linger in shared links
     preset = q.preset or default_preset()
     ss[PRESET_KEY] = preset
     base = preset_defaults(preset)
-    for key in specs():
-        ss[key] = q.overrides.get(key, base[key])
+    ss[_INPUTS] = {key: q.overrides.get(key, base[key]) for key in specs()}
     ss[_INIT] = True
+    sync_link()
+
+
+def inputs() -> dict[str, Any]:
+    """Every input's current value, by dotted name."""
+    return st.session_state[_INPUTS]
+
+
+def set_inputs(values: dict[str, Any]) -> None:
+    """Set inputs (in a callback, before the widgets are drawn); drawn widgets follow."""
+    ss = st.session_state
+    store = ss[_INPUTS]
+    for key, v in values.items():
+        if key in store:
+            store[key] = v
+            if key in ss:
+                ss[key] = v
+
+
+def seed_widget(key: str) -> None:
+    """Before drawing an input's widget: give it the stored value if it has no state of its own."""
+    ss = st.session_state
+    if key not in ss:
+        ss[key] = ss[_INPUTS][key]
+
+
+def absorb_widgets() -> None:
+    """At the start of a run: take the values the user just set on drawn widgets into the store."""
+    ss = st.session_state
+    store = ss[_INPUTS]
+    for key in store:
+        if key in ss:
+            store[key] = ss[key]
+
+
+def read_widget(key: str) -> None:
+    """After drawing an input's widget: keep its value in the store."""
+    ss = st.session_state
+    ss[_INPUTS][key] = ss[key]
+
+
+def link_value(v: Any) -> str:
+    """How a value is written in a link (read back by ``simulator.inputs.overrides_from_query``)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def sync_link() -> None:
+    """Keep the address bar in step: ``?preset=`` (unless the baseline) and every input that differs from it."""
+    ss = st.session_state
+    want = {k: link_value(inputs()[k]) for k in changed()}
+    if ss[PRESET_KEY] != default_preset():
+        want[PRESET_KEY] = ss[PRESET_KEY]
+    have = st.query_params.to_dict()
+    if have != want:
+        st.query_params.from_dict(want)
 
 
 def apply_preset(preset: str | None = None) -> None:
     """Callback: set every input to the preset's value (the chosen one by default); keep the link in step.
 
-    The preset lives in the link as ``?preset=NAME`` (written here, not bound to the
-    selectbox, whose bound value would be its display label); the baseline preset is left out.
+    The preset lives in the link as ``?preset=NAME``; the baseline preset is left out.
     """
     ss = st.session_state
     name = preset or ss[PRESET_KEY]
-    base = preset_defaults(name)
-    for key in specs():
-        ss[key] = base[key]
-    if name == default_preset():
-        st.query_params.pop(PRESET_KEY, None)
-    else:
-        st.query_params[PRESET_KEY] = name
+    ss[PRESET_KEY] = name
+    set_inputs(preset_defaults(name))
+    sync_link()
 
 
 def link_notices() -> tuple[str, ...]:
@@ -88,9 +141,8 @@ def dismiss_notices() -> None:
 
 def changed() -> list[str]:
     """Inputs whose value differs from the current preset."""
-    ss = st.session_state
-    base = preset_defaults(ss[PRESET_KEY])
-    return changed_keys({k: ss[k] for k in specs() if k in ss}, {k: base[k] for k in specs()})
+    base = preset_defaults(st.session_state[PRESET_KEY])
+    return changed_keys(inputs(), {k: base[k] for k in specs()})
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -102,8 +154,8 @@ def _scenario(preset: str, overrides: tuple) -> Scenario:
 
 def scenario_key() -> tuple[str, tuple]:
     """(preset, sorted overrides): a hashable description of the current scenario."""
-    ss = st.session_state
-    return ss[PRESET_KEY], tuple(sorted((k, ss[k]) for k in changed()))
+    values = inputs()
+    return st.session_state[PRESET_KEY], tuple(sorted((k, values[k]) for k in changed()))
 
 
 def current_scenario() -> Scenario:
