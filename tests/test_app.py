@@ -377,7 +377,7 @@ def test_bad_link_value_gives_a_notice_and_the_app_runs(query, name):
     assert widget(at, RATE).value == pytest.approx(0.03)
     assert at.selectbox(key="preset").value == "reported_2006"
     assert {k: metrics(at)[k] for k in BASELINE} == BASELINE
-    assert len(at.get("plotly_chart")) >= 2
+    assert len(at.get("plotly_chart")) >= 1   # the open tab's chart (Prices: one chart)
     at.button(key="dismiss_notices").click()
     run(at)
     assert not warnings(at)

@@ -28,7 +28,7 @@ from . import show, state
 # Model results are cached with st.cache_resource, not st.cache_data: they are never mutated, so
 # sharing one object across reruns and sessions is safe, and it skips unpickling (which would
 # re-validate every Plotly figure: about half of a warm rerun).
-TABS = ("Prices", "Who gets paid", "Demand", "Uncertainty", "Customers", "Time line")
+TABS = ("Prices", "Pricing models", "Who gets paid", "Demand", "Uncertainty", "Customers", "Time line")
 
 
 def _s(key):
@@ -42,8 +42,13 @@ def _metrics(key):
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _prices(key):
+    return price_vs_length_chart(_s(key))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _models(key):
     s = _s(key)
-    return price_vs_length_chart(s), models_chart(price_by_length(s), s)
+    return models_chart(price_by_length(s), s)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -146,12 +151,13 @@ def render() -> None:
     )
     show.metrics(_metrics(key))
     tabs = st.tabs(TABS, key="explore_tab", on_change="rerun")
-    prices, paid, demand, uncertainty, customers, timeline = tabs
+    prices, models, paid, demand, uncertainty, customers, timeline = tabs
     if prices.open:
         with prices:
-            price_chart, models = _prices(key)
-            show.chart(price_chart)
-            show.chart(models)
+            show.chart(_prices(key))
+    if models.open:
+        with models:
+            show.chart(_models(key))
     if paid.open:
         with paid:
             split, iso = _revenue(key)

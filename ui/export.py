@@ -53,8 +53,11 @@ def _download(label: str, data, file_name: str, kind: str, key: str, help: str |
 
 def chart_downloads(c: Chart, *, key: str) -> None:
     """A "Download" popover under a chart: PNG, SVG, PDF (server-side), HTML, CSV, CSV for Excel."""
+    pop = st.popover("Download", icon=":material/download:", key=f"dl_{key}", on_change="rerun")
+    if not pop.open:
+        return  # the buttons are drawn only once the popover is opened: a rerun costs nothing for them
     problem = static_problem()
-    with st.popover("Download", icon=":material/download:", key=f"dl_{key}"):
+    with pop:
         cols = st.columns(3)
         for col, fmt in zip(cols, export.IMAGE_FORMATS, strict=True):
             if problem is None:
