@@ -118,13 +118,16 @@ def panel() -> None:
     ss = st.session_state
     s = _current()
     stem = f"allofmp3_{s.preset or 'defaults'}"
-    with st.expander("Scenario file and handouts", key="group_export"):
+    box = st.expander("Scenario file and handouts", key="group_export", on_change="rerun")
+    if not box.open:
+        return  # drawn only when opened (the toolbar choice persists for the session)
+    with box:
         _download("Scenario file (.yaml)", partial(scenario_to_yaml, s), f"{stem}.yaml", "yaml", "dl_scenario",
                   help="The preset and the inputs you changed. Load it here again, or with "
                        "allofmp3-sim export --scenario FILE.")
         st.file_uploader("Load a scenario file", type=["yaml", "yml"], key=UPLOAD_KEY, on_change=_apply_upload,
                          max_upload_size=_UPLOAD_MB,
-                         help=f"A .yaml file downloaded above (at most {MAX_SCENARIO_BYTES // 1000} kB).")
+                         help=f"A .yaml file downloaded above (at most {MAX_SCENARIO_BYTES:,} bytes).")
         if ss.get(_UPLOAD_ERROR):
             st.error(ss[_UPLOAD_ERROR])
         elif ss.get(_UPLOAD_NOTE):
@@ -143,6 +146,6 @@ def panel() -> None:
                   f"{stem}_handout.zip", "zip", "dl_bundle",
                   help="Every chart, its CSV, the scenario file and a summary for students. Takes a few seconds "
                        "to several tens of seconds, depending on the formats.", disabled=not chosen)
-        st.radio("Chart toolbar saves", ["svg", "png"], key=TOOLBAR_FORMAT_KEY, horizontal=True,
+        st.radio("Chart toolbar saves", ["svg", "png"], key=TOOLBAR_FORMAT_KEY, horizontal=True, persist_state="session",
                  format_func=_LABELS.get, help="The camera button in each chart's toolbar downloads this format "
                  "(at 2x for PNG), straight from your browser.")
