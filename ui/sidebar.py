@@ -9,7 +9,7 @@ from simulator.inputs import InputSpec, group_label, option_label
 from . import export, state
 
 #: Groups open when the app starts.
-_OPEN_GROUPS = ("pricing", "market")
+_OPEN_GROUPS = ("pricing",)
 #: Prefix of a label whose input differs from the preset.
 CHANGED_MARK = "● "
 
