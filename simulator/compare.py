@@ -64,6 +64,18 @@ class Comparison:
     changed_inputs: tuple[str, ...]
     verdict: str
 
+    def display_table(self) -> pd.DataFrame:
+        """The table as text for people: dollars and counts formatted, the difference signed, one row per output."""
+        rows = []
+        for _, r in self.table.iterrows():
+            fmt = format_usd if r.unit.startswith("USD/year") else (
+                (lambda v: format_usd(v, cents=True)) if r.unit.startswith("USD") else format_count)
+            pct = "" if not math.isfinite(r.difference_pct) else f"{r.difference_pct:+.1f}%"
+            sign = "+" if r.difference > 0 else ""
+            rows.append({"output": f"{r.label} [{r.unit}]", **{n: fmt(r[n]) for n in self.names},
+                         "difference": sign + fmt(r.difference) if r.difference else "0", "difference [%]": pct})
+        return pd.DataFrame(rows)
+
 
 def _value_text(s: Scenario, key: str) -> str:
     p, v = s.assumptions.parameters[key], s[key]

@@ -100,8 +100,23 @@ def render() -> None:
     m3.metric("At iTunes", f"${t['itunes_usd']}", help="Tracks × the iTunes track price.")
     table = tracks[["track", "duration_s", "size_bytes", "size_mb", "price_usd", "itunes_usd"]].copy()
     table.attrs = {}
-    st.dataframe(table, hide_index=True)
+    unit = t.get("mb_unit", "MB")
+    st.dataframe(table, hide_index=True, column_config={
+        "duration_s": st.column_config.NumberColumn("duration [s]", format="%.1f"),
+        "size_bytes": st.column_config.NumberColumn("size [bytes]", format="localized"),
+        "size_mb": st.column_config.NumberColumn(f"size [{unit}]", format="%.2f"),
+        "price_usd": st.column_config.NumberColumn("price [USD]", format="$%.2f"),
+        "itunes_usd": st.column_config.NumberColumn("iTunes [USD]", format="$%.2f"),
+    })
     st.subheader("This album at every encoding")
-    st.dataframe(album_at_every_encoding(cat, album, s), hide_index=True)
+    st.dataframe(album_at_every_encoding(cat, album, s), hide_index=True, height="content", column_config={
+        "bitrate_kbps": st.column_config.NumberColumn("bitrate [kbps]", format="%.0f"),
+        "size_mb": st.column_config.NumberColumn(f"size [{unit}]", format="%.1f"),
+        "price_usd": st.column_config.NumberColumn("each track rounded [USD]", format="$%.2f"),
+        "price_per_basket_usd": st.column_config.NumberColumn("rounded once [USD]", format="$%.2f"),
+        "itunes_usd": st.column_config.NumberColumn("iTunes per track [USD]", format="$%.2f"),
+        "itunes_album_cap_usd": st.column_config.NumberColumn("iTunes with album cap [USD]", format="$%.2f"),
+        "cheaper_than_itunes": st.column_config.CheckboxColumn("cheaper than iTunes"),
+    })
     st.subheader("The whole catalogue")
     show.chart(price_histogram_chart(cat, encoding, s, use_real_bytes=real and has_bytes), key="catalogue_hist")

@@ -23,7 +23,7 @@ def _compare(choices: tuple[str, ...], current_key):
         else:
             named.append((a.presets[c].label, make_scenario(a, preset=c)))
     comp = compare_scenarios(named)
-    return comp.table, comp.verdict, comparison_chart(comp)
+    return comp.display_table(), comp.verdict, comparison_chart(comp)
 
 
 def render() -> None:
@@ -43,7 +43,5 @@ def render() -> None:
     choices = tuple(c for c in (first, second, third) if c != NONE)
     table, verdict, chart = _compare(choices, current_key)
     st.info(verdict)
-    st.dataframe(table, hide_index=True, column_config={
-        "difference_pct": st.column_config.NumberColumn("difference [%]", format="%.1f"),
-    })
+    st.dataframe(table, hide_index=True)
     show.chart(chart, key="compare_chart")

@@ -27,7 +27,7 @@ def metrics(items: list[Metric], *, per_row: int = 3) -> None:
         for col, m in zip(cols, items[start : start + per_row], strict=False):
             col.metric(
                 m.label, m.value_text, delta=m.delta_text or None, delta_color="off", help=m.help,
-                border=True,
+                border=True, delta_arrow="auto" if m.delta_pct else "off",  # no arrow for "within the band" or +0%
             )
 
 
