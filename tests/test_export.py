@@ -294,6 +294,9 @@ def test_app_without_chromium_offers_html_csv_and_says_why(monkeypatch):
     ui_export.static_problem.clear()
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at.session_state["group_export"] = True  # the sidebar panel and a chart's popover, opened
+        at.session_state["dl_price_vs_length"] = True
+        at.run()
         assert not at.exception
         labels = [b.proto.label for b in at.get("download_button")]
         assert not {"PNG", "SVG", "PDF"} & set(labels)
