@@ -16,8 +16,12 @@ def chart(c: Chart, *, key: str | None = None) -> None:
     st.caption(c.caption)
     export.chart_downloads(c, key=key or c.name)
     if c.formula:
-        with st.expander("How is this computed?", key=f"how_{key or c.name}"):
-            st.markdown(c.formula)
+        # Drawn only when opened: the formula changes with every input, so a closed panel would
+        # still be re-sent and re-rendered on every rerun.
+        how = st.expander("How is this computed?", key=f"how_{key or c.name}", on_change="rerun")
+        if how.open:
+            with how:
+                st.markdown(c.formula)
 
 
 def metrics(items: list[Metric], *, per_row: int = 3) -> None:
