@@ -11,7 +11,8 @@ downloaded) and runs, on that one server:
    ``--seconds`` from the moment the last one has loaded;
 
 then, on a fresh server, 4. *reruns*: one session moves a slider ``--warmup-reruns`` times (every
-cache fills to its bound) and ``--reruns`` times more, the server's memory read every 50 reruns.
+cache fills to its bound) and ``--reruns`` times more, each time to a scenario never seen before, the
+server's memory read every 50 reruns (see :func:`sweep`).
 
 A student loops until the phase's time is up: think for ``--think`` seconds (uniform), then either
 click another page in the top navigation (1 time in 4, and always on Sources, where nothing follows
@@ -152,7 +153,7 @@ def app_server(script: Path = APP, timeout_s: float = 60.0) -> Iterator[Server]:
     log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"streamlit-load-{port}.log"
     server = None
     with open(log_path, "w+b") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(cmd, cwd=script.parent, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             try:
                 _wait_for_port(port, proc, timeout_s)
@@ -828,22 +829,34 @@ class RerunReport:
                 "errors": self.errors[:20], "wall_s": round(self.wall_s, 1)}
 
 
-def sweep_keys(warmup: int, reruns: int, width: int = 200) -> list[str]:
-    """Keys for a rate sweep up ``width`` steps, down, up... (``width`` > every cache's bound).
+#: The second input of the sweep (in the sidebar's one group open at start, as the rate).
+DISCOUNT = "pricing.discount_share"
 
-    >>> sweep_keys(2, 3, width=2)
-    ['ArrowRight', 'ArrowRight', 'ArrowLeft', 'ArrowLeft', 'ArrowRight']
+
+def sweep(warmup: int, reruns: int, width: int = 200) -> list[tuple[str, str]]:
+    """(input, key) presses: the rate up ``width`` steps, then one step more discount, the rate down
+    ``width`` steps, one more step of discount, up... so that no scenario comes twice.
+
+    ``width`` is more than any cache's ``max_entries``: the first pass (the warm-up) fills every cache
+    to its bound, and every later rerun is a scenario never seen, so a bounded cache drops an entry
+    for each one it adds while an unbounded one grows.
+
+    >>> sweep(2, 4, width=2)
+    [('pricing.rate_usd_per_mb', 'ArrowRight'), ('pricing.rate_usd_per_mb', 'ArrowRight'), ('pricing.discount_share', 'ArrowRight'), ('pricing.rate_usd_per_mb', 'ArrowLeft'), ('pricing.rate_usd_per_mb', 'ArrowLeft'), ('pricing.discount_share', 'ArrowRight')]
     """
-    keys, pos, up = [], 0, True
-    for _ in range(warmup + reruns):
+    out, pos, up = [], 0, True
+    while len(out) < warmup + reruns:
         if (up and pos == width) or (not up and pos == 0):
             up = not up
-        keys.append("ArrowRight" if up else "ArrowLeft")
+            out.append((DISCOUNT, "ArrowRight"))
+            continue
+        out.append((RATE, "ArrowRight" if up else "ArrowLeft"))
         pos += 1 if up else -1
-    return keys
+    return out
 
 
-async def _reruns(warmup: int, reruns: int, every: int, max_seconds: float, action_timeout_s: float) -> RerunReport:
+async def _reruns(warmup: int, reruns: int, every: int, max_seconds: float, action_timeout_s: float,
+                  app: Path) -> RerunReport:
     from playwright.async_api import async_playwright
 
     chromium = _chromium()
@@ -851,10 +864,10 @@ async def _reruns(warmup: int, reruns: int, every: int, max_seconds: float, acti
     rss: list[tuple[int, int]] = []
     lat: list[float] = []
     lo = 0.030
-    keys = sweep_keys(warmup, reruns, width=200)
+    presses = sweep(warmup, reruns, width=200)
     t0 = time.monotonic()
     done = 0
-    with app_server() as server:
+    with app_server(app) as server:
         async with async_playwright() as pw:
             browser = await _launch(pw, chromium)
             try:
@@ -863,14 +876,15 @@ async def _reruns(warmup: int, reruns: int, every: int, max_seconds: float, acti
                 page.on("pageerror", lambda e: errors.append(f"page error: {str(e)[:300]}"))
                 await page.goto(f"{server.url}/?{RATE}={lo:.3f}", timeout=action_timeout_s * 1e3)
                 await _wait_ready(page, action_timeout_s * 1e3)
-                slider = page.locator(f".{key_class(RATE)}").get_by_role("slider")
+                sliders = {k: page.locator(f".{key_class(k)}").get_by_role("slider") for k in (RATE, DISCOUNT)}
                 t_measure = float("inf")
-                for i, key in enumerate(keys):
+                for i, (name, key) in enumerate(presses):
                     if time.monotonic() - t0 > max_seconds:
                         errors.append(f"time limit of {max_seconds:.0f} s reached after {done} measured reruns")
                         break
                     try:
-                        latency = await _timed(page, "text", lambda key=key: slider.press(key), action_timeout_s * 1e3)
+                        latency = await _timed(page, "text", lambda s=sliders[name], k=key: s.press(k),
+                                               action_timeout_s * 1e3)
                     except Exception as e:  # noqa: BLE001
                         errors.append(f"rerun {i}: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
                         break
@@ -894,10 +908,10 @@ async def _reruns(warmup: int, reruns: int, every: int, max_seconds: float, acti
 
 
 def run_reruns(warmup: int = 200, reruns: int = 500, *, every: int = 50, max_seconds: float = 1200.0,
-               action_timeout_s: float = 60.0) -> RerunReport:
-    """On a fresh server: ``warmup`` reruns of one session (rate sweep from 0.030 USD/MB over 200 values),
-    then ``reruns`` more; the server's RSS after the warm-up and every ``every`` reruns."""
-    return asyncio.run(_reruns(warmup, reruns, every, max_seconds, action_timeout_s))
+               action_timeout_s: float = 60.0, app: Path = APP) -> RerunReport:
+    """On a fresh server: ``warmup`` reruns of one session, then ``reruns`` more, every one a new scenario
+    (see :func:`sweep`; the rate from 0.030 USD/MB); the server's RSS after the warm-up and every ``every``."""
+    return asyncio.run(_reruns(warmup, reruns, every, max_seconds, action_timeout_s, app))
 
 
 # --- command line --------------------------------------------------------------------------------
