@@ -539,6 +539,23 @@ MAX_YAML_ALIASES = 100
 MAX_YAML_DEPTH = 64
 
 
+class _SafeLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` (same constructors, no Python tags) whose unreadable scalars are YAML errors.
+
+    PyYAML's safe constructors raise plain Python errors for ``!!int x``, ``!!bool x`` or a
+    13th month (``2006-13-45`` reads as a date); here they become errors with the line and value.
+    """
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, LookupError, AttributeError, OverflowError) as e:
+            detail = f" ({e})" if isinstance(e, (ValueError, OverflowError)) else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {_short(node.value)} as {node.tag.rsplit(':', 1)[-1]}{detail}",
+                node.start_mark) from None
+
+
 def _read_yaml_text(text: str, source_path: str) -> Any:
     try:
         aliases = depth = 0
@@ -557,7 +574,7 @@ def _read_yaml_text(text: str, source_path: str) -> Any:
             raise AssumptionsError(
                 f"{source_path}: {aliases} YAML aliases; at most {MAX_YAML_ALIASES} are allowed"
             )
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader: no Python tags
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -109,6 +109,13 @@ def bundle_file_names(chart_names: Sequence[str], formats: Sequence[str], *, pdf
 
 
 def _target(out: Path, as_zip: bool) -> Path:
+    if out.name in ("", ".", ".."):  # "." or "x/.." is a folder that exists: never a new bundle
+        raise ValueError(f"--out must name the bundle to create (not '.' or '..'), got {str(out)!r}")
+    for parent in out.parents:  # checked before any chart is computed
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"--out {str(out)!r}: {parent} is a file, not a folder")
+            break
     if as_zip and out.suffix.lower() != ".zip":
         return out.with_name(out.name + ".zip")
     return out
@@ -153,7 +160,8 @@ def write_bundle(
     ------
     ValueError
         The target exists and ``force`` is false, or it is neither empty nor a bundle (never replaced),
-        an unknown format, or a file name that would leave the folder.
+        ``out`` is ``.`` or ends in ``..``, a folder on its way is a file, an unknown format, or a file
+        name that would leave the folder.
     ExportUnavailable
         An image format was asked for where static export is unavailable (nothing is written).
     """

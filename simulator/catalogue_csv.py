@@ -174,7 +174,7 @@ def _parse_duration(text: str, unit: str) -> int:
     t = text.strip()
     if not t:
         raise _Bad("is empty")
-    if unit == "ms" and t.isdigit():
+    if unit == "ms" and t.isascii() and t.isdigit():
         ms = int(t)
     else:
         if t.lower() in ("nan", "inf", "-inf", "infinity", "null", "none", "na", "n/a"):

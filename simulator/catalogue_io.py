@@ -178,6 +178,9 @@ def load_itunes_library(path_or_bytes, *, skip_bad_rows: bool = False, max_rows:
                              f"{str(e).split(':')[0]}") from None
     except (ValueError, TypeError, OverflowError, LookupError, RecursionError) as e:
         raise CatalogueError(f"{name}: not a valid property list (Library.xml): {e}") from None
+    except AttributeError:  # plistlib's own error for a malformed <date>
+        raise CatalogueError(f"{name}: not a valid property list (Library.xml): a value it cannot read "
+                             "(e.g. a <date> not written like 2008-01-31T12:00:00Z)") from None
     tracks = doc.get("Tracks") if isinstance(doc, dict) else None
     if not isinstance(tracks, dict):
         raise CatalogueError(f"{name}: no 'Tracks' dictionary; expected an iTunes/Music Library.xml export")

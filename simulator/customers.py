@@ -268,7 +268,7 @@ def customer_year(
     ------
     ValueError
         If the calibrated mean downloads per customer is 0 (nothing to distribute),
-        or ``chunk_customers`` < 1.
+        or ``chunk_customers`` < 1, or a negative seed.
     """
     s = scenario if scenario is not None else make_scenario()
     if chunk_customers < 1:
@@ -283,6 +283,8 @@ def customer_year(
         )
     sigma = float(s["customers.downloads_sigma"])
     seed = int(s["customers.seed"] if seed is None else seed)
+    if seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed}")
     price = float(y.mean_price_usd)
     threshold = float(s["customers.clone_threshold_usd"])
     mu = math.log(mean_dl) - sigma**2 / 2.0

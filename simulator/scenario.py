@@ -47,7 +47,8 @@ def _check(assumptions: Assumptions, key: str, value: Any) -> Any:
             value = int(value)
         lo, hi = p.bounds
         if not lo <= value <= hi:
-            raise ScenarioError(f"{key} must be between {lo} and {hi} [{p.unit}], got {value}")
+            unit = f" [{p.unit}]" if p.unit else ""  # a seed or a count of rows has no unit to show
+            raise ScenarioError(f"{key} must be between {lo} and {hi}{unit}, got {value}")
         return float(value) if p.kind == "number" else value
     if p.kind == "boolean":
         if not isinstance(value, bool):

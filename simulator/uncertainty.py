@@ -323,13 +323,15 @@ def monte_carlo(scenario: Scenario | None = None, *, draws: int | None = None, s
     Raises
     ------
     ValueError
-        If ``draws`` is not a whole number from 1 to ``MAX_DRAWS``.
+        If ``draws`` is not a whole number from 1 to ``MAX_DRAWS``, or ``seed`` is negative.
     """
     s = scenario if scenario is not None else make_scenario()
     draws = int(s["uncertainty.draws"]) if draws is None else draws
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= MAX_DRAWS:
         raise ValueError(f"draws must be a whole number from 1 to {MAX_DRAWS:,}, got {draws!r}")
     seed = int(s["uncertainty.seed"] if seed is None else seed)
+    if seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed}")
     builtin = durations_ms is None
     profile = download_profile(s, durations_ms)
     inputs = uncertain_inputs(s, builtin_catalogue=builtin)

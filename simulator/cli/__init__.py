@@ -5,9 +5,9 @@ Each subcommand lives in its own module in this package and defines
 function ``(args) -> int``. Modules are found automatically, ordered by their
 ``ORDER`` attribute.
 
-Errors from bad input (every ``ValueError`` and ``OSError`` the model raises)
-are printed to stderr as one line and the command exits with status 2; no
-traceback is shown.
+Errors from bad input (every ``ValueError`` and ``OSError`` the model raises,
+and usage errors of the options) are printed to stderr as one line and the
+command exits with status 2; no traceback is shown.
 """
 
 from __future__ import annotations
@@ -25,9 +25,16 @@ __all__ = ["main", "build_parser"]
 EXIT_USAGE = 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr (exit 2), like every other error."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the top-level parser with every subcommand registered."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="allofmp3-sim",
         description="Price music the way AllofMP3 did: by the megabyte.",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..catalogue_io import MAX_DURATION_MS
 from ..pricing import quote_track
 from ..units import format_duration, parse_duration_ms
 from ._common import add_scenario_options, print_json, print_record, scenario_from_args
@@ -51,6 +52,9 @@ def quote_record(q, scenario) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     duration_ms = parse_duration_ms(args.duration)
+    if duration_ms > MAX_DURATION_MS:
+        raise ValueError(f"--duration must be at most {format_duration(MAX_DURATION_MS)} (a week), "
+                         f"got {args.duration!r}")
     s = scenario_from_args(
         args,
         **{
