@@ -14,12 +14,15 @@ then, on a fresh server, 4. *reruns*: one session moves a slider ``--warmup-reru
 cache fills to its bound) and ``--reruns`` times more, each time to a scenario never seen before, the
 server's memory read every 50 reruns (see :func:`sweep`).
 
-A student loops until the phase's time is up: think for ``--think`` seconds (uniform), then either
-click another page in the top navigation (1 time in 4, and always on Sources, where nothing follows
-the rate), or change an input: press ArrowRight or ArrowLeft on the sidebar's rate slider (a random
-walk in a band of 0.010 USD/MB of its own, so students do not share each other's cached results and
-the single student's band is fresh too), or on Classroom, switch on the teacher view first so that
-the answers, which follow the rate, show.
+A student loops until the phase's time is up: think for ``--think`` seconds (uniform), then act.
+Every student follows the same round of the pages, in the order of the top navigation (Explore,
+Compare, Catalogue, Classroom, Sources), starting at its own page (student i at page i mod 5, loaded
+by its link), so that one student alone and a class make the same mix of actions: on each page,
+three input changes (on Classroom, the first one switches on the teacher view, so that the answers,
+which follow the rate, show; on Sources, where nothing follows the rate, none), then a click on the
+next page's link. An input change is ArrowRight or ArrowLeft on the sidebar's rate slider: a random
+walk in a band of 0.010 USD/MB of the student's own, so students do not share each other's cached
+results and the single student's band is fresh too.
 
 Two latencies per action:
 
@@ -484,17 +487,28 @@ class _Start:
             self.event.set()
 
 
+#: The round every student makes: pages in the order of the top navigation, and input changes on each.
+ROUND = (("explore", 3), ("compare", 3), ("catalogue", 3), ("classroom", 3), ("sources", 0))
+
+
+def student_round(paths: dict[str, str]) -> list[tuple[str, int]]:
+    """``ROUND`` restricted to the app's pages, then any other page with three inputs."""
+    known = [(p, n) for p, n in ROUND if p in paths]
+    return known + [(p, 3) for p in paths if p not in dict(ROUND)]
+
+
 async def run_student(browser, url: str, st: Student, start: _Start, *, seed: int, think: tuple[float, float],
                       action_timeout_s: float, load_timeout_s: float, min_actions: int = 0) -> None:
-    """One student: load the app, wait for the others, act until the deadline and ``min_actions`` done.
-
-    Fills ``st``. Never raises for app errors: they are counted in ``st.errors``.
+    """One student: load its first page, wait for the others, go round the pages until the deadline and
+    ``min_actions`` done (see the module's docstring). Fills ``st``; app errors are counted, not raised.
     """
     rng = random.Random(seed)
     paths = page_paths()  # stem -> url path ("" for the default page)
+    pages = student_round(paths)
+    at = st.index % len(pages)  # position in the round
+    inputs_here = 0
     rate = st.band[0]
     closing = False
-    current = "explore"
     ctx = await browser.new_context(viewport=VIEWPORT)
     try:
         page = await ctx.new_page()
@@ -507,21 +521,21 @@ async def run_student(browser, url: str, st: Student, start: _Start, *, seed: in
         page.on("pageerror", lambda e: st.errors.append(f"page error: {str(e)[:300]}"))
 
         async def load() -> None:
-            nonlocal closing, current
+            nonlocal closing, inputs_here
             closing = True  # a reload closes the old websocket on purpose
             w0 = time.perf_counter()
-            await page.goto(f"{url}/?{RATE}={rate:.3f}", timeout=load_timeout_s * 1e3)
+            await page.goto(f"{url}/{paths[pages[at][0]]}?{RATE}={rate:.3f}", timeout=load_timeout_s * 1e3)
             closing = False
             await _wait_ready(page, load_timeout_s * 1e3)
-            current = "explore"
+            inputs_here = 0
             took = time.perf_counter() - w0 - SETTLE_MS / 1e3  # until the last change
-            st.actions.append(Action(st.index, "load", current, time.monotonic(), took))
+            st.actions.append(Action(st.index, "load", pages[at][0], time.monotonic(), took))
 
         try:
             await load()
         except Exception as e:  # noqa: BLE001 - a failed first load is this student's error, not the run's
             st.errors.append(f"first load failed: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
-            st.actions.append(Action(st.index, "load", current, time.monotonic(), None))
+            st.actions.append(Action(st.index, "load", pages[at][0], time.monotonic(), None))
             return
         finally:
             start.arrived()
@@ -533,16 +547,18 @@ async def run_student(browser, url: str, st: Student, start: _Start, *, seed: in
             await asyncio.sleep(rng.uniform(*think))
             if time.monotonic() >= start.deadline and st.done() >= min_actions:
                 break
+            current, n_inputs = pages[at]
             kind, target = "input", current
             try:
-                if current == "sources" or rng.random() < 0.25:
-                    kind, target = "page", rng.choice([p for p in paths if p != current])
+                if inputs_here >= n_inputs:
+                    kind, target = "page", pages[(at + 1) % len(pages)][0]
                     link = page.locator(f'a[data-testid="stTopNavLink"][href="{url}/{paths[target]}"]')
                     lat = await _timed(page, "page", link.click, timeout_ms)
-                    current = target
+                    at, inputs_here = (at + 1) % len(pages), 0
                 elif current == "classroom" and not await page.locator(f"{teacher} input").is_checked():
                     kind = "teacher"
                     lat = await _timed(page, "text", page.locator(f"{teacher} label").click, timeout_ms)
+                    inputs_here += 1
                 else:
                     lo, hi = st.band
                     up = rate < lo + 1e-9 or (rate < hi - 1e-9 and rng.random() < 0.5)
@@ -553,6 +569,7 @@ async def run_student(browser, url: str, st: Student, start: _Start, *, seed: in
                     if shown is None or abs(float(shown) - want) > 1e-9:
                         raise _ActionError(f"slider shows {shown}, expected {want:.3f}")
                     rate = want
+                    inputs_here += 1
                 found = await page.evaluate(_ERRORS)
                 if found:
                     raise _ActionError("; ".join(found))

@@ -1,7 +1,7 @@
 """A short classroom under load (bench/classroom_load.py): 3 students at once for 20 s, in Chromium.
 
 Each student is a browser context of one Chromium against one ``streamlit run app.py`` on a
-loopback port; it switches pages and moves the rate slider. Asserts no error of any kind (page,
+loopback port; it goes round the pages and moves the rate slider on each. Asserts no error of any kind (page,
 server log, connection, timeout) and that every student made progress; never asserts a time
 (the figures are ``python -m bench --only load``'s). Each student goes on past the 20 s until it has
 made two changes: a slow CI machine may spend the 20 s loading the app.
