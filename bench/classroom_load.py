@@ -106,12 +106,17 @@ import sys, time
 try:
     from streamlit.runtime.app_session import AppSession
     from streamlit.runtime.runtime import Runtime
-    _handle, _send = AppSession.handle_backmsg, Runtime._send_message
+    _handle, _enqueue, _send = AppSession.handle_backmsg, AppSession._enqueue_forward_msg, Runtime._send_message
 
     def handle_backmsg(self, msg):
         if msg.WhichOneof("type") == "rerun_script":
             sys.stderr.write(f"LOADTIMING {self.id} rerun -1 {time.monotonic():.6f}\n")
         return _handle(self, msg)
+
+    def _enqueue_forward_msg(self, msg):
+        if msg.WhichOneof("type") == "script_finished":
+            sys.stderr.write(f"LOADTIMING {self.id} ran {msg.script_finished} {time.monotonic():.6f}\n")
+        return _enqueue(self, msg)
 
     def _send_message(self, session_info, msg):
         _send(self, session_info, msg)
@@ -119,14 +124,15 @@ try:
             sys.stderr.write(f"LOADTIMING {session_info.session.id} finished {msg.script_finished} "
                              f"{time.monotonic():.6f}\n")
 
-    AppSession.handle_backmsg, Runtime._send_message = handle_backmsg, _send_message
+    AppSession.handle_backmsg, AppSession._enqueue_forward_msg = handle_backmsg, _enqueue_forward_msg
+    Runtime._send_message = _send_message
 except (ImportError, AttributeError) as e:
     sys.stderr.write(f"LOADTIMING unavailable: {e!r}\n")
 from streamlit.web.cli import main
 sys.argv[0] = "streamlit"
 main(prog_name="streamlit")
 """
-_TIMING = re.compile(r"LOADTIMING (\S+) (rerun|finished) (-?\d+) (\d+\.\d+)")
+_TIMING = re.compile(r"LOADTIMING (\S+) (rerun|ran|finished) (-?\d+) (\d+\.\d+)")
 _EARLY = 2  # ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 
 
@@ -189,8 +195,26 @@ def server_latencies(log: str, t_from: float = float("-inf"), t_to: float = floa
         t = float(t)
         if kind == "rerun":
             pending.setdefault(sid, []).append(t)
-        elif int(status) != _EARLY:
+        elif kind == "finished" and int(status) != _EARLY:
             out.extend(t - t0 for t0 in pending.pop(sid, []) if t_from <= t0 <= t_to)
+    return out
+
+
+def server_sending(log: str, t_from: float = float("-inf"), t_to: float = float("inf")) -> list[float]:
+    """The sending part [s] of each run that ended between ``t_from`` and ``t_to``: from the script's end
+    (its "script finished" message queued) to that message written to the websocket after the page's.
+
+    >>> server_sending("LOADTIMING a ran 0 1.0\\nLOADTIMING b ran 0 1.1\\nLOADTIMING a finished 0 1.25\\n")
+    [0.25]
+    """
+    ran: dict[str, float] = {}
+    out = []
+    for sid, kind, _status, t in _TIMING.findall(log):
+        t = float(t)
+        if kind == "ran":
+            ran[sid] = t
+        elif kind == "finished" and sid in ran and t_from <= ran[sid] <= t_to:
+            out.append(t - ran.pop(sid))
     return out
 
 
@@ -615,6 +639,7 @@ class Phase:
     seconds: float  # of work, from the moment every student had loaded
     students: list[Student]
     server_s: list[float]  # server-side latencies of the requests received while working
+    server_send_s: list[float]  # their sending part (script done -> last message written)
     server_ramp_s: list[float]  # the same during the ramp (mostly first runs)
     server_errors: list[str]  # tracebacks in the server log during the phase
     rss_before: int  # before the first student loaded
@@ -644,6 +669,7 @@ class Phase:
             "actions_per_session_min": min((s.done() for s in self.students), default=0),
             "server_n": len(srv), "server_p50_s": pct(srv, 50), "server_p95_s": pct(srv, 95),
             "server_max_s": max(srv, default=float("nan")),
+            "server_send_p50_s": pct(self.server_send_s, 50), "server_send_p95_s": pct(self.server_send_s, 95),
             "browser_p50_s": pct(lat, 50), "browser_p95_s": pct(lat, 95), "browser_max_s": max(lat, default=float("nan")),
             "browser_by_kind": {k: {"n": len(v), "p50_s": pct(v, 50), "p95_s": pct(v, 95)}
                                 for k in kinds for v in [self.browser_s(k)]},
@@ -705,7 +731,8 @@ async def _phase(name: str, browser, server: Server, monitor: Monitor, indices: 
     if server_errors or any(st.errors for st in students):
         server.keep_log = True
     return Phase(name, len(indices), seconds, students,
-                 server_latencies(log, start.t0, start.deadline), server_latencies(log, t0, start.t0), server_errors,
+                 server_latencies(log, start.t0, start.deadline), server_sending(log, start.t0, start.deadline),
+                 server_latencies(log, t0, start.t0), server_errors,
                  before, peak, end, after, cpu_shares(work), (start.t0 - t0) if start.event.is_set() else wall, wall)
 
 
@@ -943,7 +970,9 @@ def _fmt_phase(d: dict) -> str:
             f"  {d['actions']} actions ({d['actions_per_s']:.2f}/s, fewest per session "
             f"{d['actions_per_session_min']}), {d['errors']} errors\n"
             f"  latency in the server (request received -> run finished), {d['server_n']} runs: "
-            f"p50 {d['server_p50_s']:.2f} s, p95 {d['server_p95_s']:.2f} s, max {d['server_max_s']:.2f} s\n"
+            f"p50 {d['server_p50_s']:.2f} s, p95 {d['server_p95_s']:.2f} s, max {d['server_max_s']:.2f} s; of which "
+            f"sending the page after the script's end p50 {d['server_send_p50_s']:.2f} s, "
+            f"p95 {d['server_send_p95_s']:.2f} s\n"
             f"  latency in the browser (key press or click -> change shown): p50 {d['browser_p50_s']:.2f} s, "
             f"p95 {d['browser_p95_s']:.2f} s, max {d['browser_max_s']:.2f} s; by kind: {kinds}\n"
             f"  server RSS {d['rss_before_mb']:.0f} MB before, {d['rss_peak_mb']:.0f} peak, {d['rss_end_mb']:.0f} "
