@@ -110,7 +110,8 @@ try:
 
     def handle_backmsg(self, msg):
         if msg.WhichOneof("type") == "rerun_script":
-            sys.stderr.write(f"LOADTIMING {self.id} rerun -1 {time.monotonic():.6f}\n")
+            page = msg.rerun_script.page_script_hash or "-"
+            sys.stderr.write(f"LOADTIMING {self.id} rerun -1 {time.monotonic():.6f} {page}\n")
         return _handle(self, msg)
 
     def _enqueue_forward_msg(self, msg):
@@ -132,7 +133,7 @@ from streamlit.web.cli import main
 sys.argv[0] = "streamlit"
 main(prog_name="streamlit")
 """
-_TIMING = re.compile(r"LOADTIMING (\S+) (rerun|ran|finished) (-?\d+) (\d+\.\d+)")
+_TIMING = re.compile(r"LOADTIMING (\S+) (rerun|ran|finished) (-?\d+) (\d+\.\d+)(?: (\S+))?")
 _EARLY = 2  # ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 
 
@@ -179,24 +180,43 @@ def app_server(script: Path = APP, timeout_s: float = 60.0) -> Iterator[Server]:
         log_path.unlink(missing_ok=True)
 
 
-def server_latencies(log: str, t_from: float = float("-inf"), t_to: float = float("inf")) -> list[float]:
-    """Server-side latencies [s] of the rerun requests received between ``t_from`` and ``t_to`` (monotonic).
+def server_runs(log: str, t_from: float = float("-inf"), t_to: float = float("inf")) -> list[tuple[str, float]]:
+    """(page script hash, server-side latency [s]) of the rerun requests received between ``t_from`` and
+    ``t_to`` (monotonic).
 
     Each request counts until the next run of its session that finished without being cut short for a
     newer request (so two quick key presses both wait for the run that answers the second).
 
-    >>> server_latencies("LOADTIMING a rerun -1 1.0\\nLOADTIMING a finished 2 1.2\\nLOADTIMING a rerun -1 1.2\\n"
-    ...                  "LOADTIMING b rerun -1 1.3\\nLOADTIMING a finished 0 1.5\\nLOADTIMING b finished 0 1.4\\n")
-    [0.5, 0.30000000000000004, 0.09999999999999987]
+    >>> server_runs("LOADTIMING a rerun -1 1.0 p\\nLOADTIMING a finished 2 1.2\\nLOADTIMING a rerun -1 1.2 p\\n"
+    ...             "LOADTIMING b rerun -1 1.3 q\\nLOADTIMING a finished 0 1.5\\nLOADTIMING b finished 0 1.4\\n")
+    [('p', 0.5), ('p', 0.30000000000000004), ('q', 0.09999999999999987)]
     """
-    pending: dict[str, list[float]] = {}
+    pending: dict[str, list[tuple[str, float]]] = {}
     out = []
-    for sid, kind, status, t in _TIMING.findall(log):
+    for sid, kind, status, t, page in _TIMING.findall(log):
         t = float(t)
         if kind == "rerun":
-            pending.setdefault(sid, []).append(t)
+            pending.setdefault(sid, []).append((page, t))
         elif kind == "finished" and int(status) != _EARLY:
-            out.extend(t - t0 for t0 in pending.pop(sid, []) if t_from <= t0 <= t_to)
+            out.extend((p, t - t0) for p, t0 in pending.pop(sid, []) if t_from <= t0 <= t_to)
+    return out
+
+
+def server_latencies(log: str, t_from: float = float("-inf"), t_to: float = float("inf")) -> list[float]:
+    """The latencies of :func:`server_runs`. [s]"""
+    return [lat for _, lat in server_runs(log, t_from, t_to)]
+
+
+def page_hashes() -> dict[str, str]:
+    """Streamlit's page script hash (of the page's URL path) -> page file stem."""
+    from streamlit.util import calc_hash
+
+    app = APP.read_text(encoding="utf-8")
+    out = {}
+    for stem in page_paths():
+        call = re.search(rf"st\.Page\(\s*[\"']app_pages/{stem}\.py[\"'][^)]*\)", app)
+        path = re.search(r"url_path=[\"']([^\"']+)[\"']", call.group(0)) if call else None
+        out[calc_hash(path.group(1) if path else stem)] = stem
     return out
 
 
@@ -209,7 +229,7 @@ def server_sending(log: str, t_from: float = float("-inf"), t_to: float = float(
     """
     ran: dict[str, float] = {}
     out = []
-    for sid, kind, _status, t in _TIMING.findall(log):
+    for sid, kind, _status, t, _page in _TIMING.findall(log):
         t = float(t)
         if kind == "ran":
             ran[sid] = t
@@ -640,6 +660,7 @@ class Phase:
     students: list[Student]
     server_s: list[float]  # server-side latencies of the requests received while working
     server_send_s: list[float]  # their sending part (script done -> last message written)
+    server_by_page: dict[str, list[float]]  # the server-side latencies by page
     server_ramp_s: list[float]  # the same during the ramp (mostly first runs)
     server_errors: list[str]  # tracebacks in the server log during the phase
     rss_before: int  # before the first student loaded
@@ -670,6 +691,8 @@ class Phase:
             "server_n": len(srv), "server_p50_s": pct(srv, 50), "server_p95_s": pct(srv, 95),
             "server_max_s": max(srv, default=float("nan")),
             "server_send_p50_s": pct(self.server_send_s, 50), "server_send_p95_s": pct(self.server_send_s, 95),
+            "server_by_page": {k: {"n": len(v), "p50_s": pct(v, 50), "p95_s": pct(v, 95)}
+                               for k, v in sorted(self.server_by_page.items())},
             "browser_p50_s": pct(lat, 50), "browser_p95_s": pct(lat, 95), "browser_max_s": max(lat, default=float("nan")),
             "browser_by_kind": {k: {"n": len(v), "p50_s": pct(v, 50), "p95_s": pct(v, 95)}
                                 for k in kinds for v in [self.browser_s(k)]},
@@ -730,8 +753,12 @@ async def _phase(name: str, browser, server: Server, monitor: Monitor, indices: 
     server_errors = _new_tracebacks(log, 0)
     if server_errors or any(st.errors for st in students):
         server.keep_log = True
+    runs, pages = server_runs(log, start.t0, start.deadline), page_hashes()
+    by_page: dict[str, list[float]] = {}
+    for h, lat in runs:
+        by_page.setdefault(pages.get(h, h[:8]), []).append(lat)
     return Phase(name, len(indices), seconds, students,
-                 server_latencies(log, start.t0, start.deadline), server_sending(log, start.t0, start.deadline),
+                 [lat for _, lat in runs], server_sending(log, start.t0, start.deadline), by_page,
                  server_latencies(log, t0, start.t0), server_errors,
                  before, peak, end, after, cpu_shares(work), (start.t0 - t0) if start.event.is_set() else wall, wall)
 
@@ -973,6 +1000,8 @@ def _fmt_phase(d: dict) -> str:
             f"p50 {d['server_p50_s']:.2f} s, p95 {d['server_p95_s']:.2f} s, max {d['server_max_s']:.2f} s; of which "
             f"sending the page after the script's end p50 {d['server_send_p50_s']:.2f} s, "
             f"p95 {d['server_send_p95_s']:.2f} s\n"
+            f"  in the server by page: " + ", ".join(f"{k} {v['n']} (p50 {v['p50_s']:.2f} s, p95 {v['p95_s']:.2f} s)"
+                                                  for k, v in d["server_by_page"].items()) + "\n"
             f"  latency in the browser (key press or click -> change shown): p50 {d['browser_p50_s']:.2f} s, "
             f"p95 {d['browser_p95_s']:.2f} s, max {d['browser_max_s']:.2f} s; by kind: {kinds}\n"
             f"  server RSS {d['rss_before_mb']:.0f} MB before, {d['rss_peak_mb']:.0f} peak, {d['rss_end_mb']:.0f} "
