@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .encoding import encoding_menu, size_bytes
+from .encoding import encoding_menu, get_encoding, size_bytes
 from .market import MarketYear, market_year
 from .pricing import pricing_terms, track_price_cents
 from .scenario import Scenario, make_scenario
@@ -191,8 +191,6 @@ def price_vs_length_chart(
     menu = encoding_menu(s)
     for e in encodings:
         if e not in menu:
-            from .encoding import get_encoding
-
             get_encoding(e, s)  # raises with the list of valid names
     t = pricing_terms(s)
     ms_per_s = int(s.assumptions.constants["ms_per_s"])

@@ -15,7 +15,8 @@ CHANGED_MARK = "● "
 
 
 def _widget(spec: InputSpec, is_changed: bool) -> None:
-    """One input's widget; its value comes from, and goes back to, the input store (ui.state)."""
+    """One input's widget, seeded from the input store (ui.state); its value returns to the store at the
+    start of the next run (``state.absorb_widgets``)."""
     label = (CHANGED_MARK if is_changed else "") + spec.label
     common = {"key": spec.key, "help": spec.help}
     state.seed_widget(spec.key)
@@ -29,7 +30,6 @@ def _widget(spec: InputSpec, is_changed: bool) -> None:
         st.toggle(label, **common)
     else:
         st.selectbox(label, spec.options, format_func=option_label, **common)
-    state.read_widget(spec.key)
 
 
 def render() -> None:

@@ -94,12 +94,6 @@ def absorb_widgets() -> None:
             store[key] = ss[key]
 
 
-def read_widget(key: str) -> None:
-    """After drawing an input's widget: keep its value in the store."""
-    ss = st.session_state
-    ss[_INPUTS][key] = ss[key]
-
-
 def link_value(v: Any) -> str:
     """How a value is written in a link (read back by ``simulator.inputs.overrides_from_query``)."""
     if isinstance(v, bool):
