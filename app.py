@@ -13,6 +13,7 @@ from ui import sidebar, state
 st.set_page_config(page_title="AllofMP3 by the kilo", page_icon="💽", layout="wide")
 
 state.init_session()
+state.absorb_widgets()  # the values the user just set, before any page computes with them
 pages = [
     st.Page("app_pages/explore.py", title="Explore", url_path="explore", default=True, icon="📈"),
     st.Page("app_pages/compare.py", title="Compare", url_path="compare", icon="⚖️"),
@@ -21,5 +22,7 @@ pages = [
     st.Page("app_pages/sources.py", title="Sources", url_path="sources", icon="📚"),
 ]
 nav = st.navigation(pages, position="top")
-sidebar.render()
+# The page before the sidebar: its figures are computed and sent first, so the chart a user is
+# watching is redrawn in the browser's first batch of updates (the sidebar's widgets follow).
 nav.run()
+sidebar.render()

@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from simulator.inputs import input_specs
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py") if not p.stem.startswith("_"))
@@ -28,9 +30,11 @@ MIX = ("mp3-128", "mp3-192", "mp3-256", "mp3-320", "aac-256", "flac")
 MARK = "● "
 PRICE_CHART = "Price per track against length"
 SPLIT_CHART = "Who gets what"
-#: Key of Explore's tabs (st.tabs with on_change="rerun": only the open tab is computed).
-EXPLORE_TAB = "explore_tab"
-#: The tab each chart used in these tests lives in.
+#: Key of Explore's view selector (a segmented control: only the chosen view is computed).
+EXPLORE_TAB = "explore_view"
+#: Key of the sidebar's "Input groups" selector (only chosen groups' widgets are drawn).
+GROUPS = "input_groups"
+#: The view each chart used in these tests lives in.
 CHART_TABS = {PRICE_CHART: ("Prices",), SPLIT_CHART: ("Who gets paid",)}
 #: The baseline preset's headline figures (reported_2006), as shown.
 BASELINE = {
@@ -71,7 +75,7 @@ def deltas(at: AppTest) -> dict[str, str]:
 
 
 def open_tab(at: AppTest, label: str) -> AppTest:
-    """Open an Explore tab (tabs are computed only when open; AppTest selects one via its key)."""
+    """Choose an Explore view (only the chosen one is computed; AppTest selects it via its key)."""
     at.session_state[EXPLORE_TAB] = label
     return run(at)
 
@@ -117,18 +121,33 @@ def _find(at: AppTest, key: str):
 
 
 def widget(at: AppTest, key: str):
-    """The sidebar widget of an input, whatever its kind; its group is opened first if closed.
+    """The sidebar widget of an input, whatever its kind; its group is shown first if hidden.
 
-    The sidebar draws only open groups (a closed group's values live in the input store).
+    The sidebar draws only the groups chosen under "Input groups" (the others' values live in
+    the input store).
     """
     w = _find(at, key)
     if w is None:
-        at.session_state[f"group_{key.split('.')[0]}"] = True
-        run(at)
+        open_group(at, key.split(".")[0])
         w = _find(at, key)
     if w is None:
         raise KeyError(key)
     return w
+
+
+def open_group(at: AppTest, group: str) -> AppTest:
+    """Add an input group to the ones the sidebar shows (as a click on its pill would)."""
+    shown = list(at.session_state[GROUPS] or [])
+    if group not in shown:
+        at.session_state[GROUPS] = [*shown, group]
+    return run(at)
+
+
+def group_pills(at: AppTest) -> dict[str, str]:
+    """Input group -> its pill's text in the sidebar's "Input groups" selector."""
+    (pills,) = [b for b in at.get("button_group") if b.proto.id.endswith(GROUPS)]
+    groups = list(dict.fromkeys(spec.group for spec in input_specs().values()))
+    return dict(zip(groups, [o.content for o in pills.proto.options], strict=True))
 
 
 def errors(at: AppTest) -> list[str]:
@@ -175,7 +194,9 @@ def check_log_axis_annotations(spec: dict) -> None:
 
 
 def explore_tabs(at: AppTest) -> list[str]:
-    return [t.label for t in at.tabs]
+    """The views Explore offers, as its segmented control shows them."""
+    (control,) = [b for b in at.get("button_group") if b.proto.id.endswith(EXPLORE_TAB)]
+    return [o.content for o in control.proto.options]
 
 
 def test_every_explore_tab_runs_and_draws_a_chart():
@@ -249,6 +270,11 @@ def test_input_changes_its_metrics_and_charts(key, value, moves, stays, charts):
     # The changed input is marked, the others are not.
     assert widget(at, key).label.startswith(MARK)
     assert [w.key for w in (*at.slider, *at.selectbox, *at.toggle) if w.label.startswith(MARK)] == [key]
+    # ... and so is its group in the "Input groups" selector, with a count; no other group is.
+    pills = group_pills(at)
+    group = input_specs()[key].group
+    assert pills[group].endswith(" ●1"), pills[group]
+    assert [g for g, text in pills.items() if "●" in text] == [group]
     assert not errors(at)
 
 

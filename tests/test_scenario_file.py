@@ -219,7 +219,7 @@ def test_uploading_a_scenario_file_sets_the_preset_and_inputs_like_the_original(
     reference = new_app()
     reference.selectbox(key="preset").set_value("rate_2005")
     app_run(reference)
-    reference.session_state["group_market"] = True  # the sidebar draws only open groups
+    reference.session_state["input_groups"] = ["pricing", "market"]  # the sidebar draws only chosen groups
     app_run(reference)
     reference.slider(key="market.customers").set_value(4_000_000.0)
     app_run(reference)

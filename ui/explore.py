@@ -29,6 +29,8 @@ from . import show, state
 # sharing one object across reruns and sessions is safe, and it skips unpickling (which would
 # re-validate every Plotly figure: about half of a warm rerun).
 TABS = ("Prices", "Pricing models", "Who gets paid", "Demand", "Uncertainty", "Customers", "Time line")
+#: Session-state key of the view selector.
+VIEW_KEY = "explore_view"
 
 
 def _s(key):
@@ -140,38 +142,43 @@ def _customers_panel(key) -> None:
     show.chart(hist, key="spend_hist")
 
 
+#: What each view shows: its charts, computed from the scenario key (the two panels with their own
+#: controls, Uncertainty and Customers, are fragments and compute inside).
+_VIEW_CHARTS = {
+    "Prices": lambda key: (_prices(key),),
+    "Pricing models": lambda key: (_models(key),),
+    "Who gets paid": _revenue,
+    "Demand": lambda key: (_demand(key),),
+    "Time line": lambda key: (_timeline(key),),
+}
+_PANELS = {"Uncertainty": _uncertainty_panel, "Customers": _customers_panel}
+
+
 def render() -> None:
     show.link_notices()
     state.current_scenario()  # shows an error and keeps the last valid state on bad input
     key = st.session_state.get(state._LAST_VALID) or state.scenario_key()
-    st.title("AllofMP3: music by the kilo")
-    st.caption(
-        "AllofMP3 (Russia, 2000–2007) sold downloads by the megabyte. Move the inputs in the sidebar and "
-        "watch the store's year against what The Times reported: 5.5 million customers and about $30 million."
-    )
-    show.metrics(_metrics(key))
-    tabs = st.tabs(TABS, key="explore_tab", on_change="rerun")
-    prices, models, paid, demand, uncertainty, customers, timeline = tabs
-    if prices.open:
-        with prices:
-            show.chart(_prices(key))
-    if models.open:
-        with models:
-            show.chart(_models(key))
-    if paid.open:
-        with paid:
-            split, iso = _revenue(key)
-            show.chart(split)
-            show.chart(iso)
-    if demand.open:
-        with demand:
-            show.chart(_demand(key))
-    if uncertainty.open:
-        with uncertainty:
-            _uncertainty_panel(key)
-    if customers.open:
-        with customers:
-            _customers_panel(key)
-    if timeline.open:
-        with timeline:
-            show.chart(_timeline(key))
+    view = st.session_state.get(VIEW_KEY) or TABS[0]
+    # Everything is computed before anything is drawn, so the page's updates reach the browser in
+    # one burst: it then re-renders once, not once per 10 ms of a run (Streamlit's update buffer).
+    headline = _metrics(key)
+    charts = _VIEW_CHARTS[view](key) if view in _VIEW_CHARTS else ()
+    # The chart is drawn first, into a container placed below the headline: the browser then redraws
+    # the figure a user is watching in its first batch of updates, and the text above follows.
+    head, body = st.container(), st.container()
+    with body:
+        for c in charts:
+            show.chart(c)
+        if view in _PANELS:
+            _PANELS[view](key)
+    with head:
+        st.title("AllofMP3: music by the kilo")
+        st.caption(
+            "AllofMP3 (Russia, 2000–2007) sold downloads by the megabyte. Move the inputs in the sidebar and "
+            "watch the store's year against what The Times reported: 5.5 million customers and about $30 million."
+        )
+        show.metrics(headline)
+        # A segmented control, not st.tabs: only the chosen view is computed and sent (seven tab
+        # panels would be seven more elements to re-render on every rerun).
+        st.segmented_control("View", TABS, default=TABS[0], required=True, key=VIEW_KEY,
+                             label_visibility="collapsed")

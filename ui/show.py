@@ -24,15 +24,15 @@ def chart(c: Chart, *, key: str | None = None) -> None:
                 st.markdown(c.formula)
 
 
-def metrics(items: list[Metric], *, per_row: int = 3) -> None:
-    """Show metrics in rows, with their gap to the reported figure as the delta."""
-    for start in range(0, len(items), per_row):
-        cols = st.columns(per_row)
-        for col, m in zip(cols, items[start : start + per_row], strict=False):
-            col.metric(
-                m.label, m.value_text, delta=m.delta_text or None, delta_color="off", help=m.help,
-                border=True, delta_arrow="auto" if m.delta_pct else "off",  # no arrow for "within the band" or +0%
-            )
+def metrics(items: list[Metric]) -> None:
+    """Show metrics in one wrapping row, with their gap to the reported figure as the delta."""
+    # One horizontal container rather than rows of columns: fewer elements to re-render per rerun.
+    row = st.container(horizontal=True, gap="small")
+    for m in items:
+        row.metric(
+            m.label, m.value_text, delta=m.delta_text or None, delta_color="off", help=m.help,
+            border=True, delta_arrow="auto" if m.delta_pct else "off",  # no arrow for "within the band" or +0%
+        )
 
 
 def link_notices() -> None:

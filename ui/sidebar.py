@@ -8,8 +8,10 @@ from simulator.inputs import InputSpec, group_label, option_label
 
 from . import export, state
 
-#: Groups open when the app starts.
+#: Groups shown when the app starts.
 _OPEN_GROUPS = ("pricing",)
+#: Session-state key of the "Input groups" selector (a list of group names).
+GROUPS_KEY = "input_groups"
 #: Prefix of a label whose input differs from the preset.
 CHANGED_MARK = "● "
 
@@ -33,7 +35,7 @@ def _widget(spec: InputSpec, is_changed: bool) -> None:
 
 
 def render() -> None:
-    """Draw the sidebar (call on every run, before the page)."""
+    """Draw the sidebar (call on every run, after ``state.absorb_widgets``)."""
     a = state.assumptions()
     presets = list(a.presets)
     with st.sidebar:
@@ -45,24 +47,28 @@ def render() -> None:
         preset = st.session_state[state.PRESET_KEY]
         st.caption(a.presets[preset].purpose)
         summary = st.container()
-        state.absorb_widgets()
         changed = set(state.changed())
         groups: dict[str, list[InputSpec]] = {}
         for spec in state.specs().values():
             groups.setdefault(spec.group, []).append(spec)
-        for group, items in groups.items():
-            n = sum(s.key in changed for s in items)
-            title = group_label(group) + (f" ({n} changed)" if n else "")
-            # Only an open group's widgets are drawn (on_change="rerun" makes .open known): the
-            # values of closed groups live in the input store, so a rerun costs what is visible.
-            box = st.expander(title, expanded=group in _OPEN_GROUPS, key=f"group_{group}", on_change="rerun")
-            if box.open:
-                with box:
-                    for spec in items:
-                        _widget(spec, spec.key in changed)
-        c1, c2 = summary.columns([3, 2])
-        c1.caption(f"{len(changed)} input(s) differ from the preset." if changed else "All inputs as in the preset.")
-        c2.button("Reset", on_click=state.apply_preset, disabled=not changed, key="reset_preset",
+        n_changed = {g: sum(s.key in changed for s in items) for g, items in groups.items()}
+        # One row of group names to pick from, rather than an expander per group: every element is
+        # re-sent and re-rendered on every rerun. Only the chosen groups' widgets are drawn; the
+        # other values live in the input store (ui.state).
+        shown = st.pills(
+            "Input groups", list(groups), selection_mode="multi", default=list(_OPEN_GROUPS), key=GROUPS_KEY,
+            format_func=lambda g: group_label(g) + (f" {CHANGED_MARK.strip()}{n_changed[g]}" if n_changed[g] else ""),
+            help="Choose which groups of inputs to show. A group with inputs that differ from the preset "
+                 "shows how many, after ●.",
+        )
+        for group in shown or ():
+            with st.container(border=True, key=f"group_{group}"):
+                st.markdown(f"**{group_label(group)}**")
+                for spec in groups[group]:
+                    _widget(spec, spec.key in changed)
+        row = summary.container(horizontal=True, vertical_alignment="center")
+        row.caption(f"{len(changed)} input(s) differ from the preset." if changed else "All inputs as in the preset.")
+        row.button("Reset", on_click=state.apply_preset, disabled=not changed, key="reset_preset",
                   help="Set every input back to the preset's value.")
         state.sync_link()
         export.panel()
