@@ -18,8 +18,9 @@ import pandas as pd
 from .catalogue import Catalogue
 from .catalogue_pricing import price_catalogue
 from .charts import PALETTE, Chart, make_figure, vline
-from .encoding import encoding_menu
-from .money import round_half_up_cents
+from .encoding import encoding_menu, size_bytes, size_mb
+from .money import round_half_up_cents, to_fraction
+from .pricing import basket_total, pricing_terms
 from .scenario import Scenario, make_scenario
 
 __all__ = ["album_choices", "album_tracks", "album_at_every_encoding", "price_histogram_chart"]
@@ -78,19 +79,21 @@ def album_at_every_encoding(
         Money columns are Decimal.
     """
     s = scenario if scenario is not None else make_scenario()
-    sub = Catalogue(tracks=catalogue.tracks[_album_mask(catalogue, album_index)].reset_index(drop=True),
-                    source=catalogue.source)
-    cap = Decimal(repr(s["comparison.album_cap_usd"]))
+    duration_ms = catalogue.tracks["duration_ms"].to_numpy(dtype=np.int64)[_album_mask(catalogue, album_index)]
+    terms = pricing_terms(s)
+    n = len(duration_ms)
+    # The album's totals straight from the pricing core (basket_total), as price_catalogue(by="album")
+    # computes them, without building and grouping a frame for each of the menu's encodings.
+    itunes = round_half_up_cents(to_fraction(s["comparison.itunes_track_usd"]) * n)
+    capped = min(itunes, round_half_up_cents(Decimal(repr(s["comparison.album_cap_usd"]))))
     rows = []
     for name, enc in encoding_menu(s).items():
-        priced = price_catalogue(sub, enc, s, by="album")
-        r = priced.iloc[0]
-        itunes = r.itunes_usd
-        capped = min(itunes, round_half_up_cents(cap))
+        total = basket_total(size_bytes(duration_ms, enc.bitrate_kbps, terms.overhead_bytes), terms)
         rows.append({
             "encoding": name, "label": enc.label, "bitrate_kbps": float(enc.bitrate_kbps),
-            "size_mb": float(r.size_mb), "price_usd": r.price_usd, "price_per_basket_usd": r.price_per_basket_usd,
-            "itunes_usd": itunes, "itunes_album_cap_usd": capped, "cheaper_than_itunes": r.price_usd < capped,
+            "size_mb": float(size_mb(total.size_bytes, terms.mb_convention, s)),
+            "price_usd": total.per_track_usd, "price_per_basket_usd": total.per_basket_usd,
+            "itunes_usd": itunes, "itunes_album_cap_usd": capped, "cheaper_than_itunes": total.per_track_usd < capped,
         })
     return pd.DataFrame(rows)
 

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from simulator.assumptions import load_assumptions
-from simulator.catalogue import Catalogue, make_tracks_frame
+from simulator.catalogue import Catalogue, builtin_catalogue, make_tracks_frame
+from simulator.catalogue_pricing import price_catalogue
 from simulator.catalogue_io import load_catalogue
 from simulator.catalogue_views import (
     album_at_every_encoding,
@@ -20,6 +21,7 @@ from simulator.catalogue_views import (
     album_tracks,
     price_histogram_chart,
 )
+from simulator.encoding import encoding_menu
 from simulator.scenario import make_scenario
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -86,6 +88,22 @@ def test_album_cap_binds_on_a_long_album():
     t = album_at_every_encoding(c, 0)
     assert (t.itunes_usd == D("11.88")).all() and (t.itunes_album_cap_usd == D("9.99")).all()
     assert _row(t, "mp3-128").price_usd == D("1.44") and _row(t, "mp3-128").price_per_basket_usd == D("1.38")
+
+
+@pytest.mark.parametrize("overrides", [{}, {"pricing.mb_convention": "binary", "pricing.discount_share": 0.15},
+                                       {"encoding.tag_overhead_bytes": 4096, "pricing.rate_usd_per_mb": 0.02}])
+def test_album_at_every_encoding_agrees_with_price_catalogue_on_every_builtin_album(overrides):
+    """The table is built from the pricing core directly; price_catalogue(by="album") is the reference."""
+    s = make_scenario(overrides=overrides)
+    cat = builtin_catalogue(s)
+    columns = ["size_mb", "price_usd", "price_per_basket_usd", "itunes_usd"]
+    menu = encoding_menu(s)
+    # ref[album, encoding, column], from one price_catalogue call per encoding
+    ref = np.stack([price_catalogue(cat, enc, s, by="album")[columns].to_numpy(dtype=object) for enc in menu.values()], axis=1)
+    for index in range(0, cat.n_albums, 4):  # every 4th of the 335 albums: about 84
+        t = album_at_every_encoding(cat, index, s)
+        assert t.encoding.tolist() == list(menu)
+        assert (t[columns].to_numpy(dtype=object) == ref[index]).all(), index
 
 
 @pytest.mark.parametrize("index", [2, -1, 100])
