@@ -181,7 +181,7 @@ def _clone(s: Scenario) -> Exercise:
         "clone", "The invite-only clone",
         "MemphisMembers was open only to the biggest spenders (several hundred dollars in a few months). How much "
         "of the revenue would such a club keep?",
-        ("Look at the Lorenz curve on the Customers tab.", "Mean spend is only a few dollars a year."),
+        ("Look at the Lorenz curve in the Customers view of Explore.", "Mean spend is only a few dollars a year."),
         _clone_answer(s),
         "The reported averages ($30M / 5.5M ≈ $5 a customer) and a 'several hundred dollars' club do not sit well "
         "together unless spending is far more skewed: a good prompt for questioning reported figures.",
@@ -206,7 +206,7 @@ def _best_rate(s: Scenario) -> Exercise:
         ("Revenue ∝ rate^(1 + e): when is that rising?", "Lerner: (p − c)/p = −1/e."),
         answer,
         "Constant elasticity has no interior revenue maximum unless e = −1; profit has one only when demand is "
-        "elastic. Let students move the elasticities in the sidebar and watch the Demand tab.",
+        "elastic. Let students move the elasticities in the sidebar and watch the Demand view of Explore.",
     )
 
 

@@ -28,7 +28,9 @@ from . import show, state
 # Model results are cached with st.cache_resource, not st.cache_data: they are never mutated, so
 # sharing one object across reruns and sessions is safe, and it skips unpickling (which would
 # re-validate every Plotly figure: about half of a warm rerun).
-TABS = ("Prices", "Pricing models", "Who gets paid", "Demand", "Uncertainty", "Customers", "Time line")
+
+#: Explore's views, one shown at a time.
+VIEWS = ("Prices", "Pricing models", "Who gets paid", "Demand", "Uncertainty", "Customers", "Time line")
 #: Session-state key of the view selector.
 VIEW_KEY = "explore_view"
 
@@ -158,7 +160,7 @@ def render() -> None:
     show.link_notices()
     state.current_scenario()  # shows an error and keeps the last valid state on bad input
     key = st.session_state.get(state._LAST_VALID) or state.scenario_key()
-    view = st.session_state.get(VIEW_KEY) or TABS[0]
+    view = st.session_state.get(VIEW_KEY) or VIEWS[0]
     # Everything is computed before anything is drawn, so the page's updates reach the browser in
     # one burst: it then re-renders once, not once per 10 ms of a run (Streamlit's update buffer).
     headline = _metrics(key)
@@ -180,5 +182,5 @@ def render() -> None:
         show.metrics(headline)
         # A segmented control, not st.tabs: only the chosen view is computed and sent (seven tab
         # panels would be seven more elements to re-render on every rerun).
-        st.segmented_control("View", TABS, default=TABS[0], required=True, key=VIEW_KEY,
+        st.segmented_control("View", VIEWS, default=VIEWS[0], required=True, key=VIEW_KEY,
                              label_visibility="collapsed")
