@@ -13,8 +13,8 @@ import pytest
 
 from simulator.assumptions import load_assumptions
 from simulator.catalogue import Catalogue, builtin_catalogue, make_tracks_frame
-from simulator.catalogue_pricing import price_catalogue
 from simulator.catalogue_io import load_catalogue
+from simulator.catalogue_pricing import price_catalogue
 from simulator.catalogue_views import (
     album_at_every_encoding,
     album_choices,
