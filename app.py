@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import sidebar, state
+from ui import show, sidebar, state
 
 st.set_page_config(page_title="AllofMP3 by the kilo", page_icon="💽", layout="wide")
 
@@ -24,5 +24,6 @@ pages = [
 nav = st.navigation(pages, position="top")
 # The page before the sidebar: its figures are computed and sent first, so the chart a user is
 # watching is redrawn in the browser's first batch of updates (the sidebar's widgets follow).
+show.link_notices()  # on whichever page a link opens
 nav.run()
 sidebar.render()

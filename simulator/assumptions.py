@@ -254,6 +254,8 @@ class Event(_Strict):
 
     date: IsoDate
     name: StrictStr = Field(min_length=1)
+    #: What the time line writes beside the event's line (a few words).
+    short: StrictStr = Field(min_length=1, max_length=24)
     label: StrictStr
     source: Source
 

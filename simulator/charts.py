@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .encoding import encoding_menu, get_encoding, size_bytes
-from .market import MarketYear, market_year
+from .market import MarketYear, market_year, reported_price_band_usd
 from .pricing import pricing_terms, track_price_cents
 from .scenario import Scenario, make_scenario
 
@@ -197,7 +197,7 @@ def price_vs_length_chart(
     dur_s = np.arange(1, max_duration_s + 1)
     dur_ms = dur_s * ms_per_s
     frames, traces = [], []
-    lo, hi = s["market.reported_track_price_low_usd"], s["market.reported_track_price_high_usd"]
+    lo, hi = reported_price_band_usd(s)
     itunes = s["comparison.itunes_track_usd"]
     for i, name in enumerate(encodings):
         nbytes = size_bytes(dur_ms, menu[name].bitrate_kbps, t.overhead_bytes)

@@ -52,7 +52,7 @@ def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
            f"line falls as the rate rises; this scenario sits at {at_point * 100:.2f} c/{mb_unit} and "
            f"{g.point_downloads_per_customer:g} downloads, earning {format_usd(g.point_value)}.")
     caption = ("Every combination of rate per MB and downloads per customer, the other inputs as in the scenario. "
-               f"The red line is the combinations that earn {format_usd(g.target)} a year (The Times' estimate); "
+               f"The thick vermillion line is the combinations that earn {format_usd(g.target)} a year (The Times' estimate); "
                "it is a closed form, since revenue is proportional to downloads.")
     if g.point_rate_usd_per_mb * g.point_downloads_per_customer:
         k = g.point_value / (g.point_rate_usd_per_mb * g.point_downloads_per_customer)
@@ -127,7 +127,7 @@ def timeline_chart(t: pd.DataFrame, scenario: Scenario) -> Chart:
              if t.month.min() <= pd.Timestamp(e.date) <= t.month.max() + pd.offsets.MonthEnd(1)]
     marks = []
     for i, e in enumerate(shown):
-        shape, note = vline(pd.Timestamp(e.date).isoformat(), e.name.replace("_", " ").capitalize(), dash="dot",
+        shape, note = vline(pd.Timestamp(e.date).isoformat(), e.short, dash="dot",
                             anchor="right")
         note.update(y=1.03 + 0.07 * (i % 3), yanchor="bottom", font={"size": 10})
         marks.append((shape, note))

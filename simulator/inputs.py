@@ -91,6 +91,16 @@ def group_label(group: str) -> str:
     return group.replace("_", " ").capitalize()
 
 
+#: Longest link text repeated in a notice [characters]; assumption: enough to recognise a value,
+#: short enough that a pasted kilobyte does not fill the page.
+_NOTICE_TEXT_CHARS = 60
+
+
+def _shown(text: str, limit: int = _NOTICE_TEXT_CHARS) -> str:
+    """``text`` as a notice repeats it: cut to ``limit`` characters, with "…" where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _decimals(step: float) -> int:
     if step >= 1:
         return 0
@@ -232,14 +242,14 @@ def overrides_from_query(assumptions: Assumptions, params: Mapping[str, Any]) ->
                 preset = text if text in assumptions.presets else by_label[text]
             else:
                 notices.append(
-                    f"Link parameter {name}={text!r} ignored: not a preset (known: {', '.join(assumptions.presets)})."
+                    f"Link parameter {_shown(name)}={_shown(text)!r} ignored: not a preset (known: {', '.join(assumptions.presets)})."
                 )
             continue
         if name not in assumptions.parameters:
-            notices.append(f"Link parameter {name}={text!r} ignored: not an input of this model.")
+            notices.append(f"Link parameter {_shown(name)}={_shown(text)!r} ignored: not an input of this model.")
             continue
         if not _is_input(assumptions.parameters[name]):
-            notices.append(f"Link parameter {name}={text!r} ignored: a fixed limit or definition, not an input.")
+            notices.append(f"Link parameter {_shown(name)}={_shown(text)!r} ignored: a fixed limit or definition, not an input.")
             continue
         if assumptions.parameters[name].kind == "choice":
             # A bound widget writes the label it shows ("per track"); accept it as well as the name.
@@ -247,5 +257,5 @@ def overrides_from_query(assumptions: Assumptions, params: Mapping[str, Any]) ->
         try:
             overrides[name] = parse_value(assumptions, name, text)
         except ScenarioError as e:
-            notices.append(f"Link parameter {name}={text!r} ignored: {e}.")
+            notices.append(f"Link parameter {_shown(name)}={_shown(text)!r} ignored: {_shown(str(e), 200)}.")
     return QueryScenario(preset, overrides, tuple(notices))

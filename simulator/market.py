@@ -51,6 +51,7 @@ __all__ = [
     "market_inputs",
     "market_arrays",
     "market_year",
+    "reported_price_band_usd",
 ]
 
 #: Dotted-name prefix of the quality-mix weights in assumptions.yaml.
@@ -372,6 +373,26 @@ def market_arrays(
     )
 
 
+def reported_price_band_usd(scenario: Scenario) -> tuple[float, float]:
+    """The price per track the press reported for the store, as (low, high). [USD]
+
+    Raises
+    ------
+    ValueError
+        If low is above high (named by both dotted names).
+
+    Examples
+    --------
+    >>> reported_price_band_usd(make_scenario())
+    (0.1, 0.2)
+    """
+    lo, hi = scenario["market.reported_track_price_low_usd"], scenario["market.reported_track_price_high_usd"]
+    if lo > hi:
+        raise ValueError(f"market.reported_track_price_low_usd ({lo:g}) must not be above "
+                         f"market.reported_track_price_high_usd ({hi:g})")
+    return lo, hi
+
+
 def market_year(scenario: Scenario | None = None, *, profile: DownloadProfile | None = None) -> MarketYear:
     """The market year of one scenario.
 
@@ -393,5 +414,6 @@ def market_year(scenario: Scenario | None = None, *, profile: DownloadProfile | 
     True
     """
     s = scenario if scenario is not None else make_scenario()
+    reported_price_band_usd(s)  # the headline and the price chart compare with it
     kw = market_inputs(s, profile)
     return market_arrays(**kw)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .market import MarketYear, market_year
+from .market import MarketYear, market_year, reported_price_band_usd
 from .scenario import Scenario, make_scenario
 
 __all__ = ["Metric", "headline_metrics", "format_usd", "format_count"]
@@ -144,7 +144,7 @@ def headline_metrics(scenario: Scenario | None = None, *, year: MarketYear | Non
     rep_rev, rep_cust = y.reported_revenue_usd, y.reported_customers
     denom = y.customers * y.paying_factor * y.mean_price_usd
     implied = rep_rev / denom if denom > 0 else float("inf")
-    lo, hi = s["market.reported_track_price_low_usd"], s["market.reported_track_price_high_usd"]
+    lo, hi = reported_price_band_usd(s)
     return [
         _metric("customers", "Customers", y.customers, "customers", format_count(y.customers), rep_cust,
                 format_count(rep_cust), "Customer accounts in the scenario; reported: The Times via Numerama (Jul 2007)."),

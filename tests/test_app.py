@@ -416,6 +416,56 @@ def test_bad_and_good_link_values_together():
     assert any("pricing.discount_share" in w for w in warnings(at))
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_link_whose_values_do_not_fit_together_gives_a_notice_on_every_page(page):
+    """Each value is in range, but all six quality-mix weights at 0 (or a reported band upside down)
+    make no scenario: the link's values are dropped with a notice, the preset is shown, no traceback."""
+    zero_mix = {f"market.quality_mix.{name}": "0" for name in MIX}
+    upside_down = {"market.reported_track_price_low_usd": "0.9", "market.reported_track_price_high_usd": "0.1"}
+    for query, named in ((zero_mix, "quality-mix"), (upside_down, "must not be above")):
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        for k, v in query.items():
+            at.query_params[k] = v
+        run(at)
+        if page != "explore":
+            run(at.switch_page(f"app_pages/{page}.py"))
+        notes = warnings(at)
+        assert len(notes) == 1 and named in notes[0] and "ignored" in notes[0], notes
+        assert not errors(at)
+        assert at.session_state["_inputs"]["market.quality_mix.mp3-192"] == 0.4
+        if page == "explore":
+            assert {k: metrics(at)[k] for k in BASELINE} == BASELINE
+
+
+def test_link_notices_show_on_the_page_a_link_opens():
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params[RATE] = "abc"
+    at.switch_page("app_pages/catalogue.py")
+    run(at)
+    assert any(RATE in w and "ignored" in w for w in warnings(at))
+
+
+def test_long_link_value_is_cut_in_its_notice():
+    at = new_app({RATE: "9" * 5000})
+    (note,) = warnings(at)
+    assert len(note) < 400 and "…" in note
+
+
+def test_explore_view_and_catalogue_choices_survive_a_visit_to_another_page():
+    at = new_app()
+    open_tab(at, "Demand")
+    run(at.switch_page("app_pages/catalogue.py"))
+    at.selectbox(key="catalogue_album").set_value(5)
+    at.selectbox(key="catalogue_encoding").set_value("mp3-320")
+    run(at)
+    run(at.switch_page("app_pages/sources.py"))
+    run(at.switch_page("app_pages/catalogue.py"))
+    assert at.selectbox(key="catalogue_album").value == 5
+    assert at.selectbox(key="catalogue_encoding").value == "mp3-320"
+    run(at.switch_page("app_pages/explore.py"))
+    assert [t for t in map(title, specs(at)) if t.startswith("Demand") or "demand" in t.lower()], list(map(title, specs(at)))
+
+
 # --- error paths -----------------------------------------------------------------------------
 
 
@@ -541,3 +591,18 @@ def test_compare_verdict_follows_the_choices():
     widget(at, RATE).set_value(0.05)
     run(at)
     assert _verdict(at) != v
+
+
+@pytest.mark.parametrize(("first", "second", "third"), [("current", "current", "lossless"), ("lossless", "lossless", "none")])
+def test_compare_counts_a_scenario_picked_twice_once(first, second, third):
+    at = new_app(page="compare")
+    for key, value in (("compare_first", first), ("compare_second", second), ("compare_third", third)):
+        at.selectbox(key=key).set_value(value)
+    run(at)
+    assert any("picked twice" in c.value for c in at.caption)
+    if third == "none":  # one scenario left: nothing to compare, and no error
+        assert any("Pick two different scenarios" in i.value for i in at.info) and not at.get("plotly_chart")
+        return
+    (spec,) = specs(at)
+    for tr in spec["data"]:  # one bar per scenario in each series, never a duplicate added up
+        assert values(tr.get("x")) == ["Your inputs", "Lossless buyers"], values(tr.get("x"))

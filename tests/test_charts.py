@@ -322,7 +322,7 @@ def test_timeline_chart_draws_the_months(charts):
     peak = t.loc[t.revenue_usd.idxmax()]
     assert f"peaking at {format_usd(peak.revenue_usd)} in {peak.month:%B %Y}" in c.alt
     notes = [a.text for a in c.figure.layout.annotations]
-    assert "Visa stop" in notes and "Shutdown" in notes and "Launch" not in notes   # 2000 is before the series
+    assert "Visa stops" in notes and "Shutdown" in notes and "Launch" not in notes   # 2000 is before the series
 
 
 def test_models_chart_draws_each_model(charts):
@@ -432,3 +432,13 @@ def test_every_chart_of_a_scenario_is_a_valid_plotly_figure():
 
     for c in scenario_charts(S, customers=20_000, draws=500):
         go.Figure(c.figure.to_dict())  # raises ValueError on any invalid property
+
+
+def test_timeline_labels_its_events_with_their_short_names():
+    from simulator.charts_market import timeline_chart
+    from simulator.timeline import monthly_timeline
+
+    s = make_scenario()
+    texts = [a["text"] for a in timeline_chart(monthly_timeline(s), s).figure.to_plotly_json()["layout"]["annotations"]]
+    for short in ("MasterCard stops", "Visa stops", "US lawsuit", "MP3Sparks", "Shutdown"):  # no "Us lawsuit"
+        assert short in texts, texts

@@ -37,7 +37,7 @@ def _builtin(key):
 
 
 def _catalogue(key):
-    source = st.radio("Catalogue", [BUILTIN, UPLOAD], horizontal=True, key="catalogue_source")
+    source = st.radio("Catalogue", [BUILTIN, UPLOAD], horizontal=True, key="catalogue_source", persist_state="session")
     if source == BUILTIN:
         return _builtin(key)
     up = st.file_uploader(
@@ -45,7 +45,7 @@ def _catalogue(key):
         "or an iTunes/Music Library.xml export", type=["csv", "txt", "tsv", "xml"], key="catalogue_file",
         max_upload_size=50,
     )
-    skip = st.checkbox("Skip bad rows (and count them)", key="catalogue_skip_bad_rows")
+    skip = st.checkbox("Skip bad rows (and count them)", key="catalogue_skip_bad_rows", persist_state="session")
     if up is None:
         last = st.session_state.get(_LAST_UPLOAD)
         if last is None:
@@ -69,7 +69,7 @@ def _catalogue(key):
 
 def render() -> None:
     state.current_scenario()
-    key = st.session_state.get(state._LAST_VALID) or state.scenario_key()
+    key = state.valid_key()
     s = state._scenario(*key)
     a = state.assumptions()
     st.title("Catalogue")
@@ -84,12 +84,12 @@ def render() -> None:
     st.caption("; ".join(notes) + ".")
     names = a.encoding_names()
     c1, c2 = st.columns([2, 1])
-    encoding = c1.selectbox("Encoding", names, index=names.index(s["encoding.default"]), key="catalogue_encoding")
+    encoding = c1.selectbox("Encoding", names, index=names.index(s["encoding.default"]), key="catalogue_encoding", persist_state="session")
     has_bytes = "size_bytes" in cat.tracks and cat.tracks["size_bytes"].notna().any()
-    real = c2.toggle("Price the real file sizes", key="catalogue_real_bytes", disabled=not has_bytes,
+    real = c2.toggle("Price the real file sizes", key="catalogue_real_bytes", persist_state="session", disabled=not has_bytes,
                      help="Where the catalogue knows each file's bytes, price those instead of the formula.")
     choices = album_choices(cat)
-    album = st.selectbox("Album", range(len(choices)), format_func=lambda i: choices[i], key="catalogue_album")
+    album = st.selectbox("Album", range(len(choices)), format_func=lambda i: choices[i], key="catalogue_album", persist_state="session")
     album = min(album or 0, len(choices) - 1)
     tracks = album_tracks(cat, album, encoding, s, use_real_bytes=real and has_bytes)
     t = tracks.attrs

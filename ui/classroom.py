@@ -16,7 +16,7 @@ def _exercises(key):
 
 def render() -> None:
     state.current_scenario()
-    key = st.session_state.get(state._LAST_VALID) or state.scenario_key()
+    key = state.valid_key()
     st.title("Classroom")
     st.caption(
         "Seven exercises on the economics of selling music by the megabyte. Every answer is computed by the model "

@@ -157,9 +157,8 @@ _PANELS = {"Uncertainty": _uncertainty_panel, "Customers": _customers_panel}
 
 
 def render() -> None:
-    show.link_notices()
     state.current_scenario()  # shows an error and keeps the last valid state on bad input
-    key = st.session_state.get(state._LAST_VALID) or state.scenario_key()
+    key = state.valid_key()
     view = st.session_state.get(VIEW_KEY) or VIEWS[0]
     # Everything is computed before anything is drawn, so the page's updates reach the browser in
     # one burst: it then re-renders once, not once per 10 ms of a run (Streamlit's update buffer).
@@ -183,4 +182,4 @@ def render() -> None:
         # A segmented control, not st.tabs: only the chosen view is computed and sent (seven tab
         # panels would be seven more elements to re-render on every rerun).
         st.segmented_control("View", VIEWS, default=VIEWS[0], required=True, key=VIEW_KEY,
-                             label_visibility="collapsed")
+                             label_visibility="collapsed", persist_state="session")

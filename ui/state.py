@@ -57,7 +57,14 @@ def init_session() -> None:
     preset = q.preset or default_preset()
     ss[PRESET_KEY] = preset
     base = preset_defaults(preset)
-    ss[_INPUTS] = {key: q.overrides.get(key, base[key]) for key in specs()}
+    overrides = q.overrides
+    try:  # each value passed its own check; together they must still make a scenario
+        _scenario(preset, tuple(sorted(overrides.items())))
+    except ValueError as e:
+        ss[_NOTICES] = (*q.notices, f"The link's input values do not fit together ({e}): all of them were "
+                                    "ignored, and the preset is shown as it is.")
+        overrides = {}
+    ss[_INPUTS] = {key: overrides.get(key, base[key]) for key in specs()}
     ss[_INIT] = True
     sync_link()
 
@@ -160,6 +167,12 @@ def current_scenario() -> Scenario:
     except ValueError as e:
         st.error(f"{e}. Showing the last valid scenario.")
         last = st.session_state.get(_LAST_VALID)
-        return _scenario(*last) if last else _scenario(default_preset(), ())
+        return _scenario(*last) if last else _scenario(st.session_state[PRESET_KEY], ())
     st.session_state[_LAST_VALID] = key
     return s
+
+
+def valid_key() -> tuple[str, tuple]:
+    """The key of the scenario the pages show: the current one if valid, else the last valid one,
+    else the preset's own (call after :func:`current_scenario`)."""
+    return st.session_state.get(_LAST_VALID) or (st.session_state[PRESET_KEY], ())
