@@ -22,8 +22,8 @@ pages = [
     st.Page("app_pages/sources.py", title="Sources", url_path="sources", icon="📚"),
 ]
 nav = st.navigation(pages, position="top")
+show.link_notices()  # on whichever page a link opens
 # The page before the sidebar: its figures are computed and sent first, so the chart a user is
 # watching is redrawn in the browser's first batch of updates (the sidebar's widgets follow).
-show.link_notices()  # on whichever page a link opens
 nav.run()
 sidebar.render()

@@ -94,6 +94,8 @@ def group_label(group: str) -> str:
 #: Longest link text repeated in a notice [characters]; assumption: enough to recognise a value,
 #: short enough that a pasted kilobyte does not fill the page.
 _NOTICE_TEXT_CHARS = 60
+#: Longest reason (a validation message) repeated in a notice [characters]; assumption: a sentence.
+_NOTICE_REASON_CHARS = 200
 
 
 def _shown(text: str, limit: int = _NOTICE_TEXT_CHARS) -> str:
@@ -257,5 +259,5 @@ def overrides_from_query(assumptions: Assumptions, params: Mapping[str, Any]) ->
         try:
             overrides[name] = parse_value(assumptions, name, text)
         except ScenarioError as e:
-            notices.append(f"Link parameter {_shown(name)}={_shown(text)!r} ignored: {_shown(str(e), 200)}.")
+            notices.append(f"Link parameter {_shown(name)}={_shown(text)!r} ignored: {_shown(str(e), _NOTICE_REASON_CHARS)}.")
     return QueryScenario(preset, overrides, tuple(notices))

@@ -92,7 +92,7 @@ def test_album_cap_binds_on_a_long_album():
 
 @pytest.mark.parametrize("overrides", [{}, {"pricing.mb_convention": "binary", "pricing.discount_share": 0.15},
                                        {"encoding.tag_overhead_bytes": 4096, "pricing.rate_usd_per_mb": 0.02}])
-def test_album_at_every_encoding_agrees_with_price_catalogue_on_every_builtin_album(overrides):
+def test_album_at_every_encoding_agrees_with_price_catalogue_on_built_in_albums(overrides):
     """The table is built from the pricing core directly; price_catalogue(by="album") is the reference."""
     s = make_scenario(overrides=overrides)
     cat = builtin_catalogue(s)

@@ -25,14 +25,14 @@ from simulator.uncertainty import MC_OUTPUTS, monte_carlo, tornado
 
 from . import show, state
 
-# Model results are cached with st.cache_resource, not st.cache_data: they are never mutated, so
-# sharing one object across reruns and sessions is safe, and it skips unpickling (which would
-# re-validate every Plotly figure: about half of a warm rerun).
-
 #: Explore's views, one shown at a time.
 VIEWS = ("Prices", "Pricing models", "Who gets paid", "Demand", "Uncertainty", "Customers", "Time line")
 #: Session-state key of the view selector.
 VIEW_KEY = "explore_view"
+
+# Model results are cached with st.cache_resource, not st.cache_data: they are never mutated, so
+# sharing one object across reruns and sessions is safe, and it skips unpickling (which would
+# re-validate every Plotly figure: about half of a warm rerun).
 
 
 def _s(key):
@@ -161,7 +161,8 @@ def render() -> None:
     key = state.valid_key()
     view = st.session_state.get(VIEW_KEY) or VIEWS[0]
     # Everything is computed before anything is drawn, so the page's updates reach the browser in
-    # one burst: it then re-renders once, not once per 10 ms of a run (Streamlit's update buffer).
+    # one burst rather than spread over the run (Streamlit's browser re-renders what has arrived
+    # every 10 ms while a run goes on).
     headline = _metrics(key)
     charts = _VIEW_CHARTS[view](key) if view in _VIEW_CHARTS else ()
     # The chart is drawn first, into a container placed below the headline: the browser then redraws

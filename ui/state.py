@@ -57,14 +57,13 @@ def init_session() -> None:
     preset = q.preset or default_preset()
     ss[PRESET_KEY] = preset
     base = preset_defaults(preset)
-    overrides = q.overrides
+    ss[_INPUTS] = {key: q.overrides.get(key, base[key]) for key in specs()}
     try:  # each value passed its own check; together they must still make a scenario
-        _scenario(preset, tuple(sorted(overrides.items())))
+        _scenario(*scenario_key())
     except ValueError as e:
         ss[_NOTICES] = (*q.notices, f"The link's input values do not fit together ({e}): all of them were "
                                     "ignored, and the preset is shown as it is.")
-        overrides = {}
-    ss[_INPUTS] = {key: overrides.get(key, base[key]) for key in specs()}
+        ss[_INPUTS] = dict(base)
     ss[_INIT] = True
     sync_link()
 
@@ -166,8 +165,7 @@ def current_scenario() -> Scenario:
         s = _scenario(*key)
     except ValueError as e:
         st.error(f"{e}. Showing the last valid scenario.")
-        last = st.session_state.get(_LAST_VALID)
-        return _scenario(*last) if last else _scenario(st.session_state[PRESET_KEY], ())
+        return _scenario(*valid_key())
     st.session_state[_LAST_VALID] = key
     return s
 
