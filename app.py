@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import show, sidebar, state
+from ui import gc_pause, show, sidebar, state
 
+gc_pause.freeze_imported()  # the imported modules leave Streamlit's after-run collection (see ui/gc_pause.py)
 st.set_page_config(page_title="AllofMP3 by the kilo", page_icon="💽", layout="wide")
 
 state.init_session()
