@@ -30,6 +30,7 @@ from pathlib import Path
 from xml.parsers.expat import ExpatError
 
 from .catalogue import Catalogue, CatalogueError, make_tracks_frame
+from .report import format_quantity
 from .scenario import Scenario, make_scenario
 
 __all__ = ["load_catalogue", "load_itunes_library", "read_limited"]
@@ -130,8 +131,9 @@ class _Rows:
         if not self.cols["duration_ms"]:
             detail = "; first problem: " + self.examples[0] if self.examples else ""
             raise CatalogueError(
-                f"{self.name}: no music tracks in {what} ({self.video} videos and {self.podcast} podcasts "
-                f"excluded, {self.skipped} bad rows skipped){detail}")
+                f"{self.name}: no music tracks in {what} ({format_quantity(self.video, 'video')} and "
+                f"{format_quantity(self.podcast, 'podcast')} excluded, {format_quantity(self.skipped, 'bad row')} "
+                f"skipped){detail}")
         return Catalogue(make_tracks_frame(**self.cols), source, self.video, self.podcast,
                          self.skipped, tuple(self.examples))
 

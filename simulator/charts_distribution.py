@@ -14,7 +14,8 @@ from .customers import CustomerYear
 from .report import format_usd
 from .uncertainty import OUTPUT_UNITS, MonteCarloResult
 
-__all__ = ["lorenz_chart", "spend_histogram_chart", "montecarlo_chart", "tornado_chart", "OUTPUT_LABELS"]
+__all__ = ["lorenz_chart", "spend_histogram_chart", "montecarlo_chart", "montecarlo_table", "tornado_chart",
+           "OUTPUT_LABELS"]
 
 #: Readable names of the outputs the Monte Carlo and the tornado report.
 OUTPUT_LABELS = {
@@ -27,6 +28,18 @@ OUTPUT_LABELS = {
 
 def _label(output: str) -> str:
     return OUTPUT_LABELS.get(output, output.replace("_", " "))
+
+
+def montecarlo_table(mc: MonteCarloResult) -> pd.DataFrame:
+    """The Monte Carlo summary with readable output names, for a table beside the chart.
+
+    Returns
+    -------
+    DataFrame, shape (number of outputs, 7)
+        ``mc.summary`` with ``output`` replaced by its label (:data:`OUTPUT_LABELS`): output, unit,
+        p5_value, p50_value, p95_value, mean_value, deterministic_value.
+    """
+    return mc.summary.assign(output=mc.summary["output"].map(_label))
 
 
 def lorenz_chart(cy: CustomerYear) -> Chart:

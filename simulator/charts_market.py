@@ -19,6 +19,11 @@ from .scenario import Scenario
 __all__ = ["iso_revenue_chart", "demand_chart", "timeline_chart", "models_chart"]
 
 
+def _signed(x: float) -> str:
+    """``x`` as the second term of a sum: "+ 0.4" or "− 0.4" (a minus sign, not "+ -0.4")."""
+    return f"{'−' if x < 0 else '+'} {abs(x):g}"
+
+
 def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
     """Revenue over (rate per MB x downloads per customer), the target contour and the scenario's point.
 
@@ -103,7 +108,8 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
     caption = ("Constant-elasticity demand around the scenario's point: downloads per customer and customers each "
                "scale with (rate / scenario rate) to the power of their elasticity (assumptions.yaml, marked as "
                "assumptions).")
-    formula = (f"D(r) = D₀ (r/r₀)^({e_d:g} + {e_c:g}); revenue ∝ r^(1 + {e_d + e_c:g}).\n\n"
+    e_sum = e_d + e_c
+    formula = (f"D(r) = D₀ (r/r₀)^({e_d:g} {_signed(e_c)}); revenue ∝ r^(1 {_signed(e_sum)}).\n\n"
                f"Revenue: {revenue_opt.statement}\n\nMargin: {profit_opt.statement}")
     return Chart("demand_and_revenue", title, caption, alt, fig, curve.copy(), formula)
 

@@ -17,6 +17,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulator.inputs import input_specs
+from simulator.market import market_year
+from simulator.scenario import make_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -210,6 +212,16 @@ def test_every_explore_tab_runs_and_draws_a_chart():
         for spec in specs(at):
             check_log_axis_annotations(spec)
         assert len(at.metric) >= 6, f"tab {tab!r}: the headline metrics are gone"
+
+
+def test_uncertainty_table_names_its_outputs():
+    at = new_app()
+    open_tab(at, "Uncertainty")
+    table = at.dataframe[0].value
+    assert list(table.output) == ["Revenue a year", "Implied downloads per customer", "ROMS payout a year",
+                                  "Operator margin a year"]
+    assert table.set_index("output").loc["Revenue a year", "deterministic_value"] == pytest.approx(
+        market_year(make_scenario()).revenue_usd, rel=1e-12)
 
 
 def test_every_page_runs_while_an_input_is_invalid():

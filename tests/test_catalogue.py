@@ -365,8 +365,8 @@ def test_cli_real_bytes_rate_and_xml(tmp_path, capsys):
     assert main(["catalogue", str(f), "--real-bytes", "--rate-usd-per-mb", "0.02", "--json"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)[0]["price_usd"] == 0.08  # 4 MB x 2 c
-    assert "real file sizes for 1 tracks, formula sizes for 0" in captured.err
-    assert "excluded 1 videos" in captured.err
+    assert "real file sizes for 1 track, formula sizes for 0" in captured.err
+    assert "excluded 1 video and 0 podcasts" in captured.err
 
 
 @pytest.mark.parametrize(
@@ -392,4 +392,4 @@ def test_cli_bad_row_names_row_and_column_and_skip_counts(tmp_path, capsys):
     assert "data row 2 (line 3), column 'milliseconds': '-5' is negative" in capsys.readouterr().err
     assert main(["catalogue", str(f), "--skip-bad-rows"]) == 0
     out = capsys.readouterr().out
-    assert "skipped 1 bad rows" in out and "skipped: " in out and len(_table_rows(out)) == 2
+    assert "skipped 1 bad row" in out and "1 bad rows" not in out and "skipped: " in out and len(_table_rows(out)) == 2

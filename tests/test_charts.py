@@ -16,7 +16,13 @@ import pytest
 
 from simulator.calibration import iso_grid, solve
 from simulator.charts import Chart, price_vs_length_chart, revenue_split_chart
-from simulator.charts_distribution import lorenz_chart, montecarlo_chart, spend_histogram_chart, tornado_chart
+from simulator.charts_distribution import (
+    lorenz_chart,
+    montecarlo_chart,
+    montecarlo_table,
+    spend_histogram_chart,
+    tornado_chart,
+)
 from simulator.charts_market import demand_chart, iso_revenue_chart, models_chart, timeline_chart
 from simulator.customers import customer_year
 from simulator.demand import best_rate, demand_curve
@@ -304,6 +310,7 @@ def test_demand_chart_draws_the_curve(charts):
     assert lines == pytest.approx([3.0, best_rate("revenue", S).best_rate_usd_per_mb * 100,
                                    best_rate("profit", S).best_rate_usd_per_mb * 100])
     assert "-0.8" in c.alt and "-0.4" in c.alt
+    assert "(r/r₀)^(-0.8 − 0.4); revenue ∝ r^(1 − 1.2)" in c.formula  # a minus sign, not "+ -0.4"
     assert c.data.equals(curve)
 
 
@@ -396,6 +403,14 @@ def test_montecarlo_lines_match_the_summary(charts, mc):
     imp = charts["montecarlo_implied_downloads_per_customer"]
     assert imp.title.endswith("[downloads/customer/year]")
     assert "seed 7" in imp.caption and "triangular(" in imp.formula
+
+
+def test_montecarlo_table_names_the_outputs(mc):
+    t = montecarlo_table(mc)
+    assert list(t.output) == ["Revenue a year", "Implied downloads per customer", "ROMS payout a year",
+                              "Operator margin a year"]
+    assert t.drop(columns="output").equals(mc.summary.drop(columns="output"))  # the numbers are the summary's
+    assert list(mc.summary.output)[0] == "revenue_usd"  # the summary itself keeps machine names
 
 
 def test_montecarlo_unknown_output(mc):

@@ -15,6 +15,7 @@ from simulator.catalogue_views import (
     album_tracks,
     price_histogram_chart,
 )
+from simulator.report import format_quantity
 
 from . import show, state
 
@@ -76,11 +77,11 @@ def render() -> None:
     st.caption("Price real albums the way AllofMP3 did, at every encoding, against iTunes' 99 cents a track.")
     cat = _catalogue(key)
     n_alb = cat.n_albums
-    notes = [f"{cat.n_tracks:,} tracks in {n_alb:,} albums from {cat.source}"]
+    notes = [f"{format_quantity(cat.n_tracks, 'track')} in {format_quantity(n_alb, 'album')} from {cat.source}"]
     if cat.excluded_video or cat.excluded_podcast:
         notes.append(f"excluded {cat.excluded_video:,} video and {cat.excluded_podcast:,} podcast rows")
     if cat.skipped_rows:
-        notes.append(f"skipped {cat.skipped_rows:,} bad rows (e.g. {'; '.join(cat.skipped_examples[:2])})")
+        notes.append(f"skipped {format_quantity(cat.skipped_rows, 'bad row')} (e.g. {'; '.join(cat.skipped_examples[:2])})")
     st.caption("; ".join(notes) + ".")
     names = a.encoding_names()
     c1, c2 = st.columns([2, 1])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 import streamlit as st
 
@@ -12,6 +13,7 @@ from simulator.charts_distribution import (
     OUTPUT_LABELS,
     lorenz_chart,
     montecarlo_chart,
+    montecarlo_table,
     spend_histogram_chart,
     tornado_chart,
 )
@@ -97,7 +99,11 @@ def _uncertainty_panel(key) -> None:
     with st.spinner(f"Drawing {draws:,} scenarios…"):
         mc = _montecarlo(key, int(draws), int(seed))
     show.chart(montecarlo_chart(mc, output), key="montecarlo")
-    st.dataframe(mc.summary, hide_index=True)
+    value = partial(st.column_config.NumberColumn, format="compact")
+    st.dataframe(montecarlo_table(mc), hide_index=True, column_config={
+        "p5_value": value("5th percentile"), "p50_value": value("median"), "p95_value": value("95th percentile"),
+        "mean_value": value("mean"), "deterministic_value": value("at the scenario's values"),
+    })
 
 
 #: Customer years kept (each holds two small figures); the oldest is dropped first.

@@ -9,6 +9,7 @@ from ..catalogue import builtin_catalogue
 from ..catalogue_io import load_catalogue
 from ..catalogue_pricing import price_catalogue
 from ..encoding import size_mb
+from ..report import format_quantity
 from ._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
 
 ORDER = 20
@@ -54,14 +55,14 @@ def footer(priced, catalogue, scenario) -> list[str]:
     a = priced.attrs
     mb = size_mb(a["size_bytes"], scenario["pricing.mb_convention"], scenario)
     lines = [
-        f"total: {a['tracks']:,} tracks, {mb:,.1f} {a['mb_unit']}, {a['encoding']} at ${a['rate_usd_per_mb']}/"
+        f"total: {format_quantity(a['tracks'], 'track')}, {mb:,.1f} {a['mb_unit']}, {a['encoding']} at ${a['rate_usd_per_mb']}/"
         f"{a['mb_unit']}: ${a['price_usd']:,} (each track rounded), ${a['price_per_basket_usd']:,} "
         f"(rounded once); iTunes ${a['itunes_usd']:,}",
-        f"source: {catalogue.source}; excluded {catalogue.excluded_video:,} videos and "
-        f"{catalogue.excluded_podcast:,} podcasts; skipped {catalogue.skipped_rows:,} bad rows",
+        f"source: {catalogue.source}; excluded {format_quantity(catalogue.excluded_video, 'video')} and "
+        f"{format_quantity(catalogue.excluded_podcast, 'podcast')}; skipped {format_quantity(catalogue.skipped_rows, 'bad row')}",
     ]
     if a["real_bytes_tracks"]:
-        lines.append(f"real file sizes for {a['real_bytes_tracks']:,} tracks, "
+        lines.append(f"real file sizes for {format_quantity(a['real_bytes_tracks'], 'track')}, "
                      f"formula sizes for {a['formula_bytes_tracks']:,}")
     lines += [f"skipped: {m}" for m in catalogue.skipped_examples]
     return lines
