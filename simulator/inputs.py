@@ -217,7 +217,8 @@ def overrides_from_query(assumptions: Assumptions, params: Mapping[str, Any]) ->
     ----------
     assumptions : Assumptions
     params : Mapping[str, str or list of str]
-        The query string's parameters (a repeated one gives a list; its last value counts).
+        The query string's parameters (a repeated one gives a list; its last value counts, with a
+        notice when the values differ).
         A choice may be given by name (``per_track``) or by its label (``per track``);
         a preset by name or by label.
 
@@ -238,6 +239,9 @@ def overrides_from_query(assumptions: Assumptions, params: Mapping[str, Any]) ->
     for name, raw in params.items():
         value = raw[-1] if isinstance(raw, (list, tuple)) and raw else raw
         text = str(value)
+        if isinstance(raw, (list, tuple)) and len({str(v) for v in raw}) > 1:
+            notices.append(f"Link parameter {_shown(name)} is given {len(raw)} times with different values: "
+                           f"the last one, {_shown(text)!r}, is used.")
         if name == PRESET_QUERY_KEY:
             by_label = {p.label: k for k, p in assumptions.presets.items()}
             if text in assumptions.presets or text in by_label:

@@ -57,7 +57,7 @@ def run(at: AppTest) -> AppTest:
     return _ok(at.run())
 
 
-def new_app(query: dict[str, str] | None = None, page: str | None = None) -> AppTest:
+def new_app(query: dict[str, str | list[str]] | None = None, page: str | None = None) -> AppTest:
     """A fresh session on ``app.py`` (optionally opened with a link's query), run once."""
     at = AppTest.from_file(str(APP), default_timeout=60)
     for k, v in (query or {}).items():
@@ -419,6 +419,13 @@ def test_bad_link_value_gives_a_notice_and_the_app_runs(query, name):
     at.button(key="dismiss_notices").click()
     run(at)
     assert not warnings(at)
+
+
+def test_repeated_link_key_uses_the_last_value_with_a_notice():
+    at = new_app({RATE: ["0.02", "0.025"]})
+    assert widget(at, RATE).value == pytest.approx(0.025)
+    (note,) = warnings(at)
+    assert f"{RATE} is given 2 times" in note and "'0.025'" in note
 
 
 def test_bad_and_good_link_values_together():

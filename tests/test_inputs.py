@@ -251,14 +251,12 @@ def test_changed_keys_between_presets():
         ({PRESET_QUERY_KEY: "The 2005 rate (2 c/MB)"}, "rate_2005", {}),                    # by label
         ({PRESET_QUERY_KEY: "Lossless buyers", "pricing.rounding": "per basket"}, "lossless",
          {"pricing.rounding": "per_basket"}),
-        ({RATE: ["0.01", "0.02"]}, None, {RATE: 0.02}),                                       # the last counts
-        ({RATE: ["abc", "0.04"]}, None, {RATE: 0.04}),
-        ({PRESET_QUERY_KEY: ["nosuch", "card_freeze"]}, "card_freeze", {}),
+        ({RATE: ["0.02", "0.02"]}, None, {RATE: 0.02}),                                       # the same twice
         ({}, None, {}),
     ],
     ids=["number", "spaces", "exponent", "integer", "choice-name", "choice-label", "choice-label-2", "encoding",
-         "bool-true", "bool-off", "preset-name", "preset-label", "preset-label-and-choice", "repeated",
-         "repeated-bad-then-good", "repeated-preset", "empty"],
+         "bool-true", "bool-off", "preset-name", "preset-label", "preset-label-and-choice", "repeated-same",
+         "empty"],
 )
 def test_valid_links(params, preset, overrides):
     q = overrides_from_query(A, params)
@@ -311,7 +309,23 @@ def test_many_bad_values_give_one_notice_each():
 
 def test_repeated_parameter_last_value_is_bad():
     q = overrides_from_query(A, {RATE: ["0.02", "9"]})
-    assert q.overrides == {} and len(q.notices) == 1 and "'9'" in q.notices[0]
+    assert q.overrides == {} and len(q.notices) == 2 and "given 2 times" in q.notices[0] and "'9'" in q.notices[1]
+
+
+@pytest.mark.parametrize(
+    ("params", "preset", "overrides", "last"),
+    [
+        ({RATE: ["0.01", "0.02"]}, None, {RATE: 0.02}, "0.02"),
+        ({RATE: ["abc", "0.04"]}, None, {RATE: 0.04}, "0.04"),
+        ({PRESET_QUERY_KEY: ["nosuch", "card_freeze"]}, "card_freeze", {}, "card_freeze"),
+    ],
+    ids=["rate", "bad-then-good", "preset"],
+)
+def test_repeated_parameter_uses_the_last_value_and_says_so(params, preset, overrides, last):
+    q = overrides_from_query(A, params)
+    (name,) = params
+    assert (q.preset, q.overrides) == (preset, overrides)
+    assert q.notices == (f"Link parameter {name} is given 2 times with different values: the last one, '{last}', is used.",)
 
 
 @pytest.mark.parametrize("preset", list(A.presets))

@@ -71,7 +71,8 @@ def chart_downloads(c: Chart, *, key: str) -> None:
         _download("CSV (the data)", partial(export.chart_bytes, c, "csv"), export.export_file_name(c.name, "csv"),
                   "csv", f"dl_{key}_csv", help="Units are in the column names.")
         _download("CSV for Excel (UTF-8 with BOM)", partial(export.chart_bytes, c, "csv", bom=True),
-                  export.export_file_name(c.name, "csv"), "csv", f"dl_{key}_csv_bom")
+                  export.export_file_name(f"{c.name}_excel", "csv"), "csv", f"dl_{key}_csv_bom",
+                  help="The same data, with a byte-order mark so that Excel reads the text as UTF-8.")
 
 
 def _apply_upload() -> None:

@@ -52,7 +52,8 @@ def init_session() -> None:
     if ss.get(_INIT):
         return
     a = assumptions()
-    q = overrides_from_query(a, st.query_params.to_dict())  # accepts option labels too
+    link = {k: st.query_params.get_all(k) for k in st.query_params}  # every value of a repeated key
+    q = overrides_from_query(a, link)  # accepts option labels too
     ss[_NOTICES] = q.notices
     preset = q.preset or default_preset()
     ss[PRESET_KEY] = preset

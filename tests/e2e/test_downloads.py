@@ -81,7 +81,7 @@ def test_chart_download_buttons_deliver_every_format(page: Page, app_url: str):
     assert name == f"{CHART}.csv"
     check_csv_round_trip(data.decode("utf-8"), chart.data)
     name, data = download(page, chart_button(page, "csv_bom"))
-    assert name == f"{CHART}.csv" and data[:3] == b"\xef\xbb\xbf"
+    assert name == f"{CHART}_excel.csv" and data[:3] == b"\xef\xbb\xbf"  # not the plain CSV's name
     name, data = download(page, chart_button(page, "html"))
     assert name == f"{CHART}.html"
     assert check_html(data)[0]["layout"]["title"]["text"] == chart.title
