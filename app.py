@@ -15,8 +15,13 @@ st.set_page_config(page_title="AllofMP3 by the kilo", page_icon="💽", layout="
 
 state.init_session()
 state.absorb_widgets()  # the values the user just set, before any page computes with them
+explore = st.Page("app_pages/explore.py", title="Explore", url_path="explore", icon="📈")
 pages = [
-    st.Page("app_pages/explore.py", title="Explore", url_path="explore", default=True, icon="📈"),
+    # The root address opens Explore at /explore (with the link's inputs), so that every page, Explore
+    # too, has the address its name suggests.
+    st.Page(lambda: st.switch_page(explore, query_params=st.query_params.to_dict()), title="AllofMP3 by the kilo",
+            url_path="start", default=True, visibility="hidden"),
+    explore,
     st.Page("app_pages/compare.py", title="Compare", url_path="compare", icon="⚖️"),
     st.Page("app_pages/catalogue.py", title="Catalogue", url_path="catalogue", icon="💿"),
     st.Page("app_pages/classroom.py", title="Classroom", url_path="classroom", icon="🎓"),

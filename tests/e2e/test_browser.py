@@ -102,6 +102,7 @@ def test_slider_moves_chart_and_metric(page: Page, app_url: str):
 
 def test_shared_link_reopens_its_scenario(page: Page, app_url: str):
     open_app(page, f"{app_url}/?{RATE}=0.02&preset=lossless")
+    page.wait_for_url(re.compile(r"/explore\?"), timeout=TIMEOUT_MS)  # the root opens Explore, link and all
     expect(page.get_by_test_id("stAlert")).to_have_count(0)
     assert rate_slider(page).get_attribute("aria-valuetext") == "0.020"
     assert metric(page, "Revenue a year") == "$68.5 million"
@@ -120,6 +121,15 @@ def test_shared_link_reopens_its_scenario(page: Page, app_url: str):
     expect(other.get_by_test_id("stAlert")).to_have_count(0)
     assert metric(other, "Revenue a year") == moved
     assert rate_slider(other).get_attribute("aria-valuetext") == "0.021"
+
+
+def test_explore_has_its_own_address(page: Page, app_url: str):
+    open_app(page, f"{app_url}/explore?{RATE}=0.02")
+    expect(page.locator(".gtitle").filter(has_text="at 2 c/MB")).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(page.get_by_role("dialog")).to_have_count(0)  # no "Page not found"
+    expect(page.locator('a[data-testid="stTopNavLink"]').filter(has_text="Explore")).to_have_attribute(
+        "aria-current", "page")
+    assert urlsplit(page.url).path == "/explore" and query(page) == {RATE: ["0.02"]}
 
 
 def test_invalid_link_value_shows_a_notice(page: Page, app_url: str):
