@@ -110,14 +110,21 @@ def render() -> None:
         "itunes_usd": st.column_config.NumberColumn("iTunes [USD]", format="$%.2f"),
     })
     st.subheader("This album at every encoding")
-    st.dataframe(album_at_every_encoding(cat, album, s), hide_index=True, height="content", column_config={
-        "bitrate_kbps": st.column_config.NumberColumn("bitrate [kbps]", format="%.0f"),
-        "size_mb": st.column_config.NumberColumn(f"size [{unit}]", format="%.1f"),
-        "price_usd": st.column_config.NumberColumn("each track rounded [USD]", format="$%.2f"),
-        "price_per_basket_usd": st.column_config.NumberColumn("rounded once [USD]", format="$%.2f"),
-        "itunes_usd": st.column_config.NumberColumn("iTunes per track [USD]", format="$%.2f"),
-        "itunes_album_cap_usd": st.column_config.NumberColumn("iTunes with album cap [USD]", format="$%.2f"),
-        "cheaper_than_itunes": st.column_config.CheckboxColumn("cheaper than iTunes"),
-    })
+    every = album_at_every_encoding(cat, album, s)
+    # The long label ("MP3 (constant bitrate), 64 kbps") says what the name and bitrate say: left out,
+    # the table fits the page without scrolling sideways.
+    st.dataframe(every, hide_index=True, height="content", column_order=[c for c in every.columns if c != "label"],
+                 column_config={
+                     "bitrate_kbps": st.column_config.NumberColumn("bitrate [kbps]", format="%.0f"),
+                     "size_mb": st.column_config.NumberColumn(f"size [{unit}]", format="%.1f"),
+                     "price_usd": st.column_config.NumberColumn("each track rounded [USD]", format="$%.2f"),
+                     "price_per_basket_usd": st.column_config.NumberColumn("rounded once [USD]", format="$%.2f"),
+                     "itunes_usd": st.column_config.NumberColumn("iTunes [USD]", format="$%.2f",
+                                                                 help="Tracks × the iTunes track price."),
+                     "itunes_album_cap_usd": st.column_config.NumberColumn(
+                         "iTunes album [USD]", format="$%.2f", help="The same, capped at the iTunes album price."),
+                     "cheaper_than_itunes": st.column_config.CheckboxColumn(
+                         "cheaper", help="Each track rounded costs less than the iTunes album."),
+                 })
     st.subheader("The whole catalogue")
     show.chart(price_histogram_chart(cat, encoding, s, use_real_bytes=real and has_bytes), key="catalogue_hist")
