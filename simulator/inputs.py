@@ -37,8 +37,10 @@ __all__ = [
 
 #: Query-parameter name of the preset (the other names are the inputs' dotted names).
 PRESET_QUERY_KEY = "preset"
-#: Integer inputs with more positions than this get a number box instead of a slider.
-_MAX_SLIDER_POSITIONS = 100_000
+#: Inputs with more positions than this get a number box instead of a slider (assumption: the
+#: sidebar's slider is about 250 px wide, so past 5,000 positions one pixel skips 20 or more steps and
+#: the values that matter, e.g. 10-100 downloads on a 0-5,000 scale, cannot be picked with the mouse).
+_MAX_SLIDER_POSITIONS = 5_000
 
 
 @dataclass(frozen=True)
@@ -134,11 +136,13 @@ def _spec(a: Assumptions, key: str, p: Parameter) -> InputSpec:
         step = int(p.step or 1)
         positions = (hi - lo) / step
         widget = "number_input" if positions > _MAX_SLIDER_POSITIONS else "slider"
-        fmt = "%d" if key.endswith("seed") else "%,d"
+        # A number box shows plain digits only (no thousands separator); so does a seed.
+        fmt = "%d" if widget == "number_input" or key.endswith("seed") else "%,d"
         return InputSpec(key, group, p.kind, widget, label, p.unit, int(lo), int(hi), step, None, fmt, _help(p), p.value)
     step = float(p.step) if p.step else (hi - lo) / 100
-    fmt = "%,d" if step >= 1 else f"%.{_decimals(step)}f"
-    return InputSpec(key, group, p.kind, "slider", label, p.unit, float(lo), float(hi), step, None, fmt, _help(p), float(p.value))
+    widget = "number_input" if (hi - lo) / step > _MAX_SLIDER_POSITIONS else "slider"
+    fmt = f"%.{_decimals(step)}f" if step < 1 or widget == "number_input" else "%,d"
+    return InputSpec(key, group, p.kind, widget, label, p.unit, float(lo), float(hi), step, None, fmt, _help(p), float(p.value))
 
 
 def _is_input(p: Parameter) -> bool:

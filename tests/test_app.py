@@ -281,7 +281,7 @@ def test_input_changes_its_metrics_and_charts(key, value, moves, stays, charts):
         assert moved == (t in charts), f"{key}: chart {t!r} {'did not change' if not moved else 'changed'}"
     # The changed input is marked, the others are not.
     assert widget(at, key).label.startswith(MARK)
-    assert [w.key for w in (*at.slider, *at.selectbox, *at.toggle) if w.label.startswith(MARK)] == [key]
+    assert [w.key for w in (*at.slider, *at.number_input, *at.selectbox, *at.toggle) if w.label.startswith(MARK)] == [key]
     # ... and so is its group in the "Input groups" selector, with a count; no other group is.
     pills = group_pills(at)
     group = input_specs()[key].group

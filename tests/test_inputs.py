@@ -86,12 +86,16 @@ NAMED_SPECS = [
     (RATE, "Rate per megabyte [USD/MB]", "slider", 0.001, 0.3, 0.001, "%.3f"),
     ("pricing.discount_share", "Discount off the base rate [fraction]", "slider", 0.0, 0.34, 0.01, "%.2f"),
     ("costs.card_fee_share", "Card-processing fee [fraction]", "slider", 0.0, 0.2, 0.005, "%.3f"),
-    ("market.downloads_per_customer", "Downloads per customer per year [downloads/customer/year]", "slider",
-     0.0, 5000.0, 0.5, "%.1f"),
+    # 10,000 positions: a number box (a slider's pixel would skip 40 of them)
+    ("market.downloads_per_customer", "Downloads per customer per year [downloads/customer/year]",
+     "number_input", 0.0, 5000.0, 0.5, "%.1f"),
+    # 4,999 positions: still a slider, with thousands separators
     ("market.customers", "Customers [customers]", "slider", 10_000.0, 50_000_000.0, 10_000.0, "%,d"),
     ("encoding.tag_overhead_bytes", "Tag overhead per file [bytes]", "slider", 0, 2_000_000, 1000, "%,d"),
-    # 99,999 positions: still a slider; 2**32 - 1 positions: a number box, printed without separators
-    ("catalogue.albums", "Albums in the built-in catalogue [albums]", "slider", 1, 100_000, 1, "%,d"),
+    # number boxes show plain digits: no separators, floats with whole steps as %.0f
+    ("catalogue.albums", "Albums in the built-in catalogue [albums]", "number_input", 1, 100_000, 1, "%d"),
+    ("market.reported_revenue_usd", "Reported revenue [USD/year]", "number_input", 100_000.0,
+     1_000_000_000.0, 100_000.0, "%.0f"),
     ("customers.seed", "Seed of the customer simulation", "number_input", 0, 4_294_967_295, 1, "%d"),
     ("demand.downloads_elasticity", "Price elasticity of downloads per customer", "slider", -5.0, 0.0, 0.05,
      "%.2f"),

@@ -27,7 +27,7 @@ def _widget(spec: InputSpec, is_changed: bool) -> None:
                   format=spec.format, **common)
     elif spec.widget == "number_input":
         st.number_input(label, min_value=spec.min_value, max_value=spec.max_value, step=spec.step,
-                        format=spec.format if spec.format != "%,d" else "%d", **common)
+                        format=spec.format, **common)
     elif spec.widget == "toggle":
         st.toggle(label, **common)
     else:
