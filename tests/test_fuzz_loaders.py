@@ -327,7 +327,10 @@ def test_overrides_from_query_never_raises_and_what_it_keeps_is_valid(params):
     assert set(q.overrides) <= set(params) and len(q.overrides) + len(q.notices) + (PRESET_QUERY_KEY in params) >= len(params)
     s = make_scenario(A, preset=q.preset, overrides=q.overrides)  # what a link sets is always a valid scenario
     assert all(s[k] == v for k, v in q.overrides.items())
-    assert all(isinstance(n, str) and "ignored" in n for n in q.notices)
+    # Each notice says what was ignored, or which repeated key's last value was used.
+    repeated = {k for k, v in params.items() if isinstance(v, list) and len(set(v)) > 1}
+    assert all(isinstance(n, str) and ("ignored" in n or "times with different values" in n) for n in q.notices)
+    assert sum("times with different values" in n for n in q.notices) == len(repeated)
 
 
 @fuzz(150)
