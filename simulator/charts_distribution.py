@@ -33,6 +33,11 @@ def _label(output: str) -> str:
 def montecarlo_table(mc: MonteCarloResult) -> pd.DataFrame:
     """The Monte Carlo summary with readable output names, for a table beside the chart.
 
+    Parameters
+    ----------
+    mc : MonteCarloResult
+        From :func:`simulator.uncertainty.monte_carlo`.
+
     Returns
     -------
     DataFrame, shape (number of outputs, 7)

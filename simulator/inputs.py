@@ -123,6 +123,11 @@ def _help(p: Parameter) -> str:
     return "\n\n".join(parts)
 
 
+def _number_widget(lo: float, hi: float, step: float) -> str:
+    """A slider, or a number box when the range holds more than ``_MAX_SLIDER_POSITIONS`` steps."""
+    return "number_input" if (hi - lo) / step > _MAX_SLIDER_POSITIONS else "slider"
+
+
 def _spec(a: Assumptions, key: str, p: Parameter) -> InputSpec:
     label = f"{p.label} [{p.unit}]" if p.unit else p.label
     group = key.split(".")[0]
@@ -134,13 +139,12 @@ def _spec(a: Assumptions, key: str, p: Parameter) -> InputSpec:
     lo, hi = p.bounds
     if p.kind == "integer":
         step = int(p.step or 1)
-        positions = (hi - lo) / step
-        widget = "number_input" if positions > _MAX_SLIDER_POSITIONS else "slider"
+        widget = _number_widget(lo, hi, step)
         # A number box shows plain digits only (no thousands separator); so does a seed.
         fmt = "%d" if widget == "number_input" or key.endswith("seed") else "%,d"
         return InputSpec(key, group, p.kind, widget, label, p.unit, int(lo), int(hi), step, None, fmt, _help(p), p.value)
     step = float(p.step) if p.step else (hi - lo) / 100
-    widget = "number_input" if (hi - lo) / step > _MAX_SLIDER_POSITIONS else "slider"
+    widget = _number_widget(lo, hi, step)
     fmt = f"%.{_decimals(step)}f" if step < 1 or widget == "number_input" else "%,d"
     return InputSpec(key, group, p.kind, widget, label, p.unit, float(lo), float(hi), step, None, fmt, _help(p), float(p.value))
 
