@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 from bench import Result
-from simulator import export
-from simulator.bundle import write_bundle
-from simulator.charts import revenue_split_chart
-from simulator.scenario import make_scenario
+from simulator.output import export
+from simulator.output.bundle import write_bundle
+from simulator.params.scenario import make_scenario
+from simulator.present.charts import revenue_split_chart
 
 TARGET = 2.0
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ COLD_TIMEOUT_S = 120
 _COLD = """
 import time, warnings
 import kaleido
-from simulator.charts import revenue_split_chart
+from simulator.present.charts import revenue_split_chart
 fig = revenue_split_chart().figure
 t0 = time.perf_counter()
 png = kaleido.calc_fig_sync(fig, opts={"format": "png", "scale": 2}, kopts={"mathjax": False})

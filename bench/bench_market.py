@@ -1,6 +1,6 @@
 """Market benchmarks: the agent-level year of 5.5 million customers, and a 100,000-draw Monte Carlo.
 
-* Agent-level year: wall time of :func:`simulator.customers.customer_year` over the
+* Agent-level year: wall time of :func:`simulator.model.customers.customer_year` over the
   time of drawing the same number of lognormal variates with one
   ``Generator.lognormal`` call, both timed in this run (target <= 2); and its peak
   memory (target <= 1 GB), measured two ways and reported as the larger:
@@ -9,9 +9,9 @@
   size (``ru_maxrss``) after the call minus the resident set just before it (``VmRSS``
   of ``/proc/self/status``, with the imports and a warm-up market year already loaded;
   Linux only, reported as n/a elsewhere).
-* Monte Carlo: wall time of :func:`simulator.uncertainty.monte_carlo` (draws,
+* Monte Carlo: wall time of :func:`simulator.model.uncertainty.monte_carlo` (draws,
   one vectorized evaluation, percentiles) over the time of drawing its random
-  inputs alone (:func:`simulator.uncertainty.draw_inputs`) (target <= 3).
+  inputs alone (:func:`simulator.model.uncertainty.draw_inputs`) (target <= 3).
 
 Quick mode uses 1,100,000 customers and 30,000 draws.
 """
@@ -26,17 +26,17 @@ import tracemalloc
 import numpy as np
 
 from bench import Result, best_time_s
-from simulator.customers import customer_year
-from simulator.scenario import make_scenario
-from simulator.uncertainty import draw_inputs, monte_carlo
+from simulator.model.customers import customer_year
+from simulator.model.uncertainty import draw_inputs, monte_carlo
+from simulator.params.scenario import make_scenario
 
 _MB = 1e6
 
 _RSS_SCRIPT = """
 import resource, sys
-from simulator.customers import customer_year
-from simulator.market import market_year
-from simulator.scenario import make_scenario
+from simulator.model.customers import customer_year
+from simulator.model.market import market_year
+from simulator.params.scenario import make_scenario
 s = make_scenario(overrides={"market.customers": %d})
 market_year(s)
 with open("/proc/self/status") as f:  # current resident set, not the import-time peak

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from bench import Result, best_time_s
-from simulator.pricing import pricing_terms, track_price_cents
+from simulator.model.pricing import pricing_terms, track_price_cents
 
 
 def run(quick: bool = False) -> list[Result]:

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 import pandas as pd
 
-from simulator.export import find_chromium
+from simulator.output.export import find_chromium
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: PDF points per CSS pixel (72 pt per inch, 96 px per inch).

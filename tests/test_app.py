@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from simulator.inputs import input_specs
-from simulator.market import market_year
-from simulator.scenario import make_scenario
+from simulator.model.market import market_year
+from simulator.params.scenario import make_scenario
+from simulator.present.inputs import input_specs
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.assumptions import (
+from simulator.params.assumptions import (
     FORMAT_VERSION,
     MAX_FILE_BYTES,
     MAX_YAML_ALIASES,
@@ -404,7 +404,7 @@ def test_too_many_aliases_are_refused(tmp_path):
 CHILD_CHECK = r"""
 import sys
 sys.path.insert(0, {root!r})
-from simulator.assumptions import AssumptionsError, load_assumptions
+from simulator.params.assumptions import AssumptionsError, load_assumptions
 for path in sys.argv[1:]:
     try:
         load_assumptions(path)

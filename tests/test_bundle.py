@@ -18,13 +18,13 @@ from export_checks import (
     figure_json,
 )
 
-from simulator import bundle, export
-from simulator.bundle import SUMMARY_HTML, SUMMARY_PDF, bundle_file_names, summary_html, write_bundle
-from simulator.charts import Chart
-from simulator.gallery import CHART_NAMES, scenario_charts
-from simulator.report import headline_metrics
-from simulator.scenario import make_scenario
-from simulator.scenario_file import SCENARIO_FILE_NAME, read_scenario_file
+from simulator.output import bundle, export
+from simulator.output.bundle import SUMMARY_HTML, SUMMARY_PDF, bundle_file_names, summary_html, write_bundle
+from simulator.params.scenario import make_scenario
+from simulator.params.scenario_file import SCENARIO_FILE_NAME, read_scenario_file
+from simulator.present.charts import Chart
+from simulator.present.registry import CHART_NAMES, scenario_charts
+from simulator.present.report import headline_metrics
 
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 SCENARIO = make_scenario(preset="rate_2005", overrides={"market.customers": 4_000_000.0})

@@ -1,4 +1,4 @@
-"""Tests of simulator.calibration: goal seek to the cent, closed forms, no-solution ranges, the iso grid."""
+"""Tests of simulator.model.calibration: goal seek to the cent, closed forms, no-solution ranges, the iso grid."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.assumptions import load_assumptions
-from simulator.calibration import (
+from simulator.model.calibration import (
     GRID_OUTPUTS,
     CalibrationError,
     NoSolutionError,
@@ -17,8 +16,9 @@ from simulator.calibration import (
     solvable_inputs,
     solve,
 )
-from simulator.market import download_profile, market_year
-from simulator.scenario import make_scenario
+from simulator.model.market import download_profile, market_year
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import make_scenario
 
 CENT = 0.01
 PRESETS = sorted(load_assumptions().presets)

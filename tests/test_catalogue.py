@@ -1,4 +1,4 @@
-"""Tests of simulator.catalogue: the built-in catalogue, real catalogues priced, hand-computed values."""
+"""Tests of simulator.model.catalogue: the built-in catalogue, real catalogues priced, hand-computed values."""
 
 from __future__ import annotations
 
@@ -15,19 +15,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.catalogue import (
+from simulator.cli import main
+from simulator.io.load import load_catalogue
+from simulator.model.catalogue import (
     Catalogue,
     CatalogueError,
     builtin_catalogue,
     draw_catalogue,
     make_tracks_frame,
 )
-from simulator.catalogue_io import load_catalogue
-from simulator.catalogue_pricing import price_catalogue
-from simulator.cli import main
-from simulator.encoding import encoding_menu, size_bytes
-from simulator.pricing import basket_total, pricing_terms, quote_track
-from simulator.scenario import make_scenario
+from simulator.model.catalogue_pricing import price_catalogue
+from simulator.model.encoding import encoding_menu, size_bytes
+from simulator.model.pricing import basket_total, pricing_terms, quote_track
+from simulator.params.scenario import make_scenario
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 CHINOOK = DATA / "chinook_tracks.csv"

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.catalogue import CatalogueError
-from simulator.catalogue_csv import load_catalogue_csv
-from simulator.catalogue_io import MAX_DURATION_MS, load_catalogue, load_itunes_library
-from simulator.units import format_duration
+from simulator.io.csv_tracks import load_catalogue_csv
+from simulator.io.load import MAX_DURATION_MS, load_catalogue, load_itunes_library
+from simulator.model.catalogue import CatalogueError
+from simulator.model.units import format_duration
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 CHINOOK = DATA / "chinook_tracks.csv"
@@ -225,7 +225,7 @@ def test_a_file_over_50_mb_is_refused_unread(tmp_path):
 
 
 def test_size_limit_default_is_catalogue_max_file_mb():
-    from simulator.scenario import make_scenario
+    from simulator.params.scenario import make_scenario
 
     s = make_scenario(overrides={"catalogue.max_file_mb": 0.001})  # 1,000 bytes
     with pytest.raises(CatalogueError, match=r"at most 1,000 bytes are allowed \(catalogue.max_file_mb\)"):

@@ -1,4 +1,4 @@
-"""Tests of simulator.catalogue_views: one album at every encoding, an album's tracks, the price histogram."""
+"""Tests of simulator.present.catalogue_views: one album at every encoding, an album's tracks, the price histogram."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.assumptions import load_assumptions
-from simulator.catalogue import Catalogue, builtin_catalogue, make_tracks_frame
-from simulator.catalogue_io import load_catalogue
-from simulator.catalogue_pricing import price_catalogue
-from simulator.catalogue_views import (
+from simulator.io.load import load_catalogue
+from simulator.model.catalogue import Catalogue, builtin_catalogue, make_tracks_frame
+from simulator.model.catalogue_pricing import price_catalogue
+from simulator.model.encoding import encoding_menu
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import make_scenario
+from simulator.present.catalogue_views import (
     album_at_every_encoding,
     album_choices,
     album_tracks,
     price_histogram_chart,
 )
-from simulator.encoding import encoding_menu
-from simulator.scenario import make_scenario
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 CHINOOK = DATA / "chinook_tracks.csv"

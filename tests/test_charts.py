@@ -1,4 +1,4 @@
-"""Tests of the charts (simulator.charts, charts_market, charts_distribution): each figure draws the model's numbers.
+"""Tests of the charts (simulator.present.charts, charts_market, charts_distribution): each figure draws the model's numbers.
 
 Every chart is checked for what a reader and the exporter rely on (a title with units in brackets,
 caption, alt text with the key number, unit-suffixed data, JSON without external URLs), then for
@@ -14,24 +14,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.calibration import iso_grid, solve
-from simulator.charts import Chart, price_vs_length_chart, revenue_split_chart
-from simulator.charts_distribution import (
+from simulator.model.calibration import iso_grid, solve
+from simulator.model.customers import customer_year
+from simulator.model.demand import best_rate, demand_curve
+from simulator.model.market import download_profile, market_year
+from simulator.model.tariffs import price_by_length
+from simulator.model.timeline import monthly_timeline
+from simulator.model.uncertainty import monte_carlo, tornado
+from simulator.params.scenario import make_scenario
+from simulator.present.charts import Chart, price_vs_length_chart, revenue_split_chart
+from simulator.present.charts_distribution import (
     lorenz_chart,
     montecarlo_chart,
     montecarlo_table,
     spend_histogram_chart,
     tornado_chart,
 )
-from simulator.charts_market import demand_chart, iso_revenue_chart, models_chart, timeline_chart
-from simulator.customers import customer_year
-from simulator.demand import best_rate, demand_curve
-from simulator.market import download_profile, market_year
-from simulator.models import price_by_length
-from simulator.report import format_usd
-from simulator.scenario import make_scenario
-from simulator.timeline import monthly_timeline
-from simulator.uncertainty import monte_carlo, tornado
+from simulator.present.charts_market import demand_chart, iso_revenue_chart, models_chart, timeline_chart
+from simulator.present.report import format_usd
 
 RATE = "pricing.rate_usd_per_mb"
 S = make_scenario()
@@ -444,15 +444,15 @@ def test_every_chart_of_a_scenario_is_a_valid_plotly_figure():
     """Charts are built without Plotly's per-property validation (for speed): validate them all here."""
     import plotly.graph_objects as go
 
-    from simulator.gallery import scenario_charts
+    from simulator.present.registry import scenario_charts
 
     for c in scenario_charts(S, customers=20_000, draws=500):
         go.Figure(c.figure.to_dict())  # raises ValueError on any invalid property
 
 
 def test_timeline_labels_its_events_with_their_short_names():
-    from simulator.charts_market import timeline_chart
-    from simulator.timeline import monthly_timeline
+    from simulator.model.timeline import monthly_timeline
+    from simulator.present.charts_market import timeline_chart
 
     s = make_scenario()
     texts = [a["text"] for a in timeline_chart(monthly_timeline(s), s).figure.to_plotly_json()["layout"]["annotations"]]

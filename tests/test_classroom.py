@@ -1,17 +1,17 @@
-"""Tests of simulator.classroom: seven exercises whose answers are computed live for the scenario given."""
+"""Tests of simulator.present.classroom: seven exercises whose answers are computed live for the scenario given."""
 
 from __future__ import annotations
 
 import pytest
 
-from simulator.assumptions import load_assumptions
-from simulator.calibration import solve
-from simulator.classroom import Exercise, exercises
-from simulator.customers import customer_year
-from simulator.market import market_year
-from simulator.report import format_usd
-from simulator.rights import lawsuit_arithmetic, rights_comparison
-from simulator.scenario import make_scenario
+from simulator.model.calibration import solve
+from simulator.model.customers import customer_year
+from simulator.model.market import market_year
+from simulator.model.rights import lawsuit_arithmetic, rights_comparison
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import make_scenario
+from simulator.present.classroom import Exercise, exercises
+from simulator.present.report import format_usd
 
 KEYS = ["per_mb_follows_cost", "implied_downloads", "roms_vs_itunes", "card_freeze", "clone", "best_rate", "lawsuit"]
 S = make_scenario()

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from export_checks import CHROMIUM, NO_CHROMIUM, check_csv_round_trip, check_png
 
-from simulator import export
 from simulator.cli import main
-from simulator.gallery import CHART_NAMES, scenario_charts
-from simulator.scenario import make_scenario
-from simulator.scenario_file import read_scenario_file, scenario_to_yaml
+from simulator.output import export
+from simulator.params.scenario import make_scenario
+from simulator.params.scenario_file import read_scenario_file, scenario_to_yaml
+from simulator.present.registry import CHART_NAMES, scenario_charts
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from simulator.assumptions import load_assumptions
 from simulator.cli import main
-from simulator.market import market_year
-from simulator.scenario import make_scenario
+from simulator.model.market import market_year
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import make_scenario
 
 PRESETS = sorted(load_assumptions().presets)
 MARKET_KEYS = ("customers", "downloads_per_customer", "revenue_usd", "roms_usd", "operator_margin_usd",

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from simulator import __version__
-from simulator.assumptions import default_assumptions_path, load_assumptions
 from simulator.cli import main
+from simulator.params.assumptions import default_assumptions_path, load_assumptions
 
 ROOT = Path(__file__).resolve().parents[1]
 SPLIT_KEYS = ("roms_usd", "fair_usd", "card_fee_usd", "bandwidth_usd", "operator_usd")

@@ -1,4 +1,4 @@
-"""Tests of simulator.compare: the table of outputs, differences, the verdict in words and the stacked chart."""
+"""Tests of simulator.present.compare: the table of outputs, differences, the verdict in words and the stacked chart."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pytest
 
-from simulator.compare import COMPARED_OUTPUTS, compare_scenarios, comparison_chart
-from simulator.market import market_year
-from simulator.report import format_usd
-from simulator.scenario import make_scenario
+from simulator.model.market import market_year
+from simulator.params.scenario import make_scenario
+from simulator.present.compare import COMPARED_OUTPUTS, compare_scenarios, comparison_chart
+from simulator.present.report import format_usd
 
 R2005, R2006 = make_scenario(preset="rate_2005"), make_scenario(preset="reported_2006")
 

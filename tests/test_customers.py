@@ -1,4 +1,4 @@
-"""Tests of simulator.customers: the agent-level market year against closed forms and invariants."""
+"""Tests of simulator.model.customers: the agent-level market year against closed forms and invariants."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from statistics import NormalDist
 import numpy as np
 import pytest
 
-from simulator.customers import customer_year, lognormal_gini, lognormal_top_share
-from simulator.market import market_year
-from simulator.scenario import make_scenario
+from simulator.model.customers import customer_year, lognormal_gini, lognormal_top_share
+from simulator.model.market import market_year
+from simulator.params.scenario import make_scenario
 
 N = 200_000  # customers in most tests: fast, yet the standard errors are small
 

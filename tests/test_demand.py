@@ -1,14 +1,14 @@
-"""Tests of simulator.demand: constant-elasticity curves, the Lerner optimum against closed forms, iTunes terms."""
+"""Tests of simulator.model.demand: constant-elasticity curves, the Lerner optimum against closed forms, iTunes terms."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from simulator.assumptions import load_assumptions
-from simulator.demand import DemandError, best_rate, demand_curve, itunes_counterfactual
-from simulator.market import download_profile, market_year
-from simulator.scenario import make_scenario
+from simulator.model.demand import DemandError, best_rate, demand_curve, itunes_counterfactual
+from simulator.model.market import download_profile, market_year
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import make_scenario
 
 PRESETS = sorted(load_assumptions().presets)
 MEAN_MB = download_profile().mean_size_bytes / 1e6          # mean download at the default mix [MB]

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.encoding import (
+from simulator.model.encoding import (
     Encoding,
     EncodingError,
     bytes_per_mb,
@@ -24,8 +24,8 @@ from simulator.encoding import (
     size_bytes,
     size_mb,
 )
-from simulator.pricing import basket_total, pricing_terms
-from simulator.scenario import make_scenario
+from simulator.model.pricing import basket_total, pricing_terms
+from simulator.params.scenario import make_scenario
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

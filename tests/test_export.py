@@ -1,4 +1,4 @@
-"""Tests of simulator.export: every format checked for real, the no-Chromium path and the timeout.
+"""Tests of simulator.output.export: every format checked for real, the no-Chromium path and the timeout.
 
 Static images need the system Chromium (Kaleido's warm renderer starts once per test process,
 a few seconds); those tests are skipped with a reason without it. Nothing downloads a browser.
@@ -27,10 +27,10 @@ from export_checks import (
     figure_json,
 )
 
-from simulator import export
-from simulator.charts import Chart, price_vs_length_chart, revenue_split_chart
-from simulator.gallery import CHART_NAMES, scenario_charts
-from simulator.scenario import make_scenario
+from simulator.output import export
+from simulator.params.scenario import make_scenario
+from simulator.present.charts import Chart, price_vs_length_chart, revenue_split_chart
+from simulator.present.registry import CHART_NAMES, scenario_charts
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
@@ -170,7 +170,8 @@ def test_no_chromium_is_reported_at_once_with_the_routes_that_still_work(monkeyp
 def test_browser_path_to_nothing_in_a_fresh_process_gives_the_clear_error():
     """The real search (no seam): BROWSER_PATH naming a missing file, as Kaleido itself honours it."""
     code = (
-        "from simulator import export, charts\n"
+        "from simulator.output import export\n"
+        "from simulator.present import charts\n"
         "try:\n"
         "    export.to_image(charts.revenue_split_chart().figure, 'png')\n"
         "except export.ExportUnavailable as e:\n"

@@ -36,13 +36,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.assumptions import AssumptionsError, default_assumptions_path, load_assumptions
-from simulator.catalogue import CatalogueError
-from simulator.catalogue_io import MAX_DURATION_MS, load_catalogue
-from simulator.inputs import PRESET_QUERY_KEY, overrides_from_query
-from simulator.scenario import ScenarioError, make_scenario, parse_value, validate_overrides
-from simulator.scenario_file import ScenarioFileError, read_scenario_bytes, scenario_to_yaml
-from simulator.units import parse_duration_ms
+from simulator.io.load import MAX_DURATION_MS, load_catalogue
+from simulator.model.catalogue import CatalogueError
+from simulator.model.units import parse_duration_ms
+from simulator.params.assumptions import AssumptionsError, default_assumptions_path, load_assumptions
+from simulator.params.scenario import ScenarioError, make_scenario, parse_value, validate_overrides
+from simulator.params.scenario_file import ScenarioFileError, read_scenario_bytes, scenario_to_yaml
+from simulator.present.inputs import PRESET_QUERY_KEY, overrides_from_query
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 CHINOOK = DATA / "chinook_tracks.csv"

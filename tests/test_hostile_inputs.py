@@ -26,16 +26,16 @@ from pathlib import Path
 import pytest
 from hostile.cases import CASES, FILES, RATE, Case, of_kind
 
-from simulator.assumptions import AssumptionsError, load_assumptions
-from simulator.bundle import bundle_zip_bytes
-from simulator.catalogue import CatalogueError
-from simulator.catalogue_csv import load_catalogue_csv
-from simulator.catalogue_io import load_catalogue, load_itunes_library
 from simulator.cli import main
-from simulator.export import export_file_name
-from simulator.inputs import overrides_from_query
-from simulator.scenario import make_scenario
-from simulator.scenario_file import ScenarioFileError, read_scenario_bytes, read_scenario_file
+from simulator.io.csv_tracks import load_catalogue_csv
+from simulator.io.load import load_catalogue, load_itunes_library
+from simulator.model.catalogue import CatalogueError
+from simulator.output.bundle import bundle_zip_bytes
+from simulator.output.export import export_file_name
+from simulator.params.assumptions import AssumptionsError, load_assumptions
+from simulator.params.scenario import make_scenario
+from simulator.params.scenario_file import ScenarioFileError, read_scenario_bytes, read_scenario_file
+from simulator.present.inputs import overrides_from_query
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -375,8 +375,8 @@ def test_app_links_with_bad_values_give_notices_and_keep_the_valid_state():
 
 def test_benign_variants_of_valid_files_still_load(tmp_path):
     """BOMs, CRLF line ends and formula-looking titles are not hostile: they load (titles stay data)."""
-    from simulator.assumptions import default_assumptions_path
-    from simulator.scenario_file import scenario_to_yaml
+    from simulator.params.assumptions import default_assumptions_path
+    from simulator.params.scenario_file import scenario_to_yaml
 
     text = default_assumptions_path().read_text(encoding="utf-8")
     p = tmp_path / "a.yaml"

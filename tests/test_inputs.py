@@ -1,4 +1,4 @@
-"""Tests of simulator.inputs: widget specs generated from assumptions.yaml, and link (URL query) validation."""
+"""Tests of simulator.present.inputs: widget specs generated from assumptions.yaml, and link (URL query) validation."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.assumptions import (
+from simulator.params.assumptions import (
     AssumptionsError,
     default_assumptions_path,
     load_assumptions,
     parse_assumptions,
     read_yaml_file,
 )
-from simulator.inputs import (
+from simulator.params.scenario import ScenarioError
+from simulator.present.inputs import (
     PRESET_QUERY_KEY,
     changed_keys,
     group_label,
@@ -25,7 +26,6 @@ from simulator.inputs import (
     overrides_from_query,
     preset_values,
 )
-from simulator.scenario import ScenarioError
 
 A = load_assumptions()
 SPECS = input_specs(A)

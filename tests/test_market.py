@@ -1,4 +1,4 @@
-"""Tests of simulator.market: a hand-computed market year, closed forms, invariants and every preset."""
+"""Tests of simulator.model.market: a hand-computed market year, closed forms, invariants and every preset."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.assumptions import load_assumptions
-from simulator.encoding import size_bytes
-from simulator.market import (
+from simulator.model.encoding import size_bytes
+from simulator.model.market import (
     MIX_PREFIX,
     catalogue_durations_ms,
     download_profile,
@@ -20,8 +19,9 @@ from simulator.market import (
     market_year,
     quality_mix,
 )
-from simulator.pricing import pricing_terms, track_price_cents
-from simulator.scenario import make_scenario
+from simulator.model.pricing import pricing_terms, track_price_cents
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import make_scenario
 
 PRESETS = sorted(load_assumptions().presets)
 MONEY = ("card_fee_usd", "bandwidth_usd", "roms_usd", "fair_usd", "labels_usd", "operator_margin_usd")

@@ -1,4 +1,4 @@
-"""Tests of simulator.models: pricing models side by side, hand-computed baskets and the listener table."""
+"""Tests of simulator.model.tariffs: pricing models side by side, hand-computed baskets and the listener table."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.assumptions import load_assumptions
-from simulator.catalogue import builtin_catalogue
-from simulator.encoding import EncodingError
-from simulator.models import (
+from simulator.model.catalogue import builtin_catalogue
+from simulator.model.encoding import EncodingError
+from simulator.model.pricing import quote_track
+from simulator.model.tariffs import (
     MODELS,
     ModelsError,
     basket_costs,
@@ -18,8 +18,8 @@ from simulator.models import (
     listener_types,
     price_by_length,
 )
-from simulator.pricing import quote_track
-from simulator.scenario import make_scenario
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import make_scenario
 
 PRESETS = sorted(load_assumptions().presets)
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.money import (
+from simulator.model.money import (
     CENT,
     ceil_scaled,
     cents_to_decimal,

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.encoding import encoding_menu, size_bytes
-from simulator.pricing import (
+from simulator.model.encoding import encoding_menu, size_bytes
+from simulator.model.pricing import (
     CostTerms,
     basket_total,
     cost_terms,
@@ -27,7 +27,7 @@ from simulator.pricing import (
     track_price_exact,
     track_price_usd,
 )
-from simulator.scenario import ScenarioError, make_scenario
+from simulator.params.scenario import ScenarioError, make_scenario
 
 MAX = 2**53
 

@@ -1,4 +1,4 @@
-"""Tests of simulator.report: number formatting, headline metrics against the reported figures, sources table."""
+"""Tests of simulator.present.report: number formatting, headline metrics against the reported figures, sources table."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import math
 import numpy as np
 import pytest
 
-from simulator.assumptions import load_assumptions
-from simulator.calibration import solve
-from simulator.catalogue import builtin_catalogue
-from simulator.market import market_year
-from simulator.report import format_count, format_usd, headline_metrics, sources_table
-from simulator.scenario import make_scenario
+from simulator.model.calibration import solve
+from simulator.model.catalogue import builtin_catalogue
+from simulator.model.market import market_year
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import make_scenario
+from simulator.present.report import format_count, format_usd, headline_metrics, sources_table
 
 A = load_assumptions()
 KEYS = ["customers", "revenue_usd", "implied_downloads_per_customer", "mean_price_usd", "roms_usd",

@@ -1,4 +1,4 @@
-"""Tests of simulator.rights: ROMS against iTunes wholesale, and the US lawsuit arithmetic."""
+"""Tests of simulator.model.rights: ROMS against iTunes wholesale, and the US lawsuit arithmetic."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from simulator.assumptions import load_assumptions
-from simulator.market import market_year
-from simulator.rights import lawsuit_arithmetic, rights_comparison, roms_per_track_table
-from simulator.scenario import make_scenario
+from simulator.model.market import market_year
+from simulator.model.rights import lawsuit_arithmetic, rights_comparison, roms_per_track_table
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import make_scenario
 
 PRESETS = sorted(load_assumptions().presets)
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from simulator.assumptions import load_assumptions
-from simulator.scenario import Scenario, ScenarioError, make_scenario, parse_value, validate_overrides
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import Scenario, ScenarioError, make_scenario, parse_value, validate_overrides
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.assumptions import load_assumptions
-from simulator.market import market_year
-from simulator.report import headline_metrics
-from simulator.scenario import make_scenario
-from simulator.scenario_file import (
+from simulator.model.market import market_year
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import make_scenario
+from simulator.params.scenario_file import (
     FORMAT_VERSION,
     KIND,
     MAX_SCENARIO_BYTES,
@@ -23,6 +22,7 @@ from simulator.scenario_file import (
     scenario_from_yaml,
     scenario_to_yaml,
 )
+from simulator.present.report import headline_metrics
 
 A = load_assumptions()
 PRESETS = sorted(A.presets)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from simulator.tables import FORMULA_PREFIXES, neutralise_cell, rows_to_csv
+from simulator.io.tables import FORMULA_PREFIXES, neutralise_cell, rows_to_csv
 
 DANGEROUS = [
     ("=HYPERLINK(\"http://x\",\"click\")", "'=HYPERLINK(\"http://x\",\"click\")"),

@@ -1,4 +1,4 @@
-"""Tests of simulator.timeline: a day-by-day reference computed by hand, events, freeze shares, every preset."""
+"""Tests of simulator.model.timeline: a day-by-day reference computed by hand, events, freeze shares, every preset."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.assumptions import load_assumptions, parse_assumptions, read_yaml_file
-from simulator.market import market_year
-from simulator.scenario import make_scenario
-from simulator.timeline import TimelineError, monthly_timeline, yearly_totals
+from simulator.model.market import market_year
+from simulator.model.timeline import TimelineError, monthly_timeline, yearly_totals
+from simulator.params.assumptions import load_assumptions, parse_assumptions, read_yaml_file
+from simulator.params.scenario import make_scenario
 
 PRESETS = sorted(load_assumptions().presets)
 START, ANCHOR, SHUTDOWN = dt.date(2004, 1, 1), dt.date(2006, 10, 18), dt.date(2007, 7, 1)
@@ -130,7 +130,7 @@ def test_yearly_totals_sum_the_months(timeline):
 
 
 def test_missing_event_is_a_clear_error():
-    from simulator.assumptions import default_assumptions_path
+    from simulator.params.assumptions import default_assumptions_path
 
     data = read_yaml_file(default_assumptions_path())
     data["events"] = [e for e in data["events"] if e["name"] != "visa_stop"]

@@ -1,14 +1,12 @@
-"""Tests of simulator.uncertainty: the one-pass Monte Carlo and the tornado, with hand-checked values."""
+"""Tests of simulator.model.uncertainty: the one-pass Monte Carlo and the tornado, with hand-checked values."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from simulator.assumptions import default_assumptions_path, parse_assumptions, read_yaml_file
-from simulator.market import download_profile, market_year
-from simulator.scenario import make_scenario
-from simulator.uncertainty import (
+from simulator.model.market import download_profile, market_year
+from simulator.model.uncertainty import (
     MAX_DRAWS,
     MC_OUTPUTS,
     OUTPUTS,
@@ -20,6 +18,8 @@ from simulator.uncertainty import (
     tornado,
     uncertain_inputs,
 )
+from simulator.params.assumptions import default_assumptions_path, parse_assumptions, read_yaml_file
+from simulator.params.scenario import make_scenario
 
 
 def _assumptions(collapse=lambda name: True):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.units import format_duration, parse_duration_ms
+from simulator.model.units import format_duration, parse_duration_ms
 
 ACCEPTED = [
     ("4:00", 240_000),

@@ -7,15 +7,15 @@ import io
 
 import streamlit as st
 
-from simulator.catalogue import builtin_catalogue
-from simulator.catalogue_io import load_catalogue
-from simulator.catalogue_views import (
+from simulator.io.load import load_catalogue
+from simulator.model.catalogue import builtin_catalogue
+from simulator.present.catalogue_views import (
     album_at_every_encoding,
     album_choices,
     album_tracks,
     price_histogram_chart,
 )
-from simulator.report import format_quantity
+from simulator.present.report import format_quantity
 
 from . import show, state
 

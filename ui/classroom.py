@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.classroom import exercises
+from simulator.present.classroom import exercises
 
 from . import state
 

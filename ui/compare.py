@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.compare import compare_scenarios, comparison_chart
-from simulator.scenario import make_scenario
+from simulator.params.scenario import make_scenario
+from simulator.present.compare import compare_scenarios, comparison_chart
 
 from . import show, state
 

@@ -7,9 +7,14 @@ from functools import partial
 
 import streamlit as st
 
-from simulator.calibration import iso_grid
-from simulator.charts import price_vs_length_chart, revenue_split_chart
-from simulator.charts_distribution import (
+from simulator.model.calibration import iso_grid
+from simulator.model.customers import customer_year
+from simulator.model.demand import best_rate, demand_curve
+from simulator.model.tariffs import price_by_length
+from simulator.model.timeline import monthly_timeline
+from simulator.model.uncertainty import MC_OUTPUTS, monte_carlo, tornado
+from simulator.present.charts import price_vs_length_chart, revenue_split_chart
+from simulator.present.charts_distribution import (
     OUTPUT_LABELS,
     lorenz_chart,
     montecarlo_chart,
@@ -17,13 +22,8 @@ from simulator.charts_distribution import (
     spend_histogram_chart,
     tornado_chart,
 )
-from simulator.charts_market import demand_chart, iso_revenue_chart, models_chart, timeline_chart
-from simulator.customers import customer_year
-from simulator.demand import best_rate, demand_curve
-from simulator.models import price_by_length
-from simulator.report import headline_metrics
-from simulator.timeline import monthly_timeline
-from simulator.uncertainty import MC_OUTPUTS, monte_carlo, tornado
+from simulator.present.charts_market import demand_chart, iso_revenue_chart, models_chart, timeline_chart
+from simulator.present.report import headline_metrics
 
 from . import show, state
 

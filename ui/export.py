@@ -2,7 +2,7 @@
 
 Every file is built only when its button is clicked (``st.download_button`` with a
 callable and ``on_click="ignore"``), so reruns stay fast. PNG/SVG/PDF files come from
-the process's one warm Kaleido renderer (``simulator.export``); without Chromium those
+the process's one warm Kaleido renderer (``simulator.output.export``); without Chromium those
 buttons are replaced by a note, and the HTML, CSV and toolbar routes remain.
 """
 
@@ -12,13 +12,13 @@ from functools import partial
 
 import streamlit as st
 
-from simulator import export
-from simulator.bundle import bundle_zip_bytes, summary_html
-from simulator.charts import Chart
-from simulator.gallery import scenario_charts
-from simulator.market import market_year
-from simulator.scenario import Scenario
-from simulator.scenario_file import MAX_SCENARIO_BYTES, read_scenario_bytes, scenario_to_yaml
+from simulator.model.market import market_year
+from simulator.output import export
+from simulator.output.bundle import bundle_zip_bytes, summary_html
+from simulator.params.scenario import Scenario
+from simulator.params.scenario_file import MAX_SCENARIO_BYTES, read_scenario_bytes, scenario_to_yaml
+from simulator.present.charts import Chart
+from simulator.present.registry import scenario_charts
 
 from . import state
 

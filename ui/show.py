@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.charts import Chart
-from simulator.report import Metric
+from simulator.present.charts import Chart
+from simulator.present.report import Metric
 
 from . import export, state
 

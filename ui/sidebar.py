@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.inputs import InputSpec, group_label, option_label
+from simulator.present.inputs import InputSpec, group_label, option_label
 
 from . import export, state
 

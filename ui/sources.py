@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.report import format_count, format_usd, sources_table
+from simulator.present.report import format_count, format_usd, sources_table
 
 from . import state
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import streamlit as st
 
-from simulator.assumptions import Assumptions, load_assumptions
-from simulator.inputs import InputSpec, changed_keys, input_specs, overrides_from_query, preset_values
-from simulator.market import market_year
-from simulator.scenario import Scenario, make_scenario
+from simulator.model.market import market_year
+from simulator.params.assumptions import Assumptions, load_assumptions
+from simulator.params.scenario import Scenario, make_scenario
+from simulator.present.inputs import InputSpec, changed_keys, input_specs, overrides_from_query, preset_values
 
 PRESET_KEY = "preset"
 _INIT = "_initialised"
@@ -102,7 +102,7 @@ def absorb_widgets() -> None:
 
 
 def link_value(v: Any) -> str:
-    """How a value is written in a link (read back by ``simulator.inputs.overrides_from_query``)."""
+    """How a value is written in a link (read back by ``simulator.present.inputs.overrides_from_query``)."""
     if isinstance(v, bool):
         return "true" if v else "false"
     return repr(v) if isinstance(v, float) else str(v)

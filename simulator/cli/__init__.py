@@ -18,7 +18,7 @@ import os
 import pkgutil
 import sys
 
-from .. import __version__
+from simulator._version import __version__
 
 __all__ = ["main", "build_parser"]
 

@@ -13,10 +13,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..assumptions import load_assumptions
-from ..calibration import calibrated_scenario
-from ..scenario import Scenario, make_scenario, parse_value
-from ..tables import rows_to_csv
+from simulator.io.tables import rows_to_csv
+from simulator.model.calibration import calibrated_scenario
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import Scenario, make_scenario, parse_value
 
 __all__ = [
     "add_calibrate_option",
@@ -157,5 +157,5 @@ def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None
 
 
 def write_csv(rows: Sequence[Mapping[str, Any]], out=None, columns: Sequence[str] | None = None) -> None:
-    """Write rows as CSV (formula-looking text neutralised, see :func:`simulator.tables.rows_to_csv`)."""
+    """Write rows as CSV (formula-looking text neutralised, see :func:`simulator.io.tables.rows_to_csv`)."""
     (out or sys.stdout).write(rows_to_csv([{k: _plain(v) for k, v in r.items()} for r in rows], columns))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..catalogue import builtin_catalogue
-from ..catalogue_io import load_catalogue
-from ..catalogue_pricing import price_catalogue
-from ..encoding import size_mb
-from ..report import format_quantity
-from ._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
+from simulator.cli._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
+from simulator.io.load import load_catalogue
+from simulator.model.catalogue import builtin_catalogue
+from simulator.model.catalogue_pricing import price_catalogue
+from simulator.model.encoding import size_mb
+from simulator.present.report import format_quantity
 
 ORDER = 20
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..calibration import calibrated_scenario
-from ..customers import customer_year
-from ._common import add_calibrate_option, add_scenario_options, print_json, print_record, scenario_from_args
+from simulator.cli._common import (
+    add_calibrate_option,
+    add_scenario_options,
+    print_json,
+    print_record,
+    scenario_from_args,
+)
+from simulator.model.calibration import calibrated_scenario
+from simulator.model.customers import customer_year
 
 ORDER = 55
 

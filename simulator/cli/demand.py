@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from ..demand import OBJECTIVES, best_rate, itunes_counterfactual
-from ._common import add_calibrate_option, add_scenario_options, print_json, print_table, scenario_for
+from simulator.cli._common import (
+    add_calibrate_option,
+    add_scenario_options,
+    print_json,
+    print_table,
+    scenario_for,
+)
+from simulator.model.demand import OBJECTIVES, best_rate, itunes_counterfactual
 
 ORDER = 40
 

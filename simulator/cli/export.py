@@ -6,11 +6,11 @@ import argparse
 import sys
 from typing import TextIO
 
-from ..assumptions import load_assumptions
-from ..bundle import parse_formats, write_bundle
-from ..export import FORMATS, IMAGE_FORMATS, static_export_problem
-from ..scenario import make_scenario, parse_value
-from ..scenario_file import read_scenario_file
+from simulator.output.bundle import parse_formats, write_bundle
+from simulator.output.export import FORMATS, IMAGE_FORMATS, static_export_problem
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import make_scenario, parse_value
+from simulator.params.scenario_file import read_scenario_file
 
 ORDER = 90
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..assumptions import load_assumptions
-from ..market import market_year
-from ._common import add_scenario_options, print_json, print_record, scenario_from_args
+from simulator.cli._common import add_scenario_options, print_json, print_record, scenario_from_args
+from simulator.model.market import market_year
+from simulator.params.assumptions import load_assumptions
 
 ORDER = 30
 

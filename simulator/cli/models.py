@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..models import MODELS, break_even_durations, listener_table
-from ._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
+from simulator.cli._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
+from simulator.model.tariffs import MODELS, break_even_durations, listener_table
 
 ORDER = 42
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from ..rights import lawsuit_arithmetic, rights_comparison
-from ._common import add_calibrate_option, add_scenario_options, print_json, print_record, scenario_for
+from simulator.cli._common import (
+    add_calibrate_option,
+    add_scenario_options,
+    print_json,
+    print_record,
+    scenario_for,
+)
+from simulator.model.rights import lawsuit_arithmetic, rights_comparison
 
 ORDER = 44
 

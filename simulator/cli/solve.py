@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import math
 
-from ..calibration import DEFAULT_INPUT, DEFAULT_OUTPUT, solve
-from ._common import add_scenario_options, print_json, print_record, scenario_from_args
+from simulator.cli._common import add_scenario_options, print_json, print_record, scenario_from_args
+from simulator.model.calibration import DEFAULT_INPUT, DEFAULT_OUTPUT, solve
 
 ORDER = 35
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..timeline import monthly_timeline, yearly_totals
-from ._common import (
+from simulator.cli._common import (
     add_calibrate_option,
     add_scenario_options,
     print_json,
@@ -13,6 +12,7 @@ from ._common import (
     scenario_for,
     write_csv,
 )
+from simulator.model.timeline import monthly_timeline, yearly_totals
 
 ORDER = 46
 

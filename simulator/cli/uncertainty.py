@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..uncertainty import MAX_DRAWS, OUTPUTS, monte_carlo, tornado
-from ._common import add_scenario_options, print_json, print_table, scenario_from_args
+from simulator.cli._common import add_scenario_options, print_json, print_table, scenario_from_args
+from simulator.model.uncertainty import MAX_DRAWS, OUTPUTS, monte_carlo, tornado
 
 ORDER = 50
 

@@ -15,10 +15,10 @@ import pytest
 from export_checks import check_csv_round_trip, check_html, check_pdf, check_png, check_svg
 from playwright.sync_api import Page, expect
 
-from simulator.charts import price_vs_length_chart
-from simulator.gallery import CHART_NAMES
-from simulator.scenario import make_scenario
-from simulator.scenario_file import read_scenario_bytes, scenario_to_yaml
+from simulator.params.scenario import make_scenario
+from simulator.params.scenario_file import read_scenario_bytes, scenario_to_yaml
+from simulator.present.charts import price_vs_length_chart
+from simulator.present.registry import CHART_NAMES
 
 from .server import chromium_path, key_class
 

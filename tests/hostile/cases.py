@@ -57,7 +57,7 @@ class Gen:
 
 
 def _embedded_text() -> str:
-    from simulator.assumptions import default_assumptions_path
+    from simulator.params.assumptions import default_assumptions_path
 
     return default_assumptions_path().read_text(encoding="utf-8")
 

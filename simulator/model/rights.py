@@ -1,0 +1,257 @@
+"""Rights holders: what ROMS got against what labels would have got at iTunes wholesale, and the US lawsuit.
+
+Formulas
+--------
+* ROMS per download = ``roms_share x`` the royalty base of a mean download
+  (gross price, or price less card fee and bandwidth), FAIR likewise when on;
+  per year, times the year's downloads (:mod:`simulator.model.market`, share model).
+* Labels at iTunes terms = ``comparison.label_wholesale_usd`` per download
+  (low and high from its plausible range, 0.62-0.70; appleinsider 2004, LA Times 2006).
+* Lawsuit: claim = ``rights.us_songs_jun_oct_2006 x rights.statutory_damages_usd_per_song``
+  (about 11 million songs x $150,000 = $1.65 trillion; techenclave, TechCrunch 2007).
+  What those songs earned: the same songs as one market year of ``songs``
+  downloads at the scenario's rate and mix, without the card freeze. The rate
+  was 2 c/MB until 13 Aug 2006 and 3 c/MB after, so the default 3 c/MB gives
+  an upper bound on the earnings.
+
+Examples
+--------
+>>> law = lawsuit_arithmetic()
+>>> f"{law.claim_usd:,.0f}"
+'1,650,000,000,000'
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulator.model.market import DownloadProfile, market_arrays, market_inputs
+from simulator.model.pricing import quote_track
+from simulator.params.scenario import Scenario, make_scenario
+
+__all__ = ["RightsComparison", "LawsuitArithmetic", "rights_comparison", "roms_per_track_table", "lawsuit_arithmetic"]
+
+
+def _share_model(s: Scenario) -> Scenario:
+    return s if s["rights.payment_model"] == "share" else s.with_overrides({"rights.payment_model": "share"})
+
+
+def _wholesale(s: Scenario) -> tuple[float, float, float]:
+    p = s.assumptions.parameters["comparison.label_wholesale_usd"]
+    v = float(s["comparison.label_wholesale_usd"])
+    return v, float(p.low if p.low is not None else v), float(p.high if p.high is not None else v)
+
+
+@dataclass(frozen=True)
+class RightsComparison:
+    """ROMS (and FAIR) against labels at iTunes wholesale, per download and per year.
+
+    Attributes
+    ----------
+    downloads : float
+        [downloads/year]
+    revenue_usd : float
+        The store's gross receipts. [USD/year]
+    roms_usd_per_download, fair_usd_per_download : float
+        Mean payment per download. [USD]
+    wholesale_usd_per_download, wholesale_low_usd_per_download, wholesale_high_usd_per_download : float
+        Labels' price per download at iTunes terms (value, low, high). [USD]
+    roms_usd_per_year, fair_usd_per_year : float
+        [USD/year]
+    wholesale_usd_per_year, wholesale_low_usd_per_year, wholesale_high_usd_per_year : float
+        [USD/year]
+    wholesale_to_paid_ratio : float
+        Wholesale over ROMS + FAIR (how many times more labels would have got). [ratio]
+    shortfall_usd_per_year : float
+        Wholesale minus ROMS + FAIR. [USD/year]
+    wholesale_share_of_revenue : float
+        Wholesale over the store's receipts (above 1: more than the store took). [ratio]
+    """
+
+    downloads: float
+    revenue_usd: float
+    roms_usd_per_download: float
+    fair_usd_per_download: float
+    wholesale_usd_per_download: float
+    wholesale_low_usd_per_download: float
+    wholesale_high_usd_per_download: float
+    roms_usd_per_year: float
+    fair_usd_per_year: float
+    wholesale_usd_per_year: float
+    wholesale_low_usd_per_year: float
+    wholesale_high_usd_per_year: float
+    wholesale_to_paid_ratio: float
+    shortfall_usd_per_year: float
+    wholesale_share_of_revenue: float
+
+    def as_dict(self) -> dict:
+        """Every field by name."""
+        return asdict(self)
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else float("inf") if a else float("nan")
+
+
+def rights_comparison(scenario: Scenario | None = None, *, profile: DownloadProfile | None = None) -> RightsComparison:
+    """ROMS payout per download and per year against labels at iTunes wholesale.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Royalties are computed under the share model whatever ``rights.payment_model`` says.
+    profile : DownloadProfile, optional
+
+    Returns
+    -------
+    RightsComparison
+
+    Examples
+    --------
+    >>> r = rights_comparison()
+    >>> round(r.roms_usd_per_download, 4), round(r.wholesale_to_paid_ratio, 1)
+    (0.0287, 22.6)
+    """
+    s = scenario if scenario is not None else make_scenario()
+    y = market_arrays(**market_inputs(_share_model(s), profile))
+    w = _wholesale(s)
+    d = y.downloads
+    per = (lambda x: x / d) if d else (lambda x: 0.0)
+    paid = y.roms_usd + y.fair_usd
+    return RightsComparison(
+        downloads=d, revenue_usd=y.revenue_usd,
+        roms_usd_per_download=per(y.roms_usd), fair_usd_per_download=per(y.fair_usd),
+        wholesale_usd_per_download=w[0], wholesale_low_usd_per_download=w[1], wholesale_high_usd_per_download=w[2],
+        roms_usd_per_year=y.roms_usd, fair_usd_per_year=y.fair_usd,
+        wholesale_usd_per_year=d * w[0], wholesale_low_usd_per_year=d * w[1], wholesale_high_usd_per_year=d * w[2],
+        wholesale_to_paid_ratio=_ratio(d * w[0], paid), shortfall_usd_per_year=d * w[0] - paid,
+        wholesale_share_of_revenue=_ratio(d * w[0], y.revenue_usd),
+    )
+
+
+def roms_per_track_table(scenario: Scenario | None = None, *, duration_s: float | None = None, encodings=None) -> pd.DataFrame:
+    """ROMS per track at each encoding, priced exactly, against the label wholesale price.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+    duration_s : float, optional
+        Track length [s]; default ``catalogue.track_median_s``.
+    encodings : sequence of str, optional
+        Default: the encodings of the quality mix.
+
+    Returns
+    -------
+    pandas.DataFrame, one row per encoding
+        ``encoding``, ``duration_s`` [s], ``size_mb`` [MB or MiB], ``price_usd``,
+        ``roms_usd``, ``fair_usd``, ``wholesale_usd`` [USD a track] and
+        ``wholesale_to_roms_ratio`` [ratio].
+
+    Raises
+    ------
+    ValueError
+        A negative length or an unknown encoding.
+
+    Examples
+    --------
+    >>> t = roms_per_track_table(encodings=["mp3-192"])
+    >>> t[["price_usd", "roms_usd", "wholesale_usd"]].values.tolist()
+    [[0.17, 0.0255, 0.65]]
+    """
+    s = _share_model(scenario if scenario is not None else make_scenario())
+    d_s = float(s["catalogue.track_median_s"]) if duration_s is None else float(duration_s)
+    if not np.isfinite(d_s) or d_s < 0:
+        raise ValueError(f"duration_s must be a finite length >= 0, got {duration_s!r}")
+    ms = int(round(d_s * int(s.assumptions.constants["ms_per_s"])))
+    prefix = "market.quality_mix."
+    encs = encodings or [k.removeprefix(prefix) for k in s.values if k.startswith(prefix)]
+    w = _wholesale(s)[0]
+    rows = []
+    for e in encs:
+        q = quote_track(ms, e, s)
+        roms = float(q.split.roms_usd)
+        rows.append({"encoding": q.encoding.name, "duration_s": d_s, "size_mb": q.size_mb,
+                     "price_usd": float(q.price_usd), "roms_usd": roms, "fair_usd": float(q.split.fair_usd),
+                     "wholesale_usd": w, "wholesale_to_roms_ratio": _ratio(w, roms)})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class LawsuitArithmetic:
+    """The US labels' claim next to what the same songs earned.
+
+    Attributes
+    ----------
+    songs : float
+        Songs bought by US customers, June-October 2006. [songs]
+    statutory_damages_usd_per_song : float
+        [USD/song]
+    claim_usd : float
+        songs x damages per song. [USD]
+    rate_usd_per_mb, mean_price_usd : float
+        The rate assumed and the mean price of a song. [USD/MB], [USD]
+    revenue_usd, roms_usd, fair_usd, operator_margin_usd : float
+        What the songs earned the store, ROMS, FAIR and the operator. [USD]
+    itunes_retail_usd, itunes_wholesale_usd : float
+        The same songs at iTunes retail and at label wholesale. [USD]
+    claim_to_revenue_ratio, claim_to_roms_ratio, claim_to_wholesale_ratio : float
+        How many times the claim exceeds each. [ratio]
+    """
+
+    songs: float
+    statutory_damages_usd_per_song: float
+    claim_usd: float
+    rate_usd_per_mb: float
+    mean_price_usd: float
+    revenue_usd: float
+    roms_usd: float
+    fair_usd: float
+    operator_margin_usd: float
+    itunes_retail_usd: float
+    itunes_wholesale_usd: float
+    claim_to_revenue_ratio: float
+    claim_to_roms_ratio: float
+    claim_to_wholesale_ratio: float
+
+    def as_dict(self) -> dict:
+        """Every field by name."""
+        return asdict(self)
+
+
+def lawsuit_arithmetic(scenario: Scenario | None = None, *, profile: DownloadProfile | None = None) -> LawsuitArithmetic:
+    """The $1.65 trillion claim against what the 11 million songs earned AllofMP3 and ROMS.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        ``rights.*`` give the claim; the rate, mix and royalties give the earnings.
+    profile : DownloadProfile, optional
+
+    Returns
+    -------
+    LawsuitArithmetic
+
+    Examples
+    --------
+    >>> law = lawsuit_arithmetic()
+    >>> round(law.revenue_usd), round(law.roms_usd), f"{law.claim_to_revenue_ratio:,.0f}"
+    (2107533, 316130, '782,906')
+    """
+    s = _share_model(scenario if scenario is not None else make_scenario())
+    songs = float(s["rights.us_songs_jun_oct_2006"])
+    per_song = float(s["rights.statutory_damages_usd_per_song"])
+    kw = market_inputs(s, profile)
+    y = market_arrays(**{**kw, "customers": songs, "downloads_per_customer": 1.0, "card_freeze": False})
+    claim = songs * per_song
+    w = _wholesale(s)[0]
+    return LawsuitArithmetic(
+        songs=songs, statutory_damages_usd_per_song=per_song, claim_usd=claim,
+        rate_usd_per_mb=float(kw["rate_usd_per_mb"]), mean_price_usd=y.mean_price_usd,
+        revenue_usd=y.revenue_usd, roms_usd=y.roms_usd, fair_usd=y.fair_usd, operator_margin_usd=y.operator_margin_usd,
+        itunes_retail_usd=songs * float(s["comparison.itunes_track_usd"]), itunes_wholesale_usd=songs * w,
+        claim_to_revenue_ratio=_ratio(claim, y.revenue_usd), claim_to_roms_ratio=_ratio(claim, y.roms_usd),
+        claim_to_wholesale_ratio=_ratio(claim, songs * w),
+    )

@@ -1,0 +1,144 @@
+"""A chart's files that need no browser: safe file names, the toolbar config, offline HTML and CSV.
+
+HTML pages embed plotly.js once and load nothing from the network; CSV goes through
+:func:`simulator.io.tables.rows_to_csv` (formula-looking text neutralised, numbers kept).
+:mod:`simulator.output.export` re-exports everything here and adds the static images.
+
+Examples
+--------
+>>> export_file_name("price_vs_length", "png")
+'price_vs_length.png'
+>>> export_file_name("../etc/passwd", "csv")
+Traceback (most recent call last):
+...
+ValueError: file name '../etc/passwd' must be letters, digits, '_', '-' or '.', must not contain '..' or a path separator, and must not start with '.'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from simulator.io.tables import rows_to_csv
+from simulator.present.charts import Chart
+
+__all__ = ["IMAGE_SCALE", "chart_csv", "chart_figure_html", "chart_html", "export_file_name", "html_page",
+           "plotly_config"]
+
+#: Pixel density of PNG exports and of the toolbar's PNG (2 = sharp on high-density screens and in print).
+IMAGE_SCALE = 2
+_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def export_file_name(name: str, fmt: str) -> str:
+    """File name of a chart's export: ``<name>.<fmt>``, refusing anything that could leave its folder.
+
+    Parameters
+    ----------
+    name : str
+        File-name stem (a chart's ``name``).
+    fmt : str
+        Extension without the dot.
+
+    Raises
+    ------
+    ValueError
+        A stem with a path separator, ``..``, a leading dot, or other characters.
+    """
+    if not isinstance(name, str) or not _NAME_RE.fullmatch(name) or ".." in name:
+        raise ValueError(
+            f"file name {name!r} must be letters, digits, '_', '-' or '.', must not contain '..' or a "
+            "path separator, and must not start with '.'"
+        )
+    return f"{name}.{fmt}"
+
+
+def plotly_config(name: str, image_format: str = "svg") -> dict[str, Any]:
+    """Plotly config: the toolbar camera saves ``<name>.<image_format>`` at :data:`IMAGE_SCALE`.
+
+    Examples
+    --------
+    >>> plotly_config("timeline", "png")["toImageButtonOptions"]
+    {'format': 'png', 'filename': 'timeline', 'scale': 2}
+    """
+    if image_format not in ("svg", "png"):
+        raise ValueError(f"toolbar image format must be one of ['svg', 'png'], got {image_format!r}")
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": image_format, "filename": name, "scale": IMAGE_SCALE},
+    }
+
+
+# ---------------------------------------------------------------- static images (Kaleido)
+
+
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem; margin: 1.5rem auto;
+       padding: 0 1rem; color: #222; line-height: 1.4; }}
+figure {{ margin: 1.5rem 0; break-inside: avoid; }}
+figcaption, .note {{ color: #555; font-size: 0.9rem; }}
+table {{ border-collapse: collapse; font-size: 0.85rem; width: 100%; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.25rem 0.4rem; text-align: left; vertical-align: top;
+          overflow-wrap: anywhere; }}
+.sr-only {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }}
+@media print {{ body {{ max-width: none; margin: 0; }} .modebar-container {{ display: none; }}
+               h2 {{ break-after: avoid; }} }}
+</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+def html_page(title: str, body: str) -> str:
+    """A complete, offline HTML page around ``body`` (already HTML); ``title`` is escaped."""
+    return _PAGE.format(title=html.escape(title), body=body)
+
+
+def chart_figure_html(chart: Chart, *, include_plotlyjs: bool, height_px: int = 480) -> str:
+    """One chart as a ``<figure>``: the interactive plot, its caption and its alt text.
+
+    ``include_plotlyjs=True`` embeds plotly.js (do it for the first chart of a page only).
+    """
+    export_file_name(chart.name, "html")  # the name becomes an element id: refuse odd ones here too
+    plot = chart.figure.to_html(
+        full_html=False, include_plotlyjs=include_plotlyjs, include_mathjax=False,
+        config=plotly_config(chart.name), div_id=f"chart-{chart.name}",
+        default_width="100%", default_height=f"{height_px}px",
+    )
+    return (
+        f'<figure aria-describedby="alt-{chart.name}">\n{plot}\n'
+        f'<figcaption>{html.escape(chart.caption)}</figcaption>\n'
+        f'<p class="sr-only" id="alt-{chart.name}">{html.escape(chart.alt)}</p>\n</figure>'
+    )
+
+
+def chart_html(chart: Chart) -> str:
+    """A self-contained HTML page of one chart (plotly.js embedded once; opens offline)."""
+    return html_page(chart.title, chart_figure_html(chart, include_plotlyjs=True))
+
+
+def chart_csv(chart: Chart, *, bom: bool = False) -> str:
+    """The table behind a chart as CSV: unit-suffixed columns, formula-looking text neutralised.
+
+    Parameters
+    ----------
+    chart : Chart
+    bom : bool
+        Start with a UTF-8 byte-order mark (Excel then reads the file as UTF-8).
+
+    Returns
+    -------
+    str
+    """
+    df = chart.data
+    return rows_to_csv(df.to_dict(orient="records"), [str(c) for c in df.columns], bom=bom)

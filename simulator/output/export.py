@@ -1,0 +1,316 @@
+"""Charts and tables out of the model: PNG, SVG, PDF, self-contained HTML and CSV bytes.
+
+Static images (PNG, SVG, PDF) are drawn by Plotly's Kaleido with the system
+Chromium: one warm renderer per process (``kaleido.start_sync_server`` with
+MathJax off, started on first use and kept for the process), every render under
+a timeout. When no Chromium is found, :class:`ExportUnavailable` (a
+``ValueError``) says so at once and names the routes that still work:
+self-contained HTML, CSV, and the chart toolbar's SVG/PNG in the browser.
+Nothing here downloads a browser.
+
+HTML, CSV, file names and the toolbar config need no browser; they live in
+:mod:`simulator.output.chart_files` and are re-exported here.
+
+Examples
+--------
+>>> from simulator.present.charts import revenue_split_chart
+>>> chart_bytes(revenue_split_chart(), "csv").decode().splitlines()[0]
+'recipient,usd_per_year,cents_per_dollar'
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+
+from simulator.output.chart_files import (
+    IMAGE_SCALE,
+    chart_csv,
+    chart_figure_html,
+    chart_html,
+    export_file_name,
+    html_page,
+    plotly_config,
+)
+from simulator.present.charts import Chart
+
+__all__ = [
+    "CHROMIUM_HELP",
+    "ExportTimeout",
+    "ExportUnavailable",
+    "FORMATS",
+    "IMAGE_FORMATS",
+    "IMAGE_SCALE",
+    "MIME_TYPES",
+    "chart_bytes",
+    "chart_csv",
+    "chart_figure_html",
+    "chart_html",
+    "export_file_name",
+    "find_chromium",
+    "html_page",
+    "plotly_config",
+    "static_export_problem",
+    "to_image",
+    "write_images",
+]
+
+#: Formats Kaleido draws (need Chromium).
+IMAGE_FORMATS = ("png", "svg", "pdf")
+#: Every per-chart format, in the order the app and the bundle offer them.
+FORMATS = (*IMAGE_FORMATS, "html", "csv")
+#: MIME type of each file kind written.
+MIME_TYPES = {
+    "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
+    "csv": "text/csv", "yaml": "application/x-yaml", "zip": "application/zip",
+}
+#: Implementation limit: Kaleido's own limit for drawing one image in a warm browser tab. [s]
+RENDER_TIMEOUT_S = 30.0
+#: Implementation limit: wall-clock backstop for one export call, including the browser's start. [s]
+CALL_TIMEOUT_S = 60.0
+#: Extra wall-clock allowance per image of a batch (a warm render takes well under a second). [s]
+BATCH_IMAGE_TIMEOUT_S = 5.0
+#: Browser tabs of the warm renderer: in a batch one tab draws while another reloads its page.
+RENDER_TABS = 2
+#: How often a waiting export checks that the renderer's thread is still alive. [s]
+_POLL_S = 0.05
+#: What to say when static export is not possible.
+CHROMIUM_HELP = (
+    "Self-contained HTML and CSV still work, and each chart's toolbar camera saves SVG or PNG "
+    "in your browser. For PNG/SVG/PDF files here, install Chromium (Debian: apt-get install chromium)."
+)
+
+
+class ExportUnavailable(ValueError):
+    """Static export cannot run here (no Chromium, no Kaleido, or the renderer stopped answering)."""
+
+
+class ExportTimeout(ExportUnavailable):
+    """One render took longer than its time limit."""
+
+
+def find_chromium() -> str | None:
+    """Path of the browser Kaleido would use (its own search: ``BROWSER_PATH``, ``PATH``, usual places).
+
+    Returns None when Kaleido is not installed or no executable browser is found. Never downloads one.
+    """
+    try:
+        from choreographer.browsers.chromium import Chromium
+    except ImportError:
+        return None
+    try:
+        path = Chromium.find_browser(skip_local=False)
+    except Exception:  # noqa: BLE001 - any failure of the search means "not found"
+        return None
+    if path and os.path.isfile(path) and os.access(path, os.X_OK):
+        return str(path)
+    return None
+
+
+class _Renderer:
+    """The process's one Kaleido server; calls are serialised (its queue pairs replies by order)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.started = False
+        self.stuck: threading.Thread | None = None  # a call that outlived its timeout
+
+    def _start(self, browser: str) -> None:
+        import kaleido
+
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
+        kaleido.start_sync_server(n=RENDER_TABS, mathjax=False, timeout=RENDER_TIMEOUT_S, path=browser,
+                                  silence_warnings=True)
+        self.started = True
+
+    @staticmethod
+    def _server_alive() -> bool:
+        # Best effort: Kaleido's server thread dies if the browser fails to start, and a call would then
+        # wait forever. The attribute is private, so its absence means "assume alive".
+        import kaleido
+
+        thread = getattr(getattr(kaleido, "_global_server", None), "_thread", None)
+        return thread is None or thread.is_alive()
+
+    def run(self, call: Callable[[], Any], what: str, timeout_s: float) -> Any:
+        """Run ``call`` (one request to the Kaleido server) under the lock, in a worker, within ``timeout_s``."""
+        problem = static_export_problem()
+        if problem:
+            raise ExportUnavailable(problem)
+        if not self.lock.acquire(timeout=timeout_s):
+            raise ExportTimeout(f"the image renderer stayed busy for more than {timeout_s:g} s. {CHROMIUM_HELP}")
+        try:
+            box = self._run_locked(call, what, timeout_s)
+        finally:
+            self.lock.release()
+        if "error" in box:
+            e = box["error"]
+            raise ExportUnavailable(f"could not draw {what}: {e}. {CHROMIUM_HELP}") from e
+        return box["value"]
+
+    def render(self, figure: go.Figure, opts: dict[str, Any], timeout_s: float) -> bytes:
+        """One figure's image bytes (``opts``: format, scale, width, height)."""
+        return self.run(lambda: _draw(figure, opts), f"the {opts['format'].upper()}", timeout_s)
+
+    def _run_locked(self, call: Callable[[], Any], what: str, timeout_s: float) -> dict[str, Any]:
+        if self.stuck is not None and self.stuck.is_alive():
+            raise ExportUnavailable(f"the image renderer is still busy with a render that timed out. {CHROMIUM_HELP}")
+        if not self.started:
+            self._start(find_chromium())
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["value"] = call()
+            except BaseException as e:  # noqa: BLE001 - handed to the caller
+                box["error"] = e
+
+        t = threading.Thread(target=work, name="allofmp3-export", daemon=True)
+        t.start()
+        waited = 0.0
+        while t.is_alive() and waited < timeout_s:
+            t.join(_POLL_S)
+            waited += _POLL_S
+            if t.is_alive() and not self._server_alive():
+                self.stuck = t
+                raise ExportUnavailable(f"the image renderer's browser stopped. {CHROMIUM_HELP}")
+        if t.is_alive():
+            self.stuck = t
+            raise ExportTimeout(f"drawing {what} took more than {timeout_s:g} s. {CHROMIUM_HELP}")
+        return box
+
+
+def _draw(figure: go.Figure, opts: dict[str, Any]) -> bytes:
+    """The one call into Plotly/Kaleido for one image (a seam tests replace to simulate a hang)."""
+    import plotly.io as pio
+
+    return pio.to_image(figure, **opts)
+
+
+def _draw_many(jobs: list[dict[str, Any]]) -> None:
+    """The one call into Kaleido for many images, written straight to their files (spread over the tabs)."""
+    import kaleido
+
+    kaleido.write_fig_from_object_sync(jobs, cancel_on_error=True)
+
+
+_RENDERER = _Renderer()
+
+
+def static_export_problem() -> str | None:
+    """Why PNG/SVG/PDF files cannot be drawn here, or None when they can (fast: no browser is started)."""
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        return f"static export needs Kaleido (pip install 'allofmp3-sim[export]'). {CHROMIUM_HELP}"
+    if find_chromium() is None:
+        where = os.environ.get("BROWSER_PATH")
+        found = f"nothing usable at BROWSER_PATH={where!r}" if where else "none on PATH or in the usual places"
+        return f"static export (PNG, SVG, PDF) needs Chromium or Chrome; {found}. {CHROMIUM_HELP}"
+    return None
+
+
+def to_image(
+    figure: go.Figure,
+    fmt: str = "png",
+    *,
+    scale: float = IMAGE_SCALE,
+    width: int | None = None,
+    height: int | None = None,
+    timeout_s: float = CALL_TIMEOUT_S,
+) -> bytes:
+    """Draw a figure as PNG, SVG or PDF with the process's warm Kaleido renderer.
+
+    Parameters
+    ----------
+    figure : plotly.graph_objects.Figure
+    fmt : {"png", "svg", "pdf"}
+    scale : float
+        Pixels per layout pixel, PNG only (SVG and PDF are vector, drawn at scale 1). A 700 x 500
+        figure at scale 2 is 1400 x 1000 pixels.
+    width, height : int, optional
+        Layout size [px]; default the figure's own, else Plotly's 700 x 500.
+    timeout_s : float
+        Wall-clock limit for this call, including the browser's start on first use. [s]
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    ValueError
+        An unknown format.
+    ExportUnavailable
+        No Kaleido or Chromium, the renderer's browser stopped, or the render failed.
+    ExportTimeout
+        The render took longer than ``timeout_s``.
+    """
+    opts = _image_opts(fmt, scale, width, height)
+    return _RENDERER.render(figure, opts, timeout_s)
+
+
+def _image_opts(fmt: str, scale: float, width: int | None = None, height: int | None = None) -> dict[str, Any]:
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"image format must be one of {list(IMAGE_FORMATS)}, got {fmt!r}")
+    opts: dict[str, Any] = {"format": fmt, "scale": scale if fmt == "png" else 1}
+    if width:
+        opts["width"] = width
+    if height:
+        opts["height"] = height
+    return opts
+
+
+def write_images(
+    jobs: Sequence[tuple[go.Figure, str | Path, str]], *, scale: float = IMAGE_SCALE, timeout_s: float | None = None
+) -> None:
+    """Draw many figures to files in one request to the warm renderer (its tabs work in parallel).
+
+    Parameters
+    ----------
+    jobs : sequence of (figure, path, format)
+        Format one of :data:`IMAGE_FORMATS`; each figure at its own layout size.
+    scale : float
+        PNG pixels per layout pixel (SVG and PDF are vector, drawn at scale 1).
+    timeout_s : float, optional
+        Wall-clock limit for the whole batch [s]; default :data:`CALL_TIMEOUT_S` plus
+        :data:`BATCH_IMAGE_TIMEOUT_S` per image. Kaleido also limits each image to :data:`RENDER_TIMEOUT_S`.
+
+    Raises
+    ------
+    ValueError, ExportUnavailable, ExportTimeout
+        As :func:`to_image`; after a failure some files may exist (write into a staging folder).
+    """
+    batch = [{"fig": fig, "path": str(path), "opts": _image_opts(fmt, scale)} for fig, path, fmt in jobs]
+    if not batch:
+        return
+    limit = timeout_s if timeout_s is not None else CALL_TIMEOUT_S + BATCH_IMAGE_TIMEOUT_S * len(batch)
+    _RENDERER.run(lambda: _draw_many(batch), f"{len(batch)} images", limit)
+
+
+# ---------------------------------------------------------------- any format
+
+
+def chart_bytes(chart: Chart, fmt: str, *, bom: bool = False) -> bytes:
+    """A chart's file in one of :data:`FORMATS` as bytes (images go through :func:`to_image`).
+
+    Raises
+    ------
+    ValueError
+        An unknown format.
+    ExportUnavailable
+        An image format where static export is unavailable.
+    """
+    if fmt == "html":
+        return chart_html(chart).encode("utf-8")
+    if fmt == "csv":
+        return chart_csv(chart, bom=bom).encode("utf-8")
+    if fmt in IMAGE_FORMATS:
+        return to_image(chart.figure, fmt)
+    raise ValueError(f"format must be one of {list(FORMATS)}, got {fmt!r}")

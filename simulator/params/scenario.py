@@ -1,0 +1,196 @@
+"""Scenarios: the assumptions' values plus a preset and named overrides, validated once.
+
+A :class:`Scenario` is immutable. It is built by :func:`make_scenario` from an
+:class:`~simulator.params.assumptions.Assumptions` document, an optional preset name
+and overrides keyed by the parameters' dotted names. Every override is checked
+against its parameter's kind and bounds when the scenario is made; nothing
+downstream re-validates.
+
+Examples
+--------
+>>> s = make_scenario(overrides={"pricing.rate_usd_per_mb": 0.02})
+>>> s["pricing.rate_usd_per_mb"]
+0.02
+>>> s.with_overrides({"pricing.discount_share": 0.1})["pricing.discount_share"]
+0.1
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from simulator.params.assumptions import Assumptions, Parameter, load_assumptions
+
+__all__ = ["Scenario", "ScenarioError", "make_scenario", "validate_overrides", "parse_value"]
+
+
+class ScenarioError(ValueError):
+    """An unknown preset, an unknown input name or an out-of-bounds value."""
+
+
+def _check(assumptions: Assumptions, key: str, value: Any) -> Any:
+    p: Parameter | None = assumptions.parameters.get(key)
+    if p is None:
+        raise ScenarioError(f"unknown input {key!r}; known inputs are {sorted(assumptions.parameters)}")
+    if p.kind in ("number", "integer"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ScenarioError(f"{key} must be {p.allowed()}, got {value!r}")
+        if not math.isfinite(value):
+            raise ScenarioError(f"{key} must be {p.allowed()}, got {value}")
+        if p.kind == "integer":
+            if value != int(value):
+                raise ScenarioError(f"{key} must be {p.allowed()}, got {value}")
+            value = int(value)
+        lo, hi = p.bounds
+        if not lo <= value <= hi:
+            unit = f" [{p.unit}]" if p.unit else ""  # a seed or a count of rows has no unit to show
+            raise ScenarioError(f"{key} must be between {lo} and {hi}{unit}, got {value}")
+        return float(value) if p.kind == "number" else value
+    if p.kind == "boolean":
+        if not isinstance(value, bool):
+            raise ScenarioError(f"{key} must be true or false, got {value!r}")
+        return value
+    allowed = assumptions.choices(key)
+    if value not in allowed:
+        raise ScenarioError(f"{key} must be one of {list(allowed)}, got {value!r}")
+    return value
+
+
+def validate_overrides(assumptions: Assumptions, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Check overrides against their parameters.
+
+    Parameters
+    ----------
+    assumptions : Assumptions
+    overrides : Mapping[str, Any]
+        Values keyed by dotted parameter name.
+
+    Returns
+    -------
+    dict
+        The overrides, with integers normalised to ``int``.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the input, the value and what is allowed.
+    """
+    return {k: _check(assumptions, k, v) for k, v in overrides.items()}
+
+
+def parse_value(assumptions: Assumptions, key: str, text: str) -> Any:
+    """Parse a value given as text (``--set KEY=VALUE``, a URL) for parameter ``key``.
+
+    Raises
+    ------
+    ScenarioError
+        If ``key`` is unknown or ``text`` is not a valid value for it.
+
+    Examples
+    --------
+    >>> a = load_assumptions()
+    >>> parse_value(a, "royalties.fair_enabled", "yes")
+    True
+    >>> parse_value(a, "pricing.rate_usd_per_mb", "0.02")
+    0.02
+    """
+    p = assumptions.parameters.get(key)
+    if p is None:
+        raise ScenarioError(f"unknown input {key!r}; known inputs are {sorted(assumptions.parameters)}")
+    t = text.strip()
+    if p.kind == "boolean":
+        low = t.lower()
+        if low in ("true", "yes", "on", "1"):
+            return True
+        if low in ("false", "no", "off", "0"):
+            return False
+        raise ScenarioError(f"{key} must be true or false, got {text!r}")
+    if p.kind == "choice":
+        return _check(assumptions, key, t)
+    try:
+        v = int(t) if p.kind == "integer" else float(t)
+    except ValueError:
+        raise ScenarioError(f"{key} must be {p.allowed()}, got {text!r}") from None
+    return _check(assumptions, key, v)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """An immutable, validated set of model inputs.
+
+    Attributes
+    ----------
+    assumptions : Assumptions
+        The document the scenario is built on.
+    preset : str or None
+        The preset it starts from (``None``: the assumptions' own values).
+    overrides : Mapping[str, Any]
+        Inputs that differ from the preset, by dotted name.
+    values : Mapping[str, Any]
+        Every input's value: defaults, then the preset's overrides, then ``overrides``.
+    """
+
+    assumptions: Assumptions = field(repr=False, compare=False)
+    preset: str | None
+    overrides: Mapping[str, Any]
+    values: Mapping[str, Any] = field(repr=False)
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self.values[key]
+        except KeyError:
+            raise ScenarioError(f"unknown input {key!r}") from None
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
+        """Return a new scenario with more overrides on top of this one's."""
+        return make_scenario(self.assumptions, preset=self.preset, overrides={**self.overrides, **overrides})
+
+    def __hash__(self) -> int:
+        return hash((self.preset, tuple(sorted(self.values.items()))))
+
+
+def make_scenario(
+    assumptions: Assumptions | None = None,
+    *,
+    preset: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Scenario:
+    """Build a validated scenario.
+
+    Parameters
+    ----------
+    assumptions : Assumptions, optional
+        Defaults to the embedded ``assumptions.yaml``.
+    preset : str, optional
+        Name of a preset in ``assumptions.presets``.
+    overrides : Mapping[str, Any], optional
+        Inputs by dotted name, applied after the preset.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        An unknown preset (the message lists the known ones), an unknown input
+        or a value outside its bounds.
+    """
+    a = assumptions if assumptions is not None else load_assumptions()
+    values = a.defaults()
+    if preset is not None:
+        if preset not in a.presets:
+            raise ScenarioError(f"unknown preset {preset!r}; known presets are {sorted(a.presets)}")
+        values.update(validate_overrides(a, a.presets[preset].overrides))
+    ov = validate_overrides(a, dict(overrides or {}))
+    values.update(ov)
+    return Scenario(
+        assumptions=a,
+        preset=preset,
+        overrides=MappingProxyType(dict(sorted(ov.items()))),
+        values=MappingProxyType(values),
+    )

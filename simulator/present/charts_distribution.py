@@ -1,0 +1,208 @@
+"""Charts of distributions: customer spend (Lorenz curve, histogram), the Monte Carlo and the tornado.
+
+Each function takes a result of :mod:`simulator.model.customers` or
+:mod:`simulator.model.uncertainty` and returns a :class:`~simulator.present.charts.Chart`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulator.model.customers import CustomerYear
+from simulator.model.uncertainty import OUTPUT_UNITS, MonteCarloResult
+from simulator.present.charts import PALETTE, REFERENCE_COLOUR, Chart, make_figure, vline
+from simulator.present.report import format_usd
+
+__all__ = ["lorenz_chart", "spend_histogram_chart", "montecarlo_chart", "montecarlo_table", "tornado_chart",
+           "OUTPUT_LABELS"]
+
+#: Readable names of the outputs the Monte Carlo and the tornado report.
+OUTPUT_LABELS = {
+    "revenue_usd": "Revenue a year",
+    "implied_downloads_per_customer": "Implied downloads per customer",
+    "roms_usd": "ROMS payout a year",
+    "operator_margin_usd": "Operator margin a year",
+}
+
+
+def _label(output: str) -> str:
+    return OUTPUT_LABELS.get(output, output.replace("_", " "))
+
+
+def montecarlo_table(mc: MonteCarloResult) -> pd.DataFrame:
+    """The Monte Carlo summary with readable output names, for a table beside the chart.
+
+    Parameters
+    ----------
+    mc : MonteCarloResult
+        From :func:`simulator.model.uncertainty.monte_carlo`.
+
+    Returns
+    -------
+    DataFrame, shape (number of outputs, 7)
+        ``mc.summary`` with ``output`` replaced by its label (:data:`OUTPUT_LABELS`): output, unit,
+        p5_value, p50_value, p95_value, mean_value, deterministic_value.
+    """
+    return mc.summary.assign(output=mc.summary["output"].map(_label))
+
+
+def lorenz_chart(cy: CustomerYear) -> Chart:
+    """Lorenz curve of customer spend with the top-spender shares.
+
+    Returns
+    -------
+    Chart
+        Data columns: population_share, revenue_share, spend_usd.
+    """
+    data = pd.DataFrame({"population_share": cy.lorenz_population_share, "revenue_share": cy.lorenz_revenue_share,
+                         "spend_usd": cy.lorenz_spend_usd})
+    traces = [
+        {"type": "scatter", "x": [0, 1], "y": [0, 1], "mode": "lines", "name": "Everyone spends the same",
+         "line": {"dash": "dash", "color": REFERENCE_COLOUR}},
+        {"type": "scatter", "x": data.population_share, "y": data.revenue_share, "mode": "lines",
+         "name": "Simulated customers", "line": {"color": PALETTE[0], "width": 3}, "fill": "tonexty",
+         "hovertemplate": "poorest %{x:.0%} of customers bring %{y:.1%} of revenue<extra></extra>"},
+    ]
+    notes = [
+        {"x": 1 - top, "y": 1 - share, "xref": "x", "yref": "y", "text": f"top {top:.0%}: {share:.0%} of revenue",
+         "showarrow": True, "arrowcolor": colour, "ax": -70, "ay": -30}
+        for top, share, colour in ((0.01, cy.top_1_share, PALETTE[5]), (0.10, cy.top_10_share, PALETTE[1]),
+                                   (0.20, cy.top_20_share, PALETTE[2]))
+    ]
+    title = f"Who brings the revenue: Lorenz curve of customer spend (Gini {cy.gini:.2f}) [share of customers; share of revenue]"
+    fig = make_figure(traces, title, "Share of customers, poorest first", "Share of revenue", notes=notes,
+                      layout={"xaxis": {"tickformat": ".0%", "range": [0, 1]},
+                              "yaxis": {"tickformat": ".0%", "range": [0, 1]}, "margin": {"t": 80}})
+    alt = (f"Lorenz curve bowing below the diagonal: Gini {cy.gini:.2f}; the top 1% of customers bring "
+           f"{cy.top_1_share:.0%} of revenue, the top 10% {cy.top_10_share:.0%}, the top 20% {cy.top_20_share:.0%}.")
+    caption = (f"{cy.customers:,} simulated customers whose downloads are lognormal (sigma {cy.downloads_sigma:g}, "
+               f"mean {cy.mean_downloads:.1f} a year), each paying the mean price per download; seed {cy.seed}. "
+               "The spread is an assumption (no customer data survives); see assumptions.yaml.")
+    formula = (f"Gini = Σ(2i − N − 1)·x₍ᵢ₎ / (N·Σx) = {cy.gini:.4f} (binned, error ≤ {cy.gini_bin_error:.1e}); "
+               f"a lognormal's closed form 2Φ(σ/√2) − 1 = {cy.gini_lognormal:.4f}.\n\n"
+               f"Revenue = {cy.customers:,} × {cy.mean_downloads:.2f} downloads × ${cy.mean_price_usd:.4f} = "
+               f"{format_usd(cy.revenue_usd)}.")
+    return Chart("lorenz_curve", title, caption, alt, fig, data, formula)
+
+
+def spend_histogram_chart(cy: CustomerYear) -> Chart:
+    """How much customers spend a year: customers and revenue per spend band (log scale), with the clone threshold.
+
+    Returns
+    -------
+    Chart
+        Data columns: spend_low_usd, spend_high_usd, customers, revenue_usd.
+    """
+    e = np.asarray(cy.hist_edges_usd)
+    data = pd.DataFrame({"spend_low_usd": e[:-1], "spend_high_usd": e[1:], "customers": cy.hist_customers,
+                         "revenue_usd": cy.hist_revenue_usd})
+    mid = np.sqrt(e[:-1] * e[1:])
+    traces = [
+        {"type": "bar", "x": mid, "y": data.customers, "width": np.diff(e), "name": "Customers",
+         "marker": {"color": PALETTE[0]}, "hovertemplate": "$%{x:.2f} a year: %{y:,} customers<extra></extra>"},
+        {"type": "scatter", "x": mid, "y": data.revenue_usd / 1e6, "name": "Revenue [USD million]", "yaxis": "y2",
+         "mode": "lines+markers", "line": {"color": PALETTE[1]},
+         "hovertemplate": "$%{y:.2f} million<extra>revenue</extra>"},
+    ]
+    thr = cy.clone_threshold_usd
+    # A log axis has no 0; and Plotly places annotations on it at log10(x) (shapes take x itself).
+    marks = [vline(thr, f"clone invites above ${thr:,.0f}", x_log=True)] if thr > 0 else []
+    title = "Spend per customer a year [USD, log scale]: customers and revenue per band"
+    fig = make_figure(traces, title, "Spend per customer a year [USD]", "Customers", marks=marks, layout={
+        "xaxis": {"type": "log", "tickprefix": "$"},
+        "yaxis": {"rangemode": "tozero"},
+        "yaxis2": {"title": {"text": "Revenue [USD million]"}, "overlaying": "y", "side": "right",
+                   "rangemode": "tozero", "showgrid": False},
+        "hovermode": "closest", "bargap": 0,
+    })
+    alt = (f"Histogram of yearly spend: median {format_usd(cy.median_spend_usd, cents=True)}, mean "
+           f"{format_usd(cy.mean_spend_usd, cents=True)}; {cy.clone_customers:,} customers spend over ${thr:,.0f} and "
+           f"bring {cy.clone_revenue_share:.1%} of revenue.")
+    caption = ("Bars: customers per spend band; line: the revenue those customers bring. The dashed line is the "
+               "MemphisMembers threshold (invitation-only clone for the biggest spenders).")
+    formula = (f"Clone keeps the customers spending ≥ ${thr:,.0f}: {cy.clone_customers:,} customers "
+               f"({cy.clone_customer_share:.3%}) with {format_usd(cy.clone_revenue_usd)} = "
+               f"{cy.clone_revenue_share:.2%} of revenue.")
+    return Chart("spend_histogram", title, caption, alt, fig, data, formula)
+
+
+def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart:
+    """Distribution of one Monte Carlo output with its 5th, 50th and 95th percentiles.
+
+    Raises
+    ------
+    ValueError
+        If ``output`` is not one of the Monte Carlo's outputs.
+    """
+    if output not in mc.samples.columns:
+        raise ValueError(f"output must be one of {list(mc.samples.columns)}, got {output!r}")
+    x = mc.samples[output].to_numpy()
+    x = x[np.isfinite(x)]  # an implied figure is infinite in draws where nobody can pay
+    row = mc.summary.set_index("output").loc[output]
+    unit = OUTPUT_UNITS.get(output, "")
+    money = unit.startswith("USD")
+    scale, shown_unit = (1e6, "USD million a year") if money else (1.0, unit)
+    hist = {"type": "histogram", "x": x / scale, "nbinsx": 60, "marker": {"color": PALETTE[0]},
+            "name": "draws", "hovertemplate": "%{x}: %{y} draws<extra></extra>"}
+    marks = []
+    for name, q, colour in (("5th", row.p5_value, PALETTE[5]), ("median", row.p50_value, PALETTE[1]),
+                            ("95th", row.p95_value, PALETTE[5])):
+        if not np.isfinite(q):
+            continue
+        marks.append(vline(q / scale, name, colour=colour, dash="dot"))
+    if np.isfinite(row.deterministic_value):
+        marks.append(vline(row.deterministic_value / scale, "scenario", top=False))
+    title = f"Monte Carlo: {_label(output)} over {mc.draws:,} draws [{shown_unit}]"
+    fig = make_figure([hist], title, f"{_label(output)} [{shown_unit}]", "Draws", marks=marks,
+                      layout={"showlegend": False, "hovermode": "closest", "bargap": 0.02})
+    fmt = (lambda v: format_usd(v)) if money else (lambda v: f"{v:,.1f}")
+    alt = (f"Histogram of {_label(output).lower()}: 90% of draws between {fmt(row.p5_value)} and {fmt(row.p95_value)}, "
+           f"median {fmt(row.p50_value)}, against {fmt(row.deterministic_value)} for the scenario itself.")
+    caption = (f"Every uncertain input drawn at once, {mc.draws:,} times (seed {mc.seed}), from a triangular "
+               "distribution over its plausible range in assumptions.yaml with the scenario's value as the mode.")
+    formula = "\n".join(
+        f"- {r.label} [{r.unit}]: triangular({r.low:g}, {r['mode']:g}, {r.high:g})" for _, r in mc.inputs.iterrows()
+    )
+    data = mc.samples[[output]].rename(columns={output: f"{output}"})
+    return Chart(f"montecarlo_{output}", title, caption, alt, fig, data, "Inputs drawn:\n\n" + formula)
+
+
+def tornado_chart(table: pd.DataFrame, *, top: int = 12) -> Chart:
+    """Two-sided tornado: each input at its low and high end, the others at base, sorted by swing.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`simulator.model.uncertainty.tornado`.
+    top : int
+        Inputs shown (the largest swings).
+    """
+    t = table.dropna(subset=["swing"]).head(top).iloc[::-1]
+    output = str(table.output.iloc[0]) if len(table) else "revenue_usd"
+    base = float(table.output_base.iloc[0]) if len(table) else 0.0
+    unit = OUTPUT_UNITS.get(output, "")
+    money = unit.startswith("USD")
+    scale, shown_unit = (1e6, "USD million a year") if money else (1.0, unit)
+    bars = [
+        {"type": "bar", "y": list(t.label), "x": (t.output_at_low - base) / scale, "base": base / scale,
+         "orientation": "h", "name": "input at its low end", "marker": {"color": PALETTE[0]},
+         "customdata": t[["low", "unit"]].to_numpy(), "hovertemplate": "low %{customdata[0]:g} %{customdata[1]}<extra></extra>"},
+        {"type": "bar", "y": list(t.label), "x": (t.output_at_high - base) / scale, "base": base / scale,
+         "orientation": "h", "name": "input at its high end", "marker": {"color": PALETTE[1]},
+         "customdata": t[["high", "unit"]].to_numpy(), "hovertemplate": "high %{customdata[0]:g} %{customdata[1]}<extra></extra>"},
+    ]
+    title = f"Tornado: what moves {_label(output).lower()} most [{shown_unit}]"
+    fig = make_figure(bars, title, f"{_label(output)} [{shown_unit}]", "", marks=[vline(base / scale, dash="solid")],
+                      layout={"barmode": "overlay", "hovermode": "closest", "height": max(360, 40 * len(t) + 160)})
+    first = table.dropna(subset=["swing"]).iloc[0] if len(table) else None
+    fmt = (lambda v: format_usd(v)) if money else (lambda v: f"{v:,.1f}")
+    alt = ("Horizontal bars around the scenario's value, longest first." if first is None else
+           f"Horizontal bars around {fmt(base)}; the biggest swing is {first.label.lower()} "
+           f"({fmt(first.output_at_low)} at {first.low:g} to {fmt(first.output_at_high)} at {first.high:g} {first.unit}).")
+    caption = ("Each bar moves one input from its plausible low to its plausible high (assumptions.yaml) while every "
+               "other input stays at the scenario's value; sorted by the swing of the output.")
+    formula = "swing = |output(input at high) − output(input at low)|, others at base; base = " + fmt(base)
+    data = table[["input", "label", "unit", "low", "base", "high", "output_at_low", "output_base", "output_at_high",
+                  "swing"]].copy()
+    return Chart(f"tornado_{output}", title, caption, alt, fig, data, formula)

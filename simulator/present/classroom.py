@@ -1,0 +1,246 @@
+"""Exercises for a media-economics class, with answers computed live from the current assumptions.
+
+Each exercise has a question, hints, an answer (Markdown, every number computed
+by the model for the scenario given) and a note for the teacher. Change an
+assumption and the answers change with it.
+
+Examples
+--------
+>>> ex = {e.key: e for e in exercises(make_scenario())}
+>>> sorted(ex)[:3]
+['best_rate', 'card_freeze', 'clone']
+>>> "28.47" in ex["implied_downloads"].answer
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.model.calibration import CalibrationError, solve
+from simulator.model.customers import customer_year
+from simulator.model.demand import best_rate
+from simulator.model.encoding import encoding_menu, size_bytes
+from simulator.model.market import market_year
+from simulator.model.pricing import cost_terms, pricing_terms, track_price_usd
+from simulator.model.rights import lawsuit_arithmetic, rights_comparison
+from simulator.params.scenario import Scenario, make_scenario
+from simulator.present.report import format_count, format_usd
+
+__all__ = ["Exercise", "exercises"]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise.
+
+    Attributes
+    ----------
+    key : str
+    title : str
+    question : str
+    hints : tuple of str
+    answer : str
+        Markdown with the numbers of the scenario it was built for.
+    teacher_note : str
+    """
+
+    key: str
+    title: str
+    question: str
+    hints: tuple[str, ...]
+    answer: str
+    teacher_note: str
+
+
+def _per_mb_follows_cost(s: Scenario) -> Exercise:
+    t, c = pricing_terms(s), cost_terms(s)
+    enc = encoding_menu(s)
+    ms = int(s.assumptions.constants["ms_per_s"])
+    cases = [("a 3:30 pop single", 210, "mp3-192"), ("a 12:00 prog epic", 720, "mp3-192"),
+             ("the pop single in FLAC", 210, "flac")]
+    rows = []
+    for label, secs, e in cases:
+        b = size_bytes(secs * ms, enc[e].bitrate_kbps, t.overhead_bytes)
+        price = track_price_usd(b, t)
+        cost = float(c.bandwidth_usd_per_byte) * b
+        rows.append((label, e, b, price, cost))
+    itunes = s["comparison.itunes_track_usd"]
+    single = rows[0][3]
+
+    def times(price) -> str:  # a single that rounds to $0.00 has no ratio
+        return f"{price / single:.1f}×" if single else "infinitely many times"
+
+    table = "\n".join(f"| {lab} | {e} | {b / t.bytes_per_mb:,.2f} {t.mb_unit} | ${p} | ${cost:.5f} | ${itunes:.2f} |"
+                      for lab, e, b, p, cost in rows)
+    ratio = float(t.usd_per_byte / c.bandwidth_usd_per_byte) if c.bandwidth_usd_per_byte else float("inf")
+    answer = (
+        "| track | encoding | size | AllofMP3 | bandwidth cost | iTunes |\n|---|---|---|---|---|---|\n" + table +
+        f"\n\nEvery price is the same multiple of its delivery cost (about {ratio:,.0f}×): the price follows the bytes "
+        f"sent, not the song. The epic costs {times(rows[1][3])} the single and the FLAC single "
+        f"{times(rows[2][3])}, where iTunes charged both ${itunes:.2f}."
+    )
+    return Exercise(
+        "per_mb_follows_cost", "Pricing by the kilo follows cost, not value",
+        "Price a 3:30 pop single and a 12-minute prog-rock epic at 192 kbps, and the single in FLAC. "
+        "What does each cost at AllofMP3 and at iTunes, and what does the store's price track?",
+        ("Size in bytes = kbps × ms / 8.", "Compare each price with the cost of sending its bytes."),
+        answer,
+        "Per-unit pricing of information goods: marginal cost is near zero and buyers value songs, not megabytes. "
+        "Ask who gains from per-MB pricing (short-song listeners, lossy-quality buyers) and who loses.",
+    )
+
+
+def _implied_downloads(s: Scenario) -> Exercise:
+    rev = s["market.reported_revenue_usd"]
+    try:
+        sol = solve(s)
+    except CalibrationError as e:  # e.g. too few customers: no answer within the bounds
+        sol, answer = None, f"This scenario has no answer: {e}."
+    if sol is not None:
+        y = sol.market
+        paying = y.customers * y.paying_factor  # the customers the solve divides by
+        answer = (
+            f"Revenue per paying customer = {format_usd(rev)} ÷ {format_count(paying)} = **${rev / paying:.2f} a year**. "
+            f"At a mean price of ${y.mean_price_usd:.4f} a download that is **{sol.value:.2f} downloads per customer "
+            f"a year** (solved with Brent's method to {format_usd(sol.achieved, cents=True)} of revenue), about "
+            f"{sol.value / 12:.1f} a month: {sol.value / s['catalogue.tracks_per_album_mean']:.1f} albums' worth of "
+            "tracks a year."
+        )
+    return Exercise(
+        "implied_downloads", "What 5.5 million customers and $30 million imply",
+        "The Times reported 5.5 million customers and about $30 million a year. How many tracks did the average "
+        "customer buy?",
+        ("Revenue per customer = revenue ÷ customers.", "Divide by the mean price of a download."),
+        answer,
+        "A classic calibration: most 'customers' must have been occasional buyers. Discuss whether 5.5 million "
+        "counts accounts ever opened, and what the $10-14 million estimate would imply instead.",
+    )
+
+
+def _roms_vs_itunes(s: Scenario) -> Exercise:
+    r = rights_comparison(s)
+    answer = (
+        f"ROMS received about **${r.roms_usd_per_download:.4f} per download**, {format_usd(r.roms_usd_per_year)} a "
+        f"year. On iTunes terms labels got ${r.wholesale_usd_per_download:.2f} per download: "
+        f"{format_usd(r.wholesale_usd_per_year)} a year for the same {format_count(r.downloads)} downloads "
+        f"(${r.wholesale_low_usd_per_download:.2f}-{r.wholesale_high_usd_per_download:.2f} gives "
+        f"{format_usd(r.wholesale_low_usd_per_year)}-{format_usd(r.wholesale_high_usd_per_year)}), "
+        f"**{r.wholesale_to_paid_ratio:.0f}× more**, and {r.wholesale_share_of_revenue:.1f}× the store's whole revenue."
+    )
+    return Exercise(
+        "roms_vs_itunes", "What rights holders got",
+        "Compare what ROMS received with what labels would have been paid at iTunes wholesale for the same downloads.",
+        ("ROMS took a share of the price; iTunes paid labels a fixed amount per track.",),
+        answer,
+        "The gap is the whole business model: the store could not pay licensed wholesale at per-MB prices. "
+        "Note that ROMS had no mandate from the labels and was said to pass little on.",
+    )
+
+
+def _card_freeze(s: Scenario) -> Exercise:
+    before = market_year(s.with_overrides({"payments.card_freeze_active": False}))
+    after = market_year(s.with_overrides({"payments.card_freeze_active": True}))
+    lost = before.revenue_usd - after.revenue_usd
+    answer = (
+        f"With {s['payments.card_share']:.0%} of receipts paid by card and {s['payments.recovered_share']:.0%} of "
+        f"those recovered through vouchers, wires and other routes, the store keeps "
+        f"{after.paying_factor:.0%} of its demand: revenue falls from {format_usd(before.revenue_usd)} to "
+        f"**{format_usd(after.revenue_usd)}** ({format_usd(lost)} lost a year), and ROMS's payout from "
+        f"{format_usd(before.roms_usd)} to {format_usd(after.roms_usd)}."
+    )
+    return Exercise(
+        "card_freeze", "The card freeze",
+        "MasterCard stopped processing payments in August 2006 and Visa from 1 September 2006. How much revenue "
+        "did that cost the store a year?",
+        ("Paying share = 1 − card share × (1 − recovered share).", "Try the 'After the card freeze' preset."),
+        answer,
+        "Payment networks as regulators: discuss why the freeze, not the lawsuits, hurt most, and why vouchers "
+        "sold on eBay kept some of the business alive. Both shares are assumptions; let students vary them.",
+    )
+
+
+def _clone_answer(s: Scenario) -> str:
+    try:
+        cy = customer_year(s)
+    except ValueError as e:  # nobody downloads anything: no spend to distribute
+        return f"This scenario has no answer: {e}."
+    half = next((float(sp) for sp, rs in zip(cy.lorenz_spend_usd, cy.lorenz_revenue_share, strict=True)
+                 if 1 - rs <= 0.5), float("nan"))
+    return (
+        f"With downloads per customer lognormal (sigma {cy.downloads_sigma:g}; Gini {cy.gini:.2f}), the "
+        f"{cy.clone_customers:,} customers spending over ${cy.clone_threshold_usd:,.0f} a year bring "
+        f"**{cy.clone_revenue_share:.1%}** of revenue ({format_usd(cy.clone_revenue_usd)}). The top 1% bring "
+        f"{cy.top_1_share:.0%}, the top 10% {cy.top_10_share:.0%}. To keep half the revenue the clone would have "
+        f"to invite everyone spending over about ${half:,.2f} a year."
+    )
+
+
+def _clone(s: Scenario) -> Exercise:
+    return Exercise(
+        "clone", "The invite-only clone",
+        "MemphisMembers was open only to the biggest spenders (several hundred dollars in a few months). How much "
+        "of the revenue would such a club keep?",
+        ("Look at the Lorenz curve in the Customers view of Explore.", "Mean spend is only a few dollars a year."),
+        _clone_answer(s),
+        "The reported averages ($30M / 5.5M ≈ $5 a customer) and a 'several hundred dollars' club do not sit well "
+        "together unless spending is far more skewed: a good prompt for questioning reported figures.",
+    )
+
+
+def _best_rate(s: Scenario) -> Exercise:
+    rev, prof = best_rate("revenue", s), best_rate("profit", s)
+    r = s["pricing.rate_usd_per_mb"]
+    c_eff = prof.cost_usd_per_mb / ((1 - prof.gross_share) * (1 - s["pricing.discount_share"]))
+    implied = 1 / (c_eff / r - 1) if r > c_eff else float("nan")
+    answer = (
+        f"With elasticities {s['demand.downloads_elasticity']:g} (downloads) and {s['demand.customers_elasticity']:g} "
+        f"(customers), total {rev.elasticity:g}: {rev.statement}\n\n{prof.statement}\n\n"
+        f"Read backwards, the Lerner condition says {r * 100:g} c/MB maximizes profit only if the total elasticity "
+        f"is about **{implied:.3f}**: barely elastic demand."
+    )
+    return Exercise(
+        "best_rate", "The revenue-maximizing rate",
+        "Under constant-elasticity demand, which rate per MB maximizes revenue, and which maximizes the "
+        "operator's margin?",
+        ("Revenue ∝ rate^(1 + e): when is that rising?", "Lerner: (p − c)/p = −1/e."),
+        answer,
+        "Constant elasticity has no interior revenue maximum unless e = −1; profit has one only when demand is "
+        "elastic. Let students move the elasticities in the sidebar and watch the Demand view of Explore.",
+    )
+
+
+def _lawsuit(s: Scenario) -> Exercise:
+    law = lawsuit_arithmetic(s)
+    answer = (
+        f"{format_count(law.songs)} songs × ${law.statutory_damages_usd_per_song:,.0f} = "
+        f"**{format_usd(law.claim_usd)}**. Those songs earned the store about {format_usd(law.revenue_usd)} "
+        f"(${law.mean_price_usd:.2f} each) and ROMS {format_usd(law.roms_usd)}; at iTunes wholesale labels would "
+        f"have got {format_usd(law.itunes_wholesale_usd)}. The claim is {law.claim_to_revenue_ratio:,.0f}× the revenue."
+    )
+    return Exercise(
+        "lawsuit", "The $1.65 trillion lawsuit",
+        "US labels sued for $150,000 per song on about 11 million songs bought by US customers in June-October 2006. "
+        "Set that next to what those songs earned.",
+        ("Statutory damages are per work infringed, not per dollar lost.",),
+        answer,
+        "Statutory damages as deterrence, not compensation; the suit was dropped in 2008 as the site was defunct.",
+    )
+
+
+def exercises(scenario: Scenario | None = None) -> list[Exercise]:
+    """The class's exercises with answers for a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Defaults to the embedded assumptions.
+
+    Returns
+    -------
+    list of Exercise
+        Seven exercises, in teaching order.
+    """
+    s = scenario if scenario is not None else make_scenario()
+    return [f(s) for f in (_per_mb_follows_cost, _implied_downloads, _roms_vs_itunes, _card_freeze, _clone,
+                           _best_rate, _lawsuit)]

@@ -1,0 +1,275 @@
+"""Input specifications for a user interface, generated from ``assumptions.yaml``.
+
+The front end draws one widget per :class:`InputSpec`; labels, units, bounds,
+steps, help text and sources all come from the assumptions file, so a new entry
+there appears in the app without UI code. This module also reads scenario
+values from URL query parameters (validating each, with a notice for every
+value it ignores). It never imports streamlit.
+
+Examples
+--------
+>>> specs = input_specs()
+>>> s = specs["pricing.rate_usd_per_mb"]
+>>> s.label, s.min_value, s.max_value, s.widget
+('Rate per megabyte [USD/MB]', 0.001, 0.3, 'slider')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.params.assumptions import Assumptions, Parameter, load_assumptions
+from simulator.params.scenario import ScenarioError, make_scenario, parse_value
+
+__all__ = [
+    "InputSpec",
+    "input_specs",
+    "group_label",
+    "preset_values",
+    "changed_keys",
+    "overrides_from_query",
+    "PRESET_QUERY_KEY",
+    "option_label",
+]
+
+#: Query-parameter name of the preset (the other names are the inputs' dotted names).
+PRESET_QUERY_KEY = "preset"
+#: Inputs with more positions than this get a number box instead of a slider (assumption: the
+#: sidebar's slider is about 250 px wide, so past 5,000 positions one pixel skips 20 or more steps and
+#: the values that matter, e.g. 10-100 downloads on a 0-5,000 scale, cannot be picked with the mouse).
+_MAX_SLIDER_POSITIONS = 5_000
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """Everything a widget needs for one input.
+
+    Attributes
+    ----------
+    key : str
+        Dotted name (``"pricing.rate_usd_per_mb"``); also the widget key and URL name.
+    group : str
+        First part of the name (``"pricing"``).
+    kind : {"number", "integer", "boolean", "choice"}
+    widget : {"slider", "number_input", "toggle", "selectbox"}
+    label : str
+        Label with the unit in brackets.
+    unit : str
+    min_value, max_value, step : number or None
+    options : tuple of str or None
+    format : str or None
+        printf-style display format for numbers.
+    help : str
+        The parameter's help text, its plausible range and its source.
+    default : Any
+        The embedded default.
+    """
+
+    key: str
+    group: str
+    kind: str
+    widget: str
+    label: str
+    unit: str
+    min_value: float | int | None
+    max_value: float | int | None
+    step: float | int | None
+    options: tuple[str, ...] | None
+    format: str | None
+    help: str
+    default: Any
+
+
+def option_label(option: str) -> str:
+    """How a choice is shown (and how a bound widget writes it into a link): ``"per_track"`` -> ``"per track"``."""
+    return option.replace("_", " ")
+
+
+def group_label(group: str) -> str:
+    """A readable name for a group of inputs (``"quality_mix"`` -> ``"Quality mix"``)."""
+    return group.replace("_", " ").capitalize()
+
+
+#: Longest link text repeated in a notice [characters]; assumption: enough to recognise a value,
+#: short enough that a pasted kilobyte does not fill the page.
+_NOTICE_TEXT_CHARS = 60
+#: Longest reason (a validation message) repeated in a notice [characters]; assumption: a sentence.
+_NOTICE_REASON_CHARS = 200
+
+
+def _shown(text: str, limit: int = _NOTICE_TEXT_CHARS) -> str:
+    """``text`` as a notice repeats it: cut to ``limit`` characters, with "…" where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _decimals(step: float) -> int:
+    if step >= 1:
+        return 0
+    return max(0, -math.floor(math.log10(step) + 1e-9))
+
+
+def _help(p: Parameter) -> str:
+    parts = [p.help] if p.help else []
+    if p.low is not None and p.high is not None:
+        parts.append(f"Plausible range: {p.low:g} to {p.high:g} {p.unit}".rstrip() + ".")
+    if p.source is not None:
+        note = f" ({p.source.note})" if p.source.note else ""
+        parts.append(f"Source: [{p.source.url}]({p.source.url}), {p.source.date}{note}.")
+    else:
+        parts.append(f"Assumption: {p.assumption}.")
+    return "\n\n".join(parts)
+
+
+def _number_widget(lo: float, hi: float, step: float) -> str:
+    """A slider, or a number box when the range holds more than ``_MAX_SLIDER_POSITIONS`` steps."""
+    return "number_input" if (hi - lo) / step > _MAX_SLIDER_POSITIONS else "slider"
+
+
+def _spec(a: Assumptions, key: str, p: Parameter) -> InputSpec:
+    label = f"{p.label} [{p.unit}]" if p.unit else p.label
+    group = key.split(".")[0]
+    if p.kind == "boolean":
+        return InputSpec(key, group, p.kind, "toggle", label, p.unit, None, None, None, None, None, _help(p), p.value)
+    if p.kind == "choice":
+        opts = a.choices(key)
+        return InputSpec(key, group, p.kind, "selectbox", label, p.unit, None, None, None, opts, None, _help(p), p.value)
+    lo, hi = p.bounds
+    if p.kind == "integer":
+        step = int(p.step or 1)
+        widget = _number_widget(lo, hi, step)
+        # A number box shows plain digits only (no thousands separator); so does a seed.
+        fmt = "%d" if widget == "number_input" or key.endswith("seed") else "%,d"
+        return InputSpec(key, group, p.kind, widget, label, p.unit, int(lo), int(hi), step, None, fmt, _help(p), p.value)
+    step = float(p.step) if p.step else (hi - lo) / 100
+    widget = _number_widget(lo, hi, step)
+    fmt = f"%.{_decimals(step)}f" if step < 1 or widget == "number_input" else "%,d"
+    return InputSpec(key, group, p.kind, widget, label, p.unit, float(lo), float(hi), step, None, fmt, _help(p), float(p.value))
+
+
+def _is_input(p: Parameter) -> bool:
+    """False for a limit (``ui: false``) or a value fixed by definition (WAV is exactly CD audio)."""
+    return p.ui and not (p.bounds is not None and p.bounds[0] == p.bounds[1])
+
+
+def input_specs(assumptions: Assumptions | None = None) -> dict[str, InputSpec]:
+    """One :class:`InputSpec` per parameter, in file order.
+
+    Parameters
+    ----------
+    assumptions : Assumptions, optional
+        Defaults to the embedded file.
+
+    Returns
+    -------
+    dict[str, InputSpec]
+        Keyed by dotted name; only parameters whose bounds allow a change
+        (min < max) and that are not marked ``ui: false`` are included.
+    """
+    a = assumptions if assumptions is not None else load_assumptions()
+    out = {}
+    for key, p in a.parameters.items():
+        if _is_input(p):
+            out[key] = _spec(a, key, p)
+    return out
+
+
+def preset_values(assumptions: Assumptions, preset: str | None) -> dict[str, Any]:
+    """Every input's value under a preset (``None``: the file's defaults).
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown preset.
+    """
+    return dict(make_scenario(assumptions, preset=preset).values)
+
+
+def changed_keys(values: Mapping[str, Any], reference: Mapping[str, Any]) -> list[str]:
+    """Names of inputs whose value differs from the reference (a preset), in the reference's order."""
+    out = []
+    for k, ref in reference.items():
+        v = values.get(k, ref)
+        if isinstance(ref, float) or isinstance(v, float):
+            if not math.isclose(float(v), float(ref), rel_tol=1e-12, abs_tol=1e-15):
+                out.append(k)
+        elif v != ref:
+            out.append(k)
+    return out
+
+
+@dataclass(frozen=True)
+class QueryScenario:
+    """What a URL asks for, after validation.
+
+    Attributes
+    ----------
+    preset : str or None
+    overrides : dict
+        Valid input values by dotted name.
+    notices : tuple of str
+        One sentence per ignored query parameter, naming it, its value and why.
+    """
+
+    preset: str | None
+    overrides: dict
+    notices: tuple[str, ...]
+
+
+def overrides_from_query(assumptions: Assumptions, params: Mapping[str, Any]) -> QueryScenario:
+    """Validate URL query parameters into a preset and overrides.
+
+    Parameters
+    ----------
+    assumptions : Assumptions
+    params : Mapping[str, str or list of str]
+        The query string's parameters (a repeated one gives a list; its last value counts, with a
+        notice when the values differ).
+        A choice may be given by name (``per_track``) or by its label (``per track``);
+        a preset by name or by label.
+
+    Returns
+    -------
+    QueryScenario
+        Invalid, unknown or out-of-range values are left out, each with a notice.
+
+    Examples
+    --------
+    >>> q = overrides_from_query(load_assumptions(), {"pricing.rate_usd_per_mb": "0.02", "pricing.discount_share": "9"})
+    >>> q.overrides, len(q.notices)
+    ({'pricing.rate_usd_per_mb': 0.02}, 1)
+    """
+    notices: list[str] = []
+    preset = None
+    overrides: dict[str, Any] = {}
+    for name, raw in params.items():
+        value = raw[-1] if isinstance(raw, (list, tuple)) and raw else raw
+        text = str(value)
+        if isinstance(raw, (list, tuple)) and len({str(v) for v in raw}) > 1:
+            notices.append(f"Link parameter {_shown(name)} is given {len(raw)} times with different values: "
+                           f"the last one, {_shown(text)!r}, is used.")
+        if name == PRESET_QUERY_KEY:
+            by_label = {p.label: k for k, p in assumptions.presets.items()}
+            if text in assumptions.presets or text in by_label:
+                preset = text if text in assumptions.presets else by_label[text]
+            else:
+                notices.append(
+                    f"Link parameter {_shown(name)}={_shown(text)!r} ignored: not a preset (known: {', '.join(assumptions.presets)})."
+                )
+            continue
+        if name not in assumptions.parameters:
+            notices.append(f"Link parameter {_shown(name)}={_shown(text)!r} ignored: not an input of this model.")
+            continue
+        if not _is_input(assumptions.parameters[name]):
+            notices.append(f"Link parameter {_shown(name)}={_shown(text)!r} ignored: a fixed limit or definition, not an input.")
+            continue
+        if assumptions.parameters[name].kind == "choice":
+            # A bound widget writes the label it shows ("per track"); accept it as well as the name.
+            text = {option_label(o): o for o in assumptions.choices(name)}.get(text, text)
+        try:
+            overrides[name] = parse_value(assumptions, name, text)
+        except ScenarioError as e:
+            notices.append(f"Link parameter {_shown(name)}={_shown(text)!r} ignored: {_shown(str(e), _NOTICE_REASON_CHARS)}.")
+    return QueryScenario(preset, overrides, tuple(notices))
