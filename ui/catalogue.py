@@ -85,7 +85,7 @@ def render() -> None:
     st.caption("; ".join(notes) + ".")
     names = a.encoding_names()
     c1, c2 = st.columns([2, 1])
-    encoding = c1.selectbox("Encoding", names, index=names.index(s["encoding.default"]), key="catalogue_encoding", persist_state="session")
+    encoding = c1.selectbox("Encoding", names, index=names.index(s.encoding.default), key="catalogue_encoding", persist_state="session")
     has_bytes = "size_bytes" in cat.tracks and cat.tracks["size_bytes"].notna().any()
     real = c2.toggle("Price the real file sizes", key="catalogue_real_bytes", persist_state="session", disabled=not has_bytes,
                      help="Where the catalogue knows each file's bytes, price those instead of the formula.")

@@ -60,7 +60,7 @@ def _models(key):
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _revenue(key):
     s = _s(key)
-    return revenue_split_chart(s), iso_revenue_chart(iso_grid(s), mb_unit="MiB" if s["pricing.mb_convention"] == "binary" else "MB")
+    return revenue_split_chart(s), iso_revenue_chart(iso_grid(s), mb_unit="MiB" if s.pricing.mb_convention == "binary" else "MB")
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -26,11 +26,11 @@ def render() -> None:
 - **{ev['launch'].date.year}**: AllofMP3 starts in Moscow as a free MP3 service; the paid store follows in 2001.
 - **{ev['international'].date.year}**: the site is translated and the UK and the music industry take notice.
   Prices run at about {rates[0].rate_usd_per_mb * 100:g} US cent per megabyte, so an album costs a dollar or two.
-- It says it pays **{s['royalties.roms_share'] * 100:g}%** of its receipts to ROMS, a Russian collecting society
-  (and claims a further {s['royalties.fair_share'] * 100:g}% to FAIR); the IFPI calls ROMS a rogue society with no mandate.
+- It says it pays **{s.royalties.roms_share * 100:g}%** of its receipts to ROMS, a Russian collecting society
+  (and claims a further {s.royalties.fair_share * 100:g}% to FAIR); the IFPI calls ROMS a rogue society with no mandate.
 - The rate rises to {rates[1].rate_usd_per_mb * 100:g} c/MB on {rates[1].from_.day} {rates[1].from_:%B %Y} and {rates[2].rate_usd_per_mb * 100:g} c/MB on {rates[2].from_.day} {rates[2].from_:%B %Y}.
-- The Times reports **{format_count(s['market.reported_customers'])} customers** and about
-  **{format_usd(s['market.reported_revenue_usd'])} a year**; it was the UK's second download store after iTunes in 2006.
+- The Times reports **{format_count(s.market.reported_customers)} customers** and about
+  **{format_usd(s.market.reported_revenue_usd)} a year**; it was the UK's second download store after iTunes in 2006.
 - **{ev['mastercard_stop'].date:%B %Y}**: MasterCard stops processing its payments; Visa follows from {ev['visa_stop'].date.day} {ev['visa_stop'].date:%B %Y}.
   Buyers turn to vouchers sold on eBay and other auction sites, bank wires and prepaid codes.
 - **{ev['us_lawsuit'].date:%B %Y}**: US labels sue for $150,000 a song on about 11 million songs: $1.65 trillion.

@@ -53,7 +53,7 @@ def register(sub) -> None:
 def footer(priced, catalogue, scenario) -> list[str]:
     """The one-line total and the exclusion counts, as text lines."""
     a = priced.attrs
-    mb = size_mb(a["size_bytes"], scenario["pricing.mb_convention"], scenario)
+    mb = size_mb(a["size_bytes"], scenario.pricing.mb_convention, scenario)
     lines = [
         f"total: {format_quantity(a['tracks'], 'track')}, {mb:,.1f} {a['mb_unit']}, {a['encoding']} at ${a['rate_usd_per_mb']}/"
         f"{a['mb_unit']}: ${a['price_usd']:,} (each track rounded), ${a['price_per_basket_usd']:,} "
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     s = scenario_from_args(args, **{"pricing.rate_usd_per_mb": args.rate_usd_per_mb})
     load_kw = {"skip_bad_rows": args.skip_bad_rows, "scenario": s}
     catalogue = builtin_catalogue(s) if args.file == "builtin" else load_catalogue(args.file, **load_kw)
-    priced = price_catalogue(catalogue, args.encoding or s["encoding.default"], s,
+    priced = price_catalogue(catalogue, args.encoding or s.encoding.default, s,
                              by=args.by, use_real_bytes=args.real_bytes)
     cols = COLUMNS[args.by]
     rows = priced[cols].to_dict("records")

@@ -31,7 +31,7 @@ def register(sub) -> None:
 
 def quote_record(q, scenario) -> dict:
     """The quote as a flat record with unit-suffixed names."""
-    itunes = scenario["comparison.itunes_track_usd"]
+    itunes = scenario.comparison.itunes_track_usd
     return {
         "encoding": q.encoding.name,
         "bitrate_kbps": q.encoding.bitrate_kbps,
@@ -41,8 +41,8 @@ def quote_record(q, scenario) -> dict:
         "size_mb": q.size_mb,
         "mb_unit": q.mb_unit,
         "rate_usd_per_mb": q.rate_usd_per_mb,
-        "discount_share": scenario["pricing.discount_share"],
-        "rounding": scenario["pricing.rounding"],
+        "discount_share": scenario.pricing.discount_share,
+        "rounding": scenario.pricing.rounding,
         "price_usd": q.price_usd,
         "royalty_usd": q.split.roms_usd,
         **q.split.as_dict(),
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
             "pricing.rounding": args.rounding,
         },
     )
-    q = quote_track(duration_ms, args.encoding or s["encoding.default"], s)
+    q = quote_track(duration_ms, args.encoding or s.encoding.default, s)
     rec = quote_record(q, s)
     if args.json:
         print_json(rec)

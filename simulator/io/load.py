@@ -55,10 +55,10 @@ class _Bad(Exception):
 def _limits(scenario: Scenario | None, max_rows: int | None, max_bytes: int | None) -> tuple[int, int]:
     s = scenario if scenario is not None else make_scenario()
     if max_rows is None:
-        max_rows = int(s["catalogue.max_rows"])
+        max_rows = int(s.catalogue.max_rows)
     if max_bytes is None:
         per_mb = int(s.assumptions.constants["bytes_per_mb_decimal"])
-        max_bytes = int(Fraction(str(s["catalogue.max_file_mb"])) * per_mb)
+        max_bytes = int(Fraction(str(s.catalogue.max_file_mb)) * per_mb)
     return max_rows, max_bytes
 
 

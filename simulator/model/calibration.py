@@ -172,7 +172,7 @@ def _default_target(s: Scenario, output: str, target) -> float:
     if target is None:
         if output != DEFAULT_OUTPUT:
             raise CalibrationError(f"target for {output!r} is required (only {DEFAULT_OUTPUT} has a default)")
-        target = s["market.reported_revenue_usd"]
+        target = s.market.reported_revenue_usd
     if isinstance(target, bool) or not isinstance(target, (int, float)) or not math.isfinite(target):
         raise CalibrationError(f"target must be a finite number, got {target!r}")
     return float(target)
@@ -394,11 +394,11 @@ def iso_grid(
     s = scenario if scenario is not None else make_scenario()
     _check_output(output, GRID_OUTPUTS)
     goal = _default_target(s, output, target)
-    a, n = s.assumptions.parameters, int(s["charts.grid_points"])
+    a, n = s.assumptions.parameters, int(s.charts.grid_points)
     x = _axis(rates_usd_per_mb, "rates_usd_per_mb",
-              np.linspace(a["pricing.rate_usd_per_mb"].bounds[0], s["charts.rate_max_usd_per_mb"], n))
+              np.linspace(a["pricing.rate_usd_per_mb"].bounds[0], s.charts.rate_max_usd_per_mb, n))
     y = _axis(downloads_per_customer, "downloads_per_customer",
-              np.linspace(a[DEFAULT_INPUT].bounds[0], s["charts.downloads_per_customer_max"], n))
+              np.linspace(a[DEFAULT_INPUT].bounds[0], s.charts.downloads_per_customer_max, n))
     kw = market_inputs(s, profile)
     grid = market_arrays(**{**kw, "rate_usd_per_mb": x[None, :], "downloads_per_customer": y[:, None]})
     unit = market_arrays(**{**kw, "rate_usd_per_mb": x, "downloads_per_customer": np.ones_like(x)})

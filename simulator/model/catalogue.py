@@ -29,7 +29,7 @@ imported from this module.
 Examples
 --------
 >>> c = builtin_catalogue()
->>> c.n_albums == make_scenario()["catalogue.albums"], c.tracks["duration_ms"].dtype.name
+>>> c.n_albums == make_scenario().catalogue.albums, c.tracks["duration_ms"].dtype.name
 (True, 'int64')
 """
 
@@ -268,11 +268,11 @@ def builtin_catalogue(scenario: Scenario | None = None) -> Catalogue:
     """
     s = scenario if scenario is not None else make_scenario()
     c = _builtin(
-        int(s["catalogue.seed"]),
-        int(s["catalogue.albums"]),
-        float(s["catalogue.tracks_per_album_mean"]),
-        float(s["catalogue.track_median_s"]),
-        float(s["catalogue.track_length_sigma"]),
+        int(s.catalogue.seed),
+        int(s.catalogue.albums),
+        float(s.catalogue.tracks_per_album_mean),
+        float(s.catalogue.track_median_s),
+        float(s.catalogue.track_length_sigma),
     )
     return Catalogue(c.tracks.copy(), c.source)
 

@@ -103,7 +103,7 @@ def price_catalogue(
     s = scenario if scenario is not None else make_scenario()
     enc = encoding if isinstance(encoding, Encoding) else get_encoding(encoding, s)
     terms = pricing_terms(s)
-    itunes = to_fraction(s["comparison.itunes_track_usd"])
+    itunes = to_fraction(s.comparison.itunes_track_usd)
     t = catalogue.tracks
     duration_ms = t["duration_ms"].to_numpy(dtype=np.int64)
     nbytes = np.asarray(size_bytes(duration_ms, enc.bitrate_kbps, terms.overhead_bytes), dtype=np.int64)

@@ -281,12 +281,12 @@ def customer_year(
             "the customer simulation needs downloads per customer above 0 (market.downloads_per_customer "
             f"x paying factor), got {mean_dl:g}"
         )
-    sigma = float(s["customers.downloads_sigma"])
-    seed = int(s["customers.seed"] if seed is None else seed)
+    sigma = float(s.customers.downloads_sigma)
+    seed = int(s.customers.seed if seed is None else seed)
     if seed < 0:
         raise ValueError(f"seed must be a whole number >= 0, got {seed}")
     price = float(y.mean_price_usd)
-    threshold = float(s["customers.clone_threshold_usd"])
+    threshold = float(s.customers.clone_threshold_usd)
     mu = math.log(mean_dl) - sigma**2 / 2.0
     counts, sums, clone_n, clone_sum, z_lo, z_hi = _stream(
         n, np.random.default_rng(seed), mu, sigma, threshold / price, chunk_customers, progress

@@ -71,7 +71,7 @@ class DemandError(ValueError):
 def _rates(s: Scenario, rates_usd_per_mb) -> np.ndarray:
     if rates_usd_per_mb is None:
         lo = s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds[0]
-        return np.linspace(lo, s["charts.rate_max_usd_per_mb"], int(s["charts.grid_points"]))
+        return np.linspace(lo, s.charts.rate_max_usd_per_mb, int(s.charts.grid_points))
     r = np.asarray(rates_usd_per_mb, dtype=float)
     if r.ndim != 1 or r.size == 0 or not np.all(np.isfinite(r)) or np.any(r <= 0):
         raise DemandError(f"rates_usd_per_mb must be a non-empty 1-D array of finite rates > 0, got {rates_usd_per_mb!r}")
@@ -83,8 +83,8 @@ def _at_rates(s: Scenario, r, profile: DownloadProfile | None):
     x = np.asarray(r, dtype=float) / kw["rate_usd_per_mb"]
     kw.update(
         rate_usd_per_mb=r,
-        customers=kw["customers"] * x ** float(s["demand.customers_elasticity"]),
-        downloads_per_customer=kw["downloads_per_customer"] * x ** float(s["demand.downloads_elasticity"]),
+        customers=kw["customers"] * x ** float(s.demand.customers_elasticity),
+        downloads_per_customer=kw["downloads_per_customer"] * x ** float(s.demand.downloads_elasticity),
     )
     return market_arrays(**kw)
 
@@ -216,7 +216,7 @@ def best_rate(objective: str = "profit", scenario: Scenario | None = None, *, pr
     lo, hi = (float(b) for b in s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds)
     prof = profile if profile is not None else download_profile(s)
     kw = market_inputs(s, prof)
-    e_frac = to_fraction(s["demand.downloads_elasticity"]) + to_fraction(s["demand.customers_elasticity"])
+    e_frac = to_fraction(s.demand.downloads_elasticity) + to_fraction(s.demand.customers_elasticity)
     e = float(e_frac)
     field = "revenue_usd" if objective == "revenue" else "operator_margin_usd"
 
@@ -293,9 +293,9 @@ def itunes_counterfactual(scenario: Scenario | None = None, *, profile: Download
     """
     s = scenario if scenario is not None else make_scenario()
     a = s.assumptions.parameters
-    p_it = float(s["comparison.itunes_track_usd"])
+    p_it = float(s.comparison.itunes_track_usd)
     ws = a["comparison.label_wholesale_usd"]
-    w = (float(s["comparison.label_wholesale_usd"]), float(ws.low), float(ws.high))
+    w = (float(s.comparison.label_wholesale_usd), float(ws.low), float(ws.high))
     rs = a["royalties.roms_share"]
     kw = market_inputs(s.with_overrides({"rights.payment_model": "share"}), profile)
     y = market_arrays(**kw)
@@ -303,7 +303,7 @@ def itunes_counterfactual(scenario: Scenario | None = None, *, profile: Download
         (lambda z: z.roms_usd + z.fair_usd)(market_arrays(**{**kw, "roms_share": float(k)})) for k in (rs.low, rs.high)
     ]
     x = p_it / y.mean_price_usd if y.mean_price_usd else float("inf")
-    e_c, e_d = float(s["demand.customers_elasticity"]), float(s["demand.downloads_elasticity"])
+    e_c, e_d = float(s.demand.customers_elasticity), float(s.demand.downloads_elasticity)
     rows = [("allofmp3", "AllofMP3 by the MB", y.customers, y.downloads, y.mean_price_usd, paid),
             ("itunes_same_downloads", "iTunes terms, same downloads", y.customers, y.downloads, p_it,
              [y.downloads * v for v in w])]

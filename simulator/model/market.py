@@ -40,6 +40,7 @@ import numpy as np
 
 from simulator.model.catalogue import builtin_catalogue
 from simulator.model.encoding import bytes_per_mb, encoding_menu, mb_unit, size_bytes
+from simulator.params.groups import QUALITY_MIX_PREFIX
 from simulator.params.scenario import Scenario, make_scenario
 
 __all__ = [
@@ -55,7 +56,7 @@ __all__ = [
 ]
 
 #: Dotted-name prefix of the quality-mix weights in assumptions.yaml.
-MIX_PREFIX = "market.quality_mix."
+MIX_PREFIX = QUALITY_MIX_PREFIX
 
 
 def quality_mix(scenario: Scenario) -> dict[str, float]:
@@ -72,7 +73,7 @@ def quality_mix(scenario: Scenario) -> dict[str, float]:
     >>> round(sum(m.values()), 12), m["mp3-192"]
     (1.0, 0.4)
     """
-    w = {k.removeprefix(MIX_PREFIX): float(v) for k, v in scenario.values.items() if k.startswith(MIX_PREFIX)}
+    w = {k: float(v) for k, v in scenario.market.quality_mix.items()}
     total = sum(w.values())
     if total <= 0:
         raise ValueError(f"{MIX_PREFIX}*: at least one quality-mix weight must be above 0, got all 0")
@@ -123,11 +124,11 @@ def _builtin_durations(seed: int, albums: int, tpa: float, median_s: float, sigm
 def catalogue_durations_ms(scenario: Scenario) -> np.ndarray:
     """Track lengths of the scenario's built-in catalogue (cached). [ms], shape (n,)"""
     return _builtin_durations(
-        int(scenario["catalogue.seed"]),
-        int(scenario["catalogue.albums"]),
-        float(scenario["catalogue.tracks_per_album_mean"]),
-        float(scenario["catalogue.track_median_s"]),
-        float(scenario["catalogue.track_length_sigma"]),
+        int(scenario.catalogue.seed),
+        int(scenario.catalogue.albums),
+        float(scenario.catalogue.tracks_per_album_mean),
+        float(scenario.catalogue.track_median_s),
+        float(scenario.catalogue.track_length_sigma),
     )
 
 
@@ -180,7 +181,7 @@ def download_profile(scenario: Scenario | None = None, durations_ms=None) -> Dow
         raise ValueError("durations_ms: need at least one track, got none")
     mix = quality_mix(s)
     menu = encoding_menu(s)
-    overhead = int(s["encoding.tag_overhead_bytes"])
+    overhead = int(s.encoding.tag_overhead_bytes)
     by_enc = {name: _mean_size_bytes(d, menu[name].bitrate_kbps, overhead) for name in mix}
     mean = float(sum(mix[n] * by_enc[n] for n in mix))
     return DownloadProfile(
@@ -253,27 +254,27 @@ def market_inputs(scenario: Scenario, profile: DownloadProfile | None = None) ->
     """
     s = scenario
     prof = profile if profile is not None else download_profile(s)
-    conv = s["pricing.mb_convention"]
+    conv = s.pricing.mb_convention
     c = s.assumptions.constants
-    wholesale = s["rights.payment_model"] == "itunes_wholesale"
+    wholesale = s.rights.payment_model == "itunes_wholesale"
     return {
-        "customers": float(s["market.customers"]),
-        "downloads_per_customer": float(s["market.downloads_per_customer"]),
-        "rate_usd_per_mb": float(s["pricing.rate_usd_per_mb"]),
-        "discount_share": float(s["pricing.discount_share"]),
+        "customers": float(s.market.customers),
+        "downloads_per_customer": float(s.market.downloads_per_customer),
+        "rate_usd_per_mb": float(s.pricing.rate_usd_per_mb),
+        "discount_share": float(s.pricing.discount_share),
         "mean_size_bytes": prof.mean_size_bytes,
         "bytes_per_mb": float(bytes_per_mb(conv, s)),
-        "card_fee_share": float(s["costs.card_fee_share"]),
-        "bandwidth_usd_per_byte": float(s["costs.bandwidth_usd_per_gb"]) / float(c["bytes_per_gb"]),
-        "roms_share": 0.0 if wholesale else float(s["royalties.roms_share"]),
-        "fair_share": float(s["royalties.fair_share"]) if (s["royalties.fair_enabled"] and not wholesale) else 0.0,
-        "royalty_on_profit": s["royalties.base"] == "profit",
-        "wholesale_usd_per_download": float(s["comparison.label_wholesale_usd"]) if wholesale else 0.0,
-        "card_share": float(s["payments.card_share"]),
-        "recovered_share": float(s["payments.recovered_share"]),
-        "card_freeze": bool(s["payments.card_freeze_active"]),
-        "reported_revenue_usd": float(s["market.reported_revenue_usd"]),
-        "reported_customers": float(s["market.reported_customers"]),
+        "card_fee_share": float(s.costs.card_fee_share),
+        "bandwidth_usd_per_byte": float(s.costs.bandwidth_usd_per_gb) / float(c["bytes_per_gb"]),
+        "roms_share": 0.0 if wholesale else float(s.royalties.roms_share),
+        "fair_share": float(s.royalties.fair_share) if (s.royalties.fair_enabled and not wholesale) else 0.0,
+        "royalty_on_profit": s.royalties.base == "profit",
+        "wholesale_usd_per_download": float(s.comparison.label_wholesale_usd) if wholesale else 0.0,
+        "card_share": float(s.payments.card_share),
+        "recovered_share": float(s.payments.recovered_share),
+        "card_freeze": bool(s.payments.card_freeze_active),
+        "reported_revenue_usd": float(s.market.reported_revenue_usd),
+        "reported_customers": float(s.market.reported_customers),
         "bytes_per_tb": float(c["bytes_per_gb"]) * 1000.0,
         "mb_unit": mb_unit(conv),
     }
@@ -386,7 +387,7 @@ def reported_price_band_usd(scenario: Scenario) -> tuple[float, float]:
     >>> reported_price_band_usd(make_scenario())
     (0.1, 0.2)
     """
-    lo, hi = scenario["market.reported_track_price_low_usd"], scenario["market.reported_track_price_high_usd"]
+    lo, hi = scenario.market.reported_track_price_low_usd, scenario.market.reported_track_price_high_usd
     if lo > hi:
         raise ValueError(f"market.reported_track_price_low_usd ({lo:g}) must not be above "
                          f"market.reported_track_price_high_usd ({hi:g})")

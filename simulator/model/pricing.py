@@ -182,14 +182,14 @@ def pricing_terms(
     }
     if extra:
         s = s.with_overrides(extra)
-    conv = s["pricing.mb_convention"]
+    conv = s.pricing.mb_convention
     return PricingTerms(
-        rate_usd_per_mb=to_fraction(s["pricing.rate_usd_per_mb"]),
-        discount_share=to_fraction(s["pricing.discount_share"]),
+        rate_usd_per_mb=to_fraction(s.pricing.rate_usd_per_mb),
+        discount_share=to_fraction(s.pricing.discount_share),
         mb_convention=conv,
         bytes_per_mb=bytes_per_mb(conv, s),
-        rounding=s["pricing.rounding"],
-        overhead_bytes=int(s["encoding.tag_overhead_bytes"]),
+        rounding=s.pricing.rounding,
+        overhead_bytes=int(s.encoding.tag_overhead_bytes),
     )
 
 
@@ -197,12 +197,12 @@ def cost_terms(scenario: Scenario | None = None) -> CostTerms:
     """Build :class:`CostTerms` from a scenario (``royalties.*``, ``costs.*``)."""
     s = scenario if scenario is not None else make_scenario()
     return CostTerms(
-        roms_share=to_fraction(s["royalties.roms_share"]),
-        fair_share=to_fraction(s["royalties.fair_share"]) if s["royalties.fair_enabled"] else Fraction(0),
-        card_fee_share=to_fraction(s["costs.card_fee_share"]),
-        bandwidth_usd_per_byte=to_fraction(s["costs.bandwidth_usd_per_gb"])
+        roms_share=to_fraction(s.royalties.roms_share),
+        fair_share=to_fraction(s.royalties.fair_share) if s.royalties.fair_enabled else Fraction(0),
+        card_fee_share=to_fraction(s.costs.card_fee_share),
+        bandwidth_usd_per_byte=to_fraction(s.costs.bandwidth_usd_per_gb)
         / int(s.assumptions.constants["bytes_per_gb"]),
-        royalty_base=s["royalties.base"],
+        royalty_base=s.royalties.base,
     )
 
 

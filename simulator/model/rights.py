@@ -36,12 +36,12 @@ __all__ = ["RightsComparison", "LawsuitArithmetic", "rights_comparison", "roms_p
 
 
 def _share_model(s: Scenario) -> Scenario:
-    return s if s["rights.payment_model"] == "share" else s.with_overrides({"rights.payment_model": "share"})
+    return s if s.rights.payment_model == "share" else s.with_overrides({"rights.payment_model": "share"})
 
 
 def _wholesale(s: Scenario) -> tuple[float, float, float]:
     p = s.assumptions.parameters["comparison.label_wholesale_usd"]
-    v = float(s["comparison.label_wholesale_usd"])
+    v = float(s.comparison.label_wholesale_usd)
     return v, float(p.low if p.low is not None else v), float(p.high if p.high is not None else v)
 
 
@@ -162,7 +162,7 @@ def roms_per_track_table(scenario: Scenario | None = None, *, duration_s: float 
     [[0.17, 0.0255, 0.65]]
     """
     s = _share_model(scenario if scenario is not None else make_scenario())
-    d_s = float(s["catalogue.track_median_s"]) if duration_s is None else float(duration_s)
+    d_s = float(s.catalogue.track_median_s) if duration_s is None else float(duration_s)
     if not np.isfinite(d_s) or d_s < 0:
         raise ValueError(f"duration_s must be a finite length >= 0, got {duration_s!r}")
     ms = int(round(d_s * int(s.assumptions.constants["ms_per_s"])))
@@ -241,8 +241,8 @@ def lawsuit_arithmetic(scenario: Scenario | None = None, *, profile: DownloadPro
     (2107533, 316130, '782,906')
     """
     s = _share_model(scenario if scenario is not None else make_scenario())
-    songs = float(s["rights.us_songs_jun_oct_2006"])
-    per_song = float(s["rights.statutory_damages_usd_per_song"])
+    songs = float(s.rights.us_songs_jun_oct_2006)
+    per_song = float(s.rights.statutory_damages_usd_per_song)
     kw = market_inputs(s, profile)
     y = market_arrays(**{**kw, "customers": songs, "downloads_per_customer": 1.0, "card_freeze": False})
     claim = songs * per_song
@@ -251,7 +251,7 @@ def lawsuit_arithmetic(scenario: Scenario | None = None, *, profile: DownloadPro
         songs=songs, statutory_damages_usd_per_song=per_song, claim_usd=claim,
         rate_usd_per_mb=float(kw["rate_usd_per_mb"]), mean_price_usd=y.mean_price_usd,
         revenue_usd=y.revenue_usd, roms_usd=y.roms_usd, fair_usd=y.fair_usd, operator_margin_usd=y.operator_margin_usd,
-        itunes_retail_usd=songs * float(s["comparison.itunes_track_usd"]), itunes_wholesale_usd=songs * w,
+        itunes_retail_usd=songs * float(s.comparison.itunes_track_usd), itunes_wholesale_usd=songs * w,
         claim_to_revenue_ratio=_ratio(claim, y.revenue_usd), claim_to_roms_ratio=_ratio(claim, y.roms_usd),
         claim_to_wholesale_ratio=_ratio(claim, songs * w),
     )

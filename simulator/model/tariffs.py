@@ -54,7 +54,7 @@ class ModelsError(ValueError):
 
 
 def _c(s: Scenario, key: str) -> Fraction:
-    return to_fraction(s[f"comparison.{key}"])
+    return to_fraction(getattr(s.comparison, key))
 
 
 def _per_mb_usd(durations_ms: np.ndarray, encoding: str, s: Scenario) -> np.ndarray:
@@ -67,7 +67,7 @@ def _per_mb_usd(durations_ms: np.ndarray, encoding: str, s: Scenario) -> np.ndar
 
 
 def _album_size(s: Scenario) -> int:
-    return max(1, int(math.floor(float(s["catalogue.tracks_per_album_mean"]) + 0.5)))
+    return max(1, int(math.floor(float(s.catalogue.tracks_per_album_mean) + 0.5)))
 
 
 def price_by_length(scenario: Scenario | None = None, durations_s=None, *, encodings=None) -> pd.DataFrame:
@@ -103,22 +103,22 @@ def price_by_length(scenario: Scenario | None = None, durations_s=None, *, encod
     [['per_mb', 0.17], ['itunes', 0.99]]
     """
     s = scenario if scenario is not None else make_scenario()
-    d = (np.linspace(0.0, float(s["charts.track_length_max_s"]), int(s["charts.grid_points"]))
+    d = (np.linspace(0.0, float(s.charts.track_length_max_s), int(s.charts.grid_points))
          if durations_s is None else np.asarray(durations_s, dtype=float))
     if d.ndim != 1 or not np.all(np.isfinite(d)) or np.any(d < 0):
         raise ModelsError(f"durations_s must be a 1-D array of finite lengths >= 0, got {durations_s!r}")
     ms = np.rint(d * int(s.assumptions.constants["ms_per_s"])).astype(np.int64)
-    encs = encodings or [s["encoding.default"], s["comparison.itunes_encoding"],
-                         s["comparison.itunes_plus_encoding"], s["listeners.lossless_encoding"]]
+    encs = encodings or [s.encoding.default, s.comparison.itunes_encoding,
+                         s.comparison.itunes_plus_encoding, s.listeners.lossless_encoding]
     encs = list(dict.fromkeys(encs))
     flat = {
-        "itunes": (s["comparison.itunes_encoding"], float(_c(s, "itunes_track_usd"))),
-        "itunes_album_cap": (s["comparison.itunes_encoding"],
+        "itunes": (s.comparison.itunes_encoding, float(_c(s, "itunes_track_usd"))),
+        "itunes_album_cap": (s.comparison.itunes_encoding,
                              float(round_half_up_cents(min(_c(s, "itunes_track_usd") * _album_size(s), _c(s, "album_cap_usd"))
                                                        / _album_size(s)))),
-        "itunes_plus": (s["comparison.itunes_plus_encoding"], float(_c(s, "itunes_plus_track_usd"))),
+        "itunes_plus": (s.comparison.itunes_plus_encoding, float(_c(s, "itunes_plus_track_usd"))),
         "subscription": ("", float(round_half_up_cents(_c(s, "subscription_usd_per_month")
-                                                       / int(s["comparison.subscription_credits_per_month"])))),
+                                                       / int(s.comparison.subscription_credits_per_month)))),
     }
     parts = [pd.DataFrame({"duration_s": d, "model": "per_mb", "encoding": e,
                            "series": f"{MODEL_LABELS['per_mb']} ({e})", "price_usd": _per_mb_usd(ms, e, s)})
@@ -154,7 +154,7 @@ def break_even_durations(scenario: Scenario | None = None, *, encodings=None) ->
     terms = pricing_terms(s)
     c = s.assumptions.constants
     encs = encodings or [k.removeprefix("market.quality_mix.") for k in s.values if k.startswith("market.quality_mix.")]
-    sub = _c(s, "subscription_usd_per_month") / int(s["comparison.subscription_credits_per_month"])
+    sub = _c(s, "subscription_usd_per_month") / int(s.comparison.subscription_credits_per_month)
     rows = []
     for e in encs:
         kbps = to_fraction(get_encoding(e, s).bitrate_kbps)
@@ -206,11 +206,11 @@ def basket_costs(tracks, scenario: Scenario | None = None, *, encoding: str | No
     if isinstance(months, bool) or int(months) != months or months < 1:
         raise ModelsError(f"months must be a whole number >= 1, got {months!r}")
     n, terms = int(ms.size), pricing_terms(s)
-    enc = get_encoding(encoding or s["encoding.default"], s)
+    enc = get_encoding(encoding or s.encoding.default, s)
     per_mb = basket_total(size_bytes(ms, enc.bitrate_kbps, terms.overhead_bytes), terms).under(terms.rounding)
     p, cap = _c(s, "itunes_track_usd"), _c(s, "album_cap_usd")
     counts = pd.Series(albums).value_counts().to_numpy() if n else np.array([], dtype=int)
-    plans = -(-n // (int(months) * int(s["comparison.subscription_credits_per_month"])))
+    plans = -(-n // (int(months) * int(s.comparison.subscription_credits_per_month)))
     prices = {
         "per_mb": to_fraction(per_mb),
         "itunes": p * n,
@@ -259,15 +259,15 @@ def listener_types(scenario: Scenario | None = None) -> tuple[ListenerType, ...]
     ['singles', 'long_tracks', 'album_buyer', 'lossless', 'light', 'heavy']
     """
     s = scenario if scenario is not None else make_scenario()
-    med, enc, typ = float(s["catalogue.track_median_s"]), s["encoding.default"], int(s["listeners.tracks_per_month"])
+    med, enc, typ = float(s.catalogue.track_median_s), s.encoding.default, int(s.listeners.tracks_per_month)
     k = _album_size(s)
     return (
-        ListenerType("singles", "Short pop singles", float(s["listeners.single_length_s"]), typ, enc),
-        ListenerType("long_tracks", "Long prog or classical tracks", float(s["listeners.long_track_length_s"]), typ, enc),
-        ListenerType("album_buyer", "Whole-album buyer", med, k * int(s["listeners.albums_per_month"]), enc, k),
-        ListenerType("lossless", "Lossless buyer", med, typ, s["listeners.lossless_encoding"]),
-        ListenerType("light", "Light buyer", med, int(s["listeners.light_tracks_per_month"]), enc),
-        ListenerType("heavy", "Heavy buyer", med, int(s["listeners.heavy_tracks_per_month"]), enc),
+        ListenerType("singles", "Short pop singles", float(s.listeners.single_length_s), typ, enc),
+        ListenerType("long_tracks", "Long prog or classical tracks", float(s.listeners.long_track_length_s), typ, enc),
+        ListenerType("album_buyer", "Whole-album buyer", med, k * int(s.listeners.albums_per_month), enc, k),
+        ListenerType("lossless", "Lossless buyer", med, typ, s.listeners.lossless_encoding),
+        ListenerType("light", "Light buyer", med, int(s.listeners.light_tracks_per_month), enc),
+        ListenerType("heavy", "Heavy buyer", med, int(s.listeners.heavy_tracks_per_month), enc),
     )
 
 

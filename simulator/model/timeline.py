@@ -77,8 +77,8 @@ def _days(s: Scenario) -> tuple[np.ndarray, np.ndarray]:
 def _customers(s: Scenario, days: np.ndarray) -> np.ndarray:
     t = (days - days[0]).astype(np.int64).astype(float)
     a = float((_event(s, "anchor") - days[0]).astype(np.int64))
-    c0, c1 = float(s["timeline.customers_start"]), float(s["timeline.customers_reported"])
-    g = float(s["timeline.growth_customers_per_day"])
+    c0, c1 = float(s.timeline.customers_start), float(s.timeline.customers_reported)
+    g = float(s.timeline.growth_customers_per_day)
     before = c0 + (c1 - c0) * t / a if a > 0 else np.full_like(t, c1)
     return np.where(t <= a, before, c1 + g * (t - a))
 
@@ -135,11 +135,11 @@ def monthly_timeline(scenario: Scenario | None = None, *, profile: DownloadProfi
     days, rate = _days(s)
     shutdown = _event(s, "shutdown")
     lost = np.where(days >= _event(s, "visa"), 1.0,
-                    np.where(days >= _event(s, "mastercard"), float(s["payments.mastercard_share"]), 0.0))
+                    np.where(days >= _event(s, "mastercard"), float(s.payments.mastercard_share), 0.0))
     kw = market_inputs(s, profile)
     per_day = kw["downloads_per_customer"] / _days_in_year(days) * (days < shutdown)
-    if s["timeline.demand_response"]:
-        per_day = per_day * (rate / kw["rate_usd_per_mb"]) ** float(s["demand.downloads_elasticity"])
+    if s.timeline.demand_response:
+        per_day = per_day * (rate / kw["rate_usd_per_mb"]) ** float(s.demand.downloads_elasticity)
     y = market_arrays(**{**kw, "customers": _customers(s, days), "downloads_per_customer": per_day,
                          "rate_usd_per_mb": rate, "card_share": kw["card_share"] * lost, "card_freeze": True})
     frame = pd.DataFrame({"month": days.astype("datetime64[M]"), "days": 1, "days_open": (days < shutdown).astype(int),

@@ -158,15 +158,15 @@ def market_output(year: MarketYear, output: str):
 
 def _inputs(s: Scenario, *, builtin: bool, drawn: bool) -> list[str]:
     """Inputs that can move this scenario's market year, in a fixed order."""
-    wholesale = s["rights.payment_model"] == "itunes_wholesale"
+    wholesale = s.rights.payment_model == "itunes_wholesale"
     names = [*_DIRECT.values(), "costs.bandwidth_usd_per_gb", "encoding.tag_overhead_bytes"]
     names += [k for k in s.values if k.startswith(MIX_PREFIX)]
     fmts = s.assumptions.formats
     names += sorted({fmts[e].cd_fraction for e in (k.removeprefix(MIX_PREFIX) for k in names)
                      if e in fmts and fmts[e].cd_fraction})
     names += ["comparison.label_wholesale_usd"] if wholesale else ["royalties.roms_share"]
-    names += ["royalties.fair_share"] if s["royalties.fair_enabled"] and not wholesale else []
-    names += ["payments.card_share", "payments.recovered_share"] if s["payments.card_freeze_active"] else []
+    names += ["royalties.fair_share"] if s.royalties.fair_enabled and not wholesale else []
+    names += ["payments.card_share", "payments.recovered_share"] if s.payments.card_freeze_active else []
     if builtin:
         names += [*_LENGTH] + ([] if drawn else ["catalogue.tracks_per_album_mean"])
     params = s.assumptions.parameters
@@ -242,7 +242,7 @@ def _mean_size_bytes(s: Scenario, profile, v: dict):
 
     The operations repeat :func:`~simulator.model.market.download_profile`'s in the same order.
     """
-    o0 = float(s["encoding.tag_overhead_bytes"])
+    o0 = float(s.encoding.tag_overhead_bytes)
     m0, g0 = (float(s[k]) for k in _LENGTH)
     m, g = (v.get(k, float(s[k])) for k in _LENGTH)
     k_len = (m / m0) * np.exp((g * g - g0 * g0) / 2.0)
@@ -333,10 +333,10 @@ def monte_carlo(scenario: Scenario | None = None, *, draws: int | None = None, s
         If ``draws`` is not a whole number from 1 to ``MAX_DRAWS``, or ``seed`` is negative.
     """
     s = scenario if scenario is not None else make_scenario()
-    draws = int(s["uncertainty.draws"]) if draws is None else draws
+    draws = int(s.uncertainty.draws) if draws is None else draws
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= MAX_DRAWS:
         raise ValueError(f"draws must be a whole number from 1 to {MAX_DRAWS:,}, got {draws!r}")
-    seed = int(s["uncertainty.seed"] if seed is None else seed)
+    seed = int(s.uncertainty.seed if seed is None else seed)
     if seed < 0:
         raise ValueError(f"seed must be a whole number >= 0, got {seed}")
     builtin = durations_ms is None

@@ -9,7 +9,7 @@ downstream re-validates.
 Examples
 --------
 >>> s = make_scenario(overrides={"pricing.rate_usd_per_mb": 0.02})
->>> s["pricing.rate_usd_per_mb"]
+>>> s.pricing.rate_usd_per_mb
 0.02
 >>> s.with_overrides({"pricing.discount_share": 0.1})["pricing.discount_share"]
 0.1
@@ -20,10 +20,29 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from simulator.params.assumptions import Assumptions, Parameter, load_assumptions
+from simulator.params.groups import (
+    CatalogueInputs,
+    ChartsInputs,
+    ComparisonInputs,
+    CostsInputs,
+    CustomersInputs,
+    DemandInputs,
+    EncodingInputs,
+    ListenersInputs,
+    MarketInputs,
+    PaymentsInputs,
+    PricingInputs,
+    RightsInputs,
+    RoyaltiesInputs,
+    TimelineInputs,
+    UncertaintyInputs,
+    group_inputs,
+)
 
 __all__ = ["Scenario", "ScenarioError", "make_scenario", "validate_overrides", "parse_value"]
 
@@ -138,6 +157,81 @@ class Scenario:
     preset: str | None
     overrides: Mapping[str, Any]
     values: Mapping[str, Any] = field(repr=False)
+
+    @cached_property
+    def pricing(self) -> PricingInputs:
+        """The ``pricing`` inputs, typed."""
+        return cast(PricingInputs, group_inputs("pricing", self.values))
+
+    @cached_property
+    def encoding(self) -> EncodingInputs:
+        """The ``encoding`` inputs, typed."""
+        return cast(EncodingInputs, group_inputs("encoding", self.values))
+
+    @cached_property
+    def royalties(self) -> RoyaltiesInputs:
+        """The ``royalties`` inputs, typed."""
+        return cast(RoyaltiesInputs, group_inputs("royalties", self.values))
+
+    @cached_property
+    def costs(self) -> CostsInputs:
+        """The ``costs`` inputs, typed."""
+        return cast(CostsInputs, group_inputs("costs", self.values))
+
+    @cached_property
+    def catalogue(self) -> CatalogueInputs:
+        """The ``catalogue`` inputs, typed."""
+        return cast(CatalogueInputs, group_inputs("catalogue", self.values))
+
+    @cached_property
+    def comparison(self) -> ComparisonInputs:
+        """The ``comparison`` inputs, typed."""
+        return cast(ComparisonInputs, group_inputs("comparison", self.values))
+
+    @cached_property
+    def market(self) -> MarketInputs:
+        """The ``market`` inputs, typed."""
+        return cast(MarketInputs, group_inputs("market", self.values))
+
+    @cached_property
+    def payments(self) -> PaymentsInputs:
+        """The ``payments`` inputs, typed."""
+        return cast(PaymentsInputs, group_inputs("payments", self.values))
+
+    @cached_property
+    def demand(self) -> DemandInputs:
+        """The ``demand`` inputs, typed."""
+        return cast(DemandInputs, group_inputs("demand", self.values))
+
+    @cached_property
+    def rights(self) -> RightsInputs:
+        """The ``rights`` inputs, typed."""
+        return cast(RightsInputs, group_inputs("rights", self.values))
+
+    @cached_property
+    def customers(self) -> CustomersInputs:
+        """The ``customers`` inputs, typed."""
+        return cast(CustomersInputs, group_inputs("customers", self.values))
+
+    @cached_property
+    def timeline(self) -> TimelineInputs:
+        """The ``timeline`` inputs, typed."""
+        return cast(TimelineInputs, group_inputs("timeline", self.values))
+
+    @cached_property
+    def listeners(self) -> ListenersInputs:
+        """The ``listeners`` inputs, typed."""
+        return cast(ListenersInputs, group_inputs("listeners", self.values))
+
+    @cached_property
+    def charts(self) -> ChartsInputs:
+        """The ``charts`` inputs, typed."""
+        return cast(ChartsInputs, group_inputs("charts", self.values))
+
+    @cached_property
+    def uncertainty(self) -> UncertaintyInputs:
+        """The ``uncertainty`` inputs, typed."""
+        return cast(UncertaintyInputs, group_inputs("uncertainty", self.values))
 
     def __getitem__(self, key: str) -> Any:
         try:

@@ -84,8 +84,8 @@ def album_at_every_encoding(
     n = len(duration_ms)
     # The album's totals straight from the pricing core (basket_total), as price_catalogue(by="album")
     # computes them, without building and grouping a frame for each of the menu's encodings.
-    itunes = round_half_up_cents(to_fraction(s["comparison.itunes_track_usd"]) * n)
-    capped = min(itunes, round_half_up_cents(Decimal(repr(s["comparison.album_cap_usd"]))))
+    itunes = round_half_up_cents(to_fraction(s.comparison.itunes_track_usd) * n)
+    capped = min(itunes, round_half_up_cents(Decimal(repr(s.comparison.album_cap_usd))))
     rows = []
     for name, enc in encoding_menu(s).items():
         total = basket_total(size_bytes(duration_ms, enc.bitrate_kbps, terms.overhead_bytes), terms)
@@ -113,7 +113,7 @@ def price_histogram_chart(
     cents = priced.price_cents.to_numpy()
     values, counts = np.unique(cents, return_counts=True)
     data = pd.DataFrame({"price_usd": values / 100, "tracks": counts})
-    itunes = s["comparison.itunes_track_usd"]
+    itunes = s.comparison.itunes_track_usd
     n = int(counts.sum())
     median = float(np.median(cents)) / 100
     title = f"Price per track across the catalogue at {encoding} [USD; number of tracks]"

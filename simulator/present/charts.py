@@ -198,7 +198,7 @@ def price_vs_length_chart(
     dur_ms = dur_s * ms_per_s
     frames, traces = [], []
     lo, hi = reported_price_band_usd(s)
-    itunes = s["comparison.itunes_track_usd"]
+    itunes = s.comparison.itunes_track_usd
     for i, name in enumerate(encodings):
         nbytes = size_bytes(dur_ms, menu[name].bitrate_kbps, t.overhead_bytes)
         price = track_price_cents(nbytes, t) / 100
@@ -285,9 +285,9 @@ def revenue_split_chart(scenario: Scenario | None = None, *, year: MarketYear | 
     formula = (
         f"revenue = {y.customers:,.0f} customers × {y.downloads_per_customer:g} downloads × "
         f"{y.paying_factor:g} paying × ${y.mean_price_usd:.4f} = ${rev:,.0f}\n\n"
-        f"ROMS = {s['royalties.roms_share']:g} × base = ${y.roms_usd:,.0f}; card fees = "
-        f"{s['costs.card_fee_share']:g} × revenue = ${y.card_fee_usd:,.0f}; bandwidth = "
-        f"{y.data_served_tb:,.1f} TB × ${s['costs.bandwidth_usd_per_gb']:g}/GB = ${y.bandwidth_usd:,.0f}; "
+        f"ROMS = {s.royalties.roms_share:g} × base = ${y.roms_usd:,.0f}; card fees = "
+        f"{s.costs.card_fee_share:g} × revenue = ${y.card_fee_usd:,.0f}; bandwidth = "
+        f"{y.data_served_tb:,.1f} TB × ${s.costs.bandwidth_usd_per_gb:g}/GB = ${y.bandwidth_usd:,.0f}; "
         f"operator = the remainder = ${y.operator_margin_usd:,.0f}."
     )
     caption = (

@@ -93,7 +93,7 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
         {"type": "scatter", "x": r, "y": curve.downloads / 1e6, "name": "Downloads [million]", "yaxis": "y2",
          "line": {"color": PALETTE[1], "dash": "dot"}},
     ]
-    marks = [vline(s["pricing.rate_usd_per_mb"] * 100, "scenario", anchor="right"),
+    marks = [vline(s.pricing.rate_usd_per_mb * 100, "scenario", anchor="right"),
              vline(revenue_opt.best_rate_usd_per_mb * 100, "best for revenue", colour=PALETTE[0], dash="dot"),
              vline(profit_opt.best_rate_usd_per_mb * 100, "best for margin", colour=PALETTE[2], dash="dot", top=False)]
     title = "Demand and revenue against the rate per MB [USD million a year; million downloads]"
@@ -102,7 +102,7 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
         "yaxis2": {"title": {"text": "Downloads [million a year]"}, "overlaying": "y", "side": "right",
                    "rangemode": "tozero", "tickformat": ",.0f", "showgrid": False},
     })
-    e_d, e_c = s["demand.downloads_elasticity"], s["demand.customers_elasticity"]
+    e_d, e_c = s.demand.downloads_elasticity, s.demand.customers_elasticity
     alt = (f"Lines against the rate: downloads fall as the rate rises (elasticities {e_d:g} and {e_c:g}); "
            f"{revenue_opt.statement} {profit_opt.statement}")
     caption = ("Constant-elasticity demand around the scenario's point: downloads per customer and customers each "
@@ -179,7 +179,7 @@ def models_chart(prices: pd.DataFrame, scenario: Scenario) -> Chart:
     caption = ("Per MB (AllofMP3) at the scenario's rate; flat per track (iTunes 99 c at 128 kbps, iTunes Plus $1.29 "
                "at 256 kbps); an album capped at $9.99; an eMusic-style subscription's price per credit. Prices from "
                "assumptions.yaml (comparison group).")
-    formula = (f"Per MB: size × ${scenario['pricing.rate_usd_per_mb']:g}/MB; iTunes: ${scenario['comparison.itunes_track_usd']:.2f}; "
-               f"subscription: ${scenario['comparison.subscription_usd_per_month']:.2f} ÷ "
-               f"{scenario['comparison.subscription_credits_per_month']} credits.")
+    formula = (f"Per MB: size × ${scenario.pricing.rate_usd_per_mb:g}/MB; iTunes: ${scenario.comparison.itunes_track_usd:.2f}; "
+               f"subscription: ${scenario.comparison.subscription_usd_per_month:.2f} ÷ "
+               f"{scenario.comparison.subscription_credits_per_month} credits.")
     return Chart("pricing_models", title, caption, alt, fig, prices.copy(), formula)

@@ -65,7 +65,7 @@ def _per_mb_follows_cost(s: Scenario) -> Exercise:
         price = track_price_usd(b, t)
         cost = float(c.bandwidth_usd_per_byte) * b
         rows.append((label, e, b, price, cost))
-    itunes = s["comparison.itunes_track_usd"]
+    itunes = s.comparison.itunes_track_usd
     single = rows[0][3]
 
     def times(price) -> str:  # a single that rounds to $0.00 has no ratio
@@ -92,7 +92,7 @@ def _per_mb_follows_cost(s: Scenario) -> Exercise:
 
 
 def _implied_downloads(s: Scenario) -> Exercise:
-    rev = s["market.reported_revenue_usd"]
+    rev = s.market.reported_revenue_usd
     try:
         sol = solve(s)
     except CalibrationError as e:  # e.g. too few customers: no answer within the bounds
@@ -104,7 +104,7 @@ def _implied_downloads(s: Scenario) -> Exercise:
             f"Revenue per paying customer = {format_usd(rev)} ÷ {format_count(paying)} = **${rev / paying:.2f} a year**. "
             f"At a mean price of ${y.mean_price_usd:.4f} a download that is **{sol.value:.2f} downloads per customer "
             f"a year** (solved with Brent's method to {format_usd(sol.achieved, cents=True)} of revenue), about "
-            f"{sol.value / 12:.1f} a month: {sol.value / s['catalogue.tracks_per_album_mean']:.1f} albums' worth of "
+            f"{sol.value / 12:.1f} a month: {sol.value / s.catalogue.tracks_per_album_mean:.1f} albums' worth of "
             "tracks a year."
         )
     return Exercise(
@@ -143,7 +143,7 @@ def _card_freeze(s: Scenario) -> Exercise:
     after = market_year(s.with_overrides({"payments.card_freeze_active": True}))
     lost = before.revenue_usd - after.revenue_usd
     answer = (
-        f"With {s['payments.card_share']:.0%} of receipts paid by card and {s['payments.recovered_share']:.0%} of "
+        f"With {s.payments.card_share:.0%} of receipts paid by card and {s.payments.recovered_share:.0%} of "
         f"those recovered through vouchers, wires and other routes, the store keeps "
         f"{after.paying_factor:.0%} of its demand: revenue falls from {format_usd(before.revenue_usd)} to "
         f"**{format_usd(after.revenue_usd)}** ({format_usd(lost)} lost a year), and ROMS's payout from "
@@ -190,11 +190,11 @@ def _clone(s: Scenario) -> Exercise:
 
 def _best_rate(s: Scenario) -> Exercise:
     rev, prof = best_rate("revenue", s), best_rate("profit", s)
-    r = s["pricing.rate_usd_per_mb"]
-    c_eff = prof.cost_usd_per_mb / ((1 - prof.gross_share) * (1 - s["pricing.discount_share"]))
+    r = s.pricing.rate_usd_per_mb
+    c_eff = prof.cost_usd_per_mb / ((1 - prof.gross_share) * (1 - s.pricing.discount_share))
     implied = 1 / (c_eff / r - 1) if r > c_eff else float("nan")
     answer = (
-        f"With elasticities {s['demand.downloads_elasticity']:g} (downloads) and {s['demand.customers_elasticity']:g} "
+        f"With elasticities {s.demand.downloads_elasticity:g} (downloads) and {s.demand.customers_elasticity:g} "
         f"(customers), total {rev.elasticity:g}: {rev.statement}\n\n{prof.statement}\n\n"
         f"Read backwards, the Lerner condition says {r * 100:g} c/MB maximizes profit only if the total elasticity "
         f"is about **{implied:.3f}**: barely elastic demand."

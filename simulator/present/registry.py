@@ -62,7 +62,7 @@ def scenario_charts(
         In the order of :data:`CHART_NAMES`.
     """
     s = scenario if scenario is not None else make_scenario()
-    unit = mb_unit(s["pricing.mb_convention"])
+    unit = mb_unit(s.pricing.mb_convention)
     steps: list[Callable[[], list[Chart]]] = [
         lambda: [price_vs_length_chart(s)],
         lambda: [models_chart(price_by_length(s), s)],
