@@ -11,6 +11,7 @@ import numpy as np
 
 from bench import Result, best_time_s
 from simulator.model.pricing import pricing_terms, track_price_cents
+from simulator.params.scenario import make_scenario
 
 
 def run(quick: bool = False) -> list[Result]:
@@ -22,7 +23,7 @@ def run(quick: bool = False) -> list[Result]:
     sizes = rng.integers(240_000, 48_000_000, size=n, dtype=np.int64)
     a = rng.random(n)
     b = rng.random(n)
-    terms = pricing_terms()
+    terms = pricing_terms(make_scenario())
     t_mul = best_time_s(lambda: np.multiply(a, b), repeat=5)
     t_price = best_time_s(lambda: track_price_cents(sizes, terms), repeat=3)
     ratio = t_price / t_mul

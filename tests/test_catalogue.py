@@ -53,7 +53,7 @@ def _catalogue(duration_ms, album=None, size_bytes_=None):
 
 
 def test_builtin_is_reproducible_for_a_seed():
-    a, b = builtin_catalogue(), builtin_catalogue()
+    a, b = builtin_catalogue(make_scenario()), builtin_catalogue(make_scenario())
     assert isinstance(a, Catalogue)
     assert a.tracks.equals(b.tracks)
     assert a.tracks is not b.tracks  # each call gets its own copy
@@ -61,12 +61,12 @@ def test_builtin_is_reproducible_for_a_seed():
 
 def test_builtin_differs_for_another_seed():
     other = builtin_catalogue(make_scenario(overrides={"catalogue.seed": 1}))
-    assert not other.tracks["duration_ms"].equals(builtin_catalogue().tracks["duration_ms"])
+    assert not other.tracks["duration_ms"].equals(builtin_catalogue(make_scenario()).tracks["duration_ms"])
     assert other.source == "builtin (seed 1)"
 
 
 def test_builtin_columns_and_dtypes():
-    t = builtin_catalogue().tracks
+    t = builtin_catalogue(make_scenario()).tracks
     assert list(t.columns) == ["album", "artist", "track", "duration_ms", "size_bytes", "bitrate_kbps"]
     assert t["duration_ms"].dtype == np.int64
     assert str(t["size_bytes"].dtype) == "Int64" and t["size_bytes"].isna().all()
@@ -126,7 +126,7 @@ def test_draw_catalogue_rejects_bad_parameters(kwargs, name):
 
 def test_price_by_track_hand_computed():
     # 128 kbps x 240 s = 3,840,000 bytes = 3.84 MB x 3 c/MB = 11.52 c -> 12 c
-    p = price_catalogue(_catalogue([240_000, 240_000, 240_000]), "mp3-128")
+    p = price_catalogue(_catalogue([240_000, 240_000, 240_000]), "mp3-128", make_scenario())
     assert list(p.columns) == ["album", "artist", "track", "duration_ms", "duration_s", "size_bytes", "size_mb",
                                "real_bytes", "price_cents", "price_usd", "itunes_usd"]
     assert p["size_bytes"].tolist() == [3_840_000] * 3
@@ -138,7 +138,7 @@ def test_price_by_track_hand_computed():
 
 
 def test_price_by_album_hand_computed_totals_differ_by_a_cent():
-    p = price_catalogue(_catalogue([240_000] * 3), "mp3-128", by="album")
+    p = price_catalogue(_catalogue([240_000] * 3), "mp3-128", make_scenario(), by="album")
     row = p.iloc[0]
     assert (row["tracks"], row["duration_ms"], row["size_bytes"]) == (3, 720_000, 11_520_000)
     assert row["price_usd"] == Decimal("0.36")  # 3 x 0.12
@@ -149,7 +149,7 @@ def test_price_by_album_hand_computed_totals_differ_by_a_cent():
 
 def test_albums_keep_their_order_and_split_by_artist():
     t = make_tracks_frame(["B", "A", "B", "A"], ["x", "x", "x", "y"], list("1234"), [1000, 2000, 3000, 4000])
-    p = price_catalogue(Catalogue(t, "t"), "wav", by="album")
+    p = price_catalogue(Catalogue(t, "t"), "wav", make_scenario(), by="album")
     assert p[["album", "artist", "tracks", "duration_ms"]].values.tolist() == [
         ["B", "x", 2, 4000], ["A", "x", 1, 2000], ["A", "y", 1, 4000]]
 
@@ -165,42 +165,42 @@ def test_binary_megabytes_discount_and_rate_come_from_the_scenario():
 
 def test_real_bytes_where_known_formula_elsewhere():
     c = _catalogue([240_000, 240_000], size_bytes_=[5_000_000, None])
-    p = price_catalogue(c, "mp3-128", use_real_bytes=True)
+    p = price_catalogue(c, "mp3-128", make_scenario(), use_real_bytes=True)
     assert p["size_bytes"].tolist() == [5_000_000, 3_840_000]
     assert p["real_bytes"].tolist() == [True, False]
     assert (p.attrs["real_bytes_tracks"], p.attrs["formula_bytes_tracks"]) == (1, 1)
     assert p["price_cents"].tolist() == [15, 12]
-    a = price_catalogue(c, "mp3-128", by="album", use_real_bytes=True)
+    a = price_catalogue(c, "mp3-128", make_scenario(), by="album", use_real_bytes=True)
     assert a["real_bytes_tracks"].tolist() == [1]
-    assert price_catalogue(c, "mp3-128").attrs["real_bytes_tracks"] == 0
+    assert price_catalogue(c, "mp3-128", make_scenario()).attrs["real_bytes_tracks"] == 0
 
 
 def test_bad_by_and_unknown_encoding():
     with pytest.raises(CatalogueError, match="by must be 'track' or 'album', got 'artist'"):
-        price_catalogue(builtin_catalogue(), "mp3-128", by="artist")
+        price_catalogue(builtin_catalogue(make_scenario()), "mp3-128", make_scenario(), by="artist")
     with pytest.raises(ValueError, match="unknown encoding 'mp3-999'"):
-        price_catalogue(builtin_catalogue(), "mp3-999")
+        price_catalogue(builtin_catalogue(make_scenario()), "mp3-999", make_scenario())
 
 
 def test_empty_catalogue_prices_to_nothing():
-    p = price_catalogue(_catalogue([]), "mp3-128", by="album")
+    p = price_catalogue(_catalogue([]), "mp3-128", make_scenario(), by="album")
     assert len(p) == 0 and p.attrs["price_usd"] == Decimal("0.00")
 
 
 def test_track_prices_agree_with_quote_track():
-    c = builtin_catalogue()
-    p = price_catalogue(c, "ogg-160")
+    c = builtin_catalogue(make_scenario())
+    p = price_catalogue(c, "ogg-160", make_scenario())
     for i in range(0, c.n_tracks, 97):
-        q = quote_track(int(c.tracks["duration_ms"].iloc[i]), "ogg-160")
+        q = quote_track(int(c.tracks["duration_ms"].iloc[i]), "ogg-160", make_scenario())
         assert (p["size_bytes"].iloc[i], p["price_usd"].iloc[i]) == (q.size_bytes, q.price_usd)
 
 
 @given(st.lists(st.integers(min_value=1, max_value=3_600_000), min_size=1, max_size=20),
-       st.integers(min_value=1, max_value=600_000), st.sampled_from(sorted(encoding_menu())))
+       st.integers(min_value=1, max_value=600_000), st.sampled_from(sorted(encoding_menu(make_scenario()))))
 def test_price_never_falls_when_a_track_gets_longer(duration_ms, extra_ms, encoding):
     longer = [d + extra_ms for d in duration_ms]
-    a = price_catalogue(_catalogue(duration_ms), encoding)
-    b = price_catalogue(_catalogue(longer), encoding)
+    a = price_catalogue(_catalogue(duration_ms), encoding, make_scenario())
+    b = price_catalogue(_catalogue(longer), encoding, make_scenario())
     assert (b["price_cents"].to_numpy() >= a["price_cents"].to_numpy()).all()
     assert b.attrs["price_per_basket_usd"] >= a.attrs["price_per_basket_usd"]
 
@@ -208,8 +208,8 @@ def test_price_never_falls_when_a_track_gets_longer(duration_ms, extra_ms, encod
 @given(st.lists(st.integers(min_value=1, max_value=3_600_000), min_size=1, max_size=40),
        st.sampled_from(["mp3-128", "mp3-192", "aac-256", "flac"]))
 def test_album_totals_are_exact_and_close(duration_ms, encoding):
-    a = price_catalogue(_catalogue(duration_ms), encoding, by="album").iloc[0]
-    t = price_catalogue(_catalogue(duration_ms), encoding)
+    a = price_catalogue(_catalogue(duration_ms), encoding, make_scenario(), by="album").iloc[0]
+    t = price_catalogue(_catalogue(duration_ms), encoding, make_scenario())
     assert a["price_cents"] == int(t["price_cents"].sum())
     assert a["price_usd"] == sum(t["price_usd"], Decimal(0))
     # each track's rounding moves it by at most half a cent
@@ -230,18 +230,18 @@ def test_album_totals_are_exact_and_close(duration_ms, encoding):
     ],
 )
 def test_oracle_albums_reproduced_exactly(chinook, album, encoding, tracks, duration_ms, formula_bytes, real_bytes):
-    p = price_catalogue(chinook, encoding, by="album")
+    p = price_catalogue(chinook, encoding, make_scenario(), by="album")
     row = p[p["album"] == album].iloc[0]
     assert (row["tracks"], row["duration_ms"], row["size_bytes"]) == (tracks, duration_ms, formula_bytes)
     # per basket: the album's bytes x 3 c/MB, rounded half-up once
     assert row["price_per_basket_usd"] == round(Decimal(formula_bytes) * Decimal("0.03") / 10**6, 2)
-    r = price_catalogue(chinook, encoding, by="album", use_real_bytes=True)
+    r = price_catalogue(chinook, encoding, make_scenario(), by="album", use_real_bytes=True)
     assert r[r["album"] == album].iloc[0]["size_bytes"] == real_bytes
 
 
 def test_audioslave_totals_differ_by_a_cent_and_both_are_right(chinook):
     sub = chinook.tracks[chinook.tracks["album"] == "Audioslave"]
-    p = price_catalogue(Catalogue(sub, "Audioslave"), "mp3-192", by="album").iloc[0]
+    p = price_catalogue(Catalogue(sub, "Audioslave"), "mp3-192", make_scenario(), by="album").iloc[0]
     # 94,265,112 bytes x $0.03 / 10**6 = $2.82795336 -> $2.83 rounded once
     assert p["price_per_basket_usd"] == Decimal("2.83")
     # each track rounded half-up to the cent, then summed (computed here with Fractions)
@@ -277,22 +277,22 @@ def test_cbr_mp3_albums_match_the_formula_within_a_tenth_of_a_percent(chinook):
     assert by_rate == {192: 9, 320: 9, 128: 4}  # README: 4 albums at 128, 9 at 192, 9 at 320
     for album, rate in albums:
         sub = chinook.tracks[chinook.tracks["album"] == album]
-        p = price_catalogue(Catalogue(sub, album), f"mp3-{rate}", by="album").iloc[0]
+        p = price_catalogue(Catalogue(sub, album), f"mp3-{rate}", make_scenario(), by="album").iloc[0]
         real = int(sub["size_bytes"].sum())
         assert abs(real / p["size_bytes"] - 1) < 0.001, (album, rate)
 
 
 @pytest.mark.parametrize("encoding", ["mp3-128", "mp3-192", "aac-256", "flac"])
 def test_every_real_album_prices_end_to_end(chinook, encoding):
-    terms = pricing_terms()
-    p = price_catalogue(chinook, encoding, by="album")
+    terms = pricing_terms(make_scenario())
+    p = price_catalogue(chinook, encoding, make_scenario(), by="album")
     assert len(p) == 335 and p["tracks"].sum() == 3289
     assert (p["price_cents"] > 0).all()
     differ = 0
     t = chinook.tracks
     for row in p.itertuples():
         sub = t[(t["artist"] == row.artist) & (t["album"] == row.album)]
-        nbytes = size_bytes(sub["duration_ms"].to_numpy(), encoding_menu()[encoding].bitrate_kbps)
+        nbytes = size_bytes(sub["duration_ms"].to_numpy(), encoding_menu(make_scenario())[encoding].bitrate_kbps)
         b = basket_total(nbytes, terms)
         assert (row.price_usd, row.price_per_basket_usd) == (b.per_track_usd, b.per_basket_usd)
         assert row.itunes_usd == Decimal("0.99") * row.tracks
@@ -302,7 +302,7 @@ def test_every_real_album_prices_end_to_end(chinook, encoding):
 
 def test_itunes_sample_prices_with_real_bytes():
     c = load_catalogue(need(ITUNES_CSV))
-    p = price_catalogue(c, "aac-128", by="album", use_real_bytes=True)
+    p = price_catalogue(c, "aac-128", make_scenario(), by="album", use_real_bytes=True)
     assert len(p) == 93 and p.attrs["real_bytes_tracks"] == 232
     assert p.attrs["price_usd"] == sum(p["price_usd"], Decimal(0))
 
@@ -338,7 +338,7 @@ def test_cli_csv_round_trips(capsys):
     assert main(["catalogue", "builtin", "--by", "album", "--csv", "--encoding", "mp3-320"]) == 0
     captured = capsys.readouterr()
     rows = list(csv.DictReader(io.StringIO(captured.out)))
-    expected = price_catalogue(builtin_catalogue(), "mp3-320", by="album")
+    expected = price_catalogue(builtin_catalogue(make_scenario()), "mp3-320", make_scenario(), by="album")
     assert len(rows) == len(expected) == 300
     assert [Decimal(r["price_usd"]) for r in rows] == expected["price_usd"].tolist()
     assert [int(r["size_bytes"]) for r in rows] == expected["size_bytes"].tolist()

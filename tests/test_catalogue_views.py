@@ -46,12 +46,12 @@ def test_album_choices_in_order_of_first_appearance():
     c = Catalogue(make_tracks_frame(["Hits", "Hits", "Hits"], ["Q", "P", "Q"], ["1", "1", "2"],
                                     [60_000, 120_000, 180_000]), "interleaved")
     assert album_choices(c) == ["Q - Hits", "P - Hits"]
-    t = album_tracks(c, 0, "mp3-128")
+    t = album_tracks(c, 0, "mp3-128", make_scenario())
     assert t.track.tolist() == ["1", "2"] and t.duration_ms.tolist() == [60_000, 180_000]
 
 
 def test_album_at_every_encoding_by_hand():
-    t = album_at_every_encoding(HAND, album_index=0)
+    t = album_at_every_encoding(HAND, 0, make_scenario())
     assert list(t.columns) == ["encoding", "label", "bitrate_kbps", "size_mb", "price_usd", "price_per_basket_usd",
                                "itunes_usd", "itunes_album_cap_usd", "cheaper_than_itunes"]
     assert t.encoding.tolist() == list(load_assumptions().encoding_names())           # the whole menu, in order
@@ -85,7 +85,7 @@ def test_album_at_every_encoding_follows_the_scenario():
 
 def test_album_cap_binds_on_a_long_album():
     c = Catalogue(make_tracks_frame(["L"] * 12, ["Z"] * 12, [str(i) for i in range(12)], [240_000] * 12), "long")
-    t = album_at_every_encoding(c, 0)
+    t = album_at_every_encoding(c, 0, make_scenario())
     assert (t.itunes_usd == D("11.88")).all() and (t.itunes_album_cap_usd == D("9.99")).all()
     assert _row(t, "mp3-128").price_usd == D("1.44") and _row(t, "mp3-128").price_per_basket_usd == D("1.38")
 
@@ -109,26 +109,26 @@ def test_album_at_every_encoding_agrees_with_price_catalogue_on_built_in_albums(
 @pytest.mark.parametrize("index", [2, -1, 100])
 def test_album_index_out_of_range(index):
     with pytest.raises(ValueError, match=f"album_index must be between 0 and 1, got {index}"):
-        album_at_every_encoding(HAND, index)
+        album_at_every_encoding(HAND, index, make_scenario())
     with pytest.raises(ValueError, match="album_index"):
-        album_tracks(HAND, index, "mp3-128")
+        album_tracks(HAND, index, "mp3-128", make_scenario())
 
 
 def test_album_tracks():
-    t = album_tracks(HAND, 1, "mp3-128")
+    t = album_tracks(HAND, 1, "mp3-128", make_scenario())
     assert t.track.tolist() == ["1", "2"] and t.size_bytes.tolist() == [960_000, 976_000]
     assert t.price_usd.tolist() == [D("0.03"), D("0.03")]                  # 2.88 c and 2.928 c
     with pytest.raises(ValueError, match="unknown encoding 'mp3-1'"):
-        album_tracks(HAND, 0, "mp3-1")
+        album_tracks(HAND, 0, "mp3-1", make_scenario())
     real = Catalogue(make_tracks_frame(["A", "A"], ["X", "X"], ["1", "2"], [240_000, 240_000],
                                        size_bytes=[4_000_000, None]), "real")
-    r = album_tracks(real, 0, "mp3-128", use_real_bytes=True)
+    r = album_tracks(real, 0, "mp3-128", make_scenario(), use_real_bytes=True)
     assert r.size_bytes.tolist() == [4_000_000, 3_840_000] and r.real_bytes.tolist() == [True, False]
     assert r.price_usd.tolist() == [D("0.12"), D("0.12")]                  # 12 c and 11.52 c
 
 
 def test_price_histogram_counts_every_track():
-    c = price_histogram_chart(HAND, "mp3-128")
+    c = price_histogram_chart(HAND, "mp3-128", make_scenario())
     assert c.name == "catalogue_price_histogram" and "[USD; number of tracks]" in c.title
     assert list(c.data.columns) == ["price_usd", "tracks"]
     assert c.data.price_usd.tolist() == [0.03, 0.12] and c.data.tracks.tolist() == [2, 3]
@@ -172,14 +172,14 @@ def test_piece_of_mind_at_128_kbps(chinook, piece_of_mind_rows):
     assert (per_track_cents, once_cents) == (133, 132)
 
     index = album_choices(chinook).index("Iron Maiden - Piece Of Mind")
-    row = _row(album_at_every_encoding(chinook, index), "mp3-128")
+    row = _row(album_at_every_encoding(chinook, index, make_scenario()), "mp3-128")
     assert row.size_mb == pytest.approx(44.046144, rel=1e-15)
     assert (row.price_usd, row.price_per_basket_usd) == (D("1.33"), D("1.32"))
     assert (row.itunes_usd, row.itunes_album_cap_usd) == (D("8.91"), D("8.91"))      # 9 x 0.99, under the cap
 
-    tracks = album_tracks(chinook, index, "mp3-128")
+    tracks = album_tracks(chinook, index, "mp3-128", make_scenario())
     assert tracks.size_bytes.tolist() == nbytes
-    real = album_tracks(chinook, index, "mp3-128", use_real_bytes=True)
+    real = album_tracks(chinook, index, "mp3-128", make_scenario(), use_real_bytes=True)
     assert real.size_bytes.tolist() == [int(r["bytes"]) for r in rows] and real.real_bytes.all()
     # the real CBR files sit within 0.05% of the formula over the album (tags make a short track differ more)
     assert real.size_bytes.sum() == 44_065_796
@@ -188,14 +188,14 @@ def test_piece_of_mind_at_128_kbps(chinook, piece_of_mind_rows):
 
 
 def test_chinook_histogram_and_the_longest_album(chinook):
-    c = price_histogram_chart(chinook, "mp3-192")
+    c = price_histogram_chart(chinook, "mp3-192", make_scenario())
     assert c.data.tracks.sum() == chinook.n_tracks == 3289
     total_cents = int(round((c.data.price_usd * 100).round().astype(int).mul(c.data.tracks).sum()))
     assert f"${D(total_cents) / 100:.2f} with per-track rounding" in c.formula
     assert f"Histogram of {chinook.n_tracks:,} track prices at mp3-192" in c.alt
     sizes = chinook.tracks.groupby(["artist", "album"], sort=False).size()
     longest = sizes.idxmax()
-    t = album_at_every_encoding(chinook, album_choices(chinook).index(" - ".join(longest)))
+    t = album_at_every_encoding(chinook, album_choices(chinook).index(" - ".join(longest)), make_scenario())
     n = int(sizes.max())
     assert n > 11
     assert (t.itunes_usd == D("0.99") * n).all() and (t.itunes_album_cap_usd == D("9.99")).all()

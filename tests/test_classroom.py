@@ -25,7 +25,7 @@ def default():
 
 
 def test_seven_exercises_in_teaching_order(default):
-    ex = exercises()                                                         # the default scenario
+    ex = exercises(make_scenario())                                                         # the default scenario
     assert [e.key for e in ex] == KEYS and ex == list(default.values())
     for e in ex:
         assert isinstance(e, Exercise)

@@ -11,7 +11,7 @@ from simulator.params.assumptions import load_assumptions
 from simulator.params.scenario import make_scenario
 
 PRESETS = sorted(load_assumptions().presets)
-MEAN_MB = download_profile().mean_size_bytes / 1e6          # mean download at the default mix [MB]
+MEAN_MB = download_profile(make_scenario()).mean_size_bytes / 1e6          # mean download at the default mix [MB]
 
 
 def elastic(e_d: float, e_c: float, **more) -> object:
@@ -19,31 +19,31 @@ def elastic(e_d: float, e_c: float, **more) -> object:
 
 
 def test_curve_passes_through_the_scenario_point():
-    c = demand_curve(rates_usd_per_mb=[0.03])
-    y = market_year()
+    c = demand_curve(make_scenario(), rates_usd_per_mb=[0.03])
+    y = market_year(make_scenario())
     for k in ("customers", "downloads_per_customer", "revenue_usd", "roms_usd", "operator_margin_usd"):
         assert c[k].iloc[0] == pytest.approx(getattr(y, k), rel=1e-14), k
 
 
 def test_curve_follows_constant_elasticities():
     r = np.array([0.01, 0.02, 0.03, 0.06])
-    c = demand_curve(rates_usd_per_mb=r)
+    c = demand_curve(make_scenario(), rates_usd_per_mb=r)
     x = r / 0.03
     np.testing.assert_allclose(c.customers, 5.5e6 * x**-0.4, rtol=1e-13)
     np.testing.assert_allclose(c.downloads_per_customer, 29 * x**-0.8, rtol=1e-13)
-    np.testing.assert_allclose(c.revenue_usd, market_year().revenue_usd * x ** (1 - 1.2), rtol=1e-13)
+    np.testing.assert_allclose(c.revenue_usd, market_year(make_scenario()).revenue_usd * x ** (1 - 1.2), rtol=1e-13)
     assert list(c.columns)[:3] == ["rate_usd_per_mb", "customers", "downloads_per_customer"]
 
 
 def test_curve_default_grid():
-    c = demand_curve()
+    c = demand_curve(make_scenario())
     assert len(c) == 61 and c.rate_usd_per_mb.iloc[0] == 0.001 and c.rate_usd_per_mb.iloc[-1] == 0.06
 
 
 @pytest.mark.parametrize("rates", [[0.0], [-0.01], [np.nan], [[0.01]], []])
 def test_curve_refuses_bad_rates(rates):
     with pytest.raises(DemandError, match="rates_usd_per_mb"):
-        demand_curve(rates_usd_per_mb=rates)
+        demand_curve(make_scenario(), rates_usd_per_mb=rates)
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_profit_optimum_is_the_lerner_rate(overrides, cost_usd_per_mb, gross_sha
 
 
 def test_profit_optimum_at_defaults_lies_below_the_bounds():
-    o = best_rate("profit")
+    o = best_rate("profit", make_scenario())
     r_star = 0.0001 / (0.81 * (1 - 1 / 1.2))             # 0.000741 USD/MB, below 0.001
     assert o.rate_usd_per_mb == pytest.approx(r_star, rel=1e-12)
     assert not o.in_bounds and o.best_rate_usd_per_mb == 0.001
@@ -122,7 +122,7 @@ def test_profit_when_shares_take_everything():
 
 def test_unknown_objective():
     with pytest.raises(DemandError, match="objective must be one of"):
-        best_rate("volume")
+        best_rate("volume", make_scenario())
 
 
 @pytest.mark.parametrize("preset", PRESETS)
@@ -134,8 +134,8 @@ def test_every_preset_runs(preset):
 
 
 def test_itunes_counterfactual_closed_forms():
-    y = market_year()
-    t = itunes_counterfactual().set_index("case")
+    y = market_year(make_scenario())
+    t = itunes_counterfactual(make_scenario()).set_index("case")
     a, same, dem = t.loc["allofmp3"], t.loc["itunes_same_downloads"], t.loc["itunes_with_demand"]
     assert a.revenue_usd == pytest.approx(y.revenue_usd) and a.rights_holders_usd == pytest.approx(0.15 * y.revenue_usd)
     assert a.rights_holders_high_usd == pytest.approx(0.20 * y.revenue_usd)

@@ -33,7 +33,7 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def test_menu_names_and_bitrates():
-    menu = encoding_menu()
+    menu = encoding_menu(make_scenario())
     assert list(menu)[:3] == ["mp3-64", "mp3-80", "mp3-96"]
     for name in ("mp3-128", "mp3-192", "mp3-320", "aac-128", "aac-256", "ogg-160", "ogg-384", "wma-192", "mpc-384"):
         fmt, kbps = name.split("-")
@@ -49,7 +49,7 @@ def test_menu_names_and_bitrates():
 
 def test_menu_names_match_the_assumptions():
     a = make_scenario().assumptions
-    assert tuple(encoding_menu()) == a.encoding_names()
+    assert tuple(encoding_menu(make_scenario())) == a.encoding_names()
 
 
 def test_lossless_bitrate_follows_the_scenario():
@@ -59,7 +59,7 @@ def test_lossless_bitrate_follows_the_scenario():
 
 @pytest.mark.parametrize("name", ["mp3-192", "MP3-192", "  aac-256 ", "FLAC", "wav"])
 def test_get_encoding_normalises_case_and_spaces(name):
-    e = get_encoding(name)
+    e = get_encoding(name, make_scenario())
     assert isinstance(e, Encoding)
     assert e.name == name.strip().lower()
 
@@ -67,7 +67,7 @@ def test_get_encoding_normalises_case_and_spaces(name):
 @pytest.mark.parametrize("name", ["mp3-193", "mp3", "aac-64", "ogg 160", "", "mp3-192x"])
 def test_get_encoding_unknown_lists_the_valid_ones(name):
     with pytest.raises(EncodingError, match="unknown encoding") as info:
-        get_encoding(name)
+        get_encoding(name, make_scenario())
     msg = str(info.value)
     assert repr(name) in msg
     for valid in ("mp3-128", "mp3-320", "aac-256", "ogg-384", "flac", "wav"):
@@ -179,11 +179,11 @@ def test_size_bytes_is_the_ceiling_of_the_formula(ms, more, kbps, overhead):
 
 
 def test_bytes_per_mb_and_units():
-    assert bytes_per_mb("decimal") == 10**6
-    assert bytes_per_mb("binary") == 2**20 == 1_048_576
+    assert bytes_per_mb("decimal", make_scenario()) == 10**6
+    assert bytes_per_mb("binary", make_scenario()) == 2**20 == 1_048_576
     assert (mb_unit("decimal"), mb_unit("binary")) == ("MB", "MiB")
     with pytest.raises(ValueError, match="mb_convention"):
-        bytes_per_mb("kibi")
+        bytes_per_mb("kibi", make_scenario())
 
 
 @pytest.mark.parametrize(
@@ -198,18 +198,18 @@ def test_bytes_per_mb_and_units():
     ids=["128k-4:00", "192k-4:00", "album-72MB", "one-MiB", "revelations-192k"],
 )
 def test_size_mb(nbytes, mb, decimal_mb, binary_mib):
-    assert size_mb(nbytes) == decimal_mb
-    assert size_mb(nbytes, "binary") == pytest.approx(binary_mib, rel=1e-15)
-    assert size_mb(nbytes, "binary") == float(Fraction(nbytes, 2**20))
-    arr = size_mb(np.array([nbytes, 0]), "binary")
-    assert arr.tolist() == [size_mb(nbytes, "binary"), 0.0]
+    assert size_mb(nbytes, "decimal", make_scenario()) == decimal_mb
+    assert size_mb(nbytes, "binary", make_scenario()) == pytest.approx(binary_mib, rel=1e-15)
+    assert size_mb(nbytes, "binary", make_scenario()) == float(Fraction(nbytes, 2**20))
+    arr = size_mb(np.array([nbytes, 0]), "binary", make_scenario())
+    assert arr.tolist() == [size_mb(nbytes, "binary", make_scenario()), 0.0]
 
 
 def test_revelations_readme_figures():
     # ../shared/data README: Revelations (3,209,344 ms) at 192 kbit/s is 77.02 MB or 73.46 MiB.
     n = size_bytes(3_209_344, 192)
-    assert round(size_mb(n), 2) == 77.02
-    assert round(size_mb(n, "binary"), 2) == 73.46
+    assert round(size_mb(n, "decimal", make_scenario()), 2) == 77.02
+    assert round(size_mb(n, "binary", make_scenario()), 2) == 73.46
 
 
 # --------------------------------------------------------------------------- real files
@@ -242,13 +242,13 @@ def test_real_cbr_albums_match_the_formula(chinook_rows, album_id, tracks, total
     # Real constant-bitrate MP3s sit just above the bare formula (tags): within 0.05%.
     assert 0 < real / formula - 1 < 0.0005
     # Priced by the kilo at 3 c/MB, the album costs its formula megabytes x 0.03.
-    t = basket_total(sizes, pricing_terms())
+    t = basket_total(sizes, pricing_terms(make_scenario()))
     assert Fraction(t.unrounded_usd) == Fraction(formula * 3, 10**8)
 
 
 def test_audioslave_album_price(chinook_rows):
     ms = [int(r["milliseconds"]) for r in chinook_rows if r["album_id"] == "10"]
-    t = basket_total(size_bytes(ms, 192), pricing_terms())
+    t = basket_total(size_bytes(ms, 192), pricing_terms(make_scenario()))
     assert t.unrounded_usd == Decimal("2.82795336")  # 94.265112 MB x 0.03
     assert t.per_basket_usd == Decimal("2.83")
 

@@ -171,9 +171,10 @@ def test_browser_path_to_nothing_in_a_fresh_process_gives_the_clear_error():
     """The real search (no seam): BROWSER_PATH naming a missing file, as Kaleido itself honours it."""
     code = (
         "from simulator.output import export\n"
+        "from simulator.params.scenario import make_scenario\n"
         "from simulator.present import charts\n"
         "try:\n"
-        "    export.to_image(charts.revenue_split_chart().figure, 'png')\n"
+        "    export.to_image(charts.revenue_split_chart(make_scenario()).figure, 'png')\n"
         "except export.ExportUnavailable as e:\n"
         "    print('unavailable:', e)\n"
     )
@@ -279,7 +280,7 @@ def test_csv_neutralises_formula_text_and_keeps_numbers(split):
 def test_csv_column_names_carry_units(charts):
     """Numeric columns of the price and split charts name their unit."""
     assert list(charts[0].data.columns) == ["duration_s", "encoding", "size_mb", "price_usd"]
-    header = export.chart_csv(price_vs_length_chart()).splitlines()[0]
+    header = export.chart_csv(price_vs_length_chart(make_scenario())).splitlines()[0]
     assert header == "duration_s,encoding,size_mb,price_usd"
 
 

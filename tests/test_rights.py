@@ -15,8 +15,8 @@ PRESETS = sorted(load_assumptions().presets)
 
 
 def test_rights_comparison_closed_forms():
-    y = market_year()
-    r = rights_comparison()
+    y = market_year(make_scenario())
+    r = rights_comparison(make_scenario())
     assert r.downloads == y.downloads and r.revenue_usd == y.revenue_usd
     assert r.roms_usd_per_download == pytest.approx(0.15 * y.mean_price_usd, rel=1e-12)
     assert r.roms_usd_per_year == pytest.approx(0.15 * y.revenue_usd, rel=1e-12)
@@ -32,7 +32,7 @@ def test_rights_comparison_closed_forms():
 
 def test_rights_with_fair_and_under_the_wholesale_preset():
     r = rights_comparison(make_scenario(overrides={"royalties.fair_enabled": True}))
-    y = market_year()
+    y = market_year(make_scenario())
     assert r.fair_usd_per_year == pytest.approx(0.25 * y.revenue_usd, rel=1e-12)
     assert r.wholesale_to_paid_ratio == pytest.approx(0.65 * y.downloads / (0.40 * y.revenue_usd), rel=1e-12)
     # the itunes_terms preset pays labels, but ROMS is still what the share model would have paid
@@ -41,7 +41,7 @@ def test_rights_with_fair_and_under_the_wholesale_preset():
 
 
 def test_roms_per_track_matches_the_quote():
-    t = roms_per_track_table().set_index("encoding")
+    t = roms_per_track_table(make_scenario()).set_index("encoding")
     assert list(t.index) == ["mp3-128", "mp3-192", "mp3-256", "mp3-320", "aac-256", "flac"]
     # 4:00 at 192 kbps: 5.76 MB x 0.03 = 0.1728 -> 0.17; ROMS 15% = 0.0255
     assert (t.loc["mp3-192", "price_usd"], t.loc["mp3-192", "roms_usd"]) == (0.17, pytest.approx(0.0255))
@@ -51,17 +51,17 @@ def test_roms_per_track_matches_the_quote():
 
 
 def test_roms_per_track_other_length_and_errors():
-    t = roms_per_track_table(duration_s=600, encodings=["mp3-320"])
+    t = roms_per_track_table(make_scenario(), duration_s=600, encodings=["mp3-320"])
     assert t.price_usd.iloc[0] == 0.72                                          # 24 MB x 0.03
     with pytest.raises(ValueError, match="duration_s"):
-        roms_per_track_table(duration_s=-1)
+        roms_per_track_table(make_scenario(), duration_s=-1)
     with pytest.raises(ValueError, match="unknown encoding"):
-        roms_per_track_table(encodings=["mp3-1"])
+        roms_per_track_table(make_scenario(), encodings=["mp3-1"])
 
 
 def test_lawsuit_arithmetic():
-    law = lawsuit_arithmetic()
-    p = market_year().mean_price_usd
+    law = lawsuit_arithmetic(make_scenario())
+    p = market_year(make_scenario()).mean_price_usd
     assert law.claim_usd == 1_650_000_000_000 == 11_000_000 * 150_000
     assert law.songs == 11e6 and law.statutory_damages_usd_per_song == 150_000
     assert law.rate_usd_per_mb == 0.03 and law.mean_price_usd == pytest.approx(p, rel=1e-15)
@@ -76,7 +76,7 @@ def test_lawsuit_arithmetic():
 
 
 def test_lawsuit_ignores_the_card_freeze_and_follows_the_rate():
-    base = lawsuit_arithmetic()
+    base = lawsuit_arithmetic(make_scenario())
     assert lawsuit_arithmetic(make_scenario(preset="card_freeze")).revenue_usd == pytest.approx(base.revenue_usd)
     assert lawsuit_arithmetic(make_scenario(preset="rate_2005")).revenue_usd == pytest.approx(base.revenue_usd * 2 / 3)
 

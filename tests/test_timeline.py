@@ -50,7 +50,7 @@ def reference_month(year: int, month: int, s=None) -> dict:
 
 @pytest.fixture(scope="module")
 def timeline() -> pd.DataFrame:
-    return monthly_timeline().set_index("month")
+    return monthly_timeline(make_scenario()).set_index("month")
 
 
 def test_months_run_from_january_2004_to_the_shutdown(timeline):
@@ -91,7 +91,7 @@ def test_mastercard_share_extremes(share, august):
 
 
 def test_customers_reach_the_report_and_grow_after_it():
-    t = monthly_timeline().set_index("month")
+    t = monthly_timeline(make_scenario()).set_index("month")
     # the 18 October 2006 count is 5 million; November's mean day (15.5 Nov) is 28.5 days later
     assert t.customers["2006-11-01"] == pytest.approx(5e6 + 2000 * 28.5)  # 2,000 a day after the report
     assert t.customers.is_monotonic_increasing
@@ -116,7 +116,7 @@ def test_annualized_revenue(timeline):
 
 def test_demand_response_scales_downloads_at_other_rates():
     on = monthly_timeline(make_scenario(overrides={"timeline.demand_response": True})).set_index("month")
-    off = monthly_timeline().set_index("month")
+    off = monthly_timeline(make_scenario()).set_index("month")
     assert on.downloads["2007-01-01"] == pytest.approx(off.downloads["2007-01-01"])       # at the scenario rate
     assert on.downloads["2005-06-01"] == pytest.approx(off.downloads["2005-06-01"] * (2 / 3) ** -0.8)
 

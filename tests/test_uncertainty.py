@@ -103,11 +103,11 @@ def test_size_approximation_is_close_to_the_rebuilt_catalogue(name, value):
 
 
 def test_percentiles_ordered_and_reproducible():
-    a, b = monte_carlo(draws=5000, seed=7), monte_carlo(draws=5000, seed=7)
+    a, b = monte_carlo(make_scenario(), draws=5000, seed=7), monte_carlo(make_scenario(), draws=5000, seed=7)
     for row in a.summary.itertuples():
         assert row.p5_value < row.p50_value < row.p95_value, row.output
     assert a.samples.equals(b.samples) and a.summary.equals(b.summary)
-    c = monte_carlo(draws=5000, seed=8)
+    c = monte_carlo(make_scenario(), draws=5000, seed=8)
     assert not a.samples.equals(c.samples)
     assert a.samples.shape == (5000, len(MC_OUTPUTS))
 
@@ -151,18 +151,18 @@ def test_inputs_follow_the_scenario_switches():
     assert {"payments.card_share", "payments.recovered_share"} <= freeze
     fair = set(uncertain_inputs(make_scenario(overrides={"royalties.fair_enabled": True})).input)
     assert "royalties.fair_share" in fair
-    uploaded = monte_carlo(draws=100, durations_ms=[180_000, 240_000, 300_000])
+    uploaded = monte_carlo(make_scenario(), draws=100, durations_ms=[180_000, 240_000, 300_000])
     assert not set(uploaded.inputs.input) & {"catalogue.track_median_s", "catalogue.track_length_sigma"}
 
 
 def test_draws_out_of_range_are_errors():
     for bad in (0, -1, MAX_DRAWS + 1, 2.5, True):
         with pytest.raises(ValueError, match="draws must be a whole number from 1 to 1,000,000"):
-            monte_carlo(draws=bad)
+            monte_carlo(make_scenario(), draws=bad)
 
 
 def test_implied_downloads_per_customer_by_hand():
-    y = market_year()
+    y = market_year(make_scenario())
     assert implied_downloads_per_customer(y) == pytest.approx(30e6 / (5.5e6 * y.mean_price_usd), rel=1e-12)
     f = market_year(make_scenario(preset="card_freeze"))
     # under the freeze only a share of customers can pay: more downloads each to reach the same revenue
@@ -171,7 +171,7 @@ def test_implied_downloads_per_customer_by_hand():
 
 @pytest.fixture(scope="module")
 def revenue_tornado():
-    return tornado(output="revenue_usd")
+    return tornado(make_scenario(), output="revenue_usd")
 
 
 def test_tornado_sorted_by_swing(revenue_tornado):
@@ -183,7 +183,7 @@ def test_tornado_sorted_by_swing(revenue_tornado):
 
 def test_tornado_hand_checked_swing(revenue_tornado):
     t = revenue_tornado.set_index("input")
-    base = market_year().revenue_usd
+    base = market_year(make_scenario()).revenue_usd
     # revenue is proportional to customers: 5.0 and 6.0 million against 5.5 million
     assert t.loc["market.customers", "output_at_low"] == pytest.approx(base * 5 / 5.5, rel=1e-12)
     assert t.loc["market.customers", "output_at_high"] == pytest.approx(base * 6 / 5.5, rel=1e-12)
@@ -203,18 +203,18 @@ def test_tornado_biggest_inputs_are_plausible(revenue_tornado):
 
 
 def test_tornado_of_implied_downloads_moves_with_reported_revenue():
-    t = tornado(output="implied_downloads_per_customer").set_index("input")
-    base = implied_downloads_per_customer(market_year())
+    t = tornado(make_scenario(), output="implied_downloads_per_customer").set_index("input")
+    base = implied_downloads_per_customer(market_year(make_scenario()))
     assert t.loc["market.reported_revenue_usd", "output_at_low"] == pytest.approx(base / 3, rel=1e-12)
     assert t.loc["market.downloads_per_customer", "swing"] == 0
 
 
 def test_unknown_output_lists_valid_ones():
     with pytest.raises(ValueError, match="unknown output 'revenue'; valid outputs are: customers, .*revenue_usd"):
-        tornado(output="revenue")
+        tornado(make_scenario(), output="revenue")
     assert "implied_downloads_per_customer" in OUTPUTS and "mb_unit" not in OUTPUTS
 
 
 def test_as_dict_leaves_samples_out():
-    d = monte_carlo(draws=10, seed=1).as_dict()
+    d = monte_carlo(make_scenario(), draws=10, seed=1).as_dict()
     assert set(d) == {"draws", "seed", "inputs", "summary"} and len(d["summary"]) == len(MC_OUTPUTS)

@@ -18,7 +18,7 @@ closed form: ``dpc(rate) = target / output(rate, dpc=1)`` (see :func:`iso_grid`)
 
 Examples
 --------
->>> sol = solve()                     # downloads per customer for $30 million
+>>> sol = solve(make_scenario())                     # downloads per customer for $30 million
 >>> round(sol.value, 3), round(sol.achieved, 2)
 (28.469, 30000000.0)
 """
@@ -41,7 +41,7 @@ from simulator.model.market import (
     market_inputs,
     quality_mix,
 )
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = [
     "CalibrationError",
@@ -142,15 +142,15 @@ class Solution:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("scenario", "market")}
 
 
-def solvable_inputs(scenario: Scenario | None = None) -> tuple[str, ...]:
+def solvable_inputs(scenario: Scenario) -> tuple[str, ...]:
     """Dotted names of the inputs :func:`solve` can vary: every ``number`` parameter with non-empty bounds.
 
     Examples
     --------
-    >>> "pricing.rate_usd_per_mb" in solvable_inputs(), "catalogue.seed" in solvable_inputs()
+    >>> "pricing.rate_usd_per_mb" in solvable_inputs(make_scenario()), "catalogue.seed" in solvable_inputs(make_scenario())
     (True, False)
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     return tuple(k for k, p in s.assumptions.parameters.items() if p.kind == "number" and p.bounds[0] < p.bounds[1])
 
 
@@ -207,7 +207,7 @@ def _fmt(x: float, output: str) -> str:
 
 
 def solve(
-    scenario: Scenario | None = None,
+    scenario: Scenario,
     *,
     output: str = DEFAULT_OUTPUT,
     target: float | None = None,
@@ -218,8 +218,8 @@ def solve(
 
     Parameters
     ----------
-    scenario : Scenario, optional
-        Defaults to the embedded assumptions.
+    scenario : Scenario
+        The inputs (built by the caller: the command line, the app or a test).
     output : str
         A numeric :class:`~simulator.model.market.MarketYear` field (:data:`OUTPUTS`).
     target : float, optional
@@ -247,11 +247,11 @@ def solve(
 
     Examples
     --------
-    >>> sol = solve(vary="pricing.rate_usd_per_mb")
+    >>> sol = solve(make_scenario(), vary="pricing.rate_usd_per_mb")
     >>> round(sol.value, 5), sol.unit
     (0.02945, 'USD/MB')
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     lo, hi = _check_input(s, vary)
     _check_output(output)
     goal = _default_target(s, output, target)
@@ -283,7 +283,7 @@ def solve(
     return Solution(vary, float(x), unit, output, goal, achieved, achieved - goal, iterations, calls, (lo, hi), s2, y)
 
 
-def calibrated_scenario(scenario: Scenario | None = None, *, durations_ms=None) -> Scenario:
+def calibrated_scenario(scenario: Scenario, *, durations_ms=None) -> Scenario:
     """The scenario with downloads per customer solved so that revenue is the reported revenue.
 
     Raises
@@ -294,7 +294,7 @@ def calibrated_scenario(scenario: Scenario | None = None, *, durations_ms=None) 
     Examples
     --------
     >>> from simulator.model.market import market_year
-    >>> round(market_year(calibrated_scenario()).revenue_per_customer_usd, 4)   # 30e6 / 5.5e6
+    >>> round(market_year(calibrated_scenario(make_scenario())).revenue_per_customer_usd, 4)   # 30e6 / 5.5e6
     5.4545
     """
     return solve(scenario, durations_ms=durations_ms).scenario
@@ -345,7 +345,7 @@ def _axis(values, name: str, default: np.ndarray) -> np.ndarray:
 
 
 def iso_grid(
-    scenario: Scenario | None = None,
+    scenario: Scenario,
     *,
     rates_usd_per_mb=None,
     downloads_per_customer=None,
@@ -357,7 +357,7 @@ def iso_grid(
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
     rates_usd_per_mb : array_like, shape (n_x,), optional
         Default: ``charts.grid_points`` rates from the rate's lower bound to
         ``charts.rate_max_usd_per_mb``. [USD/MB]
@@ -387,11 +387,11 @@ def iso_grid(
 
     Examples
     --------
-    >>> g = iso_grid(rates_usd_per_mb=[0.02, 0.03], downloads_per_customer=[10, 20, 30])
+    >>> g = iso_grid(make_scenario(), rates_usd_per_mb=[0.02, 0.03], downloads_per_customer=[10, 20, 30])
     >>> g.z.shape, g.contour_downloads_per_customer.round(2).tolist()
     ((3, 2), [42.7, 28.47])
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     _check_output(output, GRID_OUTPUTS)
     goal = _default_target(s, output, target)
     a, n = s.assumptions.parameters, int(s.charts.grid_points)

@@ -28,7 +28,7 @@ imported from this module.
 
 Examples
 --------
->>> c = builtin_catalogue()
+>>> c = builtin_catalogue(make_scenario())
 >>> c.n_albums == make_scenario().catalogue.albums, c.tracks["duration_ms"].dtype.name
 (True, 'int64')
 """
@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.params.assumptions import load_assumptions
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = [
     "Catalogue",
@@ -241,12 +241,12 @@ def _builtin(seed: int, albums: int, mean: float, median_s: float, sigma: float)
     )
 
 
-def builtin_catalogue(scenario: Scenario | None = None) -> Catalogue:
+def builtin_catalogue(scenario: Scenario) -> Catalogue:
     """The embedded default catalogue: seeded, reproducible, drawn from assumptions.yaml.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
         Supplies ``catalogue.seed``, ``catalogue.albums``,
         ``catalogue.tracks_per_album_mean``, ``catalogue.track_median_s`` [s] and
         ``catalogue.track_length_sigma`` [ln(s)]; the embedded defaults if omitted.
@@ -259,14 +259,14 @@ def builtin_catalogue(scenario: Scenario | None = None) -> Catalogue:
 
     Examples
     --------
-    >>> a, b = builtin_catalogue(), builtin_catalogue()
+    >>> a, b = builtin_catalogue(make_scenario()), builtin_catalogue(make_scenario())
     >>> a.tracks.equals(b.tracks), a.source
     (True, 'builtin (seed 2006)')
     >>> s = make_scenario(overrides={"catalogue.seed": 7})
     >>> builtin_catalogue(s).tracks.equals(a.tracks)
     False
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     c = _builtin(
         int(s.catalogue.seed),
         int(s.catalogue.albums),

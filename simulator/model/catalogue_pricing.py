@@ -10,8 +10,8 @@ once. They may differ by a few cents (at most half a cent per track).
 Examples
 --------
 >>> from simulator.model.catalogue import builtin_catalogue
->>> c = builtin_catalogue()
->>> p = price_catalogue(c, "mp3-192", by="album")
+>>> c = builtin_catalogue(make_scenario())
+>>> p = price_catalogue(c, "mp3-192", make_scenario(), by="album")
 >>> len(p) == c.n_albums, p.attrs["tracks"] == c.n_tracks, p.attrs["price_usd"] == sum(p["price_usd"])
 (True, True, True)
 """
@@ -25,7 +25,7 @@ from simulator.model.catalogue import Catalogue, CatalogueError, make_tracks_fra
 from simulator.model.encoding import Encoding, get_encoding, size_bytes, size_mb
 from simulator.model.money import cents_to_decimal, fraction_to_decimal, round_half_up_cents, to_fraction
 from simulator.model.pricing import basket_total, pricing_terms, track_price_cents
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = ["price_catalogue"]
 
@@ -33,7 +33,7 @@ __all__ = ["price_catalogue"]
 def price_catalogue(
     catalogue: Catalogue,
     encoding: str | Encoding,
-    scenario: Scenario | None = None,
+    scenario: Scenario,
     *,
     by: str = "track",
     use_real_bytes: bool = False,
@@ -46,7 +46,7 @@ def price_catalogue(
         n tracks in m albums (an album is an (artist, album) pair).
     encoding : str or Encoding
         A menu name such as ``"mp3-192"``.
-    scenario : Scenario, optional
+    scenario : Scenario
         Rate, discount, MB convention, tag overhead and
         ``comparison.itunes_track_usd``; the embedded defaults if omitted.
     by : {"track", "album"}
@@ -92,15 +92,15 @@ def price_catalogue(
     Examples
     --------
     >>> c = Catalogue(make_tracks_frame(["A"] * 3, ["X"] * 3, ["1", "2", "3"], [240_000] * 3), "example")
-    >>> price_catalogue(c, "mp3-128")["price_usd"].tolist()      # 3,840,000 bytes x 3 c/MB = 11.52 c
+    >>> price_catalogue(c, "mp3-128", make_scenario())["price_usd"].tolist()      # 3,840,000 bytes x 3 c/MB = 11.52 c
     [Decimal('0.12'), Decimal('0.12'), Decimal('0.12')]
-    >>> a = price_catalogue(c, "mp3-128", by="album")
+    >>> a = price_catalogue(c, "mp3-128", make_scenario(), by="album")
     >>> a[["tracks", "size_bytes", "price_usd", "price_per_basket_usd", "itunes_usd"]].to_dict("records")
     [{'tracks': 3, 'size_bytes': 11520000, 'price_usd': Decimal('0.36'), 'price_per_basket_usd': Decimal('0.35'), 'itunes_usd': Decimal('2.97')}]
     """
     if by not in ("track", "album"):
         raise CatalogueError(f"by must be 'track' or 'album', got {by!r}")
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     enc = encoding if isinstance(encoding, Encoding) else get_encoding(encoding, s)
     terms = pricing_terms(s)
     itunes = to_fraction(s.comparison.itunes_track_usd)

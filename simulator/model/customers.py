@@ -54,7 +54,7 @@ from statistics import NormalDist
 import numpy as np
 
 from simulator.model.market import DownloadProfile, market_year
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = ["CustomerYear", "customer_year", "lognormal_gini", "lognormal_top_share"]
 
@@ -236,7 +236,7 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 def customer_year(
-    scenario: Scenario | None = None,
+    scenario: Scenario,
     *,
     seed: int | None = None,
     progress: Progress | None = None,
@@ -247,7 +247,7 @@ def customer_year(
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
         Supplies ``market.customers`` (N), the calibrated mean, the mean price,
         ``customers.downloads_sigma``, ``customers.clone_threshold_usd`` and ``customers.seed``.
     seed : int, optional
@@ -270,7 +270,7 @@ def customer_year(
         If the calibrated mean downloads per customer is 0 (nothing to distribute),
         or ``chunk_customers`` < 1, or a negative seed.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     if chunk_customers < 1:
         raise ValueError(f"chunk_customers must be at least 1, got {chunk_customers}")
     y = market_year(s, profile=profile)

@@ -35,7 +35,7 @@ full market model within the rate's bounds (:func:`best_rate`).
 
 Examples
 --------
->>> best_rate("revenue").direction
+>>> best_rate("revenue", make_scenario()).direction
 'falls'
 """
 
@@ -49,7 +49,7 @@ from scipy.optimize import minimize_scalar
 
 from simulator.model.market import DownloadProfile, download_profile, market_arrays, market_inputs
 from simulator.model.money import to_fraction
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = ["DemandError", "RateOptimum", "OBJECTIVES", "demand_curve", "best_rate", "itunes_counterfactual"]
 
@@ -89,12 +89,12 @@ def _at_rates(s: Scenario, r, profile: DownloadProfile | None):
     return market_arrays(**kw)
 
 
-def demand_curve(scenario: Scenario | None = None, rates_usd_per_mb=None, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
+def demand_curve(scenario: Scenario, rates_usd_per_mb=None, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
     """Customers, downloads, revenue and margin against the rate per MB, under constant elasticities.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
         The reference point (rate, customers, downloads per customer) and elasticities.
     rates_usd_per_mb : array_like, shape (n,), optional
         Rates > 0 [USD/MB]; default ``charts.grid_points`` rates from the
@@ -117,11 +117,11 @@ def demand_curve(scenario: Scenario | None = None, rates_usd_per_mb=None, *, pro
 
     Examples
     --------
-    >>> c = demand_curve(rates_usd_per_mb=[0.015, 0.03])
+    >>> c = demand_curve(make_scenario(), rates_usd_per_mb=[0.015, 0.03])
     >>> round(float(c.revenue_usd[0] / c.revenue_usd[1]), 4)   # 0.5 ** (1 - 1.2)
     1.1487
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     r = _rates(s, rates_usd_per_mb)
     y = _at_rates(s, r, profile)
     return pd.DataFrame({"rate_usd_per_mb": r, **{k: np.broadcast_to(getattr(y, k), r.shape) for k in _CURVE_FIELDS}})
@@ -182,14 +182,14 @@ def _profit_terms(kw: dict) -> tuple[float, float, float]:
     return s, (1.0 - s) * (1.0 - kw["discount_share"]), c
 
 
-def best_rate(objective: str = "profit", scenario: Scenario | None = None, *, profile: DownloadProfile | None = None) -> RateOptimum:
+def best_rate(objective: str, scenario: Scenario, *, profile: DownloadProfile | None = None) -> RateOptimum:
     """The revenue- or profit-maximizing rate per MB under constant elasticities.
 
     Parameters
     ----------
     objective : {"revenue", "profit"}
         ``profit`` is the operator's margin (``operator_margin_usd``).
-    scenario : Scenario, optional
+    scenario : Scenario
         Reference point and elasticities (see the module formulas).
     profile : DownloadProfile, optional
 
@@ -212,7 +212,7 @@ def best_rate(objective: str = "profit", scenario: Scenario | None = None, *, pr
     """
     if objective not in OBJECTIVES:
         raise DemandError(f"objective must be one of {list(OBJECTIVES)}, got {objective!r}")
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     lo, hi = (float(b) for b in s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds)
     prof = profile if profile is not None else download_profile(s)
     kw = market_inputs(s, prof)
@@ -263,12 +263,12 @@ def best_rate(objective: str = "profit", scenario: Scenario | None = None, *, pr
     )
 
 
-def itunes_counterfactual(scenario: Scenario | None = None, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
+def itunes_counterfactual(scenario: Scenario, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
     """The same listeners at iTunes terms: 0.99 a track retail, 0.62-0.70 of it to labels.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
         The AllofMP3 point; ``comparison.itunes_track_usd`` and
         ``comparison.label_wholesale_usd`` (value, low, high) give the terms.
     profile : DownloadProfile, optional
@@ -287,11 +287,11 @@ def itunes_counterfactual(scenario: Scenario | None = None, *, profile: Download
 
     Examples
     --------
-    >>> t = itunes_counterfactual()
+    >>> t = itunes_counterfactual(make_scenario())
     >>> round(float(t.revenue_usd[1] / t.revenue_usd[0]), 2)   # 0.99 / mean price 0.1916
     5.17
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     a = s.assumptions.parameters
     p_it = float(s.comparison.itunes_track_usd)
     ws = a["comparison.label_wholesale_usd"]

@@ -16,7 +16,7 @@ Examples
 --------
 >>> size_bytes(240_000, 128)
 3840000
->>> float(size_mb(3_840_000, mb_convention="binary"))
+>>> float(size_mb(3_840_000, "binary", make_scenario()))
 3.662109375
 """
 
@@ -30,7 +30,7 @@ import numpy as np
 
 from simulator.model.money import ceil_scaled, fraction_to_decimal, to_fraction
 from simulator.params.assumptions import load_assumptions
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = [
     "Encoding",
@@ -72,12 +72,12 @@ class Encoding:
     lossless: bool
 
 
-def encoding_menu(scenario: Scenario | None = None) -> dict[str, Encoding]:
+def encoding_menu(scenario: Scenario) -> dict[str, Encoding]:
     """Return every encoding of the menu, by name, in menu order.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
         Supplies the lossless fractions of CD audio; the embedded defaults if omitted.
 
     Returns
@@ -86,11 +86,11 @@ def encoding_menu(scenario: Scenario | None = None) -> dict[str, Encoding]:
 
     Examples
     --------
-    >>> menu = encoding_menu()
+    >>> menu = encoding_menu(make_scenario())
     >>> menu["mp3-320"].bitrate_kbps, menu["wav"].bitrate_kbps, menu["flac"].bitrate_kbps
     (Decimal('320'), Decimal('1411.2'), Decimal('770.5152'))
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     a = s.assumptions
     cd = to_fraction(a.constants["cd_audio_kbps"])
     menu: dict[str, Encoding] = {}
@@ -105,7 +105,7 @@ def encoding_menu(scenario: Scenario | None = None) -> dict[str, Encoding]:
     return menu
 
 
-def get_encoding(name: str, scenario: Scenario | None = None) -> Encoding:
+def get_encoding(name: str, scenario: Scenario) -> Encoding:
     """Look up one encoding by name.
 
     Raises
@@ -115,7 +115,7 @@ def get_encoding(name: str, scenario: Scenario | None = None) -> Encoding:
 
     Examples
     --------
-    >>> get_encoding("aac-256").bitrate_kbps
+    >>> get_encoding("aac-256", make_scenario()).bitrate_kbps
     Decimal('256')
     """
     menu = encoding_menu(scenario)
@@ -185,7 +185,7 @@ def size_bytes(duration_ms, bitrate_kbps, overhead_bytes: int = 0):
     return int(out[0]) if scalar else out.reshape(np.shape(duration_ms) or out.shape)
 
 
-def bytes_per_mb(mb_convention: str = "decimal", scenario: Scenario | None = None) -> int:
+def bytes_per_mb(mb_convention: str, scenario: Scenario) -> int:
     """Bytes in one MB under a convention.
 
     Parameters
@@ -202,7 +202,7 @@ def bytes_per_mb(mb_convention: str = "decimal", scenario: Scenario | None = Non
     ValueError
         For any other convention name.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     c = s.assumptions.constants
     if mb_convention == "decimal":
         return int(c["bytes_per_mb_decimal"])
@@ -216,7 +216,7 @@ def mb_unit(mb_convention: str) -> str:
     return {"decimal": "MB", "binary": "MiB"}[mb_convention]
 
 
-def size_mb(size_bytes_, mb_convention: str = "decimal", scenario: Scenario | None = None):
+def size_mb(size_bytes_, mb_convention: str, scenario: Scenario):
     """Convert bytes to megabytes for display.
 
     Parameters
@@ -233,7 +233,7 @@ def size_mb(size_bytes_, mb_convention: str = "decimal", scenario: Scenario | No
 
     Examples
     --------
-    >>> size_mb(3_840_000)
+    >>> size_mb(3_840_000, "decimal", make_scenario())
     3.84
     """
     per = bytes_per_mb(mb_convention, scenario)

@@ -24,7 +24,7 @@ Monte Carlo); :func:`market_year` evaluates them for one scenario.
 
 Examples
 --------
->>> y = market_year()
+>>> y = market_year(make_scenario())
 >>> round(y.revenue_per_customer_usd, 2), y.mb_unit
 (5.56, 'MB')
 """
@@ -149,12 +149,12 @@ def _mean_size_bytes(d: np.ndarray, bitrate_kbps, overhead: int) -> float:
     return hit
 
 
-def download_profile(scenario: Scenario | None = None, durations_ms=None) -> DownloadProfile:
+def download_profile(scenario: Scenario, durations_ms=None) -> DownloadProfile:
     """Mean size of a download over the quality mix and the catalogue's track lengths.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
     durations_ms : array_like of int, shape (n,), optional
         Track lengths to average over [ms]; default: the built-in catalogue.
 
@@ -167,7 +167,7 @@ def download_profile(scenario: Scenario | None = None, durations_ms=None) -> Dow
     ValueError
         If the mix is all zero, or ``durations_ms`` is empty or holds anything but whole milliseconds above 0.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     if durations_ms is None:
         d = catalogue_durations_ms(s)
     else:
@@ -394,13 +394,13 @@ def reported_price_band_usd(scenario: Scenario) -> tuple[float, float]:
     return lo, hi
 
 
-def market_year(scenario: Scenario | None = None, *, profile: DownloadProfile | None = None) -> MarketYear:
+def market_year(scenario: Scenario, *, profile: DownloadProfile | None = None) -> MarketYear:
     """The market year of one scenario.
 
     Parameters
     ----------
-    scenario : Scenario, optional
-        Defaults to the embedded assumptions.
+    scenario : Scenario
+        The inputs (built by the caller: the command line, the app or a test).
     profile : DownloadProfile, optional
         A precomputed :func:`download_profile` (e.g. of an uploaded catalogue).
 
@@ -410,11 +410,11 @@ def market_year(scenario: Scenario | None = None, *, profile: DownloadProfile | 
 
     Examples
     --------
-    >>> y = market_year()
+    >>> y = market_year(make_scenario())
     >>> abs(y.roms_usd - 0.15 * y.revenue_usd) < 1e-6
     True
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     reported_price_band_usd(s)  # the headline and the price chart compare with it
     kw = market_inputs(s, profile)
     return market_arrays(**kw)

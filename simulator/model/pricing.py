@@ -19,7 +19,7 @@ All arithmetic on money is exact (see :mod:`simulator.model.money`).
 
 Examples
 --------
->>> terms = pricing_terms()
+>>> terms = pricing_terms(make_scenario())
 >>> track_price_usd(5_760_000, terms)   # 192 kbps x 4:00 at 3 c/MB
 Decimal('0.17')
 >>> track_price_cents([5_760_000, 3_840_000], terms).tolist()
@@ -41,7 +41,7 @@ from simulator.model.money import (
     round_half_up_scaled,
     to_fraction,
 )
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = [
     "PricingTerms",
@@ -148,7 +148,7 @@ class RevenueSplit:
 
 
 def pricing_terms(
-    scenario: Scenario | None = None,
+    scenario: Scenario,
     *,
     rate_usd_per_mb=None,
     mb_convention: str | None = None,
@@ -158,8 +158,8 @@ def pricing_terms(
 
     Parameters
     ----------
-    scenario : Scenario, optional
-        Defaults to the embedded assumptions.
+    scenario : Scenario
+        The inputs (built by the caller: the command line, the app or a test).
     rate_usd_per_mb : number, optional
         Overrides ``pricing.rate_usd_per_mb`` (checked against its bounds). [USD/MB]
     mb_convention : {"decimal", "binary"}, optional
@@ -170,7 +170,7 @@ def pricing_terms(
     ScenarioError
         If an override is out of bounds or not an allowed choice.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     extra = {
         k: v
         for k, v in {
@@ -193,9 +193,9 @@ def pricing_terms(
     )
 
 
-def cost_terms(scenario: Scenario | None = None) -> CostTerms:
+def cost_terms(scenario: Scenario) -> CostTerms:
     """Build :class:`CostTerms` from a scenario (``royalties.*``, ``costs.*``)."""
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     return CostTerms(
         roms_share=to_fraction(s.royalties.roms_share),
         fair_share=to_fraction(s.royalties.fair_share) if s.royalties.fair_enabled else Fraction(0),
@@ -211,7 +211,7 @@ def track_price_exact(size_bytes_: int, terms: PricingTerms) -> Fraction:
 
     Examples
     --------
-    >>> track_price_exact(3_840_000, pricing_terms())
+    >>> track_price_exact(3_840_000, pricing_terms(make_scenario()))
     Fraction(72, 625)
     """
     return int(size_bytes_) * terms.usd_per_byte
@@ -235,9 +235,9 @@ def track_price_usd(size_bytes_: int, terms: PricingTerms) -> Decimal:
 
     Examples
     --------
-    >>> track_price_usd(3_840_000, pricing_terms())
+    >>> track_price_usd(3_840_000, pricing_terms(make_scenario()))
     Decimal('0.12')
-    >>> track_price_usd(3_840_000, pricing_terms(rounding="unrounded"))
+    >>> track_price_usd(3_840_000, pricing_terms(make_scenario(), rounding="unrounded"))
     Decimal('0.1152')
     """
     exact = track_price_exact(size_bytes_, terms)
@@ -317,7 +317,7 @@ def basket_total(size_bytes_, terms: PricingTerms) -> BasketTotal:
 
     Examples
     --------
-    >>> t = basket_total([3_840_000] * 3, pricing_terms())   # 3 x 0.1152
+    >>> t = basket_total([3_840_000] * 3, pricing_terms(make_scenario()))   # 3 x 0.1152
     >>> t.per_track_usd, t.per_basket_usd, t.unrounded_usd
     (Decimal('0.36'), Decimal('0.35'), Decimal('0.3456'))
     """
@@ -363,7 +363,7 @@ def revenue_split(price_usd, size_bytes_: int, costs: CostTerms) -> RevenueSplit
 
     Examples
     --------
-    >>> sp = revenue_split(Decimal("0.17"), 5_760_000, cost_terms())
+    >>> sp = revenue_split(Decimal("0.17"), 5_760_000, cost_terms(make_scenario()))
     >>> sp.roms_usd, sp.card_fee_usd, sp.bandwidth_usd, sp.operator_usd
     (Decimal('0.0255'), Decimal('0.0068'), Decimal('0.000576'), Decimal('0.137124'))
     """
@@ -410,7 +410,7 @@ class TrackQuote:
 def quote_track(
     duration_ms: int,
     encoding: str | Encoding,
-    scenario: Scenario | None = None,
+    scenario: Scenario,
     *,
     terms: PricingTerms | None = None,
     costs: CostTerms | None = None,
@@ -423,7 +423,7 @@ def quote_track(
         [ms]
     encoding : str or Encoding
         A menu name such as ``"mp3-192"``.
-    scenario : Scenario, optional
+    scenario : Scenario
     terms, costs : optional
         Override the scenario's pricing and cost terms.
 
@@ -440,11 +440,11 @@ def quote_track(
 
     Examples
     --------
-    >>> q = quote_track(240_000, "mp3-128")
+    >>> q = quote_track(240_000, "mp3-128", make_scenario())
     >>> q.size_bytes, q.size_mb, q.price_usd, q.split.roms_usd
     (3840000, 3.84, Decimal('0.12'), Decimal('0.018'))
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     enc = encoding if isinstance(encoding, Encoding) else get_encoding(encoding, s)
     t = terms if terms is not None else pricing_terms(s)
     c = costs if costs is not None else cost_terms(s)

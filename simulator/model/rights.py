@@ -16,7 +16,7 @@ Formulas
 
 Examples
 --------
->>> law = lawsuit_arithmetic()
+>>> law = lawsuit_arithmetic(make_scenario())
 >>> f"{law.claim_usd:,.0f}"
 '1,650,000,000,000'
 """
@@ -30,7 +30,7 @@ import pandas as pd
 
 from simulator.model.market import DownloadProfile, market_arrays, market_inputs
 from simulator.model.pricing import quote_track
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = ["RightsComparison", "LawsuitArithmetic", "rights_comparison", "roms_per_track_table", "lawsuit_arithmetic"]
 
@@ -96,12 +96,12 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b else float("inf") if a else float("nan")
 
 
-def rights_comparison(scenario: Scenario | None = None, *, profile: DownloadProfile | None = None) -> RightsComparison:
+def rights_comparison(scenario: Scenario, *, profile: DownloadProfile | None = None) -> RightsComparison:
     """ROMS payout per download and per year against labels at iTunes wholesale.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
         Royalties are computed under the share model whatever ``rights.payment_model`` says.
     profile : DownloadProfile, optional
 
@@ -111,11 +111,11 @@ def rights_comparison(scenario: Scenario | None = None, *, profile: DownloadProf
 
     Examples
     --------
-    >>> r = rights_comparison()
+    >>> r = rights_comparison(make_scenario())
     >>> round(r.roms_usd_per_download, 4), round(r.wholesale_to_paid_ratio, 1)
     (0.0287, 22.6)
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     y = market_arrays(**market_inputs(_share_model(s), profile))
     w = _wholesale(s)
     d = y.downloads
@@ -132,12 +132,12 @@ def rights_comparison(scenario: Scenario | None = None, *, profile: DownloadProf
     )
 
 
-def roms_per_track_table(scenario: Scenario | None = None, *, duration_s: float | None = None, encodings=None) -> pd.DataFrame:
+def roms_per_track_table(scenario: Scenario, *, duration_s: float | None = None, encodings=None) -> pd.DataFrame:
     """ROMS per track at each encoding, priced exactly, against the label wholesale price.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
     duration_s : float, optional
         Track length [s]; default ``catalogue.track_median_s``.
     encodings : sequence of str, optional
@@ -157,11 +157,11 @@ def roms_per_track_table(scenario: Scenario | None = None, *, duration_s: float 
 
     Examples
     --------
-    >>> t = roms_per_track_table(encodings=["mp3-192"])
+    >>> t = roms_per_track_table(make_scenario(), encodings=["mp3-192"])
     >>> t[["price_usd", "roms_usd", "wholesale_usd"]].values.tolist()
     [[0.17, 0.0255, 0.65]]
     """
-    s = _share_model(scenario if scenario is not None else make_scenario())
+    s = _share_model(scenario)
     d_s = float(s.catalogue.track_median_s) if duration_s is None else float(duration_s)
     if not np.isfinite(d_s) or d_s < 0:
         raise ValueError(f"duration_s must be a finite length >= 0, got {duration_s!r}")
@@ -221,12 +221,12 @@ class LawsuitArithmetic:
         return asdict(self)
 
 
-def lawsuit_arithmetic(scenario: Scenario | None = None, *, profile: DownloadProfile | None = None) -> LawsuitArithmetic:
+def lawsuit_arithmetic(scenario: Scenario, *, profile: DownloadProfile | None = None) -> LawsuitArithmetic:
     """The $1.65 trillion claim against what the 11 million songs earned AllofMP3 and ROMS.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
         ``rights.*`` give the claim; the rate, mix and royalties give the earnings.
     profile : DownloadProfile, optional
 
@@ -236,11 +236,11 @@ def lawsuit_arithmetic(scenario: Scenario | None = None, *, profile: DownloadPro
 
     Examples
     --------
-    >>> law = lawsuit_arithmetic()
+    >>> law = lawsuit_arithmetic(make_scenario())
     >>> round(law.revenue_usd), round(law.roms_usd), f"{law.claim_to_revenue_ratio:,.0f}"
     (2107533, 316130, '782,906')
     """
-    s = _share_model(scenario if scenario is not None else make_scenario())
+    s = _share_model(scenario)
     songs = float(s.rights.us_songs_jun_oct_2006)
     per_song = float(s.rights.statutory_damages_usd_per_song)
     kw = market_inputs(s, profile)

@@ -13,7 +13,7 @@ Models (prices from ``comparison.*`` in assumptions.yaml)
 
 Examples
 --------
->>> t = basket_costs([240_000] * 12)          # twelve 4:00 tracks, mp3-192 at 3 c/MB
+>>> t = basket_costs([240_000] * 12, make_scenario())          # twelve 4:00 tracks, mp3-192 at 3 c/MB
 >>> dict(zip(t.model, t.price_usd))["per_mb"], dict(zip(t.model, t.price_usd))["itunes"]
 (2.04, 11.88)
 """
@@ -30,7 +30,7 @@ import pandas as pd
 from simulator.model.encoding import get_encoding, size_bytes
 from simulator.model.money import round_half_up_cents, to_fraction
 from simulator.model.pricing import basket_total, pricing_terms, track_price_cents
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = [
     "ModelsError", "MODELS", "MODEL_LABELS", "ListenerType", "listener_types",
@@ -70,12 +70,12 @@ def _album_size(s: Scenario) -> int:
     return max(1, int(math.floor(float(s.catalogue.tracks_per_album_mean) + 0.5)))
 
 
-def price_by_length(scenario: Scenario | None = None, durations_s=None, *, encodings=None) -> pd.DataFrame:
+def price_by_length(scenario: Scenario, durations_s=None, *, encodings=None) -> pd.DataFrame:
     """Price of one track against its length under each model (long format, for a line chart).
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
     durations_s : array_like, shape (n,), optional
         Track lengths >= 0 [s]; default ``charts.grid_points`` from 0 to ``charts.track_length_max_s``.
     encodings : sequence of str, optional
@@ -98,11 +98,11 @@ def price_by_length(scenario: Scenario | None = None, durations_s=None, *, encod
 
     Examples
     --------
-    >>> t = price_by_length(durations_s=[240], encodings=["mp3-192"])
+    >>> t = price_by_length(make_scenario(), durations_s=[240], encodings=["mp3-192"])
     >>> t[["model", "price_usd"]].values.tolist()[:2]
     [['per_mb', 0.17], ['itunes', 0.99]]
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     d = (np.linspace(0.0, float(s.charts.track_length_max_s), int(s.charts.grid_points))
          if durations_s is None else np.asarray(durations_s, dtype=float))
     if d.ndim != 1 or not np.all(np.isfinite(d)) or np.any(d < 0):
@@ -128,12 +128,12 @@ def price_by_length(scenario: Scenario | None = None, durations_s=None, *, encod
     return pd.concat(parts, ignore_index=True)
 
 
-def break_even_durations(scenario: Scenario | None = None, *, encodings=None) -> pd.DataFrame:
+def break_even_durations(scenario: Scenario, *, encodings=None) -> pd.DataFrame:
     """Track length at which the per-MB price equals each flat price (exact, unrounded).
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
     encodings : sequence of str, optional
         Default: every encoding of the quality mix.
 
@@ -146,11 +146,11 @@ def break_even_durations(scenario: Scenario | None = None, *, encodings=None) ->
 
     Examples
     --------
-    >>> t = break_even_durations(encodings=["mp3-192"])
+    >>> t = break_even_durations(make_scenario(), encodings=["mp3-192"])
     >>> round(float(t.itunes_s[0]) / 60, 2)       # 0.99 / (1.44 MB/min x 0.03)
     22.92
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     terms = pricing_terms(s)
     c = s.assumptions.constants
     encs = encodings or [k.removeprefix("market.quality_mix.") for k in s.values if k.startswith("market.quality_mix.")]
@@ -166,7 +166,7 @@ def break_even_durations(scenario: Scenario | None = None, *, encodings=None) ->
     return pd.DataFrame(rows)
 
 
-def basket_costs(tracks, scenario: Scenario | None = None, *, encoding: str | None = None, months: int = 1) -> pd.DataFrame:
+def basket_costs(tracks, scenario: Scenario, *, encoding: str | None = None, months: int = 1) -> pd.DataFrame:
     """What one basket of downloads costs under each model.
 
     Parameters
@@ -175,7 +175,7 @@ def basket_costs(tracks, scenario: Scenario | None = None, *, encoding: str | No
         A frame with ``duration_ms`` [ms] and optionally ``album`` (a
         :class:`~simulator.model.catalogue.Catalogue`'s ``tracks``), or track lengths
         [ms] (each track its own album).
-    scenario : Scenario, optional
+    scenario : Scenario
     encoding : str, optional
         The per-MB buyer's encoding; default ``encoding.default``.
     months : int
@@ -192,7 +192,7 @@ def basket_costs(tracks, scenario: Scenario | None = None, *, encoding: str | No
     ModelsError
         A frame without ``duration_ms``, a negative length, or ``months`` < 1.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     if isinstance(tracks, pd.DataFrame):
         if "duration_ms" not in tracks:
             raise ModelsError(f"tracks must have a duration_ms column, got columns {list(tracks.columns)}")
@@ -250,15 +250,15 @@ class ListenerType:
     album_tracks: int = 1
 
 
-def listener_types(scenario: Scenario | None = None) -> tuple[ListenerType, ...]:
+def listener_types(scenario: Scenario) -> tuple[ListenerType, ...]:
     """The listener types of :func:`listener_table`, built from ``listeners.*`` and ``catalogue.*``.
 
     Examples
     --------
-    >>> [t.name for t in listener_types()]
+    >>> [t.name for t in listener_types(make_scenario())]
     ['singles', 'long_tracks', 'album_buyer', 'lossless', 'light', 'heavy']
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     med, enc, typ = float(s.catalogue.track_median_s), s.encoding.default, int(s.listeners.tracks_per_month)
     k = _album_size(s)
     return (
@@ -271,7 +271,7 @@ def listener_types(scenario: Scenario | None = None) -> tuple[ListenerType, ...]
     )
 
 
-def listener_table(scenario: Scenario | None = None) -> pd.DataFrame:
+def listener_table(scenario: Scenario) -> pd.DataFrame:
     """A year of buying for each listener type under each model, and which model is cheapest.
 
     Returns
@@ -286,11 +286,11 @@ def listener_table(scenario: Scenario | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> t = listener_table().set_index("listener")
+    >>> t = listener_table(make_scenario()).set_index("listener")
     >>> t.loc["singles", "cheapest_model"], t.loc["light", "dearest_model"]
     ('per_mb', 'subscription')
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     months = int(s.assumptions.constants["months_per_year"])
     ms_per_s = int(s.assumptions.constants["ms_per_s"])
     rows = []

@@ -20,7 +20,7 @@ Formulas (evaluated day by day, then summed by month)
 
 Examples
 --------
->>> t = monthly_timeline()
+>>> t = monthly_timeline(make_scenario())
 >>> str(t.month.iloc[0].date()), str(t.month.iloc[-1].date()), round(float(t.revenue_usd.iloc[-1]), 2)
 ('2004-01-01', '2007-07-01', 0.0)
 """
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.model.market import DownloadProfile, market_arrays, market_inputs
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = ["TimelineError", "EVENT_NAMES", "monthly_timeline", "yearly_totals"]
 
@@ -94,12 +94,12 @@ def _exact_mean(x: pd.Series) -> float:
     return float(first) if (x == first).all() else float(x.mean())
 
 
-def monthly_timeline(scenario: Scenario | None = None, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
+def monthly_timeline(scenario: Scenario, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
     """A monthly series of the store's rate, customers, card freeze and revenue split.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
         Supplies downloads per customer (calibrate it first to match the
         reported revenue), the mix, shares, costs and the ``timeline.*`` and
         ``payments.*`` inputs; the rates and dates come from the assumptions'
@@ -127,11 +127,11 @@ def monthly_timeline(scenario: Scenario | None = None, *, profile: DownloadProfi
 
     Examples
     --------
-    >>> t = monthly_timeline().set_index("month")
+    >>> t = monthly_timeline(make_scenario()).set_index("month")
     >>> t.loc["2006-09-01", "paying_factor"].round(4), t.loc["2006-09-01", "events"]
     (np.float64(0.58), 'visa_stop')
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     days, rate = _days(s)
     shutdown = _event(s, "shutdown")
     lost = np.where(days >= _event(s, "visa"), 1.0,
@@ -173,7 +173,7 @@ def yearly_totals(timeline: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> y = yearly_totals(monthly_timeline())
+    >>> y = yearly_totals(monthly_timeline(make_scenario()))
     >>> y.year.tolist()
     [2004, 2005, 2006, 2007]
     """

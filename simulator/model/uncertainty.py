@@ -34,12 +34,12 @@ values, and the market year is evaluated exactly (:func:`~simulator.model.market
 
 Examples
 --------
->>> mc = monte_carlo(draws=2000, seed=1)
+>>> mc = monte_carlo(make_scenario(), draws=2000, seed=1)
 >>> p = mc.summary.set_index("output").loc["revenue_usd"]
 >>> bool(p.p5_value < p.p50_value < p.p95_value)
 True
->>> t = tornado(output="revenue_usd")
->>> round(t.loc[t.input == "market.customers", "output_at_low"].item() / market_year().revenue_usd, 12)
+>>> t = tornado(make_scenario(), output="revenue_usd")
+>>> round(t.loc[t.input == "market.customers", "output_at_low"].item() / market_year(make_scenario()).revenue_usd, 12)
 0.909090909091
 """
 
@@ -59,7 +59,7 @@ from simulator.model.market import (
     market_inputs,
     market_year,
 )
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = [
     "MonteCarloResult",
@@ -132,7 +132,7 @@ def implied_downloads_per_customer(year: MarketYear):
 
     Examples
     --------
-    >>> round(implied_downloads_per_customer(market_year()), 2)
+    >>> round(implied_downloads_per_customer(market_year(make_scenario())), 2)
     28.47
     """
     denom = np.multiply(np.multiply(year.customers, year.paying_factor), year.mean_price_usd)
@@ -174,7 +174,7 @@ def _inputs(s: Scenario, *, builtin: bool, drawn: bool) -> list[str]:
             and (params[k].low < params[k].high or not drawn)]
 
 
-def uncertain_inputs(scenario: Scenario | None = None, *, builtin_catalogue: bool = True) -> pd.DataFrame:
+def uncertain_inputs(scenario: Scenario, *, builtin_catalogue: bool = True) -> pd.DataFrame:
     """The inputs the Monte Carlo draws and how.
 
     Only inputs that can change this scenario's market year are listed: ROMS's share
@@ -183,7 +183,7 @@ def uncertain_inputs(scenario: Scenario | None = None, *, builtin_catalogue: boo
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
     builtin_catalogue : bool, optional
         False for an uploaded catalogue (its length parameters are then left out).
 
@@ -195,7 +195,7 @@ def uncertain_inputs(scenario: Scenario | None = None, *, builtin_catalogue: boo
         The range is the parameter's plausible low/high, widened to include the
         scenario's value when a preset or the user sets it outside that range.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     rows = []
     for k in _inputs(s, builtin=builtin_catalogue, drawn=True):
         p, v = s.assumptions.parameters[k], float(s[k])
@@ -308,13 +308,13 @@ class MonteCarloResult:
         return {k: v.to_dict(orient="records") if isinstance(v, pd.DataFrame) else v for k, v in d.items()}
 
 
-def monte_carlo(scenario: Scenario | None = None, *, draws: int | None = None, seed: int | None = None,
+def monte_carlo(scenario: Scenario, *, draws: int | None = None, seed: int | None = None,
                 durations_ms=None) -> MonteCarloResult:
     """Seeded Monte Carlo over the plausible ranges (module docstring), in one vectorized pass.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
     draws : int, optional
         Joint draws, 1 to ``MAX_DRAWS``; default ``uncertainty.draws``.
     seed : int, optional
@@ -332,7 +332,7 @@ def monte_carlo(scenario: Scenario | None = None, *, draws: int | None = None, s
     ValueError
         If ``draws`` is not a whole number from 1 to ``MAX_DRAWS``, or ``seed`` is negative.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     draws = int(s.uncertainty.draws) if draws is None else draws
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= MAX_DRAWS:
         raise ValueError(f"draws must be a whole number from 1 to {MAX_DRAWS:,}, got {draws!r}")
@@ -356,12 +356,12 @@ def monte_carlo(scenario: Scenario | None = None, *, draws: int | None = None, s
     return MonteCarloResult(draws=int(draws), seed=seed, inputs=inputs, samples=samples, summary=summary)
 
 
-def tornado(scenario: Scenario | None = None, *, output: str = "revenue_usd", durations_ms=None) -> pd.DataFrame:
+def tornado(scenario: Scenario, *, output: str = "revenue_usd", durations_ms=None) -> pd.DataFrame:
     """Two-sided tornado: each input at its low and at its high, the others at the scenario's values.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
     output : str
         One of ``OUTPUTS`` (a numeric MarketYear field or ``implied_downloads_per_customer``).
     durations_ms : array_like of int, optional
@@ -380,7 +380,7 @@ def tornado(scenario: Scenario | None = None, *, output: str = "revenue_usd", du
     ValueError
         If ``output`` is unknown; the message lists the valid outputs.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     market_output(market_year(s, profile=download_profile(s, durations_ms)), output)  # validates output
 
     def at(sc: Scenario) -> float:

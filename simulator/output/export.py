@@ -14,7 +14,7 @@ HTML, CSV, file names and the toolbar config need no browser; they live in
 Examples
 --------
 >>> from simulator.present.charts import revenue_split_chart
->>> chart_bytes(revenue_split_chart(), "csv").decode().splitlines()[0]
+>>> chart_bytes(revenue_split_chart(make_scenario()), "csv").decode().splitlines()[0]
 'recipient,usd_per_year,cents_per_dollar'
 """
 

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> from simulator.model.catalogue import builtin_catalogue
->>> t = album_at_every_encoding(builtin_catalogue(), album_index=0)
+>>> t = album_at_every_encoding(builtin_catalogue(make_scenario()), 0, make_scenario())
 >>> t.loc[t.encoding == "mp3-192", "price_usd"].item()
 Decimal('2.68')
 """
@@ -20,7 +20,7 @@ from simulator.model.catalogue_pricing import price_catalogue
 from simulator.model.encoding import encoding_menu, size_bytes, size_mb
 from simulator.model.money import round_half_up_cents, to_fraction
 from simulator.model.pricing import basket_total, pricing_terms
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 from simulator.present.charts import PALETTE, Chart, make_figure, vline
 
 __all__ = ["album_choices", "album_tracks", "album_at_every_encoding", "price_histogram_chart"]
@@ -43,7 +43,7 @@ def _album_mask(catalogue: Catalogue, album_index: int) -> np.ndarray:
 
 
 def album_tracks(
-    catalogue: Catalogue, album_index: int, encoding: str, scenario: Scenario | None = None, *, use_real_bytes=False
+    catalogue: Catalogue, album_index: int, encoding: str, scenario: Scenario, *, use_real_bytes=False
 ) -> pd.DataFrame:
     """One album's tracks priced at one encoding (see :func:`simulator.model.catalogue_pricing.price_catalogue`).
 
@@ -58,7 +58,7 @@ def album_tracks(
 
 
 def album_at_every_encoding(
-    catalogue: Catalogue, album_index: int, scenario: Scenario | None = None
+    catalogue: Catalogue, album_index: int, scenario: Scenario
 ) -> pd.DataFrame:
     """One album priced at every encoding of the menu, against iTunes.
 
@@ -67,7 +67,7 @@ def album_at_every_encoding(
     catalogue : Catalogue
     album_index : int
         Position in :func:`album_choices`.
-    scenario : Scenario, optional
+    scenario : Scenario
 
     Returns
     -------
@@ -78,7 +78,7 @@ def album_at_every_encoding(
         itunes_album_cap_usd (that, capped at the album price), cheaper_than_itunes (bool).
         Money columns are Decimal.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     duration_ms = catalogue.tracks["duration_ms"].to_numpy(dtype=np.int64)[_album_mask(catalogue, album_index)]
     terms = pricing_terms(s)
     n = len(duration_ms)
@@ -99,7 +99,7 @@ def album_at_every_encoding(
 
 
 def price_histogram_chart(
-    catalogue: Catalogue, encoding: str, scenario: Scenario | None = None, *, use_real_bytes: bool = False
+    catalogue: Catalogue, encoding: str, scenario: Scenario, *, use_real_bytes: bool = False
 ) -> Chart:
     """Histogram of every track's price in a catalogue at one encoding, with the iTunes price.
 
@@ -108,7 +108,7 @@ def price_histogram_chart(
     Chart
         Data columns: price_usd (bin value, to the cent), tracks.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     priced = price_catalogue(catalogue, encoding, s, use_real_bytes=use_real_bytes)
     cents = priced.price_cents.to_numpy()
     values, counts = np.unique(cents, return_counts=True)

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from simulator.model.encoding import encoding_menu, get_encoding, size_bytes
 from simulator.model.market import MarketYear, market_year, reported_price_band_usd
 from simulator.model.pricing import pricing_terms, track_price_cents
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = [
     "Chart",
@@ -156,7 +156,7 @@ def hband(y0, y1, text: str = "", *, colour: str = REFERENCE_COLOUR, opacity: fl
 
 
 def price_vs_length_chart(
-    scenario: Scenario | None = None,
+    scenario: Scenario,
     *,
     encodings: tuple[str, ...] = ("mp3-128", "mp3-192", "mp3-320", "aac-256", "flac"),
     max_duration_s: int = 600,
@@ -165,7 +165,7 @@ def price_vs_length_chart(
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
     encodings : tuple of str
         Menu names to draw.
     max_duration_s : int
@@ -187,7 +187,7 @@ def price_vs_length_chart(
     rounded half-up to the cent (see :mod:`simulator.model.pricing`). The shaded
     band is the 10-20 c a track the press reported; the dashed line is iTunes' flat price.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     menu = encoding_menu(s)
     for e in encodings:
         if e not in menu:
@@ -238,12 +238,12 @@ def price_vs_length_chart(
     return Chart("price_vs_length", title, caption, alt, fig, data, formula)
 
 
-def revenue_split_chart(scenario: Scenario | None = None, *, year: MarketYear | None = None) -> Chart:
+def revenue_split_chart(scenario: Scenario, *, year: MarketYear | None = None) -> Chart:
     """Who gets what: the year's revenue split, in dollars a year and cents of each dollar.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
     year : MarketYear, optional
         A precomputed :func:`simulator.model.market.market_year`.
 
@@ -252,7 +252,7 @@ def revenue_split_chart(scenario: Scenario | None = None, *, year: MarketYear | 
     Chart
         Data columns: recipient, usd_per_year, cents_per_dollar.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     y = year if year is not None else market_year(s)
     parts = {
         "ROMS": y.roms_usd,

@@ -24,7 +24,7 @@ from simulator.model.encoding import encoding_menu, size_bytes
 from simulator.model.market import market_year
 from simulator.model.pricing import cost_terms, pricing_terms, track_price_usd
 from simulator.model.rights import lawsuit_arithmetic, rights_comparison
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 from simulator.present.report import format_count, format_usd
 
 __all__ = ["Exercise", "exercises"]
@@ -228,19 +228,19 @@ def _lawsuit(s: Scenario) -> Exercise:
     )
 
 
-def exercises(scenario: Scenario | None = None) -> list[Exercise]:
+def exercises(scenario: Scenario) -> list[Exercise]:
     """The class's exercises with answers for a scenario.
 
     Parameters
     ----------
-    scenario : Scenario, optional
-        Defaults to the embedded assumptions.
+    scenario : Scenario
+        The inputs (built by the caller: the command line, the app or a test).
 
     Returns
     -------
     list of Exercise
         Seven exercises, in teaching order.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     return [f(s) for f in (_per_mb_follows_cost, _implied_downloads, _roms_vs_itunes, _card_freeze, _clone,
                            _best_rate, _lawsuit)]

@@ -17,7 +17,7 @@ from simulator.model.encoding import mb_unit
 from simulator.model.tariffs import price_by_length
 from simulator.model.timeline import monthly_timeline
 from simulator.model.uncertainty import monte_carlo, tornado
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 from simulator.present.charts import Chart, price_vs_length_chart, revenue_split_chart
 from simulator.present.charts_distribution import (
     lorenz_chart,
@@ -37,7 +37,7 @@ CHART_NAMES = (
 
 
 def scenario_charts(
-    scenario: Scenario | None = None,
+    scenario: Scenario,
     *,
     customers: int | None = None,
     draws: int | None = None,
@@ -47,7 +47,7 @@ def scenario_charts(
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
     customers : int, optional
         Simulated customers for the Lorenz curve and spend histogram (default: the scenario's
         ``market.customers``); fewer is faster and changes the figures only by sampling error.
@@ -61,7 +61,7 @@ def scenario_charts(
     list of Chart
         In the order of :data:`CHART_NAMES`.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     unit = mb_unit(s.pricing.mb_convention)
     steps: list[Callable[[], list[Chart]]] = [
         lambda: [price_vs_length_chart(s)],

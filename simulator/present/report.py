@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from simulator.model.market import MarketYear, market_year, reported_price_band_usd
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = ["Metric", "headline_metrics", "format_usd", "format_count", "format_quantity"]
 
@@ -131,12 +131,12 @@ def _band_text(value: float, lo: float, hi: float) -> str:
     return f"{where} the reported {lo * 100:.0f}-{hi * 100:.0f} c a track"
 
 
-def headline_metrics(scenario: Scenario | None = None, *, year: MarketYear | None = None) -> list[Metric]:
+def headline_metrics(scenario: Scenario, *, year: MarketYear | None = None) -> list[Metric]:
     """The six headline figures of a scenario with their gaps to the reported figures.
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario
     year : MarketYear, optional
         A precomputed market year.
 
@@ -152,7 +152,7 @@ def headline_metrics(scenario: Scenario | None = None, *, year: MarketYear | Non
     factor x mean price per download): what each customer must have bought
     for the model to match the reported revenue.
     """
-    s = scenario if scenario is not None else make_scenario()
+    s = scenario
     y = year if year is not None else market_year(s)
     rep_rev, rep_cust = y.reported_revenue_usd, y.reported_customers
     denom = y.customers * y.paying_factor * y.mean_price_usd
