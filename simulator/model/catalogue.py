@@ -276,15 +276,3 @@ def builtin_catalogue(scenario: Scenario) -> Catalogue:
     )
     return Catalogue(c.tracks.copy(), c.source)
 
-
-# Also importable from here, loaded on first use: they import this module.
-_ELSEWHERE = {"load_catalogue": "catalogue_io", "load_itunes_library": "catalogue_io",
-              "load_catalogue_csv": "catalogue_csv", "price_catalogue": "catalogue_pricing"}
-
-
-def __getattr__(name: str):
-    if name in _ELSEWHERE:
-        import importlib
-
-        return getattr(importlib.import_module(f".{_ELSEWHERE[name]}", __package__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

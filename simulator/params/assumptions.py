@@ -47,6 +47,7 @@ from pydantic import (
 
 __all__ = [
     "AssumptionsError",
+    "ScenarioError",
     "Assumptions",
     "Parameter",
     "Preset",
@@ -286,6 +287,10 @@ class _Document(_Strict):
     presets: dict[StrictStr, Preset] = Field(default_factory=dict)
 
 
+class ScenarioError(ValueError):
+    """An unknown preset, an unknown input name or an out-of-bounds value."""
+
+
 class Assumptions:
     """A validated assumptions document (read-only).
 
@@ -342,6 +347,52 @@ class Assumptions:
         if p.options_from == "formats":
             return self.encoding_names()
         return tuple(p.options or ())
+
+    def check_value(self, key: str, value: Any) -> Any:
+        """Check one input's value against its parameter's kind and bounds.
+
+        Parameters
+        ----------
+        key : str
+            Dotted parameter name.
+        value : Any
+            The value (a number, a boolean or a choice).
+
+        Returns
+        -------
+        Any
+            The value, integers normalised to ``int`` and numbers to ``float``.
+
+        Raises
+        ------
+        ScenarioError
+            Naming the input, the value and what is allowed.
+        """
+        p: Parameter | None = self.parameters.get(key)
+        if p is None:
+            raise ScenarioError(f"unknown input {key!r}; known inputs are {sorted(self.parameters)}")
+        if p.kind in ("number", "integer"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ScenarioError(f"{key} must be {p.allowed()}, got {value!r}")
+            if not math.isfinite(value):
+                raise ScenarioError(f"{key} must be {p.allowed()}, got {value}")
+            if p.kind == "integer":
+                if value != int(value):
+                    raise ScenarioError(f"{key} must be {p.allowed()}, got {value}")
+                value = int(value)
+            lo, hi = p.bounds
+            if not lo <= value <= hi:
+                unit = f" [{p.unit}]" if p.unit else ""  # a seed or a count of rows has no unit to show
+                raise ScenarioError(f"{key} must be between {lo} and {hi}{unit}, got {value}")
+            return float(value) if p.kind == "number" else value
+        if p.kind == "boolean":
+            if not isinstance(value, bool):
+                raise ScenarioError(f"{key} must be true or false, got {value!r}")
+            return value
+        allowed = self.choices(key)
+        if value not in allowed:
+            raise ScenarioError(f"{key} must be one of {list(allowed)}, got {value!r}")
+        return value
 
     def __repr__(self) -> str:
         return f"Assumptions({self.source_path!r}, {len(self.parameters)} parameters)"
@@ -511,11 +562,10 @@ def parse_assumptions(
             raise AssumptionsError(f"{where}constants.{missing_c[0]}: missing key")
 
     a = Assumptions(doc, params, source_path)
-    from simulator.params.scenario import validate_overrides  # local import: scenario builds on this module
-
     for pname, preset in a.presets.items():
         try:
-            validate_overrides(a, preset.overrides)
+            for key, value in preset.overrides.items():
+                a.check_value(key, value)
         except ValueError as e:
             raise AssumptionsError(f"{where}presets.{pname}.overrides: {e}") from None
     return a

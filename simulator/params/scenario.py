@@ -17,14 +17,13 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, cast
 
-from simulator.params.assumptions import Assumptions, Parameter, load_assumptions
+from simulator.params.assumptions import Assumptions, ScenarioError, load_assumptions
 from simulator.params.groups import (
     CatalogueInputs,
     ChartsInputs,
@@ -47,36 +46,6 @@ from simulator.params.groups import (
 __all__ = ["Scenario", "ScenarioError", "make_scenario", "validate_overrides", "parse_value"]
 
 
-class ScenarioError(ValueError):
-    """An unknown preset, an unknown input name or an out-of-bounds value."""
-
-
-def _check(assumptions: Assumptions, key: str, value: Any) -> Any:
-    p: Parameter | None = assumptions.parameters.get(key)
-    if p is None:
-        raise ScenarioError(f"unknown input {key!r}; known inputs are {sorted(assumptions.parameters)}")
-    if p.kind in ("number", "integer"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ScenarioError(f"{key} must be {p.allowed()}, got {value!r}")
-        if not math.isfinite(value):
-            raise ScenarioError(f"{key} must be {p.allowed()}, got {value}")
-        if p.kind == "integer":
-            if value != int(value):
-                raise ScenarioError(f"{key} must be {p.allowed()}, got {value}")
-            value = int(value)
-        lo, hi = p.bounds
-        if not lo <= value <= hi:
-            unit = f" [{p.unit}]" if p.unit else ""  # a seed or a count of rows has no unit to show
-            raise ScenarioError(f"{key} must be between {lo} and {hi}{unit}, got {value}")
-        return float(value) if p.kind == "number" else value
-    if p.kind == "boolean":
-        if not isinstance(value, bool):
-            raise ScenarioError(f"{key} must be true or false, got {value!r}")
-        return value
-    allowed = assumptions.choices(key)
-    if value not in allowed:
-        raise ScenarioError(f"{key} must be one of {list(allowed)}, got {value!r}")
-    return value
 
 
 def validate_overrides(assumptions: Assumptions, overrides: Mapping[str, Any]) -> dict[str, Any]:
@@ -98,7 +67,7 @@ def validate_overrides(assumptions: Assumptions, overrides: Mapping[str, Any]) -
     ScenarioError
         Naming the input, the value and what is allowed.
     """
-    return {k: _check(assumptions, k, v) for k, v in overrides.items()}
+    return {k: assumptions.check_value(k, v) for k, v in overrides.items()}
 
 
 def parse_value(assumptions: Assumptions, key: str, text: str) -> Any:
@@ -129,12 +98,12 @@ def parse_value(assumptions: Assumptions, key: str, text: str) -> Any:
             return False
         raise ScenarioError(f"{key} must be true or false, got {text!r}")
     if p.kind == "choice":
-        return _check(assumptions, key, t)
+        return assumptions.check_value(key, t)
     try:
         v = int(t) if p.kind == "integer" else float(t)
     except ValueError:
         raise ScenarioError(f"{key} must be {p.allowed()}, got {text!r}") from None
-    return _check(assumptions, key, v)
+    return assumptions.check_value(key, v)
 
 
 @dataclass(frozen=True)
