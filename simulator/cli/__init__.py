@@ -2,8 +2,8 @@
 
 Each subcommand lives in its own module in this package and defines
 ``register(subparsers)``, which adds its parser and sets ``func`` to a
-function ``(args) -> int``. Modules are found automatically, ordered by their
-``ORDER`` attribute.
+function ``(args) -> int``. :data:`COMMANDS` lists the modules, in the order
+``--help`` shows them; a new command is added there.
 
 Errors from bad input (every ``ValueError`` and ``OSError`` the model raises,
 and usage errors of the options) are printed to stderr as one line and the
@@ -13,16 +13,30 @@ command exits with status 2; no traceback is shown.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
-import pkgutil
 import sys
 
 from simulator._version import __version__
+from simulator.cli import (
+    catalogue,
+    customers,
+    demand,
+    export,
+    market,
+    models,
+    price,
+    rights,
+    solve,
+    timeline,
+    uncertainty,
+)
 
-__all__ = ["main", "build_parser"]
+__all__ = ["COMMANDS", "main", "build_parser"]
 
 EXIT_USAGE = 2
+
+#: Every command module, in the order ``--help`` lists them.
+COMMANDS = (price, catalogue, market, solve, demand, models, rights, timeline, uncertainty, customers, export)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,15 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    modules = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_"):
-            continue
-        mod = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(mod, "register"):
-            modules.append(mod)
-    for mod in sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__)):
-        mod.register(sub)
+    for command in COMMANDS:
+        command.register(sub)
     return parser
 
 

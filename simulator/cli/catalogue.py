@@ -12,8 +12,6 @@ from simulator.model.catalogue_pricing import price_catalogue
 from simulator.model.encoding import size_mb
 from simulator.present.report import format_quantity
 
-ORDER = 20
-
 # Longest album, artist or track title shown in the text table (JSON and CSV keep them whole). [characters]
 TABLE_TEXT_CHARS = 40
 

@@ -15,8 +15,6 @@ from simulator.cli._common import (
 from simulator.model.calibration import calibrated_scenario
 from simulator.model.customers import customer_year
 
-ORDER = 55
-
 
 def register(sub) -> None:
     p = sub.add_parser(

@@ -14,8 +14,6 @@ from simulator.cli._common import (
 )
 from simulator.model.demand import OBJECTIVES, best_rate, itunes_counterfactual
 
-ORDER = 40
-
 
 def register(sub) -> None:
     p = sub.add_parser(

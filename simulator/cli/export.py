@@ -12,8 +12,6 @@ from simulator.params.assumptions import load_assumptions
 from simulator.params.scenario import make_scenario, parse_value
 from simulator.params.scenario_file import read_scenario_file
 
-ORDER = 90
-
 #: Width of the progress bar. [characters]
 BAR_WIDTH = 30
 

@@ -8,8 +8,6 @@ from simulator.cli._common import add_scenario_options, print_json, print_record
 from simulator.model.market import market_year
 from simulator.params.assumptions import load_assumptions
 
-ORDER = 30
-
 
 def register(sub) -> None:
     p = sub.add_parser(

@@ -7,8 +7,6 @@ import argparse
 from simulator.cli._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
 from simulator.model.tariffs import MODELS, break_even_durations, listener_table
 
-ORDER = 42
-
 
 def register(sub) -> None:
     p = sub.add_parser(

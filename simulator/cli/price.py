@@ -9,8 +9,6 @@ from simulator.io.load import MAX_DURATION_MS
 from simulator.model.pricing import quote_track
 from simulator.model.units import format_duration, parse_duration_ms
 
-ORDER = 10
-
 
 def register(sub) -> None:
     p = sub.add_parser(

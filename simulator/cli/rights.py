@@ -13,8 +13,6 @@ from simulator.cli._common import (
 )
 from simulator.model.rights import lawsuit_arithmetic, rights_comparison
 
-ORDER = 44
-
 
 def register(sub) -> None:
     p = sub.add_parser(

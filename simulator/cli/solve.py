@@ -8,8 +8,6 @@ import math
 from simulator.cli._common import add_scenario_options, print_json, print_record, scenario_from_args
 from simulator.model.calibration import DEFAULT_INPUT, DEFAULT_OUTPUT, solve
 
-ORDER = 35
-
 
 def register(sub) -> None:
     p = sub.add_parser(

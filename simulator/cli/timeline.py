@@ -14,8 +14,6 @@ from simulator.cli._common import (
 )
 from simulator.model.timeline import monthly_timeline, yearly_totals
 
-ORDER = 46
-
 #: Columns of the text table (JSON and CSV carry every column).
 TABLE_COLUMNS = ("month", "rate_usd_per_mb", "customers", "paying_factor", "downloads", "revenue_usd",
                  "roms_usd", "operator_margin_usd", "events")

@@ -7,8 +7,6 @@ import argparse
 from simulator.cli._common import add_scenario_options, print_json, print_table, scenario_from_args
 from simulator.model.uncertainty import MAX_DRAWS, OUTPUTS, monte_carlo, tornado
 
-ORDER = 50
-
 _TORNADO_COLUMNS = ["input", "unit", "low", "base", "high", "output_at_low", "output_at_high", "swing"]
 
 
