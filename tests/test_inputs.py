@@ -16,15 +16,13 @@ from simulator.params.assumptions import (
     parse_assumptions,
     read_yaml_file,
 )
-from simulator.params.scenario import ScenarioError
+from simulator.params.scenario import ScenarioError, changed_keys, preset_values
 from simulator.present.inputs import (
     PRESET_QUERY_KEY,
-    changed_keys,
     group_label,
     input_specs,
     option_label,
     overrides_from_query,
-    preset_values,
 )
 
 A = load_assumptions()

@@ -9,13 +9,13 @@ import streamlit as st
 
 from simulator.io.load import load_catalogue
 from simulator.model.catalogue import builtin_catalogue
+from simulator.model.units import format_quantity
 from simulator.present.catalogue_views import (
     album_at_every_encoding,
     album_choices,
     album_tracks,
     price_histogram_chart,
 )
-from simulator.present.report import format_quantity
 
 from . import show, state
 

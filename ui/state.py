@@ -8,8 +8,8 @@ import streamlit as st
 
 from simulator.model.market import market_year
 from simulator.params.assumptions import Assumptions, load_assumptions
-from simulator.params.scenario import Scenario, make_scenario
-from simulator.present.inputs import InputSpec, changed_keys, input_specs, overrides_from_query, preset_values
+from simulator.params.scenario import Scenario, changed_keys, make_scenario, preset_values
+from simulator.present.inputs import InputSpec, input_specs, overrides_from_query
 
 PRESET_KEY = "preset"
 _INIT = "_initialised"

@@ -30,8 +30,8 @@ from pathlib import Path
 from xml.parsers.expat import ExpatError
 
 from simulator.model.catalogue import Catalogue, CatalogueError, make_tracks_frame
+from simulator.model.units import format_quantity
 from simulator.params.scenario import Scenario, make_scenario
-from simulator.present.report import format_quantity
 
 __all__ = ["load_catalogue", "load_itunes_library", "read_limited"]
 

@@ -21,9 +21,8 @@ from pathlib import Path
 from simulator._version import __version__
 from simulator.output import export
 from simulator.output.export import ExportTimeout, ExportUnavailable, chart_figure_html, html_page
-from simulator.params.scenario import Scenario
+from simulator.params.scenario import Scenario, changed_keys, preset_values
 from simulator.present.charts import Chart
-from simulator.present.inputs import changed_keys, preset_values
 from simulator.present.report import headline_metrics, sources_table
 
 __all__ = ["PRINT_TIMEOUT_S", "print_pdf", "summary_html"]

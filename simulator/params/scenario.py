@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,7 +44,7 @@ from simulator.params.groups import (
     group_inputs,
 )
 
-__all__ = ["Scenario", "ScenarioError", "make_scenario", "validate_overrides", "parse_value"]
+__all__ = ["Scenario", "ScenarioError", "changed_keys", "make_scenario", "parse_value", "preset_values", "validate_overrides"]
 
 
 
@@ -257,3 +258,26 @@ def make_scenario(
         overrides=MappingProxyType(dict(sorted(ov.items()))),
         values=MappingProxyType(values),
     )
+
+def preset_values(assumptions: Assumptions, preset: str | None) -> dict[str, Any]:
+    """Every input's value under a preset (``None``: the file's defaults).
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown preset.
+    """
+    return dict(make_scenario(assumptions, preset=preset).values)
+
+
+def changed_keys(values: Mapping[str, Any], reference: Mapping[str, Any]) -> list[str]:
+    """Names of inputs whose value differs from the reference (a preset), in the reference's order."""
+    out = []
+    for k, ref in reference.items():
+        v = values.get(k, ref)
+        if isinstance(ref, float) or isinstance(v, float):
+            if not math.isclose(float(v), float(ref), rel_tol=1e-12, abs_tol=1e-15):
+                out.append(k)
+        elif v != ref:
+            out.append(k)
+    return out

@@ -37,8 +37,7 @@ from pathlib import Path
 import yaml
 
 from simulator.params.assumptions import Assumptions, AssumptionsError, _read_yaml_text, load_assumptions
-from simulator.params.scenario import Scenario, make_scenario
-from simulator.present.inputs import preset_values
+from simulator.params.scenario import Scenario, make_scenario, preset_values
 
 __all__ = [
     "FORMAT_VERSION",

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from simulator.model.market import MarketYear, market_year
-from simulator.params.scenario import Scenario
+from simulator.params.scenario import Scenario, changed_keys
 from simulator.present.charts import PALETTE, Chart, make_figure
-from simulator.present.inputs import changed_keys
 from simulator.present.report import format_count, format_usd
 
 __all__ = ["Comparison", "COMPARED_OUTPUTS", "compare_scenarios", "comparison_chart"]

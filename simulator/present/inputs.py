@@ -22,14 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.params.assumptions import Assumptions, Parameter, load_assumptions
-from simulator.params.scenario import ScenarioError, make_scenario, parse_value
+from simulator.params.scenario import ScenarioError, parse_value
 
 __all__ = [
     "InputSpec",
     "input_specs",
     "group_label",
-    "preset_values",
-    "changed_keys",
     "overrides_from_query",
     "PRESET_QUERY_KEY",
     "option_label",
@@ -176,28 +174,6 @@ def input_specs(assumptions: Assumptions | None = None) -> dict[str, InputSpec]:
     return out
 
 
-def preset_values(assumptions: Assumptions, preset: str | None) -> dict[str, Any]:
-    """Every input's value under a preset (``None``: the file's defaults).
-
-    Raises
-    ------
-    ScenarioError
-        For an unknown preset.
-    """
-    return dict(make_scenario(assumptions, preset=preset).values)
-
-
-def changed_keys(values: Mapping[str, Any], reference: Mapping[str, Any]) -> list[str]:
-    """Names of inputs whose value differs from the reference (a preset), in the reference's order."""
-    out = []
-    for k, ref in reference.items():
-        v = values.get(k, ref)
-        if isinstance(ref, float) or isinstance(v, float):
-            if not math.isclose(float(v), float(ref), rel_tol=1e-12, abs_tol=1e-15):
-                out.append(k)
-        elif v != ref:
-            out.append(k)
-    return out
 
 
 @dataclass(frozen=True)
