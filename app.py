@@ -9,25 +9,20 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import gc_pause, show, sidebar, state
+from ui.pages import PAGES
 
 gc_pause.freeze_imported()  # the imported modules leave Streamlit's after-run collection (see ui/gc_pause.py)
 st.set_page_config(page_title="AllofMP3 by the kilo", page_icon="💽", layout="wide")
 
 state.init_session()
 state.absorb_widgets()  # the values the user just set, before any page computes with them
-explore = st.Page("app_pages/explore.py", title="Explore", url_path="explore", icon="📈")
-pages = [
-    # The root address opens Explore at /explore (with the link's inputs), so that every page, Explore
-    # too, has the address its name suggests.
-    st.Page(lambda: st.switch_page(explore, query_params=st.query_params.to_dict()), title="AllofMP3 by the kilo",
-            url_path="start", default=True, visibility="hidden"),
-    explore,
-    st.Page("app_pages/compare.py", title="Compare", url_path="compare", icon="⚖️"),
-    st.Page("app_pages/catalogue.py", title="Catalogue", url_path="catalogue", icon="💿"),
-    st.Page("app_pages/classroom.py", title="Classroom", url_path="classroom", icon="🎓"),
-    st.Page("app_pages/sources.py", title="Sources", url_path="sources", icon="📚"),
-]
-nav = st.navigation(pages, position="top")
+pages = [st.Page(p.render, title=p.title, url_path=p.url_path, icon=p.icon) for p in PAGES]
+explore = pages[0]
+# The root address opens Explore at /explore (with the link's inputs), so that every page, Explore
+# too, has the address its name suggests.
+start = st.Page(lambda: st.switch_page(explore, query_params=st.query_params.to_dict()), title="AllofMP3 by the kilo",
+                url_path="start", default=True, visibility="hidden")
+nav = st.navigation([start, *pages], position="top")
 show.link_notices()  # on whichever page a link opens
 # The page before the sidebar: its figures are computed and sent first, so the chart a user is
 # watching is redrawn in the browser's first batch of updates (the sidebar's widgets follow).

@@ -210,16 +210,10 @@ def server_latencies(log: str, t_from: float = float("-inf"), t_to: float = floa
 
 
 def page_hashes() -> dict[str, str]:
-    """Streamlit's page script hash (of the page's URL path) -> page file stem."""
+    """Streamlit's page script hash (of the page's URL path) -> page name."""
     from streamlit.util import calc_hash
 
-    app = APP.read_text(encoding="utf-8")
-    out = {}
-    for stem in page_paths():
-        call = re.search(rf"st\.Page\(\s*[\"']app_pages/{stem}\.py[\"'][^)]*\)", app)
-        path = re.search(r"url_path=[\"']([^\"']+)[\"']", call.group(0)) if call else None
-        out[calc_hash(path.group(1) if path else stem)] = stem
-    return out
+    return {calc_hash(path): name for name, path in page_paths().items()}
 
 
 def server_sending(log: str, t_from: float = float("-inf"), t_to: float = float("inf")) -> list[float]:
@@ -549,7 +543,7 @@ async def run_student(browser, url: str, st: Student, start: _Start, *, seed: in
     ``min_actions`` done (see the module's docstring). Fills ``st``; app errors are counted, not raised.
     """
     rng = random.Random(seed)
-    paths = page_paths()  # stem -> url path ("" for the default page)
+    paths = page_paths()  # page name -> url path
     pages = student_round(paths)
     at = st.index % len(pages)  # position in the round
     inputs_here = 0

@@ -2,7 +2,7 @@
 
 Starts the app with ``streamlit run app.py`` on a free loopback port (the same helper as the
 browser tests), opens it in Debian's Chromium (``/usr/bin/chromium``; nothing is downloaded),
-visits every page in ``app_pages/`` through the top navigation on a 1400x1000 viewport and
+visits every page of ``ui.pages.PAGES`` through the top navigation on a 1400x1000 viewport and
 writes ``<out>/<page>.png`` (the viewport only, not the full page).
 """
 
@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 from e2e.server import CHROMIUM_ARGS, chromium_path, page_paths, streamlit_server  # noqa: E402
 

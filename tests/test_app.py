@@ -2,7 +2,7 @@
 
 AppTest runs ``app.py`` headless in this process (no browser, no JavaScript): it sees widgets,
 metrics, alerts and each Plotly figure's JSON, not the layout or the URL the browser would show
-(see ../shared/reference/stack-notes.md, section 3.1). Pages are found from ``app_pages/*.py``,
+(see ../shared/reference/stack-notes.md, section 3.1). Pages are found from ``ui.pages.PAGES``,
 so a new page is covered without editing this file. No test asserts a time.
 """
 
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_pages import PAGE_NAMES, open_page
 from streamlit.testing.v1 import AppTest
 
 from simulator.model.market import market_year
@@ -22,7 +23,7 @@ from simulator.present.inputs import input_specs
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py") if not p.stem.startswith("_"))
+PAGES = sorted(PAGE_NAMES)
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 CHINOOK = DATA / "chinook_tracks.csv"
 needs_data = pytest.mark.skipif(not CHINOOK.is_file(), reason=f"shared data absent: {CHINOOK} not found")
@@ -64,7 +65,7 @@ def new_app(query: dict[str, str | list[str]] | None = None, page: str | None = 
         at.query_params[k] = v
     run(at)
     if page:
-        run(at.switch_page(f"app_pages/{page}.py"))
+        run(open_page(at, page))
     return at
 
 
@@ -235,8 +236,8 @@ def test_every_page_runs_while_an_input_is_invalid():
         open_tab(at, tab)
         assert at.get("plotly_chart"), f"tab {tab!r} draws no chart while an input is invalid"
     for page in PAGES:
-        run(at.switch_page(f"app_pages/{page}.py"))
-    run(at.switch_page("app_pages/explore.py"))
+        run(open_page(at, page))
+    run(open_page(at, "explore"))
     assert any("quality-mix" in e for e in errors(at))
 
 
@@ -447,7 +448,7 @@ def test_link_whose_values_do_not_fit_together_gives_a_notice_on_every_page(page
             at.query_params[k] = v
         run(at)
         if page != "explore":
-            run(at.switch_page(f"app_pages/{page}.py"))
+            run(open_page(at, page))
         notes = warnings(at)
         assert len(notes) == 1 and named in notes[0] and "ignored" in notes[0], notes
         assert not errors(at)
@@ -459,7 +460,7 @@ def test_link_whose_values_do_not_fit_together_gives_a_notice_on_every_page(page
 def test_link_notices_show_on_the_page_a_link_opens():
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params[RATE] = "abc"
-    at.switch_page("app_pages/catalogue.py")
+    open_page(at, "catalogue")
     run(at)
     assert any(RATE in w and "ignored" in w for w in warnings(at))
 
@@ -473,15 +474,15 @@ def test_long_link_value_is_cut_in_its_notice():
 def test_explore_view_and_catalogue_choices_survive_a_visit_to_another_page():
     at = new_app()
     open_tab(at, "Demand")
-    run(at.switch_page("app_pages/catalogue.py"))
+    run(open_page(at, "catalogue"))
     at.selectbox(key="catalogue_album").set_value(5)
     at.selectbox(key="catalogue_encoding").set_value("mp3-320")
     run(at)
-    run(at.switch_page("app_pages/sources.py"))
-    run(at.switch_page("app_pages/catalogue.py"))
+    run(open_page(at, "sources"))
+    run(open_page(at, "catalogue"))
     assert at.selectbox(key="catalogue_album").value == 5
     assert at.selectbox(key="catalogue_encoding").value == "mp3-320"
-    run(at.switch_page("app_pages/explore.py"))
+    run(open_page(at, "explore"))
     assert [t for t in map(title, specs(at)) if t.startswith("Demand") or "demand" in t.lower()], list(map(title, specs(at)))
 
 

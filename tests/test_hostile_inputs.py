@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from apptest_pages import open_page
 from hostile.cases import CASES, FILES, RATE, Case, of_kind
 
 from simulator.cli import main
@@ -267,7 +268,7 @@ def _albums(at) -> int:
 
 def test_app_catalogue_uploads_keep_the_last_valid_catalogue():
     at = run(_app())
-    run(at.switch_page("app_pages/catalogue.py"))
+    run(open_page(at, "catalogue"))
     at.radio(key="catalogue_source").set_value("Upload a file")
     run(at)
     good = (FILES / "good_catalogue.csv").read_bytes()

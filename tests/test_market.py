@@ -21,7 +21,7 @@ from simulator.model.market import (
 )
 from simulator.model.pricing import pricing_terms, track_price_cents
 from simulator.params.assumptions import load_assumptions
-from simulator.params.scenario import make_scenario
+from simulator.params.scenario import ScenarioError, make_scenario
 
 PRESETS = sorted(load_assumptions().presets)
 MONEY = ("card_fee_usd", "bandwidth_usd", "roms_usd", "fair_usd", "labels_usd", "operator_margin_usd")
@@ -112,8 +112,8 @@ def test_quality_mix_is_normalised_and_refuses_all_zero():
     m = quality_mix(s)
     assert math.isclose(sum(m.values()), 1.0)
     assert m["flac"] == pytest.approx(1.0 / (0.98 + 1.0))   # the other default weights sum to 0.98
-    with pytest.raises(ValueError, match="quality-mix weight"):
-        quality_mix(make_scenario(overrides={k: 0.0 for k in ONLY_128}))
+    with pytest.raises(ScenarioError, match="quality-mix weight must be above 0, got all 0"):
+        make_scenario(overrides={k: 0.0 for k in ONLY_128})
 
 
 def test_download_profile_refuses_no_tracks_and_reports_means():

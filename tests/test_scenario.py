@@ -234,3 +234,16 @@ def test_overrides_win_over_the_preset(a):
     assert s["pricing.rate_usd_per_mb"] == 0.01
     t = s.with_overrides({"pricing.discount_share": 0.2})
     assert t.preset == name and t["pricing.rate_usd_per_mb"] == 0.01
+
+
+def test_make_scenario_checks_inputs_that_must_fit_together():
+    """Each value alone is in range; together they are refused by make_scenario itself."""
+    mix = [k for k in load_assumptions().parameters if k.startswith("market.quality_mix.")]
+    with pytest.raises(ScenarioError, match=r"market\.quality_mix\.\*: at least one quality-mix weight must be above 0"):
+        make_scenario(overrides={k: 0.0 for k in mix})
+    with pytest.raises(ScenarioError, match=r"market\.reported_track_price_low_usd \(0\.3\) must not be above "
+                                            r"market\.reported_track_price_high_usd \(0\.2\)"):
+        make_scenario(overrides={"market.reported_track_price_low_usd": 0.3})
+    # one weight above zero is enough, and a band of one price is a band
+    assert make_scenario(overrides={**{k: 0.0 for k in mix}, mix[0]: 0.01}).market.quality_mix[mix[0].rsplit(".", 1)[1]] == 0.01
+    assert make_scenario(overrides={"market.reported_track_price_low_usd": 0.2}).market.reported_track_price_low_usd == 0.2

@@ -12,7 +12,6 @@ from functools import partial
 
 import streamlit as st
 
-from simulator.model.market import market_year
 from simulator.output import export
 from simulator.output.bundle import bundle_zip_bytes, summary_html
 from simulator.params.scenario import Scenario
@@ -84,7 +83,6 @@ def _apply_upload() -> None:
         return
     try:
         s = read_scenario_bytes(f.getvalue(), state.assumptions(), source=f.name)
-        market_year(s)  # inputs only the model can check (e.g. an all-zero quality mix)
     except ValueError as e:
         ss[_UPLOAD_ERROR] = f"{e}. The current scenario is unchanged."
         return
@@ -105,19 +103,10 @@ def _report_html(s: Scenario) -> bytes:
     return summary_html(s, scenario_charts(s)).encode("utf-8")
 
 
-def _current() -> Scenario:
-    """The scenario the widgets describe, or the last valid one (the page shows the error)."""
-    try:
-        return state._scenario(*state.scenario_key())
-    except ValueError:
-        last = st.session_state.get(state._LAST_VALID)
-        return state._scenario(*last) if last else state._scenario(state.default_preset(), ())
-
-
 def panel() -> None:
     """The sidebar's "Scenario file and handouts" expander."""
     ss = st.session_state
-    s = _current()
+    s = state.shown_scenario()
     stem = f"allofmp3_{s.preset or 'defaults'}"
     box = st.expander("Scenario file and handouts", key="group_export", on_change="rerun")
     if not box.open:

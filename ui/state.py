@@ -6,7 +6,6 @@ from typing import Any
 
 import streamlit as st
 
-from simulator.model.market import market_year
 from simulator.params.assumptions import Assumptions, load_assumptions
 from simulator.params.scenario import Scenario, changed_keys, make_scenario, preset_values
 from simulator.present.inputs import InputSpec, input_specs, overrides_from_query
@@ -60,7 +59,7 @@ def init_session() -> None:
     base = preset_defaults(preset)
     ss[_INPUTS] = {key: q.overrides.get(key, base[key]) for key in specs()}
     try:  # each value passed its own check; together they must still make a scenario
-        _scenario(*scenario_key())
+        scenario_of(scenario_key())
     except ValueError as e:
         ss[_NOTICES] = (*q.notices, f"The link's input values do not fit together ({e}): all of them were "
                                     "ignored, and the preset is shown as it is.")
@@ -147,10 +146,19 @@ def changed() -> list[str]:
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def _scenario(preset: str, overrides: tuple) -> Scenario:
-    s = make_scenario(assumptions(), preset=preset, overrides=dict(overrides))
-    market_year(s)  # validates inputs that only the model can check (e.g. an all-zero quality mix)
-    return s
+def _cached_scenario(preset: str, overrides: tuple) -> Scenario:
+    return make_scenario(assumptions(), preset=preset, overrides=dict(overrides))
+
+
+def scenario_of(key: tuple[str, tuple]) -> Scenario:
+    """The scenario a key describes (see :func:`scenario_key`), built once per process.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are invalid (``make_scenario`` checks every value and how they fit together).
+    """
+    return _cached_scenario(*key)
 
 
 def scenario_key() -> tuple[str, tuple]:
@@ -163,12 +171,21 @@ def current_scenario() -> Scenario:
     """The scenario the widgets describe; on invalid input, an error and the last valid scenario."""
     key = scenario_key()
     try:
-        s = _scenario(*key)
+        s = scenario_of(key)
     except ValueError as e:
         st.error(f"{e}. Showing the last valid scenario.")
-        return _scenario(*valid_key())
+        return scenario_of(valid_key())
     st.session_state[_LAST_VALID] = key
     return s
+
+
+def shown_scenario() -> Scenario:
+    """The scenario the pages show, without drawing anything: the current one if valid, else the
+    last valid one, else the preset's own (the page itself shows the error)."""
+    try:
+        return scenario_of(scenario_key())
+    except ValueError:
+        return scenario_of(valid_key())
 
 
 def valid_key() -> tuple[str, tuple]:

@@ -62,10 +62,7 @@ MIX_PREFIX = QUALITY_MIX_PREFIX
 def quality_mix(scenario: Scenario) -> dict[str, float]:
     """Return the quality mix as shares that sum to 1, by encoding name.
 
-    Raises
-    ------
-    ValueError
-        If every weight is zero.
+    The mix is never all zero: :func:`~simulator.params.scenario.make_scenario` refuses that.
 
     Examples
     --------
@@ -74,9 +71,7 @@ def quality_mix(scenario: Scenario) -> dict[str, float]:
     (1.0, 0.4)
     """
     w = {k: float(v) for k, v in scenario.market.quality_mix.items()}
-    total = sum(w.values())
-    if total <= 0:
-        raise ValueError(f"{MIX_PREFIX}*: at least one quality-mix weight must be above 0, got all 0")
+    total = sum(w.values())  # above 0: make_scenario refuses an all-zero mix
     return {k: v / total for k, v in w.items()}
 
 
@@ -165,7 +160,7 @@ def download_profile(scenario: Scenario, durations_ms=None) -> DownloadProfile:
     Raises
     ------
     ValueError
-        If the mix is all zero, or ``durations_ms`` is empty or holds anything but whole milliseconds above 0.
+        If ``durations_ms`` is empty or holds anything but whole milliseconds above 0.
     """
     s = scenario
     if durations_ms is None:
@@ -377,21 +372,14 @@ def market_arrays(
 def reported_price_band_usd(scenario: Scenario) -> tuple[float, float]:
     """The price per track the press reported for the store, as (low, high). [USD]
 
-    Raises
-    ------
-    ValueError
-        If low is above high (named by both dotted names).
+    Low is never above high: :func:`~simulator.params.scenario.make_scenario` refuses that.
 
     Examples
     --------
     >>> reported_price_band_usd(make_scenario())
     (0.1, 0.2)
     """
-    lo, hi = scenario.market.reported_track_price_low_usd, scenario.market.reported_track_price_high_usd
-    if lo > hi:
-        raise ValueError(f"market.reported_track_price_low_usd ({lo:g}) must not be above "
-                         f"market.reported_track_price_high_usd ({hi:g})")
-    return lo, hi
+    return scenario.market.reported_track_price_low_usd, scenario.market.reported_track_price_high_usd
 
 
 def market_year(scenario: Scenario, *, profile: DownloadProfile | None = None) -> MarketYear:

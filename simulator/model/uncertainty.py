@@ -383,17 +383,18 @@ def tornado(scenario: Scenario, *, output: str = "revenue_usd", durations_ms=Non
     s = scenario
     market_output(market_year(s, profile=download_profile(s, durations_ms)), output)  # validates output
 
-    def at(sc: Scenario) -> float:
-        try:
+    def at(overrides: dict[str, float]) -> float:
+        try:  # an end may make the scenario invalid (every quality-mix weight 0): NaN
+            sc = s.with_overrides(overrides)
             return float(market_output(market_year(sc, profile=download_profile(sc, durations_ms)), output))
         except ValueError:
             return math.nan
 
-    base = at(s)
+    base = at({})
     rows = []
     for k in _inputs(s, builtin=durations_ms is None, drawn=False):
         p = s.assumptions.parameters[k]
-        lo, hi = at(s.with_overrides({k: p.low})), at(s.with_overrides({k: p.high}))
+        lo, hi = at({k: p.low}), at({k: p.high})
         rows.append({"input": k, "label": p.label, "unit": p.unit, "low": float(p.low), "base": float(s[k]),
                      "high": float(p.high), "output": output, "output_unit": OUTPUT_UNITS[output],
                      "output_at_low": lo, "output_base": base, "output_at_high": hi, "swing": abs(hi - lo)})

@@ -26,6 +26,7 @@ from typing import Any, cast
 
 from simulator.params.assumptions import Assumptions, ScenarioError, load_assumptions
 from simulator.params.groups import (
+    QUALITY_MIX_PREFIX,
     CatalogueInputs,
     ChartsInputs,
     ComparisonInputs,
@@ -217,6 +218,23 @@ class Scenario:
         return hash((self.preset, tuple(sorted(self.values.items()))))
 
 
+def _check_together(values: Mapping[str, Any]) -> None:
+    """Check the inputs that must fit together, each being valid on its own.
+
+    Raises
+    ------
+    ScenarioError
+        Every quality-mix weight 0 (no download would have an encoding), or the reported
+        price band upside down.
+    """
+    if not any(v > 0 for k, v in values.items() if k.startswith(QUALITY_MIX_PREFIX)):
+        raise ScenarioError(f"{QUALITY_MIX_PREFIX}*: at least one quality-mix weight must be above 0, got all 0")
+    lo, hi = values["market.reported_track_price_low_usd"], values["market.reported_track_price_high_usd"]
+    if lo > hi:
+        raise ScenarioError(f"market.reported_track_price_low_usd ({lo:g}) must not be above "
+                            f"market.reported_track_price_high_usd ({hi:g})")
+
+
 def make_scenario(
     assumptions: Assumptions | None = None,
     *,
@@ -241,8 +259,9 @@ def make_scenario(
     Raises
     ------
     ScenarioError
-        An unknown preset (the message lists the known ones), an unknown input
-        or a value outside its bounds.
+        An unknown preset (the message lists the known ones), an unknown input,
+        a value outside its bounds, or inputs that do not fit together (every
+        quality-mix weight 0, the reported price band upside down).
     """
     a = assumptions if assumptions is not None else load_assumptions()
     values = a.defaults()
@@ -252,6 +271,7 @@ def make_scenario(
         values.update(validate_overrides(a, a.presets[preset].overrides))
     ov = validate_overrides(a, dict(overrides or {}))
     values.update(ov)
+    _check_together(values)
     return Scenario(
         assumptions=a,
         preset=preset,

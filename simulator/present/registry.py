@@ -1,17 +1,30 @@
-"""Every chart of a scenario, in the order the app and the handout show them.
+"""The chart registry: the one place where the model is wired to its charts.
+
+Every chart the app, the handout bundle and the report show is built here from a
+scenario. Charts that need nothing but the scenario are recipes in :data:`RECIPES`
+(``name -> Scenario -> Chart``); the charts with options of their own (the tornado and
+the Monte Carlo for one output, the customer charts from one simulated year) have a
+function each, which the app's panels call with their controls' values and
+:func:`scenario_charts` calls with the defaults.
 
 Examples
 --------
 >>> [c.name for c in scenario_charts(make_scenario(), customers=20_000, draws=500)][:3]
 ['price_vs_length', 'pricing_models', 'revenue_split']
+>>> chart("demand_and_revenue", make_scenario()).name
+'demand_and_revenue'
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import pandas as pd
 
 from simulator.model.calibration import iso_grid
-from simulator.model.customers import customer_year
+from simulator.model.customers import CustomerYear, Progress, customer_year
 from simulator.model.demand import best_rate, demand_curve
 from simulator.model.encoding import mb_unit
 from simulator.model.tariffs import price_by_length
@@ -22,18 +35,141 @@ from simulator.present.charts import Chart, price_vs_length_chart, revenue_split
 from simulator.present.charts_distribution import (
     lorenz_chart,
     montecarlo_chart,
+    montecarlo_table,
     spend_histogram_chart,
     tornado_chart,
 )
 from simulator.present.charts_market import demand_chart, iso_revenue_chart, models_chart, timeline_chart
 
-__all__ = ["scenario_charts", "CHART_NAMES"]
+__all__ = [
+    "CHART_NAMES",
+    "RECIPES",
+    "CustomerCharts",
+    "UncertaintyCharts",
+    "chart",
+    "customer_charts",
+    "scenario_charts",
+    "uncertainty_charts",
+]
+
+#: Output of the tornado and the Monte Carlo in the handout (the app lets the user pick another).
+DEFAULT_OUTPUT = "revenue_usd"
+
+
+def _iso_revenue(s: Scenario) -> Chart:
+    return iso_revenue_chart(iso_grid(s), mb_unit=mb_unit(s.pricing.mb_convention))
+
+
+def _demand(s: Scenario) -> Chart:
+    return demand_chart(demand_curve(s), best_rate("revenue", s), best_rate("profit", s), s)
+
+
+#: Charts built from the scenario alone, by file-name stem.
+RECIPES: Mapping[str, Callable[[Scenario], Chart]] = MappingProxyType({
+    "price_vs_length": price_vs_length_chart,
+    "pricing_models": lambda s: models_chart(price_by_length(s), s),
+    "revenue_split": revenue_split_chart,
+    "iso_revenue": _iso_revenue,
+    "demand_and_revenue": _demand,
+    "timeline": lambda s: timeline_chart(monthly_timeline(s), s),
+})
 
 #: File-name stems of the charts :func:`scenario_charts` returns, in order.
 CHART_NAMES = (
     "price_vs_length", "pricing_models", "revenue_split", "iso_revenue", "demand_and_revenue",
-    "tornado_revenue_usd", "montecarlo_revenue_usd", "lorenz_curve", "spend_histogram", "timeline",
+    f"tornado_{DEFAULT_OUTPUT}", f"montecarlo_{DEFAULT_OUTPUT}", "lorenz_curve", "spend_histogram", "timeline",
 )
+
+
+def chart(name: str, scenario: Scenario) -> Chart:
+    """Build one chart of :data:`RECIPES` for a scenario.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`RECIPES`.
+    scenario : Scenario
+
+    Returns
+    -------
+    Chart
+
+    Raises
+    ------
+    KeyError
+        If ``name`` is not a recipe (the message lists them).
+    """
+    try:
+        recipe = RECIPES[name]
+    except KeyError:
+        raise KeyError(f"no chart {name!r}; charts built from a scenario alone are {sorted(RECIPES)}") from None
+    return recipe(scenario)
+
+
+@dataclass(frozen=True)
+class UncertaintyCharts:
+    """The tornado and the Monte Carlo of one output, with the Monte Carlo's summary table."""
+
+    tornado: Chart
+    montecarlo: Chart
+    table: pd.DataFrame
+
+
+def uncertainty_charts(scenario: Scenario, *, output: str = DEFAULT_OUTPUT, draws: int | None = None,
+                       seed: int | None = None) -> UncertaintyCharts:
+    """The tornado and the Monte Carlo of one output of the market year.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    output : str
+        An output of the market year (see :data:`simulator.model.uncertainty.MC_OUTPUTS`).
+    draws, seed : int, optional
+        Monte Carlo draws and seed (default: ``uncertainty.draws`` and ``uncertainty.seed``).
+
+    Returns
+    -------
+    UncertaintyCharts
+
+    Raises
+    ------
+    ValueError
+        If ``output`` is unknown, or ``draws`` or ``seed`` is out of bounds.
+    """
+    mc = monte_carlo(scenario, draws=draws, seed=seed)
+    return UncertaintyCharts(tornado_chart(tornado(scenario, output=output)), montecarlo_chart(mc, output),
+                             montecarlo_table(mc))
+
+
+@dataclass(frozen=True)
+class CustomerCharts:
+    """The Lorenz curve and the spend histogram of one simulated customer year, with that year."""
+
+    lorenz: Chart
+    spend_histogram: Chart
+    year: CustomerYear
+
+
+def customer_charts(scenario: Scenario, *, customers: int | None = None,
+                    progress: Progress | None = None) -> CustomerCharts:
+    """Simulate every customer of the year and chart how spend is spread.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    customers : int, optional
+        Simulated customers (default: the scenario's ``market.customers``); fewer is faster
+        and changes the figures only by sampling error.
+    progress : callable(done, total), optional
+        Called as the simulation goes.
+
+    Returns
+    -------
+    CustomerCharts
+    """
+    s = scenario if customers is None else scenario.with_overrides({"market.customers": float(customers)})
+    cy = customer_year(s, progress=progress)
+    return CustomerCharts(lorenz_chart(cy), spend_histogram_chart(cy), cy)
 
 
 def scenario_charts(
@@ -43,14 +179,13 @@ def scenario_charts(
     draws: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[Chart]:
-    """Build every chart of a scenario.
+    """Build every chart of a scenario, in the order of :data:`CHART_NAMES`.
 
     Parameters
     ----------
     scenario : Scenario
     customers : int, optional
-        Simulated customers for the Lorenz curve and spend histogram (default: the scenario's
-        ``market.customers``); fewer is faster and changes the figures only by sampling error.
+        Simulated customers for the Lorenz curve and spend histogram (see :func:`customer_charts`).
     draws : int, optional
         Monte Carlo draws (default ``uncertainty.draws``).
     progress : callable(done, total, name), optional
@@ -62,17 +197,20 @@ def scenario_charts(
         In the order of :data:`CHART_NAMES`.
     """
     s = scenario
-    unit = mb_unit(s.pricing.mb_convention)
+
+    def uncertainty() -> list[Chart]:
+        u = uncertainty_charts(s, draws=draws)
+        return [u.tornado, u.montecarlo]
+
+    def spend() -> list[Chart]:
+        c = customer_charts(s, customers=customers)
+        return [c.lorenz, c.spend_histogram]
+
     steps: list[Callable[[], list[Chart]]] = [
-        lambda: [price_vs_length_chart(s)],
-        lambda: [models_chart(price_by_length(s), s)],
-        lambda: [revenue_split_chart(s)],
-        lambda: [iso_revenue_chart(iso_grid(s), mb_unit=unit)],
-        lambda: [demand_chart(demand_curve(s), best_rate("revenue", s), best_rate("profit", s), s)],
-        lambda: [tornado_chart(tornado(s))],
-        lambda: [montecarlo_chart(monte_carlo(s, draws=draws))],
-        lambda: _customer_charts(s, customers),
-        lambda: [timeline_chart(monthly_timeline(s), s)],
+        *(lambda name=name: [chart(name, s)] for name in CHART_NAMES[:5]),
+        uncertainty,
+        spend,
+        lambda: [chart("timeline", s)],
     ]
     out: list[Chart] = []
     for step in steps:
@@ -80,11 +218,3 @@ def scenario_charts(
         if progress is not None:
             progress(len(out), len(CHART_NAMES), out[-1].name)
     return out
-
-
-def _customer_charts(s: Scenario, customers: int | None) -> list[Chart]:
-    if customers is not None:
-        cy = customer_year(s.with_overrides({"market.customers": float(customers)}))
-    else:
-        cy = customer_year(s)
-    return [lorenz_chart(cy), spend_histogram_chart(cy)]

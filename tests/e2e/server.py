@@ -43,20 +43,12 @@ def key_class(key: str) -> str:
     return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
 
 
-def page_paths(root: Path = ROOT) -> dict[str, str]:
-    """Page file stem -> URL path, from app_pages/*.py and the st.Page call in app.py (if any)."""
-    app = (root / "app.py").read_text(encoding="utf-8")
-    out = {}
-    for f in sorted((root / "app_pages").glob("*.py")):
-        if f.stem.startswith("_"):
-            continue
-        call = re.search(rf"st\.Page\(\s*[\"']app_pages/{f.stem}\.py[\"'][^)]*\)", app)
-        path = re.search(r"url_path=[\"']([^\"']+)[\"']", call.group(0)) if call else None
-        if call and "default=True" in call.group(0):
-            out[f.stem] = ""  # the default page lives at "/" whatever its url_path
-        else:
-            out[f.stem] = path.group(1) if path else f.stem
-    return out
+def page_paths() -> dict[str, str]:
+    """Page name -> URL path, from the app's navigation (``ui.pages.PAGES``): every page lives at
+    ``/<name>`` (the root address redirects to Explore)."""
+    from ui.pages import PAGES
+
+    return {p.url_path: p.url_path for p in PAGES}
 
 
 def free_port() -> int:

@@ -68,7 +68,7 @@ def test_every_page_loads(page: Page, app_url: str):
     )
     for stem, path in page_paths().items():
         link = page.locator(f'a[data-testid="stTopNavLink"][href="{app_url}/{path}"]')
-        expect(link, f"app_pages/{stem}.py has no link in the navigation").to_have_count(1)
+        expect(link, f"page {stem!r} has no link in the navigation").to_have_count(1)
         link.click()
         page.wait_for_url(f"{app_url}/{path}", timeout=TIMEOUT_MS)
         expect(shown.first, f"page {stem} shows no metric, table, chart or expander").to_be_visible(timeout=TIMEOUT_MS)

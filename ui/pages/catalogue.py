@@ -17,7 +17,7 @@ from simulator.present.catalogue_views import (
     price_histogram_chart,
 )
 
-from . import show, state
+from ui import show, state
 
 _LAST_UPLOAD = "_catalogue_last_valid"
 BUILTIN = "Built-in catalogue"
@@ -34,7 +34,7 @@ def _load(digest: str, name: str, data: bytes, skip_bad_rows: bool):
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _builtin(key):
-    return builtin_catalogue(state._scenario(*key))
+    return builtin_catalogue(state.scenario_of(key))
 
 
 def _catalogue(key):
@@ -71,7 +71,7 @@ def _catalogue(key):
 def render() -> None:
     state.current_scenario()
     key = state.valid_key()
-    s = state._scenario(*key)
+    s = state.scenario_of(key)
     a = state.assumptions()
     st.title("Catalogue")
     st.caption("Price real albums the way AllofMP3 did, at every encoding, against iTunes' 99 cents a track.")

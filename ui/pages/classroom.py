@@ -6,12 +6,12 @@ import streamlit as st
 
 from simulator.present.classroom import exercises
 
-from . import state
+from ui import state
 
 
 @st.cache_resource(max_entries=16, show_spinner="Working out the answers…")
 def _exercises(key):
-    return exercises(state._scenario(*key))
+    return exercises(state.scenario_of(key))
 
 
 def render() -> None:

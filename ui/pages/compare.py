@@ -7,7 +7,7 @@ import streamlit as st
 from simulator.params.scenario import make_scenario
 from simulator.present.compare import compare_scenarios, comparison_chart
 
-from . import show, state
+from ui import show, state
 
 CURRENT = "current"
 NONE = "none"
@@ -19,7 +19,7 @@ def _compare(choices: tuple[str, ...], current_key):
     named = []
     for c in choices:
         if c == CURRENT:
-            named.append(("Your inputs", state._scenario(*current_key)))
+            named.append(("Your inputs", state.scenario_of(current_key)))
         else:
             named.append((a.presets[c].label, make_scenario(a, preset=c)))
     comp = compare_scenarios(named)

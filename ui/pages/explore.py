@@ -7,25 +7,12 @@ from functools import partial
 
 import streamlit as st
 
-from simulator.model.calibration import iso_grid
-from simulator.model.customers import customer_year
-from simulator.model.demand import best_rate, demand_curve
-from simulator.model.tariffs import price_by_length
-from simulator.model.timeline import monthly_timeline
-from simulator.model.uncertainty import MC_OUTPUTS, monte_carlo, tornado
-from simulator.present.charts import price_vs_length_chart, revenue_split_chart
-from simulator.present.charts_distribution import (
-    OUTPUT_LABELS,
-    lorenz_chart,
-    montecarlo_chart,
-    montecarlo_table,
-    spend_histogram_chart,
-    tornado_chart,
-)
-from simulator.present.charts_market import demand_chart, iso_revenue_chart, models_chart, timeline_chart
+from simulator.model.uncertainty import MC_OUTPUTS
+from simulator.present.charts_distribution import OUTPUT_LABELS
+from simulator.present.registry import chart, customer_charts, uncertainty_charts
 from simulator.present.report import headline_metrics
 
-from . import show, state
+from ui import show, state
 
 #: Explore's views, one shown at a time.
 VIEWS = ("Prices", "Pricing models", "Who gets paid", "Demand", "Uncertainty", "Customers", "Time line")
@@ -37,52 +24,19 @@ VIEW_KEY = "explore_view"
 # re-validate every Plotly figure: about half of a warm rerun).
 
 
-def _s(key):
-    return state._scenario(*key)
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _metrics(key):
+    return headline_metrics(state.scenario_of(key))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _metrics(key):
-    return headline_metrics(_s(key))
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _prices(key):
-    return price_vs_length_chart(_s(key))
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _models(key):
-    s = _s(key)
-    return models_chart(price_by_length(s), s)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _revenue(key):
-    s = _s(key)
-    return revenue_split_chart(s), iso_revenue_chart(iso_grid(s), mb_unit="MiB" if s.pricing.mb_convention == "binary" else "MB")
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _demand(key):
-    s = _s(key)
-    return demand_chart(demand_curve(s), best_rate("revenue", s), best_rate("profit", s), s)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _timeline(key):
-    s = _s(key)
-    return timeline_chart(monthly_timeline(s), s)
+def _chart(key, name: str):
+    return chart(name, state.scenario_of(key))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _tornado(key, output: str):
-    return tornado_chart(tornado(_s(key), output=output))
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _montecarlo(key, draws: int, seed: int):
-    return monte_carlo(_s(key), draws=draws, seed=seed)
+def _uncertainty(key, output: str, draws: int, seed: int):
+    return uncertainty_charts(state.scenario_of(key), output=output, draws=draws, seed=seed)
 
 
 @st.fragment
@@ -95,12 +49,12 @@ def _uncertainty_panel(key) -> None:
                              value=int(p_draws.value), key="mc_draws", help=p_draws.help)
     seed = c3.number_input(p_seed.label, min_value=0, max_value=int(p_seed.bounds[1]), value=int(p_seed.value),
                            step=1, key="mc_seed", help=p_seed.help)
-    show.chart(_tornado(key, output), key="tornado")
     with st.spinner(f"Drawing {draws:,} scenarios…"):
-        mc = _montecarlo(key, int(draws), int(seed))
-    show.chart(montecarlo_chart(mc, output), key="montecarlo")
+        u = _uncertainty(key, output, int(draws), int(seed))
+    show.chart(u.tornado, key="tornado")
+    show.chart(u.montecarlo, key="montecarlo")
     value = partial(st.column_config.NumberColumn, format="compact")
-    st.dataframe(montecarlo_table(mc), hide_index=True, column_config={
+    st.dataframe(u.table, hide_index=True, column_config={
         "p5_value": value("5th percentile"), "p50_value": value("median"), "p95_value": value("95th percentile"),
         "mean_value": value("mean"), "deterministic_value": value("at the scenario's values"),
     })
@@ -121,8 +75,8 @@ def _cached_customers(key, progress):
     with _CUSTOMER_LOCK:
         hit = _CUSTOMER_CACHE.get(key)
     if hit is None:
-        cy = customer_year(_s(key), progress=progress)
-        hit = (lorenz_chart(cy), spend_histogram_chart(cy), cy.as_dict())
+        c = customer_charts(state.scenario_of(key), progress=progress)
+        hit = (c.lorenz, c.spend_histogram, c.year.as_dict())
         with _CUSTOMER_LOCK:
             _CUSTOMER_CACHE[key] = hit
             while len(_CUSTOMER_CACHE) > _CUSTOMER_CACHE_SIZE:
@@ -150,14 +104,14 @@ def _customers_panel(key) -> None:
     show.chart(hist, key="spend_hist")
 
 
-#: What each view shows: its charts, computed from the scenario key (the two panels with their own
+#: What each view shows: its charts by registry name (the two panels with their own
 #: controls, Uncertainty and Customers, are fragments and compute inside).
 _VIEW_CHARTS = {
-    "Prices": lambda key: (_prices(key),),
-    "Pricing models": lambda key: (_models(key),),
-    "Who gets paid": _revenue,
-    "Demand": lambda key: (_demand(key),),
-    "Time line": lambda key: (_timeline(key),),
+    "Prices": ("price_vs_length",),
+    "Pricing models": ("pricing_models",),
+    "Who gets paid": ("revenue_split", "iso_revenue"),
+    "Demand": ("demand_and_revenue",),
+    "Time line": ("timeline",),
 }
 _PANELS = {"Uncertainty": _uncertainty_panel, "Customers": _customers_panel}
 
@@ -170,7 +124,7 @@ def render() -> None:
     # one burst rather than spread over the run (Streamlit's browser re-renders what has arrived
     # every 10 ms while a run goes on).
     headline = _metrics(key)
-    charts = _VIEW_CHARTS[view](key) if view in _VIEW_CHARTS else ()
+    charts = [_chart(key, name) for name in _VIEW_CHARTS.get(view, ())]
     # The chart is drawn first, into a container placed below the headline: the browser then redraws
     # the figure a user is watching in its first batch of updates, and the text above follows.
     head, body = st.container(), st.container()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from simulator.present.report import format_count, format_usd, sources_table
 
-from . import state
+from ui import state
 
 
 @st.cache_data(show_spinner=False)

@@ -1,5 +1,0 @@
-"""The classroom page (see ui/classroom.py)."""
-
-from ui import classroom
-
-classroom.render()

@@ -1,5 +1,0 @@
-"""The compare page (see ui/compare.py)."""
-
-from ui import compare
-
-compare.render()

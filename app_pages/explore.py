@@ -1,5 +1,0 @@
-"""The explore page (see ui/explore.py)."""
-
-from ui import explore
-
-explore.render()
