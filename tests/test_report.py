@@ -229,3 +229,37 @@ def test_sources_table_named_rows():
     assert t.loc["payments.card_freeze_active", "value"] == "False"
     assert t.loc["pricing.rounding", "value"] == "per_track"
     assert t.loc["market.customers", "value"] == "5500000"
+
+
+def test_sources_story_quotes_the_document_and_the_model():
+    from simulator.model.rights import lawsuit_arithmetic
+    from simulator.present.sources import story_markdown
+
+    s = make_scenario()
+    text = story_markdown(s)
+    # 1 c/MB, 11 tracks of 4:00: 3,840,000 bytes (+ tags) at 128 kbps is 3.84 MB -> $0.04 a track, $0.44 an album;
+    # 5,760,000 bytes at 192 kbps is 5.76 MB -> $0.06 a track, $0.66 an album
+    assert "an album of 11 tracks of 4:00 costs $0.44 (128 kbps) to $0.66 (192 kbps)" in text
+    assert "$150,000 a song" in text and "11.00 million songs" in text and "**$1.65 trillion**" in text
+    assert lawsuit_arithmetic(s).claim_usd == 150_000 * 11_000_000
+    assert "MP3Sparks (20-30 c a track)" in text
+    assert "**5.50 million customers**" in text and "**$30.0 million a year**" in text
+    # the figures follow the document: another reported revenue, another sentence
+    assert "**$25.0 million a year**" in story_markdown(make_scenario(overrides={"market.reported_revenue_usd": 25e6}))
+
+
+def test_provenance_table_lists_every_sourced_entry_of_the_document():
+    from simulator.present.sources import MISSING, provenance_table
+
+    t = provenance_table(A)
+    counts = t.kind.value_counts().to_dict()
+    assert counts["constant"] == len(A.constants) and counts["rate"] == len(A.rate_timeline)
+    assert counts["format"] == len(A.formats) and counts["event"] == len(A.events)
+    assert counts["report"] == len(A.reports) >= 1
+    assert counts["preset"] == sum(len(p.sources) + bool(p.assumption) for p in A.presets.values())
+    assert set(t[t.kind == "preset"].name) == set(A.presets)          # every preset's sources are shown
+    assert (t.applymap(lambda x: x is None or x == "None") if hasattr(t, "applymap") else t.map(
+        lambda x: x is None or x == "None")).to_numpy().sum() == 0     # never Python's None
+    sourced = t[t.provenance == "source"]
+    assert sourced.url.str.match(r"https?://\S+$").all()
+    assert (t[t.provenance == "assumption"].date == MISSING).all()

@@ -50,6 +50,7 @@ __all__ = [
     "ScenarioError",
     "Assumptions",
     "Parameter",
+    "Report",
     "Preset",
     "load_assumptions",
     "parse_assumptions",
@@ -277,6 +278,37 @@ class Preset(_Strict):
         return MappingProxyType(dict(v))
 
 
+class Report(_Strict):
+    """A documented figure about the store: a value or a band, when it was reported, and where.
+
+    Reports are what the model is held against (they are not inputs): the press's
+    price bands, customer counts and revenue estimates.
+    """
+
+    name: StrictStr = Field(min_length=1)
+    label: StrictStr = Field(min_length=1)
+    date: StrictStr = Field(min_length=1)
+    unit: StrictStr = Field(min_length=1)
+    value: StrictFloat | StrictInt | None = None
+    low: StrictFloat | StrictInt | None = None
+    high: StrictFloat | StrictInt | None = None
+    source: Source
+
+    @model_validator(mode="after")
+    def _value_or_band(self):
+        if (self.value is None) == (self.low is None and self.high is None):
+            raise ValueError("a report needs exactly one of 'value' or a band ('low' and 'high')")
+        if self.value is None and (self.low is None or self.high is None):
+            raise ValueError("a band needs both 'low' and 'high'")
+        for what in ("value", "low", "high"):
+            x = getattr(self, what)
+            if x is not None:
+                _finite(x, what)
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low ({self.low}) must not be above high ({self.high})")
+        return self
+
+
 class _Document(_Strict):
     format_version: StrictInt
     constants: dict[StrictStr, Constant]
@@ -284,6 +316,7 @@ class _Document(_Strict):
     formats: dict[StrictStr, Format] = Field(min_length=1)
     parameters: dict[StrictStr, Any]
     events: tuple[Event, ...] = ()
+    reports: tuple[Report, ...] = ()
     presets: dict[StrictStr, Preset] = Field(default_factory=dict)
 
 
@@ -310,6 +343,8 @@ class Assumptions:
         Named scenarios.
     events : Mapping[str, Event]
         Dated events by name (``"visa_stop"``, ``"shutdown"`` ...).
+    reports : Mapping[str, Report]
+        Documented figures by name (``"mp3sparks_track_price"`` ...): what the press reported.
     source_path : str
         Where the document was read from (``"<embedded>"`` for the default).
     """
@@ -325,6 +360,7 @@ class Assumptions:
         self.formats: Mapping[str, Format] = MappingProxyType(dict(doc.formats))
         self.presets: Mapping[str, Preset] = MappingProxyType(dict(doc.presets))
         self.events: Mapping[str, Event] = MappingProxyType({e.name: e for e in doc.events})
+        self.reports: Mapping[str, Report] = MappingProxyType({r.name: r for r in doc.reports})
         self.source_path = source_path
 
     def defaults(self) -> dict[str, Any]:
@@ -539,6 +575,10 @@ def parse_assumptions(
             raise AssumptionsError(
                 f"{where}formats.{fmt}.cd_fraction: must name a number parameter, got {f.cd_fraction!r}"
             )
+    for section, names in (("events", [e.name for e in doc.events]), ("reports", [r.name for r in doc.reports])):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise AssumptionsError(f"{where}{section}: names must be unique, got {repeated[0]!r} more than once")
     dates = [s.from_ for s in doc.rate_timeline]
     if dates != sorted(dates) or len(set(dates)) != len(dates):
         raise AssumptionsError(f"{where}rate_timeline: dates must be strictly increasing, got {dates}")

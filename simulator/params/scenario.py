@@ -205,6 +205,13 @@ class Scenario:
         return cast(UncertaintyInputs, group_inputs("uncertainty", self.values))
 
     def __getitem__(self, key: str) -> Any:
+        """Return an input's value by dotted name (for code that walks every input).
+
+        Raises
+        ------
+        ScenarioError
+            If ``key`` is not an input of the document.
+        """
         try:
             return self.values[key]
         except KeyError:
@@ -215,6 +222,7 @@ class Scenario:
         return make_scenario(self.assumptions, preset=self.preset, overrides={**self.overrides, **overrides})
 
     def __hash__(self) -> int:
+        """Hash the preset and every value (scenarios key caches)."""
         return hash((self.preset, tuple(sorted(self.values.items()))))
 
 

@@ -117,7 +117,7 @@ class UncertaintyCharts:
 
 def uncertainty_charts(scenario: Scenario, *, output: str = DEFAULT_OUTPUT, draws: int | None = None,
                        seed: int | None = None) -> UncertaintyCharts:
-    """The tornado and the Monte Carlo of one output of the market year.
+    """Chart the tornado and the Monte Carlo of one output of the market year.
 
     Parameters
     ----------

@@ -16,7 +16,6 @@ from simulator.present.catalogue_views import (
     album_tracks,
     price_histogram_chart,
 )
-
 from ui import show, state
 
 _LAST_UPLOAD = "_catalogue_last_valid"

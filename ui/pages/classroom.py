@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.present.classroom import exercises
-
 from ui import state
 
 

@@ -6,7 +6,6 @@ import streamlit as st
 
 from simulator.params.scenario import make_scenario
 from simulator.present.compare import compare_scenarios, comparison_chart
-
 from ui import show, state
 
 CURRENT = "current"

@@ -11,7 +11,7 @@ from simulator.model.uncertainty import MC_OUTPUTS
 from simulator.present.charts_distribution import OUTPUT_LABELS
 from simulator.present.registry import chart, customer_charts, uncertainty_charts
 from simulator.present.report import headline_metrics
-
+from simulator.present.sources import explore_intro
 from ui import show, state
 
 #: Explore's views, one shown at a time.
@@ -22,6 +22,11 @@ VIEW_KEY = "explore_view"
 # Model results are cached with st.cache_resource, not st.cache_data: they are never mutated, so
 # sharing one object across reruns and sessions is safe, and it skips unpickling (which would
 # re-validate every Plotly figure: about half of a warm rerun).
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _intro(key) -> str:
+    return explore_intro(state.scenario_of(key))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -135,10 +140,7 @@ def render() -> None:
             _PANELS[view](key)
     with head:
         st.title("AllofMP3: music by the kilo")
-        st.caption(
-            "AllofMP3 (Russia, 2000–2007) sold downloads by the megabyte. Move the inputs in the sidebar and "
-            "watch the store's year against what The Times reported: 5.5 million customers and about $30 million."
-        )
+        st.caption(_intro(key))
         show.metrics(headline)
         # A segmented control, not st.tabs: only the chosen view is computed and sent (seven tab
         # panels would be seven more elements to re-render on every rerun).
