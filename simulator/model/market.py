@@ -35,8 +35,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from types import MappingProxyType
+from typing import TypedDict
 
 import numpy as np
+import numpy.typing as npt
 
 from simulator.model.catalogue import builtin_catalogue
 from simulator.model.encoding import bytes_per_mb, encoding_menu, mb_unit, size_bytes
@@ -45,6 +47,7 @@ from simulator.params.scenario import Scenario, make_scenario
 
 __all__ = [
     "DownloadProfile",
+    "MarketArrayInputs",
     "MarketYear",
     "MIX_PREFIX",
     "quality_mix",
@@ -244,12 +247,51 @@ class MarketYear:
         return asdict(self)
 
 
-def market_inputs(scenario: Scenario, profile: DownloadProfile | None = None) -> dict[str, object]:
-    """The scenario's inputs to :func:`market_arrays`, as plain numbers.
+#: A number, or an array of numbers that broadcasts with the other inputs of :func:`market_arrays`.
+FloatOrArray = float | npt.NDArray[np.float64]
+
+
+class MarketArrayInputs(TypedDict):
+    """Keyword arguments of :func:`market_arrays` (see its parameters for the units).
+
+    :func:`market_inputs` gives plain numbers; callers may replace any of them with arrays that
+    broadcast together (a grid of rates, Monte Carlo draws, one value per day).
+    """
+
+    customers: FloatOrArray
+    downloads_per_customer: FloatOrArray
+    rate_usd_per_mb: FloatOrArray
+    discount_share: FloatOrArray
+    mean_size_bytes: FloatOrArray
+    bytes_per_mb: FloatOrArray
+    card_fee_share: FloatOrArray
+    bandwidth_usd_per_byte: FloatOrArray
+    roms_share: FloatOrArray
+    fair_share: FloatOrArray
+    royalty_on_profit: bool
+    wholesale_usd_per_download: FloatOrArray
+    card_share: FloatOrArray
+    recovered_share: FloatOrArray
+    card_freeze: bool | npt.NDArray[np.bool_]
+    reported_revenue_usd: FloatOrArray
+    reported_customers: FloatOrArray
+    bytes_per_tb: FloatOrArray
+    mb_unit: str
+
+
+def market_inputs(scenario: Scenario, profile: DownloadProfile | None = None) -> MarketArrayInputs:
+    """Return the scenario's inputs to :func:`market_arrays`, as plain numbers.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The inputs.
+    profile : DownloadProfile, optional
+        A precomputed :func:`download_profile` (default: the scenario's built-in catalogue).
 
     Returns
     -------
-    dict
+    MarketArrayInputs
         Keyword arguments for :func:`market_arrays` (plus ``mb_unit``).
     """
     s = scenario

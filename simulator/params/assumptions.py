@@ -141,7 +141,8 @@ class Parameter(_Sourced):
         if self.kind in ("number", "integer"):
             if self.kind == "integer" and not (isinstance(v, int) and not isinstance(v, bool)):
                 raise ValueError(f"value must be a whole number, got {v!r}")
-            if self.kind == "number" and (isinstance(v, bool) or not isinstance(v, (int, float))):
+            # An integer has passed the check above, so this one only refuses non-numbers of kind "number".
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise ValueError(f"value must be a number, got {v!r}")
             _finite(v, "value")
             if self.bounds is None:
@@ -179,6 +180,7 @@ class Parameter(_Sourced):
     def allowed(self) -> str:
         """Describe the allowed values in words (used in error messages)."""
         if self.kind in ("number", "integer"):
+            assert self.bounds is not None  # the model validator requires bounds of a number or integer
             lo, hi = self.bounds
             whole = "a whole number" if self.kind == "integer" else "a number"
             return f"{whole} between {lo} and {hi}"
@@ -380,6 +382,7 @@ class Assumptions:
                 if value != int(value):
                     raise ScenarioError(f"{key} must be {p.allowed()}, got {value}")
                 value = int(value)
+            assert p.bounds is not None  # Parameter's validator requires bounds of a number or integer
             lo, hi = p.bounds
             if not lo <= value <= hi:
                 unit = f" [{p.unit}]" if p.unit else ""  # a seed or a count of rows has no unit to show
