@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simulator.cli._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
+from simulator.cli._common import (
+    add_scenario_options,
+    print_json,
+    print_table,
+    records,
+    scenario_from_args,
+    write_csv,
+)
 from simulator.io.load import load_catalogue
 from simulator.model.catalogue import builtin_catalogue
 from simulator.model.catalogue_pricing import price_catalogue
@@ -79,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     priced = price_catalogue(catalogue, args.encoding or s.encoding.default, s,
                              by=args.by, use_real_bytes=args.real_bytes)
     cols = COLUMNS[args.by]
-    rows = priced[cols].to_dict("records")
+    rows = records(priced[cols])
     notes = footer(priced, catalogue, s)
     if args.json:
         print_json(rows)

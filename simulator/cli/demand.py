@@ -10,6 +10,7 @@ from simulator.cli._common import (
     add_scenario_options,
     print_json,
     print_table,
+    records,
     scenario_for,
 )
 from simulator.model.demand import OBJECTIVES, best_rate, itunes_counterfactual
@@ -31,7 +32,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     s = scenario_for(args)
     optima = {o: best_rate(o, s) for o in OBJECTIVES}
-    itunes = itunes_counterfactual(s).to_dict("records")
+    itunes = records(itunes_counterfactual(s))
     if args.json:
         print_json({**{o: asdict(r) for o, r in optima.items()}, "itunes": itunes})
         return 0

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.cli._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
+from simulator.cli._common import (
+    add_scenario_options,
+    print_json,
+    print_table,
+    records,
+    scenario_from_args,
+    write_csv,
+)
 from simulator.model.tariffs import MODELS, break_even_durations, listener_table
 
 
@@ -24,8 +31,8 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     s = scenario_from_args(args)
-    listeners = listener_table(s).to_dict("records")
-    even = break_even_durations(s).to_dict("records")
+    listeners = records(listener_table(s))
+    even = records(break_even_durations(s))
     if args.json:
         print_json({"listeners": listeners, "break_even": even})
     elif args.csv:

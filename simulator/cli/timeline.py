@@ -9,6 +9,7 @@ from simulator.cli._common import (
     add_scenario_options,
     print_json,
     print_table,
+    records,
     scenario_for,
     write_csv,
 )
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         t = t.assign(month=t["month"].dt.strftime("%Y-%m"))
         cols = TABLE_COLUMNS
-    rows = t.to_dict("records")
+    rows = records(t)
     if args.yearly and not (args.json or args.csv):
         rows = [{**r, "year": str(r["year"])} for r in rows]  # a year, not a count: no thousands separator
     if args.json:

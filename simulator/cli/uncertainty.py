@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.cli._common import add_scenario_options, print_json, print_table, scenario_from_args
+from simulator.cli._common import add_scenario_options, print_json, print_table, records, scenario_from_args
 from simulator.model.uncertainty import MAX_DRAWS, OUTPUTS, monte_carlo, tornado
 
 _TORNADO_COLUMNS = ["input", "unit", "low", "base", "high", "output_at_low", "output_at_high", "swing"]
@@ -40,11 +40,11 @@ def register(sub) -> None:
 def run_sensitivity(args: argparse.Namespace) -> int:
     df = tornado(scenario_from_args(args), output=args.output)
     if args.json:
-        print_json({"output": args.output, "rows": df.to_dict(orient="records")})
+        print_json({"output": args.output, "rows": records(df)})
     else:
         unit = df["output_unit"].iloc[0] if len(df) else ""
         print(f"output: {args.output} [{unit}], base {df['output_base'].iloc[0]:,.6g}" if len(df) else "")
-        print_table(df.to_dict(orient="records"), columns=_TORNADO_COLUMNS)
+        print_table(records(df), columns=_TORNADO_COLUMNS)
     return 0
 
 
@@ -54,7 +54,7 @@ def run_montecarlo(args: argparse.Namespace) -> int:
         print_json(mc.as_dict())
     else:
         print(f"draws {mc.draws:,}, seed {mc.seed}")
-        print_table(mc.summary.to_dict(orient="records"))
+        print_table(records(mc.summary))
         print()
-        print_table(mc.inputs.to_dict(orient="records"), columns=["input", "unit", "distribution", "low", "mode", "high"])
+        print_table(records(mc.inputs), columns=["input", "unit", "distribution", "low", "mode", "high"])
     return 0

@@ -47,7 +47,13 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
-from simulator.model.market import DownloadProfile, MarketArrayInputs, download_profile, market_arrays, market_inputs
+from simulator.model.market import (
+    DownloadProfile,
+    MarketArrayInputs,
+    download_profile,
+    market_arrays,
+    market_inputs,
+)
 from simulator.model.money import to_fraction
 from simulator.params.scenario import Scenario
 

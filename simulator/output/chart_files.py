@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import Any, cast
 
 from simulator.io.tables import rows_to_csv
 from simulator.present.charts import Chart
@@ -141,4 +141,6 @@ def chart_csv(chart: Chart, *, bom: bool = False) -> str:
     str
     """
     df = chart.data
-    return rows_to_csv(df.to_dict(orient="records"), [str(c) for c in df.columns], bom=bom)
+    # A chart's table has text column labels, so each record is keyed by str.
+    rows = cast(list[dict[str, Any]], df.to_dict(orient="records"))
+    return rows_to_csv(rows, [str(c) for c in df.columns], bom=bom)

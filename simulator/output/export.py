@@ -121,7 +121,8 @@ class _Renderer:
         self.started = False
         self.stuck: threading.Thread | None = None  # a call that outlived its timeout
 
-    def _start(self, browser: str) -> None:
+    def _start(self, browser: str | None) -> None:
+        # browser None (none found) is passed on: Kaleido's path=None makes it search itself.
         import kaleido
 
         warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)

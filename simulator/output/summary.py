@@ -83,9 +83,10 @@ def summary_html(scenario: Scenario, charts: Sequence[Chart]) -> str:
     metrics = headline_metrics(scenario)
     metric_rows = [[e(m.label), e(m.value_text), e(m.delta_text), e(m.help)] for m in metrics]
     src = sources_table(a)
+    # Every column used here is text (sources_table); str() states it to the type checker and changes nothing.
     source_rows = [
-        [f"{e(r.label)}<br><code>{e(r.input)}</code>", e(_value_text(scenario.values[r.input])), e(r.unit),
-         _source_cell(r.url, r.date, r.note, r.provenance)]
+        [f"{e(str(r.label))}<br><code>{e(str(r.input))}</code>", e(_value_text(scenario.values[str(r.input)])),
+         e(str(r.unit)), _source_cell(str(r.url), str(r.date), str(r.note), str(r.provenance))]
         for r in src.itertuples(index=False)
     ]
     parts = [

@@ -134,13 +134,15 @@ def _spec(a: Assumptions, key: str, p: Parameter) -> InputSpec:
     if p.kind == "choice":
         opts = a.choices(key)
         return InputSpec(key, group, p.kind, "selectbox", label, p.unit, None, None, None, opts, None, _help(p), p.value)
+    assert p.bounds is not None  # a number or an integer always has bounds (Parameter's validator)
     lo, hi = p.bounds
     if p.kind == "integer":
-        step = int(p.step or 1)
-        widget = _number_widget(lo, hi, step)
+        int_step = int(p.step or 1)
+        widget = _number_widget(lo, hi, int_step)
         # A number box shows plain digits only (no thousands separator); so does a seed.
         fmt = "%d" if widget == "number_input" or key.endswith("seed") else "%,d"
-        return InputSpec(key, group, p.kind, widget, label, p.unit, int(lo), int(hi), step, None, fmt, _help(p), p.value)
+        return InputSpec(key, group, p.kind, widget, label, p.unit, int(lo), int(hi), int_step, None, fmt, _help(p),
+                         p.value)
     step = float(p.step) if p.step else (hi - lo) / 100
     widget = _number_widget(lo, hi, step)
     fmt = f"%.{_decimals(step)}f" if step < 1 or widget == "number_input" else "%,d"
