@@ -53,7 +53,7 @@ def add_calibrate_option(p: argparse.ArgumentParser) -> None:
 
 
 def scenario_for(args: argparse.Namespace):
-    """The options' scenario, calibrated when ``--calibrate`` is given."""
+    """Return the options' scenario, calibrated when ``--calibrate`` is given."""
     s = scenario_from_args(args)
     return calibrated_scenario(s) if getattr(args, "calibrate", False) else s
 

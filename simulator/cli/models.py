@@ -16,6 +16,13 @@ from simulator.model.tariffs import MODELS, break_even_durations, listener_table
 
 
 def register(sub) -> None:
+    """Add the ``models`` subcommand to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "models",
         help="per MB vs iTunes, album cap, iTunes Plus and a subscription, by listener type",
@@ -30,6 +37,23 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim models``: print each listener type's year under each pricing model.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad input (an unknown preset or input, a value out of bounds); :func:`simulator.cli.main` reports it.
+    """
     s = scenario_from_args(args)
     listeners = records(listener_table(s))
     even = records(break_even_durations(s))

@@ -11,6 +11,13 @@ _TORNADO_COLUMNS = ["input", "unit", "low", "base", "high", "output_at_low", "ou
 
 
 def register(sub) -> None:
+    """Add the ``sensitivity`` and ``montecarlo`` subcommands to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "sensitivity",
         help="tornado: each input at its low and high, sorted by swing",
@@ -38,6 +45,23 @@ def register(sub) -> None:
 
 
 def run_sensitivity(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim sensitivity``: print the tornado of one output.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For an unknown output or a bad input; :func:`simulator.cli.main` reports it.
+    """
     df = tornado(scenario_from_args(args), output=args.output)
     if args.json:
         print_json({"output": args.output, "rows": records(df)})
@@ -49,6 +73,23 @@ def run_sensitivity(args: argparse.Namespace) -> int:
 
 
 def run_montecarlo(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim montecarlo``: print the percentiles of the outputs and the drawn inputs.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad number of draws or a bad input; :func:`simulator.cli.main` reports it.
+    """
     mc = monte_carlo(scenario_from_args(args), draws=args.draws, seed=args.seed)
     if args.json:
         print_json(mc.as_dict())

@@ -288,7 +288,7 @@ def solve(
 
 
 def calibrated_scenario(scenario: Scenario, *, durations_ms=None) -> Scenario:
-    """The scenario with downloads per customer solved so that revenue is the reported revenue.
+    """Return the scenario with downloads per customer solved so that revenue is the reported revenue.
 
     Raises
     ------

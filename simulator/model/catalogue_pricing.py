@@ -168,6 +168,6 @@ def _after(frame: pd.DataFrame, column: str) -> int:
 
 
 def _usd(cents: pd.Series) -> pd.Series:
-    """Integer cents as two-place Decimals (object dtype). [USD]"""
+    """Convert integer cents to two-place Decimals (object dtype) [USD]."""
     return pd.Series([cents_to_decimal(int(c)) for c in cents], index=cents.index, dtype=object)
 

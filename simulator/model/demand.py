@@ -97,7 +97,7 @@ def _at_rates(s: Scenario, r, profile: DownloadProfile | None):
 
 
 def demand_curve(scenario: Scenario, rates_usd_per_mb=None, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
-    """Customers, downloads, revenue and margin against the rate per MB, under constant elasticities.
+    """Return customers, downloads, revenue and margin against the rate per MB, under constant elasticities.
 
     Parameters
     ----------
@@ -191,7 +191,7 @@ def _profit_terms(kw: MarketArrayInputs) -> tuple[float, float, float]:
 
 
 def best_rate(objective: str, scenario: Scenario, *, profile: DownloadProfile | None = None) -> RateOptimum:
-    """The revenue- or profit-maximizing rate per MB under constant elasticities.
+    """Find the revenue- or profit-maximizing rate per MB under constant elasticities.
 
     Parameters
     ----------
@@ -275,7 +275,7 @@ def best_rate(objective: str, scenario: Scenario, *, profile: DownloadProfile | 
 
 
 def itunes_counterfactual(scenario: Scenario, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
-    """The same listeners at iTunes terms: 0.99 a track retail, 0.62-0.70 of it to labels.
+    """Put the same listeners on iTunes terms: 0.99 a track retail, 0.62-0.70 of it to labels.
 
     Parameters
     ----------

@@ -125,7 +125,7 @@ def _builtin_durations(seed: int, albums: int, tpa: float, median_s: float, sigm
 
 
 def catalogue_durations_ms(scenario: Scenario) -> np.ndarray:
-    """Track lengths of the scenario's built-in catalogue (cached). [ms], shape (n,)"""
+    """Return the track lengths of the scenario's built-in catalogue (cached) [ms], shape (n,)."""
     return _builtin_durations(
         int(scenario.catalogue.seed),
         int(scenario.catalogue.albums),
@@ -141,7 +141,7 @@ _MEAN_SIZE_CACHE_SIZE = 256
 
 
 def _mean_size_bytes(d: np.ndarray, bitrate_kbps, overhead: int) -> float:
-    """Mean exact file size of tracks ``d`` [ms] at one bitrate. [bytes] (cached, bounded)"""
+    """Return the mean exact file size of tracks ``d`` [ms] at one bitrate [bytes] (cached, bounded)."""
     key = (d.size, hash(d.tobytes()), str(bitrate_kbps), overhead)
     hit = _MEAN_SIZE_CACHE.get(key)
     if hit is None:
@@ -417,7 +417,7 @@ def market_arrays(
 
 
 def reported_price_band_usd(scenario: Scenario) -> tuple[float, float]:
-    """The price per track the press reported for the store, as (low, high). [USD]
+    """Return the price per track the press reported for the store, as (low, high) [USD].
 
     Raises
     ------
@@ -437,7 +437,7 @@ def reported_price_band_usd(scenario: Scenario) -> tuple[float, float]:
 
 
 def market_year(scenario: Scenario, *, profile: DownloadProfile | None = None) -> MarketYear:
-    """The market year of one scenario.
+    """Return the market year of one scenario.
 
     Parameters
     ----------

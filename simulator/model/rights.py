@@ -222,7 +222,7 @@ class LawsuitArithmetic:
 
 
 def lawsuit_arithmetic(scenario: Scenario, *, profile: DownloadProfile | None = None) -> LawsuitArithmetic:
-    """The $1.65 trillion claim against what the 11 million songs earned AllofMP3 and ROMS.
+    """Weigh the $1.65 trillion claim against what the 11 million songs earned AllofMP3 and ROMS.
 
     Parameters
     ----------

@@ -89,13 +89,13 @@ def _days_in_year(days: np.ndarray) -> np.ndarray:
 
 
 def _exact_mean(x: pd.Series) -> float:
-    """The mean, returned exactly when every value is the same (a month with one rate)."""
+    """Return the mean, exactly when every value is the same (a month with one rate)."""
     first = x.iloc[0]
     return float(first) if (x == first).all() else float(x.mean())
 
 
 def monthly_timeline(scenario: Scenario, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
-    """A monthly series of the store's rate, customers, card freeze and revenue split.
+    """Return a monthly series of the store's rate, customers, card freeze and revenue split.
 
     Parameters
     ----------

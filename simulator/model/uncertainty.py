@@ -135,7 +135,7 @@ _NOT_SIZE = {*_DIRECT.values(), "costs.bandwidth_usd_per_gb", "royalties.roms_sh
 
 
 def implied_downloads_per_customer(year: MarketYear):
-    """Downloads per customer that would match the reported revenue. [downloads/customer/year]
+    """Return the downloads per customer that would match the reported revenue [downloads/customer/year].
 
     ``reported_revenue_usd / (customers x paying_factor x mean_price_usd)``; floats or arrays.
     Infinite where nobody can pay (the denominator is 0): no number of downloads reaches the revenue.
@@ -167,7 +167,7 @@ def market_output(year: MarketYear, output: str):
 
 
 def _inputs(s: Scenario, *, builtin: bool, drawn: bool) -> list[str]:
-    """Inputs that can move this scenario's market year, in a fixed order."""
+    """Return the inputs that can move this scenario's market year, in a fixed order."""
     wholesale = s.rights.payment_model == "itunes_wholesale"
     names = [*_DIRECT.values(), "costs.bandwidth_usd_per_gb", "encoding.tag_overhead_bytes"]
     names += [k for k in s.values if k.startswith(MIX_PREFIX)]
@@ -185,7 +185,7 @@ def _inputs(s: Scenario, *, builtin: bool, drawn: bool) -> list[str]:
 
 
 def uncertain_inputs(scenario: Scenario, *, builtin_catalogue: bool = True) -> pd.DataFrame:
-    """The inputs the Monte Carlo draws and how.
+    """List the inputs the Monte Carlo draws and how.
 
     Only inputs that can change this scenario's market year are listed: ROMS's share
     under the share model, the label wholesale price under ``itunes_wholesale``,
@@ -275,7 +275,7 @@ def _mean_size_bytes(s: Scenario, profile, v: dict):
 
 
 def _evaluate(s: Scenario, profile, v: dict) -> MarketYear:
-    """The market year with drawn values ``v`` (arrays) in place of the scenario's, in one vectorized call."""
+    """Evaluate the market year with drawn values ``v`` (arrays) in place of the scenario's, in one vectorized call."""
     kw = market_inputs(s, profile)
     for key, name in _DIRECT.items():
         kw[key] = v.get(name, kw[key])

@@ -55,7 +55,7 @@ def export_file_name(name: str, fmt: str) -> str:
 
 
 def plotly_config(name: str, image_format: str = "svg") -> dict[str, Any]:
-    """Plotly config: the toolbar camera saves ``<name>.<image_format>`` at :data:`IMAGE_SCALE`.
+    """Return the Plotly config: the toolbar camera saves ``<name>.<image_format>`` at :data:`IMAGE_SCALE`.
 
     Examples
     --------
@@ -100,7 +100,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 0.25rem 0.4rem; text-align: le
 
 
 def html_page(title: str, body: str) -> str:
-    """A complete, offline HTML page around ``body`` (already HTML); ``title`` is escaped."""
+    """Return a complete, offline HTML page around ``body`` (already HTML); ``title`` is escaped."""
     return _PAGE.format(title=html.escape(title), body=body)
 
 
@@ -123,12 +123,12 @@ def chart_figure_html(chart: Chart, *, include_plotlyjs: bool, height_px: int = 
 
 
 def chart_html(chart: Chart) -> str:
-    """A self-contained HTML page of one chart (plotly.js embedded once; opens offline)."""
+    """Return a self-contained HTML page of one chart (plotly.js embedded once; opens offline)."""
     return html_page(chart.title, chart_figure_html(chart, include_plotlyjs=True))
 
 
 def chart_csv(chart: Chart, *, bom: bool = False) -> str:
-    """The table behind a chart as CSV: unit-suffixed columns, formula-looking text neutralised.
+    """Return the table behind a chart as CSV: unit-suffixed columns, formula-looking text neutralised.
 
     Parameters
     ----------

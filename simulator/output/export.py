@@ -188,14 +188,14 @@ class _Renderer:
 
 
 def _draw(figure: go.Figure, opts: dict[str, Any]) -> bytes:
-    """The one call into Plotly/Kaleido for one image (a seam tests replace to simulate a hang)."""
+    """Make the one call into Plotly/Kaleido for one image (a seam tests replace to simulate a hang)."""
     import plotly.io as pio
 
     return pio.to_image(figure, **opts)
 
 
 def _draw_many(jobs: list[dict[str, Any]]) -> None:
-    """The one call into Kaleido for many images, written straight to their files (spread over the tabs)."""
+    """Make the one call into Kaleido for many images, written straight to their files (spread over the tabs)."""
     import kaleido
 
     kaleido.write_fig_from_object_sync(jobs, cancel_on_error=True)
@@ -299,7 +299,7 @@ def write_images(
 
 
 def chart_bytes(chart: Chart, fmt: str, *, bom: bool = False) -> bytes:
-    """A chart's file in one of :data:`FORMATS` as bytes (images go through :func:`to_image`).
+    """Return a chart's file in one of :data:`FORMATS` as bytes (images go through :func:`to_image`).
 
     Raises
     ------

@@ -34,7 +34,7 @@ PRINT_SCRIPT_BUDGET_MS = 10_000
 
 
 def _value_text(v) -> str:
-    """An input's value for people: ``4,000,000``, ``0.03``, ``True``, ``binary``."""
+    """Format an input's value for people: ``4,000,000``, ``0.03``, ``True``, ``binary``."""
     if isinstance(v, float):
         return f"{v:,.0f}" if v.is_integer() and abs(v) >= 1000 else f"{v:,.6g}"
     return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
@@ -55,7 +55,7 @@ def _source_cell(url: str, date: str, note: str, provenance: str) -> str:
 
 
 def summary_html(scenario: Scenario, charts: Sequence[Chart]) -> str:
-    """The students' summary: headline figures, every chart with its caption, and the sources.
+    """Build the students' summary: headline figures, every chart with its caption, and the sources.
 
     Parameters
     ----------

@@ -76,7 +76,7 @@ _REPR.maxstring = _REPR.maxother = 80
 
 
 def _short(x: Any) -> str:
-    """A bounded repr for messages: an alias bomb must not be expanded to print it."""
+    """Return a bounded repr for messages: an alias bomb must not be expanded to print it."""
     return _REPR.repr(x)
 
 
@@ -398,6 +398,7 @@ class Assumptions:
         return value
 
     def __repr__(self) -> str:
+        """Return a one-line summary: where the document was read from and its number of parameters."""
         return f"Assumptions({self.source_path!r}, {len(self.parameters)} parameters)"
 
 
@@ -420,7 +421,7 @@ def _model_of(t: Any) -> Any:
 
 
 def _field_type(t: Any, key: Any) -> Any:
-    """The type found under ``key`` in a model, dict or tuple type (None if unknown)."""
+    """Return the type found under ``key`` in a model, dict or tuple type (None if unknown)."""
     t = _model_of(t)
     if isinstance(t, type) and issubclass(t, BaseModel):
         for name, f in t.model_fields.items():
@@ -436,7 +437,7 @@ def _field_type(t: Any, key: Any) -> Any:
 
 
 def _allowed_keys(model: Any, loc: tuple) -> list[str]:
-    """The keys the model accepts where an unknown key was found at ``loc``."""
+    """Return the keys the model accepts where an unknown key was found at ``loc``."""
     t = model
     for part in loc[:-1]:
         t = _field_type(t, part)

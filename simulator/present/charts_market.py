@@ -72,7 +72,7 @@ def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
 
 
 def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: RateOptimum, scenario: Scenario) -> Chart:
-    """Downloads, revenue and operator margin against the rate per MB under constant elasticities.
+    """Chart downloads, revenue and operator margin against the rate per MB under constant elasticities.
 
     Parameters
     ----------

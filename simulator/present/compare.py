@@ -65,7 +65,7 @@ class Comparison:
     verdict: str
 
     def display_table(self) -> pd.DataFrame:
-        """The table as text for people: dollars and counts formatted, the difference signed, one row per output."""
+        """Return the table as text for people: dollars and counts formatted, the difference signed, one row per output."""
         rows = []
         for _, r in self.table.iterrows():
             fmt = format_usd if r.unit.startswith("USD/year") else (

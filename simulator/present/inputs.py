@@ -87,7 +87,7 @@ def option_label(option: str) -> str:
 
 
 def group_label(group: str) -> str:
-    """A readable name for a group of inputs (``"quality_mix"`` -> ``"Quality mix"``)."""
+    """Return a readable name for a group of inputs (``"quality_mix"`` -> ``"Quality mix"``)."""
     return group.replace("_", " ").capitalize()
 
 
@@ -122,7 +122,7 @@ def _help(p: Parameter) -> str:
 
 
 def _number_widget(lo: float, hi: float, step: float) -> str:
-    """A slider, or a number box when the range holds more than ``_MAX_SLIDER_POSITIONS`` steps."""
+    """Choose a slider, or a number box when the range holds more than ``_MAX_SLIDER_POSITIONS`` steps."""
     return "number_input" if (hi - lo) / step > _MAX_SLIDER_POSITIONS else "slider"
 
 
@@ -150,7 +150,7 @@ def _spec(a: Assumptions, key: str, p: Parameter) -> InputSpec:
 
 
 def _is_input(p: Parameter) -> bool:
-    """False for a limit (``ui: false``) or a value fixed by definition (WAV is exactly CD audio)."""
+    """Return False for a limit (``ui: false``) or a value fixed by definition (WAV is exactly CD audio)."""
     return p.ui and not (p.bounds is not None and p.bounds[0] == p.bounds[1])
 
 
