@@ -89,7 +89,7 @@ def _days_in_year(days: np.ndarray) -> np.ndarray:
 
 
 def _exact_mean(x: pd.Series) -> float:
-    """Return the mean, exactly when every value is the same (a month with one rate)."""
+    """Return the mean; exactly the common value when every value is the same (a month with one rate)."""
     first = x.iloc[0]
     return float(first) if (x == first).all() else float(x.mean())
 
