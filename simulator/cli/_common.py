@@ -11,7 +11,9 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
+
+import pandas as pd
 
 from simulator.io.tables import rows_to_csv
 from simulator.model.calibration import calibrated_scenario
@@ -27,6 +29,7 @@ __all__ = [
     "print_table",
     "print_record",
     "write_csv",
+    "records",
 ]
 
 def add_scenario_options(p: argparse.ArgumentParser, *, presets: bool = True) -> None:
@@ -50,7 +53,7 @@ def add_calibrate_option(p: argparse.ArgumentParser) -> None:
 
 
 def scenario_for(args: argparse.Namespace):
-    """The options' scenario, calibrated when ``--calibrate`` is given."""
+    """Return the options' scenario, calibrated when ``--calibrate`` is given."""
     s = scenario_from_args(args)
     return calibrated_scenario(s) if getattr(args, "calibrate", False) else s
 
@@ -134,6 +137,23 @@ def print_record(rec: Mapping[str, Any], out=None) -> None:
     w = max((len(k) for k in rec), default=0)
     for k, v in rec.items():
         out.write(f"{k:<{w}}  {_fmt(v)}\n")
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return a frame's rows as dicts by column name (``DataFrame.to_dict("records")``).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table of the simulator, whose column labels are text.
+
+    Returns
+    -------
+    list of dict
+        One dict per row, in row order.
+    """
+    # The simulator's tables have text column labels: each record is keyed by str.
+    return cast(list[dict[str, Any]], frame.to_dict(orient="records"))
 
 
 def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, out=None) -> None:

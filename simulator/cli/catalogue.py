@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simulator.cli._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
+from simulator.cli._common import (
+    add_scenario_options,
+    print_json,
+    print_table,
+    records,
+    scenario_from_args,
+    write_csv,
+)
 from simulator.io.load import load_catalogue
 from simulator.model.catalogue import builtin_catalogue
 from simulator.model.catalogue_pricing import price_catalogue
@@ -24,6 +31,13 @@ COLUMNS = {
 
 
 def register(sub) -> None:
+    """Add the ``catalogue`` subcommand to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "catalogue",
         help="price a catalogue of tracks (CSV, iTunes Library.xml or 'builtin')",
@@ -49,7 +63,7 @@ def register(sub) -> None:
 
 
 def footer(priced, catalogue, scenario) -> list[str]:
-    """The one-line total and the exclusion counts, as text lines."""
+    """Return the one-line total and the exclusion counts, as text lines."""
     a = priced.attrs
     mb = size_mb(a["size_bytes"], scenario.pricing.mb_convention, scenario)
     lines = [
@@ -73,13 +87,32 @@ def _short(x):
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim catalogue``: price every track or album and print a table, JSON or CSV.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad input or a malformed catalogue file; :func:`simulator.cli.main` reports it.
+    OSError
+        For a catalogue file that cannot be read; :func:`simulator.cli.main` reports it.
+    """
     s = scenario_from_args(args, **{"pricing.rate_usd_per_mb": args.rate_usd_per_mb})
     load_kw = {"skip_bad_rows": args.skip_bad_rows, "scenario": s}
     catalogue = builtin_catalogue(s) if args.file == "builtin" else load_catalogue(args.file, **load_kw)
     priced = price_catalogue(catalogue, args.encoding or s.encoding.default, s,
                              by=args.by, use_real_bytes=args.real_bytes)
     cols = COLUMNS[args.by]
-    rows = priced[cols].to_dict("records")
+    rows = records(priced[cols])
     notes = footer(priced, catalogue, s)
     if args.json:
         print_json(rows)

@@ -17,6 +17,13 @@ from simulator.model.customers import customer_year
 
 
 def register(sub) -> None:
+    """Add the ``customers`` subcommand to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "customers",
         help="simulate every customer: spend distribution, Gini, top shares, invite-only clone",
@@ -42,6 +49,23 @@ def _progress(done: int, total: int) -> None:
 
 
 def run_customers(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim customers``: simulate every customer and print the spread of spending.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad input (an unknown preset or input, a value out of bounds); :func:`simulator.cli.main` reports it.
+    """
     s = scenario_from_args(args, **{"market.customers": args.customers})
     if args.calibrate:
         s = calibrated_scenario(s)

@@ -10,12 +10,20 @@ from simulator.cli._common import (
     add_scenario_options,
     print_json,
     print_table,
+    records,
     scenario_for,
 )
 from simulator.model.demand import OBJECTIVES, best_rate, itunes_counterfactual
 
 
 def register(sub) -> None:
+    """Add the ``demand`` subcommand to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "demand",
         help="best rate per MB under constant elasticities; iTunes terms",
@@ -29,9 +37,26 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim demand``: print the best rates per MB and the same listeners at iTunes terms.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad input (an unknown preset or input, a value out of bounds); :func:`simulator.cli.main` reports it.
+    """
     s = scenario_for(args)
     optima = {o: best_rate(o, s) for o in OBJECTIVES}
-    itunes = itunes_counterfactual(s).to_dict("records")
+    itunes = records(itunes_counterfactual(s))
     if args.json:
         print_json({**{o: asdict(r) for o, r in optima.items()}, "itunes": itunes})
         return 0

@@ -17,6 +17,13 @@ BAR_WIDTH = 30
 
 
 def register(sub) -> None:
+    """Add the ``export`` subcommand to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "export",
         help="write the handout bundle: every chart (PNG/SVG/PDF/HTML/CSV), scenario.yaml and a summary",
@@ -58,7 +65,7 @@ def _scenario(args: argparse.Namespace):
 
 
 class ProgressBar:
-    """A one-line text progress bar, redrawn in place with a carriage return.
+    r"""A one-line text progress bar, redrawn in place with a carriage return.
 
     Examples
     --------
@@ -66,7 +73,7 @@ class ProgressBar:
     >>> out = io.StringIO()
     >>> ProgressBar(out)(3, 4, "timeline.png")
     >>> out.getvalue()
-    '\\r[######################        ]  75%  3/4 timeline.png'
+    '\r[######################        ]  75%  3/4 timeline.png'
     """
 
     def __init__(self, out: TextIO) -> None:
@@ -74,6 +81,17 @@ class ProgressBar:
         self.last_len = 0
 
     def __call__(self, done: int, total: int, label: str) -> None:
+        """Redraw the bar at ``done`` of ``total`` steps (charts computed, files written).
+
+        Parameters
+        ----------
+        done : int
+            Steps finished so far [steps].
+        total : int
+            Steps in all [steps].
+        label : str
+            The step just finished (a chart or a file name), shown after the counts.
+        """
         filled = BAR_WIDTH * done // max(total, 1)
         text = f"[{'#' * filled}{' ' * (BAR_WIDTH - filled)}] {100 * done // max(total, 1):3d}%  {done}/{total} {label}"
         self.out.write("\r" + text.ljust(self.last_len))
@@ -81,12 +99,33 @@ class ProgressBar:
         self.out.flush()
 
     def close(self) -> None:
+        """End the bar's line (a newline), if anything was drawn."""
         if self.last_len:
             self.out.write("\n")
             self.out.flush()
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim export``: write the handout bundle and print where it went.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad input, a bad ``--format`` list, an image format without Chromium, or a target that
+        exists (without ``--force``) or is not a bundle; :func:`simulator.cli.main` reports it.
+    OSError
+        For a bundle that cannot be written; :func:`simulator.cli.main` reports it.
+    """
     scenario = _scenario(args)
     if args.format is not None:
         formats = parse_formats(args.format)

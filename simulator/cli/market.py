@@ -10,6 +10,13 @@ from simulator.params.assumptions import load_assumptions
 
 
 def register(sub) -> None:
+    """Add the ``market`` and ``presets`` subcommands to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "market",
         help="the market year of a scenario",
@@ -26,6 +33,23 @@ def register(sub) -> None:
 
 
 def run_market(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim market``: print the scenario's market year.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad input (an unknown preset or input, a value out of bounds); :func:`simulator.cli.main` reports it.
+    """
     s = scenario_from_args(args)
     rec = {"preset": s.preset or "(defaults)", **market_year(s).as_dict()}
     if args.json:
@@ -36,6 +60,25 @@ def run_market(args: argparse.Namespace) -> int:
 
 
 def run_presets(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim presets``: print each named scenario and its purpose.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For an assumptions file that is malformed; :func:`simulator.cli.main` reports it.
+    OSError
+        For an assumptions file that cannot be read; :func:`simulator.cli.main` reports it.
+    """
     a = load_assumptions(args.assumptions) if args.assumptions else load_assumptions()
     rows = [
         {"name": name, "label": p.label, "purpose": p.purpose, "overrides": dict(p.overrides)}

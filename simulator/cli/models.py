@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.cli._common import add_scenario_options, print_json, print_table, scenario_from_args, write_csv
+from simulator.cli._common import (
+    add_scenario_options,
+    print_json,
+    print_table,
+    records,
+    scenario_from_args,
+    write_csv,
+)
 from simulator.model.tariffs import MODELS, break_even_durations, listener_table
 
 
 def register(sub) -> None:
+    """Add the ``models`` subcommand to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "models",
         help="per MB vs iTunes, album cap, iTunes Plus and a subscription, by listener type",
@@ -23,9 +37,26 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim models``: print each listener type's year under each pricing model.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad input (an unknown preset or input, a value out of bounds); :func:`simulator.cli.main` reports it.
+    """
     s = scenario_from_args(args)
-    listeners = listener_table(s).to_dict("records")
-    even = break_even_durations(s).to_dict("records")
+    listeners = records(listener_table(s))
+    even = records(break_even_durations(s))
     if args.json:
         print_json({"listeners": listeners, "break_even": even})
     elif args.csv:

@@ -11,6 +11,13 @@ from simulator.model.units import format_duration, parse_duration_ms
 
 
 def register(sub) -> None:
+    """Add the ``price`` subcommand to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "price",
         help="price one track",
@@ -28,7 +35,7 @@ def register(sub) -> None:
 
 
 def quote_record(q, scenario) -> dict:
-    """The quote as a flat record with unit-suffixed names."""
+    """Return the quote as a flat record with unit-suffixed names."""
     itunes = scenario.comparison.itunes_track_usd
     return {
         "encoding": q.encoding.name,
@@ -49,6 +56,24 @@ def quote_record(q, scenario) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim price``: print the size, price and revenue split of one track.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad duration (unreadable, or longer than a week) or a bad input;
+        :func:`simulator.cli.main` reports it.
+    """
     duration_ms = parse_duration_ms(args.duration)
     if duration_ms > MAX_DURATION_MS:
         raise ValueError(f"--duration must be at most {format_duration(MAX_DURATION_MS)} (a week), "

@@ -15,6 +15,13 @@ from simulator.model.rights import lawsuit_arithmetic, rights_comparison
 
 
 def register(sub) -> None:
+    """Add the ``rights`` subcommand to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "rights",
         help="ROMS payout vs labels at iTunes wholesale; the $1.65 trillion lawsuit",
@@ -28,6 +35,23 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim rights``: print ROMS against iTunes wholesale and the lawsuit arithmetic.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad input (an unknown preset or input, a value out of bounds); :func:`simulator.cli.main` reports it.
+    """
     s = scenario_for(args)
     rec = {"rights": rights_comparison(s).as_dict(), "lawsuit": lawsuit_arithmetic(s).as_dict()}
     if args.json:

@@ -10,6 +10,13 @@ from simulator.model.calibration import DEFAULT_INPUT, DEFAULT_OUTPUT, solve
 
 
 def register(sub) -> None:
+    """Add the ``solve`` subcommand to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "solve",
         help="solve one input so that an output hits a target",
@@ -53,6 +60,24 @@ def parse_target(text: str | None) -> tuple[str, float | None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim solve``: goal seek one input and print the solution.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad ``--target`` or ``--vary``, a target that cannot be reached, or a bad input;
+        :func:`simulator.cli.main` reports it.
+    """
     output, target = parse_target(args.target)
     s = scenario_from_args(args)
     sol = solve(s, output=output, target=target, vary=args.vary.strip())

@@ -9,6 +9,7 @@ from simulator.cli._common import (
     add_scenario_options,
     print_json,
     print_table,
+    records,
     scenario_for,
     write_csv,
 )
@@ -20,6 +21,13 @@ TABLE_COLUMNS = ("month", "rate_usd_per_mb", "customers", "paying_factor", "down
 
 
 def register(sub) -> None:
+    """Add the ``timeline`` subcommand to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "timeline",
         help="monthly revenue from 2004 to the 2007 shutdown",
@@ -36,13 +44,30 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim timeline``: print the store month by month (or by year).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad input (an unknown preset or input, a value out of bounds); :func:`simulator.cli.main` reports it.
+    """
     t = monthly_timeline(scenario_for(args))
     if args.yearly:
         t, cols = yearly_totals(t), None
     else:
         t = t.assign(month=t["month"].dt.strftime("%Y-%m"))
         cols = TABLE_COLUMNS
-    rows = t.to_dict("records")
+    rows = records(t)
     if args.yearly and not (args.json or args.csv):
         rows = [{**r, "year": str(r["year"])} for r in rows]  # a year, not a count: no thousands separator
     if args.json:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.cli._common import add_scenario_options, print_json, print_table, scenario_from_args
+from simulator.cli._common import add_scenario_options, print_json, print_table, records, scenario_from_args
 from simulator.model.uncertainty import MAX_DRAWS, OUTPUTS, monte_carlo, tornado
 
 _TORNADO_COLUMNS = ["input", "unit", "low", "base", "high", "output_at_low", "output_at_high", "swing"]
 
 
 def register(sub) -> None:
+    """Add the ``sensitivity`` and ``montecarlo`` subcommands to the command line.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``allofmp3-sim`` parser (from ``add_subparsers``).
+    """
     p = sub.add_parser(
         "sensitivity",
         help="tornado: each input at its low and high, sorted by swing",
@@ -38,23 +45,57 @@ def register(sub) -> None:
 
 
 def run_sensitivity(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim sensitivity``: print the tornado of one output.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For an unknown output or a bad input; :func:`simulator.cli.main` reports it.
+    """
     df = tornado(scenario_from_args(args), output=args.output)
     if args.json:
-        print_json({"output": args.output, "rows": df.to_dict(orient="records")})
+        print_json({"output": args.output, "rows": records(df)})
     else:
         unit = df["output_unit"].iloc[0] if len(df) else ""
         print(f"output: {args.output} [{unit}], base {df['output_base'].iloc[0]:,.6g}" if len(df) else "")
-        print_table(df.to_dict(orient="records"), columns=_TORNADO_COLUMNS)
+        print_table(records(df), columns=_TORNADO_COLUMNS)
     return 0
 
 
 def run_montecarlo(args: argparse.Namespace) -> int:
+    """Run ``allofmp3-sim montecarlo``: print the percentiles of the outputs and the drawn inputs.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0.
+
+    Raises
+    ------
+    ValueError
+        For a bad number of draws or a bad input; :func:`simulator.cli.main` reports it.
+    """
     mc = monte_carlo(scenario_from_args(args), draws=args.draws, seed=args.seed)
     if args.json:
         print_json(mc.as_dict())
     else:
         print(f"draws {mc.draws:,}, seed {mc.seed}")
-        print_table(mc.summary.to_dict(orient="records"))
+        print_table(records(mc.summary))
         print()
-        print_table(mc.inputs.to_dict(orient="records"), columns=["input", "unit", "distribution", "low", "mode", "high"])
+        print_table(records(mc.inputs), columns=["input", "unit", "distribution", "low", "mode", "high"])
     return 0

@@ -35,6 +35,7 @@ from scipy.optimize import brentq
 from simulator.model.market import (
     MIX_PREFIX,
     DownloadProfile,
+    MarketArrayInputs,
     MarketYear,
     download_profile,
     market_arrays,
@@ -151,7 +152,9 @@ def solvable_inputs(scenario: Scenario) -> tuple[str, ...]:
     (True, False)
     """
     s = scenario
-    return tuple(k for k, p in s.assumptions.parameters.items() if p.kind == "number" and p.bounds[0] < p.bounds[1])
+    # A number parameter always has bounds (Parameter's validator); the None test only narrows the type.
+    return tuple(k for k, p in s.assumptions.parameters.items()
+                 if p.kind == "number" and p.bounds is not None and p.bounds[0] < p.bounds[1])
 
 
 def _check_input(s: Scenario, vary: str) -> tuple[float, float]:
@@ -160,6 +163,7 @@ def _check_input(s: Scenario, vary: str) -> tuple[float, float]:
     if p is None or vary not in ok:
         what = "unknown input" if p is None else f"not a continuous number input ({p.kind}, bounds {p.bounds})"
         raise CalibrationError(f"--vary {vary!r}: {what}; inputs that can be solved for are {list(ok)}")
+    assert p.bounds is not None  # solvable_inputs lists only number parameters, which have bounds
     return float(p.bounds[0]), float(p.bounds[1])
 
 
@@ -284,7 +288,7 @@ def solve(
 
 
 def calibrated_scenario(scenario: Scenario, *, durations_ms=None) -> Scenario:
-    """The scenario with downloads per customer solved so that revenue is the reported revenue.
+    """Return the scenario with downloads per customer solved so that revenue is the reported revenue.
 
     Raises
     ------
@@ -395,18 +399,22 @@ def iso_grid(
     _check_output(output, GRID_OUTPUTS)
     goal = _default_target(s, output, target)
     a, n = s.assumptions.parameters, int(s.charts.grid_points)
+    rate_bounds, dpc_bounds = a["pricing.rate_usd_per_mb"].bounds, a[DEFAULT_INPUT].bounds
+    assert rate_bounds is not None and dpc_bounds is not None  # number parameters always have bounds
     x = _axis(rates_usd_per_mb, "rates_usd_per_mb",
-              np.linspace(a["pricing.rate_usd_per_mb"].bounds[0], s.charts.rate_max_usd_per_mb, n))
+              np.linspace(rate_bounds[0], s.charts.rate_max_usd_per_mb, n))
     y = _axis(downloads_per_customer, "downloads_per_customer",
-              np.linspace(a[DEFAULT_INPUT].bounds[0], s.charts.downloads_per_customer_max, n))
+              np.linspace(dpc_bounds[0], s.charts.downloads_per_customer_max, n))
     kw = market_inputs(s, profile)
-    grid = market_arrays(**{**kw, "rate_usd_per_mb": x[None, :], "downloads_per_customer": y[:, None]})
-    unit = market_arrays(**{**kw, "rate_usd_per_mb": x, "downloads_per_customer": np.ones_like(x)})
+    grid_kw: MarketArrayInputs = {**kw, "rate_usd_per_mb": x[None, :], "downloads_per_customer": y[:, None]}
+    unit_kw: MarketArrayInputs = {**kw, "rate_usd_per_mb": x, "downloads_per_customer": np.ones_like(x)}
+    grid = market_arrays(**grid_kw)
+    unit = market_arrays(**unit_kw)
     g = np.asarray(getattr(unit, output), dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         contour = np.where(g != 0, goal / g, np.nan)
     contour = np.where(contour >= 0, contour, np.nan)
-    lo, hi = a[DEFAULT_INPUT].bounds
+    lo, hi = dpc_bounds
     c = np.nan_to_num(contour, nan=-1.0)
     point = market_arrays(**kw)
     return IsoGrid(

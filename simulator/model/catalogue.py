@@ -95,17 +95,18 @@ class Catalogue:
 
     @property
     def n_tracks(self) -> int:
-        """Number of tracks. [tracks]"""
+        """Number of tracks [tracks]."""
         return len(self.tracks)
 
     @property
     def n_albums(self) -> int:
-        """Number of distinct (artist, album) pairs. [albums]"""
+        """Number of distinct (artist, album) pairs [albums]."""
         if self.tracks.empty:
             return 0
         return int(self.tracks.groupby(["artist", "album"], sort=False).ngroups)
 
     def __repr__(self) -> str:
+        """Return a one-line summary: the source, the counts of tracks and albums, and what was left out."""
         return (
             f"Catalogue({self.source!r}, {self.n_tracks} tracks, {self.n_albums} albums, "
             f"excluded_video={self.excluded_video}, excluded_podcast={self.excluded_podcast}, "
@@ -242,7 +243,7 @@ def _builtin(seed: int, albums: int, mean: float, median_s: float, sigma: float)
 
 
 def builtin_catalogue(scenario: Scenario) -> Catalogue:
-    """The embedded default catalogue: seeded, reproducible, drawn from assumptions.yaml.
+    """Return the embedded default catalogue: seeded, reproducible, drawn from assumptions.yaml.
 
     Parameters
     ----------

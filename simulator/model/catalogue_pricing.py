@@ -18,6 +18,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -146,10 +148,10 @@ def price_catalogue(
             real_bytes_tracks=("real_bytes", "sum"), price_cents=("price_cents", "sum"),
         ).reset_index(drop=True)
         frame["price_per_basket_cents"] = track_price_cents(frame["size_bytes"].to_numpy(dtype=np.int64), terms)
-    frame.insert(frame.columns.get_loc("duration_ms") + 1, "duration_s", frame["duration_ms"] / per_s)
+    frame.insert(_after(frame, "duration_ms"), "duration_s", frame["duration_ms"] / per_s)
     mb = size_mb(frame["size_bytes"].to_numpy(dtype=np.int64), terms.mb_convention, s)
-    frame.insert(frame.columns.get_loc("size_bytes") + 1, "size_mb", mb)
-    frame.insert(frame.columns.get_loc("price_cents") + 1, "price_usd", _usd(frame["price_cents"]))
+    frame.insert(_after(frame, "size_bytes"), "size_mb", mb)
+    frame.insert(_after(frame, "price_cents"), "price_usd", _usd(frame["price_cents"]))
     if by == "album":
         frame["price_per_basket_usd"] = _usd(frame["price_per_basket_cents"])
     n = frame["tracks"] if by == "album" else pd.Series(1, index=frame.index)
@@ -158,7 +160,14 @@ def price_catalogue(
     return frame
 
 
+def _after(frame: pd.DataFrame, column: str) -> int:
+    """Return the position just after ``column``."""
+    # The frame's column labels are unique (built above), so get_loc gives one integer position,
+    # not a slice or a mask.
+    return cast(int, frame.columns.get_loc(column)) + 1
+
+
 def _usd(cents: pd.Series) -> pd.Series:
-    """Integer cents as two-place Decimals (object dtype). [USD]"""
+    """Convert integer cents to two-place Decimals (object dtype) [USD]."""
     return pd.Series([cents_to_decimal(int(c)) for c in cents], index=cents.index, dtype=object)
 

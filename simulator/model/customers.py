@@ -214,7 +214,7 @@ def _stream(n: int, rng: np.random.Generator, mu: float, sigma: float, clone_dow
 
 
 def _pick(pop: np.ndarray, rev: np.ndarray) -> np.ndarray:
-    """Indices of bin edges spread evenly in population share, in revenue share and in log spend."""
+    """Return indices of bin edges spread evenly in population share, in revenue share and in log spend."""
     k = LORENZ_POINTS // 3 + 1
     targets = np.linspace(0.0, 1.0, k)
     even = np.rint(np.linspace(0, pop.size - 1, k)).astype(np.int64)  # edges are evenly spaced in log spend

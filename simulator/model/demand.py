@@ -47,7 +47,13 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
-from simulator.model.market import DownloadProfile, download_profile, market_arrays, market_inputs
+from simulator.model.market import (
+    DownloadProfile,
+    MarketArrayInputs,
+    download_profile,
+    market_arrays,
+    market_inputs,
+)
 from simulator.model.money import to_fraction
 from simulator.params.scenario import Scenario
 
@@ -70,7 +76,9 @@ class DemandError(ValueError):
 
 def _rates(s: Scenario, rates_usd_per_mb) -> np.ndarray:
     if rates_usd_per_mb is None:
-        lo = s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds[0]
+        bounds = s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds
+        assert bounds is not None  # a number parameter always has bounds (Parameter's validator)
+        lo = bounds[0]
         return np.linspace(lo, s.charts.rate_max_usd_per_mb, int(s.charts.grid_points))
     r = np.asarray(rates_usd_per_mb, dtype=float)
     if r.ndim != 1 or r.size == 0 or not np.all(np.isfinite(r)) or np.any(r <= 0):
@@ -81,16 +89,15 @@ def _rates(s: Scenario, rates_usd_per_mb) -> np.ndarray:
 def _at_rates(s: Scenario, r, profile: DownloadProfile | None):
     kw = market_inputs(s, profile)
     x = np.asarray(r, dtype=float) / kw["rate_usd_per_mb"]
-    kw.update(
-        rate_usd_per_mb=r,
-        customers=kw["customers"] * x ** float(s.demand.customers_elasticity),
-        downloads_per_customer=kw["downloads_per_customer"] * x ** float(s.demand.downloads_elasticity),
-    )
+    # The new customers and downloads read the old ones, not the rate: the order of the three is free.
+    kw["rate_usd_per_mb"] = r
+    kw["customers"] = kw["customers"] * x ** float(s.demand.customers_elasticity)
+    kw["downloads_per_customer"] = kw["downloads_per_customer"] * x ** float(s.demand.downloads_elasticity)
     return market_arrays(**kw)
 
 
 def demand_curve(scenario: Scenario, rates_usd_per_mb=None, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
-    """Customers, downloads, revenue and margin against the rate per MB, under constant elasticities.
+    """Return customers, downloads, revenue and margin against the rate per MB, under constant elasticities.
 
     Parameters
     ----------
@@ -174,16 +181,17 @@ class RateOptimum:
     statement: str
 
 
-def _profit_terms(kw: dict) -> tuple[float, float, float]:
+def _profit_terms(kw: MarketArrayInputs) -> tuple[float, float, float]:
     """Shares of gross ``s``, net factor ``(1 - s)(1 - delta)`` and cost per MB ``c`` [USD/MB]."""
     s = kw["card_fee_share"] + (0.0 if kw["royalty_on_profit"] else kw["roms_share"] + kw["fair_share"])
     mb_per_download = kw["mean_size_bytes"] / kw["bytes_per_mb"]
     c = kw["bandwidth_usd_per_byte"] * kw["bytes_per_mb"] + kw["wholesale_usd_per_download"] / mb_per_download
-    return s, (1.0 - s) * (1.0 - kw["discount_share"]), c
+    # kw is market_inputs' own (plain floats, no arrays): float() only states it to the type checker.
+    return float(s), float((1.0 - s) * (1.0 - kw["discount_share"])), float(c)
 
 
 def best_rate(objective: str, scenario: Scenario, *, profile: DownloadProfile | None = None) -> RateOptimum:
-    """The revenue- or profit-maximizing rate per MB under constant elasticities.
+    """Find the revenue- or profit-maximizing rate per MB under constant elasticities.
 
     Parameters
     ----------
@@ -213,7 +221,9 @@ def best_rate(objective: str, scenario: Scenario, *, profile: DownloadProfile | 
     if objective not in OBJECTIVES:
         raise DemandError(f"objective must be one of {list(OBJECTIVES)}, got {objective!r}")
     s = scenario
-    lo, hi = (float(b) for b in s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds)
+    bounds = s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds
+    assert bounds is not None  # a number parameter always has bounds (Parameter's validator)
+    lo, hi = (float(b) for b in bounds)
     prof = profile if profile is not None else download_profile(s)
     kw = market_inputs(s, prof)
     e_frac = to_fraction(s.demand.downloads_elasticity) + to_fraction(s.demand.customers_elasticity)
@@ -246,6 +256,7 @@ def best_rate(objective: str, scenario: Scenario, *, profile: DownloadProfile | 
                f" = {r_star:.4g} USD/MB")
     best = {"rises": hi, "falls": lo, "flat": float(kw["rate_usd_per_mb"])}.get(direction)
     if best is None:
+        assert r_star is not None  # only "peaks" has no entry above, and it sets r_star
         best = min(max(r_star, lo), hi)
     inside = r_star is not None and lo <= r_star <= hi
     if r_star is None:
@@ -264,7 +275,7 @@ def best_rate(objective: str, scenario: Scenario, *, profile: DownloadProfile | 
 
 
 def itunes_counterfactual(scenario: Scenario, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
-    """The same listeners at iTunes terms: 0.99 a track retail, 0.62-0.70 of it to labels.
+    """Put the same listeners on iTunes terms: 0.99 a track retail, 0.62-0.70 of it to labels.
 
     Parameters
     ----------
@@ -295,13 +306,21 @@ def itunes_counterfactual(scenario: Scenario, *, profile: DownloadProfile | None
     a = s.assumptions.parameters
     p_it = float(s.comparison.itunes_track_usd)
     ws = a["comparison.label_wholesale_usd"]
+    # Optional in the schema; the embedded file gives both (a file without them fails here).
+    assert ws.low is not None and ws.high is not None
     w = (float(s.comparison.label_wholesale_usd), float(ws.low), float(ws.high))
     rs = a["royalties.roms_share"]
+    # Optional in the schema; the embedded file gives both (a file without them fails here).
+    assert rs.low is not None and rs.high is not None
     kw = market_inputs(s.with_overrides({"rights.payment_model": "share"}), profile)
     y = market_arrays(**kw)
-    paid = [y.roms_usd + y.fair_usd] + [
-        (lambda z: z.roms_usd + z.fair_usd)(market_arrays(**{**kw, "roms_share": float(k)})) for k in (rs.low, rs.high)
-    ]
+
+    def paid_at(roms_share: float) -> float:
+        z_kw: MarketArrayInputs = {**kw, "roms_share": roms_share}
+        z = market_arrays(**z_kw)
+        return z.roms_usd + z.fair_usd
+
+    paid = [y.roms_usd + y.fair_usd] + [paid_at(float(k)) for k in (rs.low, rs.high)]
     x = p_it / y.mean_price_usd if y.mean_price_usd else float("inf")
     e_c, e_d = float(s.demand.customers_elasticity), float(s.demand.downloads_elasticity)
     rows = [("allofmp3", "AllofMP3 by the MB", y.customers, y.downloads, y.mean_price_usd, paid),

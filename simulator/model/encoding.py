@@ -100,6 +100,7 @@ def encoding_menu(scenario: Scenario) -> dict[str, Encoding]:
                 name = f"{fmt}-{b}"
                 menu[name] = Encoding(name, fmt, f"{f.label}, {b} kbps", Decimal(b), False)
         else:
+            assert f.cd_fraction is not None  # Format's validator: no bitrates means a cd_fraction
             kbps = fraction_to_decimal(cd * to_fraction(s[f.cd_fraction]))
             menu[fmt] = Encoding(fmt, fmt, f"{f.label}, about {float(kbps):,.0f} kbps", kbps, True)
     return menu

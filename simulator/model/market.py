@@ -35,8 +35,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from types import MappingProxyType
+from typing import TypedDict
 
 import numpy as np
+import numpy.typing as npt
 
 from simulator.model.catalogue import builtin_catalogue
 from simulator.model.encoding import bytes_per_mb, encoding_menu, mb_unit, size_bytes
@@ -45,6 +47,7 @@ from simulator.params.scenario import Scenario, make_scenario
 
 __all__ = [
     "DownloadProfile",
+    "MarketArrayInputs",
     "MarketYear",
     "MIX_PREFIX",
     "quality_mix",
@@ -117,7 +120,7 @@ def _builtin_durations(seed: int, albums: int, tpa: float, median_s: float, sigm
 
 
 def catalogue_durations_ms(scenario: Scenario) -> np.ndarray:
-    """Track lengths of the scenario's built-in catalogue (cached). [ms], shape (n,)"""
+    """Return the track lengths of the scenario's built-in catalogue (cached) [ms], shape (n,)."""
     return _builtin_durations(
         int(scenario.catalogue.seed),
         int(scenario.catalogue.albums),
@@ -133,7 +136,7 @@ _MEAN_SIZE_CACHE_SIZE = 256
 
 
 def _mean_size_bytes(d: np.ndarray, bitrate_kbps, overhead: int) -> float:
-    """Mean exact file size of tracks ``d`` [ms] at one bitrate. [bytes] (cached, bounded)"""
+    """Return the mean exact file size of tracks ``d`` [ms] at one bitrate [bytes] (cached, bounded)."""
     key = (d.size, hash(d.tobytes()), str(bitrate_kbps), overhead)
     hit = _MEAN_SIZE_CACHE.get(key)
     if hit is None:
@@ -239,12 +242,51 @@ class MarketYear:
         return asdict(self)
 
 
-def market_inputs(scenario: Scenario, profile: DownloadProfile | None = None) -> dict[str, object]:
-    """The scenario's inputs to :func:`market_arrays`, as plain numbers.
+#: A number, or an array of numbers that broadcasts with the other inputs of :func:`market_arrays`.
+FloatOrArray = float | npt.NDArray[np.float64]
+
+
+class MarketArrayInputs(TypedDict):
+    """Keyword arguments of :func:`market_arrays` (see its parameters for the units).
+
+    :func:`market_inputs` gives plain numbers; callers may replace any of them with arrays that
+    broadcast together (a grid of rates, Monte Carlo draws, one value per day).
+    """
+
+    customers: FloatOrArray
+    downloads_per_customer: FloatOrArray
+    rate_usd_per_mb: FloatOrArray
+    discount_share: FloatOrArray
+    mean_size_bytes: FloatOrArray
+    bytes_per_mb: FloatOrArray
+    card_fee_share: FloatOrArray
+    bandwidth_usd_per_byte: FloatOrArray
+    roms_share: FloatOrArray
+    fair_share: FloatOrArray
+    royalty_on_profit: bool
+    wholesale_usd_per_download: FloatOrArray
+    card_share: FloatOrArray
+    recovered_share: FloatOrArray
+    card_freeze: bool | npt.NDArray[np.bool_]
+    reported_revenue_usd: FloatOrArray
+    reported_customers: FloatOrArray
+    bytes_per_tb: FloatOrArray
+    mb_unit: str
+
+
+def market_inputs(scenario: Scenario, profile: DownloadProfile | None = None) -> MarketArrayInputs:
+    """Return the scenario's inputs to :func:`market_arrays`, as plain numbers.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The inputs.
+    profile : DownloadProfile, optional
+        A precomputed :func:`download_profile` (default: the scenario's built-in catalogue).
 
     Returns
     -------
-    dict
+    MarketArrayInputs
         Keyword arguments for :func:`market_arrays` (plus ``mb_unit``).
     """
     s = scenario
@@ -277,24 +319,24 @@ def market_inputs(scenario: Scenario, profile: DownloadProfile | None = None) ->
 
 def market_arrays(
     *,
-    customers,
-    downloads_per_customer,
-    rate_usd_per_mb,
-    discount_share,
-    mean_size_bytes,
-    bytes_per_mb,
-    card_fee_share,
-    bandwidth_usd_per_byte,
-    roms_share,
-    fair_share,
-    royalty_on_profit,
-    wholesale_usd_per_download,
-    card_share,
-    recovered_share,
-    card_freeze,
-    reported_revenue_usd,
-    reported_customers,
-    bytes_per_tb,
+    customers: FloatOrArray,
+    downloads_per_customer: FloatOrArray,
+    rate_usd_per_mb: FloatOrArray,
+    discount_share: FloatOrArray,
+    mean_size_bytes: FloatOrArray,
+    bytes_per_mb: FloatOrArray,
+    card_fee_share: FloatOrArray,
+    bandwidth_usd_per_byte: FloatOrArray,
+    roms_share: FloatOrArray,
+    fair_share: FloatOrArray,
+    royalty_on_profit: bool,
+    wholesale_usd_per_download: FloatOrArray,
+    card_share: FloatOrArray,
+    recovered_share: FloatOrArray,
+    card_freeze: bool | npt.NDArray[np.bool_],
+    reported_revenue_usd: FloatOrArray,
+    reported_customers: FloatOrArray,
+    bytes_per_tb: FloatOrArray,
     mb_unit: str = "MB",
 ) -> MarketYear:
     """Evaluate the market year for numbers or broadcastable arrays (see module formulas).
@@ -370,7 +412,7 @@ def market_arrays(
 
 
 def reported_price_band_usd(scenario: Scenario) -> tuple[float, float]:
-    """The price per track the press reported for the store, as (low, high). [USD]
+    """Return the price per track the press reported for the store, as (low, high) [USD].
 
     Low is never above high: :func:`~simulator.params.scenario.make_scenario` refuses that.
 
@@ -383,7 +425,7 @@ def reported_price_band_usd(scenario: Scenario) -> tuple[float, float]:
 
 
 def market_year(scenario: Scenario, *, profile: DownloadProfile | None = None) -> MarketYear:
-    """The market year of one scenario.
+    """Return the market year of one scenario.
 
     Parameters
     ----------

@@ -158,7 +158,7 @@ def round_half_up_cents(amount: Decimal | Fraction) -> Decimal:
 
 
 def cents_to_decimal(cents: int) -> Decimal:
-    """Return ``cents`` / 100 as a two-place Decimal. [USD]"""
+    """Return ``cents`` / 100 as a two-place Decimal [USD]."""
     return Decimal(int(cents)).scaleb(-2).quantize(CENT)
 
 

@@ -87,7 +87,7 @@ class PricingTerms:
 
     @property
     def usd_per_byte(self) -> Fraction:
-        """Effective price of one byte after discount. [USD/byte]"""
+        """Effective price of one byte after discount [USD/byte]."""
         return self.rate_usd_per_mb * (1 - self.discount_share) / self.bytes_per_mb
 
     @property
@@ -137,7 +137,7 @@ class RevenueSplit:
     operator_usd: Decimal
 
     def as_dict(self) -> dict[str, Decimal]:
-        """The parts by name (``*_usd``)."""
+        """Return the parts by name (``*_usd``)."""
         return {
             "roms_usd": self.roms_usd,
             "fair_usd": self.fair_usd,
@@ -207,7 +207,7 @@ def cost_terms(scenario: Scenario) -> CostTerms:
 
 
 def track_price_exact(size_bytes_: int, terms: PricingTerms) -> Fraction:
-    """Exact, unrounded price of one file. [USD]
+    """Return the exact, unrounded price of one file [USD].
 
     Examples
     --------
@@ -294,7 +294,7 @@ class BasketTotal:
     size_bytes: int
 
     def under(self, rounding: str) -> Decimal:
-        """The total under a rounding rule name."""
+        """Return the total under a rounding rule name."""
         return {
             "per_track": self.per_track_usd,
             "per_basket": self.per_basket_usd,

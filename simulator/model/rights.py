@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.model.market import DownloadProfile, market_arrays, market_inputs
+from simulator.model.market import DownloadProfile, MarketArrayInputs, market_arrays, market_inputs
 from simulator.model.pricing import quote_track
 from simulator.params.scenario import Scenario
 
@@ -222,7 +222,7 @@ class LawsuitArithmetic:
 
 
 def lawsuit_arithmetic(scenario: Scenario, *, profile: DownloadProfile | None = None) -> LawsuitArithmetic:
-    """The $1.65 trillion claim against what the 11 million songs earned AllofMP3 and ROMS.
+    """Weigh the $1.65 trillion claim against what the 11 million songs earned AllofMP3 and ROMS.
 
     Parameters
     ----------
@@ -244,7 +244,8 @@ def lawsuit_arithmetic(scenario: Scenario, *, profile: DownloadProfile | None = 
     songs = float(s.rights.us_songs_jun_oct_2006)
     per_song = float(s.rights.statutory_damages_usd_per_song)
     kw = market_inputs(s, profile)
-    y = market_arrays(**{**kw, "customers": songs, "downloads_per_customer": 1.0, "card_freeze": False})
+    per_song_kw: MarketArrayInputs = {**kw, "customers": songs, "downloads_per_customer": 1.0, "card_freeze": False}
+    y = market_arrays(**per_song_kw)
     claim = songs * per_song
     w = _wholesale(s)[0]
     return LawsuitArithmetic(

@@ -58,7 +58,7 @@ def _c(s: Scenario, key: str) -> Fraction:
 
 
 def _per_mb_usd(durations_ms: np.ndarray, encoding: str, s: Scenario) -> np.ndarray:
-    """Per-MB price of each track at one encoding under the scenario's rounding rule. [USD], shape (n,)"""
+    """Return the per-MB price of each track at one encoding under the scenario's rounding rule [USD], shape (n,)."""
     terms = pricing_terms(s)
     b = size_bytes(durations_ms, get_encoding(encoding, s).bitrate_kbps, terms.overhead_bytes)
     if terms.rounding == "per_track":
@@ -167,7 +167,7 @@ def break_even_durations(scenario: Scenario, *, encodings=None) -> pd.DataFrame:
 
 
 def basket_costs(tracks, scenario: Scenario, *, encoding: str | None = None, months: int = 1) -> pd.DataFrame:
-    """What one basket of downloads costs under each model.
+    """Return what one basket of downloads costs under each model.
 
     Parameters
     ----------
@@ -251,7 +251,7 @@ class ListenerType:
 
 
 def listener_types(scenario: Scenario) -> tuple[ListenerType, ...]:
-    """The listener types of :func:`listener_table`, built from ``listeners.*`` and ``catalogue.*``.
+    """Return the listener types of :func:`listener_table`, built from ``listeners.*`` and ``catalogue.*``.
 
     Examples
     --------
@@ -272,7 +272,7 @@ def listener_types(scenario: Scenario) -> tuple[ListenerType, ...]:
 
 
 def listener_table(scenario: Scenario) -> pd.DataFrame:
-    """A year of buying for each listener type under each model, and which model is cheapest.
+    """Tabulate a year of buying for each listener type under each model, and which model is cheapest.
 
     Returns
     -------

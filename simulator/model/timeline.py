@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulator.model.market import DownloadProfile, market_arrays, market_inputs
+from simulator.model.market import DownloadProfile, MarketArrayInputs, market_arrays, market_inputs
 from simulator.params.scenario import Scenario
 
 __all__ = ["TimelineError", "EVENT_NAMES", "monthly_timeline", "yearly_totals"]
@@ -89,13 +89,13 @@ def _days_in_year(days: np.ndarray) -> np.ndarray:
 
 
 def _exact_mean(x: pd.Series) -> float:
-    """The mean, returned exactly when every value is the same (a month with one rate)."""
+    """Return the mean; exactly the common value when every value is the same (a month with one rate)."""
     first = x.iloc[0]
     return float(first) if (x == first).all() else float(x.mean())
 
 
 def monthly_timeline(scenario: Scenario, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
-    """A monthly series of the store's rate, customers, card freeze and revenue split.
+    """Return a monthly series of the store's rate, customers, card freeze and revenue split.
 
     Parameters
     ----------
@@ -140,8 +140,9 @@ def monthly_timeline(scenario: Scenario, *, profile: DownloadProfile | None = No
     per_day = kw["downloads_per_customer"] / _days_in_year(days) * (days < shutdown)
     if s.timeline.demand_response:
         per_day = per_day * (rate / kw["rate_usd_per_mb"]) ** float(s.demand.downloads_elasticity)
-    y = market_arrays(**{**kw, "customers": _customers(s, days), "downloads_per_customer": per_day,
-                         "rate_usd_per_mb": rate, "card_share": kw["card_share"] * lost, "card_freeze": True})
+    daily: MarketArrayInputs = {**kw, "customers": _customers(s, days), "downloads_per_customer": per_day,
+                                "rate_usd_per_mb": rate, "card_share": kw["card_share"] * lost, "card_freeze": True}
+    y = market_arrays(**daily)
     frame = pd.DataFrame({"month": days.astype("datetime64[M]"), "days": 1, "days_open": (days < shutdown).astype(int),
                           "rate_usd_per_mb": rate, "downloads_per_customer": per_day,
                           **{k: getattr(y, k) for k in _SUMMED + _MEANS if k != "rate_usd_per_mb"}})
@@ -151,7 +152,7 @@ def monthly_timeline(scenario: Scenario, *, profile: DownloadProfile | None = No
     out["mean_price_usd"] = out.revenue_usd / out.downloads.where(out.downloads > 0)
     months = out.index.values.astype("datetime64[M]").astype("datetime64[D]")
     out["annualized_revenue_usd"] = out.revenue_usd * _days_in_year(months) / out.days
-    ev = {}
+    ev: dict[np.datetime64, list[str]] = {}  # event names by month
     for e in s.assumptions.events.values():
         ev.setdefault(np.datetime64(e.date, "M"), []).append(e.name)
     out["events"] = [", ".join(ev.get(np.datetime64(m, "M"), [])) for m in out.index.values]

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -109,7 +110,9 @@ OUTPUTS = tuple(OUTPUT_UNITS)
 MC_OUTPUTS = ("revenue_usd", "implied_downloads_per_customer", "roms_usd", "operator_margin_usd")
 
 # market_arrays keyword <- parameter, for inputs that pass straight through.
-_DIRECT = {
+_DirectKey = Literal["customers", "downloads_per_customer", "rate_usd_per_mb", "discount_share", "card_fee_share",
+                     "reported_revenue_usd", "reported_customers"]
+_DIRECT: dict[_DirectKey, str] = {
     "customers": "market.customers",
     "downloads_per_customer": "market.downloads_per_customer",
     "rate_usd_per_mb": "pricing.rate_usd_per_mb",
@@ -119,13 +122,20 @@ _DIRECT = {
     "reported_customers": "market.reported_customers",
 }
 _LENGTH = ("catalogue.track_median_s", "catalogue.track_length_sigma")
+# market_arrays keyword <- parameter, for the shares and the wholesale price (set after the mean size).
+_SHARES: tuple[tuple[Literal["roms_share", "fair_share", "wholesale_usd_per_download", "card_share",
+                             "recovered_share"], str], ...] = (
+    ("roms_share", "royalties.roms_share"), ("fair_share", "royalties.fair_share"),
+    ("wholesale_usd_per_download", "comparison.label_wholesale_usd"),
+    ("card_share", "payments.card_share"), ("recovered_share", "payments.recovered_share"),
+)
 # Drawn inputs that do not change the mean download size.
 _NOT_SIZE = {*_DIRECT.values(), "costs.bandwidth_usd_per_gb", "royalties.roms_share", "royalties.fair_share",
              "comparison.label_wholesale_usd", "payments.card_share", "payments.recovered_share"}
 
 
 def implied_downloads_per_customer(year: MarketYear):
-    """Downloads per customer that would match the reported revenue. [downloads/customer/year]
+    """Return the downloads per customer that would match the reported revenue [downloads/customer/year].
 
     ``reported_revenue_usd / (customers x paying_factor x mean_price_usd)``; floats or arrays.
     Infinite where nobody can pay (the denominator is 0): no number of downloads reaches the revenue.
@@ -157,25 +167,25 @@ def market_output(year: MarketYear, output: str):
 
 
 def _inputs(s: Scenario, *, builtin: bool, drawn: bool) -> list[str]:
-    """Inputs that can move this scenario's market year, in a fixed order."""
+    """Return the inputs that can move this scenario's market year, in a fixed order."""
     wholesale = s.rights.payment_model == "itunes_wholesale"
     names = [*_DIRECT.values(), "costs.bandwidth_usd_per_gb", "encoding.tag_overhead_bytes"]
     names += [k for k in s.values if k.startswith(MIX_PREFIX)]
     fmts = s.assumptions.formats
-    names += sorted({fmts[e].cd_fraction for e in (k.removeprefix(MIX_PREFIX) for k in names)
-                     if e in fmts and fmts[e].cd_fraction})
+    names += sorted({cd for e in (k.removeprefix(MIX_PREFIX) for k in names)
+                     if e in fmts and (cd := fmts[e].cd_fraction)})
     names += ["comparison.label_wholesale_usd"] if wholesale else ["royalties.roms_share"]
     names += ["royalties.fair_share"] if s.royalties.fair_enabled and not wholesale else []
     names += ["payments.card_share", "payments.recovered_share"] if s.payments.card_freeze_active else []
     if builtin:
         names += [*_LENGTH] + ([] if drawn else ["catalogue.tracks_per_album_mean"])
     params = s.assumptions.parameters
-    return [k for k in names if params[k].low is not None and params[k].high is not None
-            and (params[k].low < params[k].high or not drawn)]
+    return [k for k in names if (p := params[k]).low is not None and p.high is not None
+            and (p.low < p.high or not drawn)]
 
 
 def uncertain_inputs(scenario: Scenario, *, builtin_catalogue: bool = True) -> pd.DataFrame:
-    """The inputs the Monte Carlo draws and how.
+    """List the inputs the Monte Carlo draws and how.
 
     Only inputs that can change this scenario's market year are listed: ROMS's share
     under the share model, the label wholesale price under ``itunes_wholesale``,
@@ -199,6 +209,7 @@ def uncertain_inputs(scenario: Scenario, *, builtin_catalogue: bool = True) -> p
     rows = []
     for k in _inputs(s, builtin=builtin_catalogue, drawn=True):
         p, v = s.assumptions.parameters[k], float(s[k])
+        assert p.low is not None and p.high is not None  # _inputs keeps only inputs with both
         # The scenario's own value is always the mode: a preset or a user value outside the
         # plausible range widens it rather than being replaced by draws that ignore it.
         lo, hi = min(float(p.low), v), max(float(p.high), v)
@@ -256,15 +267,15 @@ def _mean_size_bytes(s: Scenario, profile, v: dict):
     for e, w in weights.items():
         size0 = profile.mean_size_bytes_by_encoding[e]
         k = k_len
-        if e in fmts and fmts[e].cd_fraction:
-            f = fmts[e].cd_fraction
+        f = fmts[e].cd_fraction if e in fmts else None
+        if f:
             k = k * (v.get(f, float(s[f])) / float(s[f]))
         mean = mean + (w / total) * (size0 + (size0 - o0) * (k - 1.0) + d_over)
     return mean
 
 
 def _evaluate(s: Scenario, profile, v: dict) -> MarketYear:
-    """The market year with drawn values ``v`` (arrays) in place of the scenario's, in one vectorized call."""
+    """Evaluate the market year with drawn values ``v`` (arrays) in place of the scenario's, in one vectorized call."""
     kw = market_inputs(s, profile)
     for key, name in _DIRECT.items():
         kw[key] = v.get(name, kw[key])
@@ -272,10 +283,8 @@ def _evaluate(s: Scenario, profile, v: dict) -> MarketYear:
         kw["mean_size_bytes"] = _mean_size_bytes(s, profile, v)
     if "costs.bandwidth_usd_per_gb" in v:
         kw["bandwidth_usd_per_byte"] = v["costs.bandwidth_usd_per_gb"] / float(s.assumptions.constants["bytes_per_gb"])
-    for key, name in (("roms_share", "royalties.roms_share"), ("fair_share", "royalties.fair_share"),
-                      ("wholesale_usd_per_download", "comparison.label_wholesale_usd"),
-                      ("card_share", "payments.card_share"), ("recovered_share", "payments.recovered_share")):
-        kw[key] = v.get(name, kw[key])
+    for share, name in _SHARES:
+        kw[share] = v.get(name, kw[share])
     return market_arrays(**kw)
 
 
@@ -394,6 +403,7 @@ def tornado(scenario: Scenario, *, output: str = "revenue_usd", durations_ms=Non
     rows = []
     for k in _inputs(s, builtin=durations_ms is None, drawn=False):
         p = s.assumptions.parameters[k]
+        assert p.low is not None and p.high is not None  # _inputs keeps only inputs with both
         lo, hi = at({k: p.low}), at({k: p.high})
         rows.append({"input": k, "label": p.label, "unit": p.unit, "low": float(p.low), "base": float(s[k]),
                      "high": float(p.high), "output": output, "output_unit": OUTPUT_UNITS[output],

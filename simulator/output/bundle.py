@@ -75,7 +75,7 @@ class Bundle:
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
-    """Formats from a comma-separated list, in the canonical order, without repeats.
+    """Read formats from a comma-separated list, in the canonical order, without repeats.
 
     Examples
     --------
@@ -275,7 +275,7 @@ def _print_summary(folder: Path, result: dict) -> None:
 
 
 def _is_bundle(path: Path) -> bool:
-    """True for an empty folder, or a folder or zip holding a scenario file of ours and no subfolders.
+    """Return True for an empty folder, or a folder or zip holding a scenario file of ours and no subfolders.
 
     ``--force`` replaces only these, so a mistyped ``--out`` cannot delete someone's folder.
     """
@@ -335,7 +335,7 @@ def bundle_zip_bytes(
     name: str = "allofmp3_handout",
     bom: bool = False,
 ) -> bytes:
-    """The handout bundle as the bytes of a ``.zip`` (for a download button); see :func:`write_bundle`."""
+    """Return the handout bundle as the bytes of a ``.zip`` (for a download button); see :func:`write_bundle`."""
     export_file_name(name, "zip")
     with tempfile.TemporaryDirectory(prefix="allofmp3-bundle-") as tmp:
         b = write_bundle(scenario, Path(tmp) / name, formats=formats, as_zip=True, charts=charts, bom=bom)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import Any, cast
 
 from simulator.io.tables import rows_to_csv
 from simulator.present.charts import Chart
@@ -55,7 +55,7 @@ def export_file_name(name: str, fmt: str) -> str:
 
 
 def plotly_config(name: str, image_format: str = "svg") -> dict[str, Any]:
-    """Plotly config: the toolbar camera saves ``<name>.<image_format>`` at :data:`IMAGE_SCALE`.
+    """Return the Plotly config: the toolbar camera saves ``<name>.<image_format>`` at :data:`IMAGE_SCALE`.
 
     Examples
     --------
@@ -100,7 +100,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 0.25rem 0.4rem; text-align: le
 
 
 def html_page(title: str, body: str) -> str:
-    """A complete, offline HTML page around ``body`` (already HTML); ``title`` is escaped."""
+    """Return a complete, offline HTML page around ``body`` (already HTML); ``title`` is escaped."""
     return _PAGE.format(title=html.escape(title), body=body)
 
 
@@ -123,12 +123,12 @@ def chart_figure_html(chart: Chart, *, include_plotlyjs: bool, height_px: int = 
 
 
 def chart_html(chart: Chart) -> str:
-    """A self-contained HTML page of one chart (plotly.js embedded once; opens offline)."""
+    """Return a self-contained HTML page of one chart (plotly.js embedded once; opens offline)."""
     return html_page(chart.title, chart_figure_html(chart, include_plotlyjs=True))
 
 
 def chart_csv(chart: Chart, *, bom: bool = False) -> str:
-    """The table behind a chart as CSV: unit-suffixed columns, formula-looking text neutralised.
+    """Return the table behind a chart as CSV: unit-suffixed columns, formula-looking text neutralised.
 
     Parameters
     ----------
@@ -141,4 +141,6 @@ def chart_csv(chart: Chart, *, bom: bool = False) -> str:
     str
     """
     df = chart.data
-    return rows_to_csv(df.to_dict(orient="records"), [str(c) for c in df.columns], bom=bom)
+    # A chart's table has text column labels, so each record is keyed by str.
+    rows = cast(list[dict[str, Any]], df.to_dict(orient="records"))
+    return rows_to_csv(rows, [str(c) for c in df.columns], bom=bom)

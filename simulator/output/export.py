@@ -121,7 +121,8 @@ class _Renderer:
         self.started = False
         self.stuck: threading.Thread | None = None  # a call that outlived its timeout
 
-    def _start(self, browser: str) -> None:
+    def _start(self, browser: str | None) -> None:
+        # browser None (none found) is passed on: Kaleido's path=None makes it search itself.
         import kaleido
 
         warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
@@ -187,14 +188,14 @@ class _Renderer:
 
 
 def _draw(figure: go.Figure, opts: dict[str, Any]) -> bytes:
-    """The one call into Plotly/Kaleido for one image (a seam tests replace to simulate a hang)."""
+    """Make the one call into Plotly/Kaleido for one image (a seam tests replace to simulate a hang)."""
     import plotly.io as pio
 
     return pio.to_image(figure, **opts)
 
 
 def _draw_many(jobs: list[dict[str, Any]]) -> None:
-    """The one call into Kaleido for many images, written straight to their files (spread over the tabs)."""
+    """Make the one call into Kaleido for many images, written straight to their files (spread over the tabs)."""
     import kaleido
 
     kaleido.write_fig_from_object_sync(jobs, cancel_on_error=True)
@@ -298,7 +299,7 @@ def write_images(
 
 
 def chart_bytes(chart: Chart, fmt: str, *, bom: bool = False) -> bytes:
-    """A chart's file in one of :data:`FORMATS` as bytes (images go through :func:`to_image`).
+    """Return a chart's file in one of :data:`FORMATS` as bytes (images go through :func:`to_image`).
 
     Raises
     ------

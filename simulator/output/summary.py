@@ -34,7 +34,7 @@ PRINT_SCRIPT_BUDGET_MS = 10_000
 
 
 def _value_text(v) -> str:
-    """An input's value for people: ``4,000,000``, ``0.03``, ``True``, ``binary``."""
+    """Format an input's value for people: ``4,000,000``, ``0.03``, ``True``, ``binary``."""
     if isinstance(v, float):
         return f"{v:,.0f}" if v.is_integer() and abs(v) >= 1000 else f"{v:,.6g}"
     return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
@@ -55,7 +55,7 @@ def _source_cell(url: str, date: str, note: str, provenance: str) -> str:
 
 
 def summary_html(scenario: Scenario, charts: Sequence[Chart]) -> str:
-    """The students' summary: headline figures, every chart with its caption, and the sources.
+    """Build the students' summary: headline figures, every chart with its caption, and the sources.
 
     Parameters
     ----------
@@ -83,9 +83,10 @@ def summary_html(scenario: Scenario, charts: Sequence[Chart]) -> str:
     metrics = headline_metrics(scenario)
     metric_rows = [[e(m.label), e(m.value_text), e(m.delta_text), e(m.help)] for m in metrics]
     src = sources_table(a)
+    # Every column used here is text (sources_table); str() states it to the type checker and changes nothing.
     source_rows = [
-        [f"{e(r.label)}<br><code>{e(r.input)}</code>", e(_value_text(scenario.values[r.input])), e(r.unit),
-         _source_cell(r.url, r.date, r.note, r.provenance)]
+        [f"{e(str(r.label))}<br><code>{e(str(r.input))}</code>", e(_value_text(scenario.values[str(r.input)])),
+         e(str(r.unit)), _source_cell(str(r.url), str(r.date), str(r.note), str(r.provenance))]
         for r in src.itertuples(index=False)
     ]
     parts = [

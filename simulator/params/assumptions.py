@@ -77,7 +77,7 @@ _REPR.maxstring = _REPR.maxother = 80
 
 
 def _short(x: Any) -> str:
-    """A bounded repr for messages: an alias bomb must not be expanded to print it."""
+    """Return a bounded repr for messages: an alias bomb must not be expanded to print it."""
     return _REPR.repr(x)
 
 
@@ -142,7 +142,8 @@ class Parameter(_Sourced):
         if self.kind in ("number", "integer"):
             if self.kind == "integer" and not (isinstance(v, int) and not isinstance(v, bool)):
                 raise ValueError(f"value must be a whole number, got {v!r}")
-            if self.kind == "number" and (isinstance(v, bool) or not isinstance(v, (int, float))):
+            # An integer has passed the check above, so this one only refuses non-numbers of kind "number".
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise ValueError(f"value must be a number, got {v!r}")
             _finite(v, "value")
             if self.bounds is None:
@@ -180,6 +181,7 @@ class Parameter(_Sourced):
     def allowed(self) -> str:
         """Describe the allowed values in words (used in error messages)."""
         if self.kind in ("number", "integer"):
+            assert self.bounds is not None  # the model validator requires bounds of a number or integer
             lo, hi = self.bounds
             whole = "a whole number" if self.kind == "integer" else "a number"
             return f"{whole} between {lo} and {hi}"
@@ -416,6 +418,7 @@ class Assumptions:
                 if value != int(value):
                     raise ScenarioError(f"{key} must be {p.allowed()}, got {value}")
                 value = int(value)
+            assert p.bounds is not None  # Parameter's validator requires bounds of a number or integer
             lo, hi = p.bounds
             if not lo <= value <= hi:
                 unit = f" [{p.unit}]" if p.unit else ""  # a seed or a count of rows has no unit to show
@@ -431,6 +434,7 @@ class Assumptions:
         return value
 
     def __repr__(self) -> str:
+        """Return a one-line summary: where the document was read from and its number of parameters."""
         return f"Assumptions({self.source_path!r}, {len(self.parameters)} parameters)"
 
 
@@ -453,7 +457,7 @@ def _model_of(t: Any) -> Any:
 
 
 def _field_type(t: Any, key: Any) -> Any:
-    """The type found under ``key`` in a model, dict or tuple type (None if unknown)."""
+    """Return the type found under ``key`` in a model, dict or tuple type (None if unknown)."""
     t = _model_of(t)
     if isinstance(t, type) and issubclass(t, BaseModel):
         for name, f in t.model_fields.items():
@@ -469,7 +473,7 @@ def _field_type(t: Any, key: Any) -> Any:
 
 
 def _allowed_keys(model: Any, loc: tuple) -> list[str]:
-    """The keys the model accepts where an unknown key was found at ``loc``."""
+    """Return the keys the model accepts where an unknown key was found at ``loc``."""
     t = model
     for part in loc[:-1]:
         t = _field_type(t, part)

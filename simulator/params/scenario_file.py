@@ -1,4 +1,4 @@
-"""Scenario files: a scenario as a small YAML file, and back, with identical results.
+r"""Scenario files: a scenario as a small YAML file, and back, with identical results.
 
 A scenario file names the preset and only the inputs that differ from it::
 
@@ -19,7 +19,7 @@ Examples
 --------
 >>> s = make_scenario(preset="rate_2005", overrides={"market.customers": 4_000_000.0})
 >>> text = scenario_to_yaml(s)
->>> print(text.split("\\n", 1)[1], end="")
+>>> print(text.split("\n", 1)[1], end="")
 kind: allofmp3-sim scenario
 format_version: 1
 preset: rate_2005
@@ -68,7 +68,7 @@ class ScenarioFileError(ValueError):
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:
-    """The scenario as YAML: preset, the inputs that differ from it, kind and format version.
+    """Return the scenario as YAML: preset, the inputs that differ from it, kind and format version.
 
     Parameters
     ----------

@@ -123,7 +123,7 @@ def make_figure(
 
 def vline(x, text: str = "", *, colour: str = REFERENCE_COLOUR, dash: str = "dash", top: bool = True,
           anchor: str = "left", x_log: bool = False) -> tuple[dict, dict | None]:
-    """A vertical reference line across the plot, and its label (shape and annotation dicts).
+    """Make a vertical reference line across the plot, and its label (shape and annotation dicts).
 
     ``x_log``: the x axis is logarithmic. Plotly places a shape on a log axis at x itself but an
     annotation at log10(x), so the label is moved there.
@@ -138,7 +138,7 @@ def vline(x, text: str = "", *, colour: str = REFERENCE_COLOUR, dash: str = "das
 
 
 def hline(y, text: str = "", *, colour: str = REFERENCE_COLOUR, dash: str = "dash") -> tuple[dict, dict | None]:
-    """A horizontal reference line with its label at the right end, below the line."""
+    """Make a horizontal reference line with its label at the right end, below the line."""
     shape = {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y,
              "line": {"color": colour, "dash": dash, "width": 1.5}}
     note = ({"x": 1, "xref": "paper", "y": y, "yref": "y", "text": text, "showarrow": False, "xanchor": "right",
@@ -147,7 +147,7 @@ def hline(y, text: str = "", *, colour: str = REFERENCE_COLOUR, dash: str = "das
 
 
 def hband(y0, y1, text: str = "", *, colour: str = REFERENCE_COLOUR, opacity: float = 0.15) -> tuple[dict, dict | None]:
-    """A horizontal band (e.g. a reported range) with its label at the top left."""
+    """Make a horizontal band (e.g. a reported range) with its label at the top left."""
     shape = {"type": "rect", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y0, "y1": y1,
              "fillcolor": colour, "opacity": opacity, "line": {"width": 0}, "layer": "below"}
     note = ({"x": 0, "xref": "paper", "y": y1, "yref": "y", "text": text, "showarrow": False, "xanchor": "left",

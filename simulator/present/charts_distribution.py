@@ -31,7 +31,7 @@ def _label(output: str) -> str:
 
 
 def montecarlo_table(mc: MonteCarloResult) -> pd.DataFrame:
-    """The Monte Carlo summary with readable output names, for a table beside the chart.
+    """Return the Monte Carlo summary with readable output names, for a table beside the chart.
 
     Parameters
     ----------

@@ -72,7 +72,7 @@ def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
 
 
 def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: RateOptimum, scenario: Scenario) -> Chart:
-    """Downloads, revenue and operator margin against the rate per MB under constant elasticities.
+    """Chart downloads, revenue and operator margin against the rate per MB under constant elasticities.
 
     Parameters
     ----------
@@ -135,6 +135,7 @@ def timeline_chart(t: pd.DataFrame, scenario: Scenario) -> Chart:
     for i, e in enumerate(shown):
         shape, note = vline(pd.Timestamp(e.date).isoformat(), e.short, dash="dot",
                             anchor="right")
+        assert note is not None  # an event's short text is never empty (Event: min_length=1)
         note.update(y=1.03 + 0.07 * (i % 3), yanchor="bottom", font={"size": 10})
         marks.append((shape, note))
     title = "The time line, 2004-2007: monthly revenue and the rate per MB [USD million a month; c/MB]"
@@ -143,7 +144,7 @@ def timeline_chart(t: pd.DataFrame, scenario: Scenario) -> Chart:
                    "dtick": 1, "showgrid": False},
         "margin": {"t": 120},
     })
-    peak = t.loc[t.revenue_usd.idxmax()]
+    peak = t.loc[t.revenue_usd.idxmax()]  # type: ignore[call-overload]  # pandas-stubs: idxmax gives Hashable, .loc takes any label
     years = t.assign(year=t.month.dt.year).groupby("year").revenue_usd.sum()
     alt = (f"Monthly revenue bars rising with the customer base and the rate steps, peaking at "
            f"{format_usd(peak.revenue_usd)} in {peak.month:%B %Y}, dropping with the card freeze and ending at the "

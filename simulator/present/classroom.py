@@ -229,7 +229,7 @@ def _lawsuit(s: Scenario) -> Exercise:
 
 
 def exercises(scenario: Scenario) -> list[Exercise]:
-    """The class's exercises with answers for a scenario.
+    """Return the class's exercises with answers for a scenario.
 
     Parameters
     ----------

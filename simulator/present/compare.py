@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 import pandas as pd
 
@@ -64,7 +65,7 @@ class Comparison:
     verdict: str
 
     def display_table(self) -> pd.DataFrame:
-        """The table as text for people: dollars and counts formatted, the difference signed, one row per output."""
+        """Return the table as text for people: dollars and counts formatted, the difference signed, one row per output."""
         rows = []
         for _, r in self.table.iterrows():
             fmt = format_usd if r.unit.startswith("USD/year") else (
@@ -133,8 +134,9 @@ def compare_scenarios(named: list[tuple[str, Scenario]]) -> Comparison:
     table = pd.DataFrame(rows)
     first, last = named[0][1], named[-1][1]
     keys = changed_keys(dict(last.values), dict(first.values))
-    rev = table.set_index("output").loc["revenue_usd"]
-    margin = table.set_index("output").loc["operator_margin_usd"]
+    # One row per output, so .loc of one label gives that row (a Series), not a frame.
+    rev = cast(pd.Series, table.set_index("output").loc["revenue_usd"])
+    margin = cast(pd.Series, table.set_index("output").loc["operator_margin_usd"])
     if keys:
         more = f" and {len(keys) - 3} more changes" if len(keys) > 3 else ""
         head = f"With {_describe(first, last, keys[:3])}{more}"

@@ -87,7 +87,7 @@ def option_label(option: str) -> str:
 
 
 def group_label(group: str) -> str:
-    """A readable name for a group of inputs (``"quality_mix"`` -> ``"Quality mix"``)."""
+    """Return a readable name for a group of inputs (``"quality_mix"`` -> ``"Quality mix"``)."""
     return group.replace("_", " ").capitalize()
 
 
@@ -122,7 +122,7 @@ def _help(p: Parameter) -> str:
 
 
 def _number_widget(lo: float, hi: float, step: float) -> str:
-    """A slider, or a number box when the range holds more than ``_MAX_SLIDER_POSITIONS`` steps."""
+    """Choose a slider, or a number box when the range holds more than ``_MAX_SLIDER_POSITIONS`` steps."""
     return "number_input" if (hi - lo) / step > _MAX_SLIDER_POSITIONS else "slider"
 
 
@@ -134,13 +134,15 @@ def _spec(a: Assumptions, key: str, p: Parameter) -> InputSpec:
     if p.kind == "choice":
         opts = a.choices(key)
         return InputSpec(key, group, p.kind, "selectbox", label, p.unit, None, None, None, opts, None, _help(p), p.value)
+    assert p.bounds is not None  # a number or an integer always has bounds (Parameter's validator)
     lo, hi = p.bounds
     if p.kind == "integer":
-        step = int(p.step or 1)
-        widget = _number_widget(lo, hi, step)
+        int_step = int(p.step or 1)
+        widget = _number_widget(lo, hi, int_step)
         # A number box shows plain digits only (no thousands separator); so does a seed.
         fmt = "%d" if widget == "number_input" or key.endswith("seed") else "%,d"
-        return InputSpec(key, group, p.kind, widget, label, p.unit, int(lo), int(hi), step, None, fmt, _help(p), p.value)
+        return InputSpec(key, group, p.kind, widget, label, p.unit, int(lo), int(hi), int_step, None, fmt, _help(p),
+                         p.value)
     step = float(p.step) if p.step else (hi - lo) / 100
     widget = _number_widget(lo, hi, step)
     fmt = f"%.{_decimals(step)}f" if step < 1 or widget == "number_input" else "%,d"
@@ -148,7 +150,7 @@ def _spec(a: Assumptions, key: str, p: Parameter) -> InputSpec:
 
 
 def _is_input(p: Parameter) -> bool:
-    """False for a limit (``ui: false``) or a value fixed by definition (WAV is exactly CD audio)."""
+    """Return False for a limit (``ui: false``) or a value fixed by definition (WAV is exactly CD audio)."""
     return p.ui and not (p.bounds is not None and p.bounds[0] == p.bounds[1])
 
 

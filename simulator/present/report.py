@@ -122,7 +122,7 @@ def _band_text(value: float, lo: float, hi: float) -> str:
 
 
 def headline_metrics(scenario: Scenario, *, year: MarketYear | None = None) -> list[Metric]:
-    """The six headline figures of a scenario with their gaps to the reported figures.
+    """Return the six headline figures of a scenario with their gaps to the reported figures.
 
     Parameters
     ----------
