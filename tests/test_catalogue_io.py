@@ -10,7 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.io.csv_tracks import load_catalogue_csv
-from simulator.io.load import MAX_DURATION_MS, load_catalogue, load_itunes_library
+from simulator.io.itunes import load_itunes_library
+from simulator.io.limits import MAX_DURATION_MS
+from simulator.io.load import load_catalogue
 from simulator.model.catalogue import CatalogueError
 from simulator.model.units import format_duration
 
@@ -351,7 +353,7 @@ def test_binary_plist_and_dispatch_by_content(tmp_path):
         (b'<?xml version="1.0" encoding="UTF-S"?><plist version="1.0"><dict/></plist>', r"not a valid property list"),
         (plistlib.dumps(["not", "a", "library"]), r"no 'Tracks' dictionary"),
         (_library([_track(5, Name="x", **{"Total Time": 1000}), _track(7, Name="radio")]),
-         r"track entry 2 \(Track ID 7\), key 'Total Time': None is missing; expected an <integer> of milliseconds"),
+         r"track entry 2 \(Track ID 7\), key 'Total Time' is missing; expected an <integer> of milliseconds"),
         (_library([_track(7, **{"Total Time": "4:05"})]), r"track entry 1 \(Track ID 7\), key 'Total Time': '4:05'"),
         (_library([_track(7, **{"Total Time": -1})]), r"key 'Total Time': -1 is out of range"),
         (_library([_track(7, **{"Total Time": 1000, "Size": "big"})]), r"key 'Size': 'big'"),
@@ -388,5 +390,5 @@ def test_itunes_skip_bad_rows():
 
 
 def test_itunes_row_limit():
-    with pytest.raises(CatalogueError, match=r"10 tracks; at most 3"):
+    with pytest.raises(CatalogueError, match=r"more than 3 tracks; at most 3"):
         load_itunes_library(_library(LIBRARY), max_rows=3)

@@ -36,7 +36,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.io.load import MAX_DURATION_MS, load_catalogue
+from simulator.io.limits import MAX_DURATION_MS
+from simulator.io.load import load_catalogue
 from simulator.model.catalogue import CatalogueError
 from simulator.model.units import parse_duration_ms
 from simulator.params.assumptions import AssumptionsError, default_assumptions_path, load_assumptions

@@ -28,7 +28,8 @@ from hostile.cases import CASES, FILES, RATE, Case, of_kind
 
 from simulator.cli import main
 from simulator.io.csv_tracks import load_catalogue_csv
-from simulator.io.load import load_catalogue, load_itunes_library
+from simulator.io.itunes import load_itunes_library
+from simulator.io.load import load_catalogue
 from simulator.model.catalogue import CatalogueError
 from simulator.output.bundle import bundle_zip_bytes
 from simulator.output.export import export_file_name

@@ -15,7 +15,7 @@ from simulator.present.catalogue_views import (
     album_tracks,
     price_histogram_chart,
 )
-from simulator.present.report import format_quantity
+from simulator.model.units import format_quantity
 
 from . import show, state
 

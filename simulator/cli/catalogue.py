@@ -10,7 +10,7 @@ from simulator.io.load import load_catalogue
 from simulator.model.catalogue import builtin_catalogue
 from simulator.model.catalogue_pricing import price_catalogue
 from simulator.model.encoding import size_mb
-from simulator.present.report import format_quantity
+from simulator.model.units import format_quantity
 
 ORDER = 20
 

@@ -17,7 +17,7 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["parse_duration_ms", "format_duration"]
+__all__ = ["parse_duration_ms", "format_duration", "format_quantity"]
 
 _UNIT_MS = {"ms": Decimal(1), "s": Decimal(1000), "sec": Decimal(1000), "min": Decimal(60_000), "m": Decimal(60_000)}
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)$")
@@ -86,3 +86,16 @@ def format_duration(duration_ms: float) -> str:
     h, rem = divmod(s, 3600)
     m, sec = divmod(rem, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def format_quantity(n: int, noun: str, plural: str | None = None) -> str:
+    """A whole count with its noun, singular for one: ``1 track``, ``2 tracks``, ``12,345 albums``.
+
+    Examples
+    --------
+    >>> format_quantity(1, "track"), format_quantity(0, "album"), format_quantity(12_345, "row")
+    ('1 track', '0 albums', '12,345 rows')
+    >>> format_quantity(3, "bad row", "bad rows")
+    '3 bad rows'
+    """
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from simulator.model.market import MarketYear, market_year, reported_price_band_usd
+from simulator.model.units import format_quantity  # re-exported: it lives with the other formatters of units
 from simulator.params.scenario import Scenario, make_scenario
 
 __all__ = ["Metric", "headline_metrics", "format_usd", "format_count", "format_quantity"]
@@ -65,19 +66,6 @@ def format_count(x: float) -> str:
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     return f"{x:,.1f}"
-
-
-def format_quantity(n: int, noun: str, plural: str | None = None) -> str:
-    """A whole count with its noun, singular for one: ``1 track``, ``2 tracks``, ``12,345 albums``.
-
-    Examples
-    --------
-    >>> format_quantity(1, "track"), format_quantity(0, "album"), format_quantity(12_345, "row")
-    ('1 track', '0 albums', '12,345 rows')
-    >>> format_quantity(3, "bad row", "bad rows")
-    '3 bad rows'
-    """
-    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
 
 
 def _not_finite(x: float) -> str:
