@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from hostile.cases import CASES, FILES, RATE, Case, of_kind
+from hostile.cases import CASES, FILES, RATE, SAMPLES, Case, of_kind
 
 from simulator.cli import main
 from simulator.io.csv_tracks import load_catalogue_csv
@@ -85,7 +85,7 @@ def test_the_corpus_has_the_variety_asked_for():
 
 def test_every_committed_file_is_a_case_and_the_corpus_is_small():
     used = {f"{c.id}.{'yaml' if c.kind in ('assumptions', 'scenario') else c.kind.split('_')[-1]}"
-            for c in CASES if c.input is None}
+            for c in CASES if c.input is None} | {s.file for s in SAMPLES}
     on_disk = {p.name for p in FILES.iterdir()}
     assert used <= on_disk, f"cases without their file: {sorted(used - on_disk)}"
     assert on_disk - used == {"good_catalogue.csv"}, f"files no case uses: {sorted(on_disk - used - {'good_catalogue.csv'})}"

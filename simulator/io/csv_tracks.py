@@ -351,24 +351,25 @@ def read_catalogue_csv(data: bytes, name: str, limits: Limits, *, skip_bad_rows:
         unit = _guess_unit([r[d_idx] for _, r in first if d_idx < len(r) and ":" not in r[d_idx]])
     roles = _roles(header, {d_idx})
     out = Rows(name, skip_bad_rows)
-    out.columns["duration_ms"] = f"{d_col} ({unit}{', from its values' if guessed else ''})"
+    out.columns["duration_ms"] = d_col
+    out.columns["duration_unit"] = f"{unit} (from the {'values' if guessed else 'column name'})"
     out.columns.update({role: header[i].strip() for role, i in roles.items()})
-    if "album" not in roles:
-        out.warnings.append(f"no album column (found {[h.strip()[:MAX_SHOWN_CHARS] for h in header][:12]}): "
-                            "each track counts as its own album")
     usual = None  # a typical value of a guessed unit, quoted if the column turns out mixed
     if guessed:  # look at the first rows at once, so a mix is reported before anything else
+        odd = None
         for n, (_, row) in enumerate(first, start=1):
             cell = row[d_idx].strip() if d_idx < len(row) else ""
             try:
                 ms = _parse_duration(cell, unit)
             except BadValue:
                 continue
-            if ":" in cell:
-                continue
-            if _looks_mixed(ms, unit):
-                raise _mixed_units(name, d_col, unit, (n, cell), usual)
-            usual = usual or (n, cell)
+            if ":" not in cell:
+                if _looks_mixed(ms, unit):
+                    odd = odd or (n, cell)
+                else:
+                    usual = usual or (n, cell)
+        if odd:
+            raise _mixed_units(name, d_col, unit, odd, usual)
 
     for n, (line, row) in enumerate(itertools.chain(first, records), start=1):
         if n > max_rows:

@@ -55,8 +55,31 @@ def _head(path: Path, name: str) -> bytes:
         raise CatalogueError(f"{name}: cannot read file ({e.strerror or e})") from None
 
 
-def read_catalogue(path_or_bytes, limits: Limits, *, skip_bad_rows: bool = False, name: str | None = None) -> Catalogue:
-    """Load any supported catalogue with explicit limits (see :func:`load_catalogue`)."""
+def read_catalogue(path_or_bytes, limits: Limits, *, skip_bad_rows: bool = False, name: str | None = None,
+                   progress=None) -> Catalogue:
+    """Load any supported catalogue with explicit limits.
+
+    Parameters
+    ----------
+    path_or_bytes : str, Path, bytes or binary file object
+        A file or a folder (see :func:`load_catalogue`).
+    limits : Limits
+    skip_bad_rows : bool, optional
+    name : str, optional
+        The name used in messages (default: the path, or the file object's ``name``).
+    progress : callable, optional
+        ``progress(items, total)`` wraps the files of a folder being read and
+        yields them (e.g. a ``tqdm`` bar); None reads without one.
+
+    Returns
+    -------
+    Catalogue
+
+    Raises
+    ------
+    CatalogueError
+        As the chosen reader does.
+    """
     if isinstance(path_or_bytes, (str, Path)):
         path = Path(path_or_bytes)
         shown_name = name or str(path_or_bytes)

@@ -196,6 +196,11 @@ def _plist_tracks(n: int) -> bytes:
     return plistlib.dumps({"Tracks": {str(i): {"Name": f"S{i}", "Total Time": 240_000} for i in range(1, n + 1)}})
 
 
+def _mixed_late(n: int = 1500) -> bytes:
+    """A duration column read as seconds from its first 1,000 rows, with milliseconds further down."""
+    return b"name,duration\n" + b"".join(b"Song %d,240\n" % i for i in range(n)) + b"Late,250000\n"
+
+
 def _huge_field() -> bytes:
     return b"name,seconds\n" + b"x" * 200_000 + b",240\n"
 
@@ -358,6 +363,12 @@ CATALOGUE_CSV = [
       subprocess=True),
     C("csv_too_many_rows", "catalogue_csv", Gen(lambda: _csv_rows(5), "5 rows"),
       "more than 3 data rows; at most 3 are allowed (catalogue.max_rows)", sets={"catalogue.max_rows": 3}, app=False),
+    C("csv_mixed_units", "catalogue_csv", b"name,duration\nA,245000\nB,240\nC,250000\n",
+      "column 'duration' seems to mix seconds and milliseconds", "'245000' (data row 1) and '240' (data row 2)",
+      "duration_s or duration_ms", regression=True, subprocess=True),
+    C("csv_mixed_units_late", "catalogue_csv", Gen(_mixed_late, "1,500 rows in s, then one in ms"),
+      "column 'duration' seems to mix seconds and milliseconds", "'250000' (data row 1501)",
+      "looks like milliseconds in a column read as seconds", regression=True),
     C("csv_missing_file", "catalogue_csv", MISSING, "csv_missing_file.csv", "cannot read file (No such file"),
     C("csv_folder", "catalogue_csv", FOLDER, "csv_folder.csv", "cannot read file (Is a directory)"),
 ]
@@ -489,6 +500,66 @@ OUTPUT_PATHS = [
     C("name_empty", "output_path", "", "file name ''"),
     C("name_nul", "output_path", "chart\x00.sh", "file name 'chart\\x00.sh'"),
     C("name_newline", "output_path", "chart\nrm -rf", "file name 'chart\\nrm -rf'"),
+]
+
+@dataclass(frozen=True)
+class Sample:
+    """A small file in the shape of a real export (written for this corpus), and what it must load as.
+
+    Attributes
+    ----------
+    file : str
+        Its name in ``files/``.
+    tracks : int
+        Tracks priced.
+    rows_read : int
+    excluded : mapping
+        Items left out, by kind (the kinds not named are 0).
+    albums : int
+        Distinct (artist, album) pairs.
+    artists : tuple of str
+        The ``artist`` column, in order.
+    duration_ms : tuple of int
+        The ``duration_ms`` column, in order. [ms]
+    columns : mapping
+        Roles that must come from these columns.
+    gap : str
+        The numbered gap of issue 15 it closes.
+    """
+
+    file: str
+    tracks: int
+    rows_read: int
+    excluded: Mapping[str, int] = field(default_factory=dict)
+    albums: int | None = None
+    artists: tuple[str, ...] = ()
+    duration_ms: tuple[int, ...] = ()
+    columns: Mapping[str, str] = field(default_factory=dict)
+    gap: str = ""
+
+
+KB, MHZ = "The Kilobytes", "Megahertz"
+SAMPLES: list[Sample] = [
+    Sample("fmt_exportify_classic.csv", 4, 4, albums=3, artists=(KB, KB, MHZ, "Various Artists"),
+           duration_ms=(241373, 198000, 305106, 187456),
+           columns={"artist": "Artist Name(s)", "album_artist": "Album Artist Name(s)",
+                    "duration_ms": "Track Duration (ms)"}, gap="1: Exportify, classic"),
+    Sample("fmt_exportify_current.csv", 4, 4, albums=3, artists=(KB, KB, MHZ, MHZ),
+           duration_ms=(241373, 198000, 305106, 212000),
+           columns={"artist": "Artist Name(s)", "album": "Album Name", "duration_ms": "Duration (ms)"},
+           gap="1: Exportify, current (BOM, several artists separated by ';')"),
+    Sample("fmt_spotifyr_tidytuesday.csv", 3, 3, albums=2, artists=(KB, KB, MHZ),
+           columns={"artist": "track_artist", "album": "track_album_name", "track": "track_name"},
+           gap="2: prefixed column names"),
+    Sample("fmt_r_write_csv.csv", 3, 3, albums=2, duration_ms=(241373, 200000, 150000),
+           gap="3: R's write.csv (2e+05)"),
+    Sample("fmt_itunes_non_music.xml", 3, 15, excluded={"audiobook": 4, "booklet": 1, "ebook": 1, "app": 1, "stream": 1,
+                                                         "podcast": 3, "video": 1},
+           albums=2, artists=(KB, KB, MHZ), gap="4, 5, 7: audiobooks, booklets/ebooks/apps, video podcasts"),
+    Sample("fmt_no_album.csv", 3, 3, albums=1, columns={"artist": "artist"}, gap="6: no album column"),
+    Sample("fmt_itunes_playlist_text.txt", 3, 4, excluded={"audiobook": 1}, albums=3,
+           duration_ms=(241000, 10_800_000, 305000), columns={"duration_ms": "Time"},
+           gap="iTunes 'Export playlist as text' (UTF-16, tabs, Time in seconds)"),
 ]
 
 CASES: list[Case] = [*ASSUMPTIONS, *SCENARIOS, *CATALOGUE_CSV, *ITUNES_XML, *URLS, *CLI, *OUTPUT_PATHS]
