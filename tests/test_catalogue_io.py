@@ -202,7 +202,8 @@ def test_multiline_field_reports_the_file_line():
     ids=["all bytes", "png", "zip"],
 )
 def test_binary_junk_is_refused(data):
-    with pytest.raises(CatalogueError, match=r"binary data, not a CSV text file"):
+    # a zip is taken for a zipped folder of audio files, and this one is cut short
+    with pytest.raises(CatalogueError, match=r"binary data, not a CSV text file|not a readable zip archive"):
         load_catalogue(data)
 
 
@@ -243,8 +244,8 @@ def test_row_limit():
 def test_missing_file_and_directory(tmp_path):
     with pytest.raises(CatalogueError, match=r"nope.csv: cannot read file"):
         load_catalogue(tmp_path / "nope.csv")
-    with pytest.raises(CatalogueError, match=r"cannot read file"):
-        load_catalogue(tmp_path)
+    with pytest.raises(CatalogueError, match=r"an empty folder; expected a folder of audio files"):
+        load_catalogue(tmp_path)  # a folder is read as a folder of audio files
 
 
 def test_skip_bad_rows_counts_and_keeps_examples():

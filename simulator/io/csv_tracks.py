@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import itertools
 import re
-
 from decimal import Decimal, InvalidOperation
 
 from simulator.io.kinds import classify
@@ -43,7 +42,7 @@ from simulator.model.catalogue import Catalogue, CatalogueError
 from simulator.model.units import parse_duration_ms
 from simulator.params.scenario import Scenario, make_scenario
 
-__all__ = ["load_catalogue_csv", "read_catalogue_csv"]
+__all__ = ["decode_text", "load_catalogue_csv", "read_catalogue_csv"]
 
 # A numeric duration column whose name gives no unit holds milliseconds when its
 # median is at least this (10,000 s would be a 2.8-hour median track; 10,000 ms
@@ -125,8 +124,16 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
+def decode_text(data: bytes, name: str, *, what: str = "a CSV text file") -> tuple[str, str]:
     """Decode text bytes: UTF-8 (BOM optional), UTF-16 with a BOM, or 8-bit Windows-1252 text.
+
+    Parameters
+    ----------
+    data : bytes
+    name : str
+        The file's name, for messages.
+    what : str, optional
+        What the file should be, for messages (``"a CSV text file"``).
 
     Returns
     -------
@@ -145,7 +152,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
             raise CatalogueError(f"{name}: not UTF-16 text (byte {e.start})") from None
     bad = _CONTROL.search(data)
     if bad:
-        raise CatalogueError(f"{name}: binary data, not a CSV text file (byte 0x{data[bad.start()]:02x} "
+        raise CatalogueError(f"{name}: binary data, not {what} (byte 0x{data[bad.start()]:02x} "
                              f"at offset {bad.start():,}); expected UTF-8 text")
     try:
         return data.decode("utf-8-sig"), "utf-8"

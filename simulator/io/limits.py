@@ -237,7 +237,8 @@ class Rows:
     skip_bad_rows : bool
         Count bad rows instead of raising :class:`BadRowError`.
     field : str, optional
-        What a column is called in messages (``"column"``, ``"key"``).
+        What a column is called in messages (``"column"``, ``"key"``); with ``""`` the
+        column is named as given (unquoted).
     extra : tuple of str, optional
         Names of more text columns (e.g. ``("codec", "bitrate_mode")``).
 
@@ -276,7 +277,7 @@ class Rows:
 
         ``value`` None means the value is absent: the message then says so without quoting it.
         """
-        col = f"{self.field} {column[:MAX_SHOWN_CHARS]!r}"
+        col = f"{self.field} {column[:MAX_SHOWN_CHARS]!r}" if self.field else column[:MAX_SHOWN_CHARS]
         what = f"{col} {reason}" if value is None else f"{col}: {shown(value)} {reason}"
         msg = f"{self.name}: {where}, {what}; expected {allowed}"
         if not self.skip:

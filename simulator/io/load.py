@@ -6,6 +6,8 @@ source                                      reader
 iTunes/Music ``Library.xml`` (or binary)    :mod:`simulator.io.itunes` (streamed)
 CSV / TSV of tracks, Exportify, iTunes'     :mod:`simulator.io.csv_tracks`
 "Export playlist as text"
+M3U / M3U8 playlist                         :mod:`simulator.io.playlists`
+a folder, a zip of one, or one audio file   :mod:`simulator.io.audio_files` (mutagen)
 ==========================================  ===========================================
 
 Input is validated where it enters, in the readers, and nowhere else. Every
@@ -33,18 +35,29 @@ Examples
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from simulator.io.audio_files import (
+    AUDIO_EXTENSIONS,
+    read_audio_file,
+    read_audio_files,
+    read_audio_folder,
+    read_audio_zip,
+)
 from simulator.io.csv_tracks import load_catalogue_csv, read_catalogue_csv
 from simulator.io.itunes import is_property_list, load_itunes_library, read_itunes_library
 from simulator.io.limits import Limits, limits_for, named_bytes, read_limited
+from simulator.io.playlists import is_m3u, read_m3u
 from simulator.model.catalogue import Catalogue, CatalogueError
 from simulator.params.scenario import Scenario, make_scenario
 
-__all__ = ["load_catalogue", "load_catalogue_csv", "load_itunes_library"]
+__all__ = ["load_catalogue", "load_catalogue_csv", "load_itunes_library", "read_catalogue"]
 
 #: Bytes at the start of a file read to tell what it is. [bytes]
 HEAD_BYTES = 4096
+# The first bytes of a zip archive (a local file header, or an empty archive's end record).
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def _head(path: Path, name: str) -> bytes:
@@ -53,6 +66,10 @@ def _head(path: Path, name: str) -> bytes:
             return f.read(HEAD_BYTES)
     except OSError as e:
         raise CatalogueError(f"{name}: cannot read file ({e.strerror or e})") from None
+
+
+def _is_audio_name(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in AUDIO_EXTENSIONS
 
 
 def read_catalogue(path_or_bytes, limits: Limits, *, skip_bad_rows: bool = False, name: str | None = None,
@@ -68,8 +85,8 @@ def read_catalogue(path_or_bytes, limits: Limits, *, skip_bad_rows: bool = False
     name : str, optional
         The name used in messages (default: the path, or the file object's ``name``).
     progress : callable, optional
-        ``progress(items, total)`` wraps the files of a folder being read and
-        yields them (e.g. a ``tqdm`` bar); None reads without one.
+        ``progress(items, total)`` wraps the files of a folder (or playlist) being
+        read and yields them (e.g. a ``tqdm`` bar); None reads without one.
 
     Returns
     -------
@@ -80,22 +97,38 @@ def read_catalogue(path_or_bytes, limits: Limits, *, skip_bad_rows: bool = False
     CatalogueError
         As the chosen reader does.
     """
+    kw = {"skip_bad_rows": skip_bad_rows}
     if isinstance(path_or_bytes, (str, Path)):
-        path = Path(path_or_bytes)
-        shown_name = name or str(path_or_bytes)
-        if path.exists() and not path.is_dir() and is_property_list(_head(path, shown_name)):
-            return read_itunes_library(path, limits, skip_bad_rows=skip_bad_rows)
+        path, shown_name = Path(path_or_bytes), name or str(path_or_bytes)
+        if path.is_dir():
+            return read_audio_folder(path, limits, progress=progress, **kw)
+        if path.exists():
+            head = _head(path, shown_name)
+            if is_property_list(head):
+                return read_itunes_library(path, limits, **kw)
+            if head.startswith(_ZIP_MAGIC):
+                return read_audio_zip(path, shown_name, limits, progress=progress, **kw)
+            if _is_audio_name(shown_name):
+                return read_audio_file(path, limits, **kw)
+            if is_m3u(shown_name, head):
+                data, _ = read_limited(path, limits.max_bytes, hint=limits.over_limit_hint)
+                return read_m3u(data, shown_name, limits, base=path.resolve().parent, progress=progress, **kw)
         data, shown_name = read_limited(path, limits.max_bytes, hint=limits.over_limit_hint)
-    else:
-        cap = max(limits.max_bytes, limits.max_xml_bytes)
-        data, shown_name = read_limited(path_or_bytes, cap, hint=limits.over_limit_hint)
+        return read_catalogue_csv(data, name or shown_name, limits, **kw)
+    cap = max(limits.max_bytes, limits.max_xml_bytes)
+    data, shown_name = read_limited(path_or_bytes, cap, hint=limits.over_limit_hint)
     shown_name = name or shown_name
     if is_property_list(data[:HEAD_BYTES]):
-        from_bytes = named_bytes(data, shown_name)
-        return read_itunes_library(from_bytes, limits, skip_bad_rows=skip_bad_rows)
+        return read_itunes_library(named_bytes(data, shown_name), limits, **kw)
+    if data.startswith(_ZIP_MAGIC):
+        return read_audio_zip(data, shown_name, limits, progress=progress, **kw)
     if len(data) > limits.max_bytes:
         read_limited(data, limits.max_bytes, hint=limits.over_limit_hint)  # the refusal, worded as for a file
-    return read_catalogue_csv(data, shown_name, limits, skip_bad_rows=skip_bad_rows)
+    if _is_audio_name(shown_name):
+        return read_audio_files([(shown_name, data)], shown_name, limits, progress=progress, **kw)
+    if is_m3u(shown_name, data[:HEAD_BYTES]):
+        return read_m3u(data, shown_name, limits, progress=progress, **kw)
+    return read_catalogue_csv(data, shown_name, limits, **kw)
 
 
 def load_catalogue(path_or_bytes, *, skip_bad_rows: bool = False, max_rows: int | None = None,
@@ -105,6 +138,8 @@ def load_catalogue(path_or_bytes, *, skip_bad_rows: bool = False, max_rows: int 
     Parameters
     ----------
     path_or_bytes : str, Path, bytes or binary file object
+        A path (a file or a folder of audio files), or the bytes of an upload
+        (whose ``name`` helps tell an M3U playlist or an audio file).
     skip_bad_rows : bool, optional
         Leave malformed rows out and count them instead of raising.
     max_rows : int, optional

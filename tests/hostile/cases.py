@@ -12,6 +12,8 @@ scenario         a scenario file: ``read_scenario_bytes`` / ``read_scenario_file
 catalogue_csv    a catalogue CSV: ``load_catalogue`` -> ``CatalogueError``;
                  ``allofmp3-sim catalogue FILE``; the Catalogue page's upload
 itunes_xml       an iTunes ``Library.xml``: as catalogue_csv
+playlist         an M3U8 playlist: as catalogue_csv
+audio_zip        a zip of (supposed) audio files, an uploaded folder: as catalogue_csv
 url              link parameters: ``overrides_from_query`` -> a notice naming the parameter, the
                  value left out; the app opened with the link
 cli              an argument list for ``allofmp3-sim``: exit 2, one line on stderr
@@ -36,8 +38,9 @@ from pathlib import Path
 from typing import Any
 
 FILES = Path(__file__).resolve().parent / "files"
-KINDS = ("assumptions", "scenario", "catalogue_csv", "itunes_xml", "url", "cli", "output_path")
-EXTENSIONS = {"assumptions": "yaml", "scenario": "yaml", "catalogue_csv": "csv", "itunes_xml": "xml"}
+KINDS = ("assumptions", "scenario", "catalogue_csv", "itunes_xml", "playlist", "audio_zip", "url", "cli", "output_path")
+EXTENSIONS = {"assumptions": "yaml", "scenario": "yaml", "catalogue_csv": "csv", "itunes_xml": "xml",
+              "playlist": "m3u8", "audio_zip": "zip"}
 
 #: A path that does not exist.
 MISSING = "<missing>"
@@ -196,6 +199,17 @@ def _plist_tracks(n: int) -> bytes:
     return plistlib.dumps({"Tracks": {str(i): {"Name": f"S{i}", "Total Time": 240_000} for i in range(1, n + 1)}})
 
 
+def _zip_of(files: dict[str, bytes], method: int | None = None) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED if method is None else method) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
 def _mixed_late(n: int = 1500) -> bytes:
     """A duration column read as seconds from its first 1,000 rows, with milliseconds further down."""
     return b"name,duration\n" + b"".join(b"Song %d,240\n" % i for i in range(n)) + b"Late,250000\n"
@@ -346,7 +360,6 @@ CATALOGUE_CSV = [
     C("csv_only_podcast", "catalogue_csv", None, "no music tracks in the file (0 videos and 1 podcast excluded"),
     C("csv_binary_png", "catalogue_csv", None, "binary data, not a CSV text file (byte 0x1a at offset 6)"),
     C("csv_binary_junk", "catalogue_csv", Gen(_binary, "every byte value"), "binary data, not a CSV text file (byte 0x00"),
-    C("csv_zip_archive", "catalogue_csv", Gen(_zip_junk, "a .zip holding a CSV"), "binary data, not a CSV text file"),
     C("csv_nul_byte", "catalogue_csv", None, "binary data, not a CSV text file (byte 0x00 at offset 21)"),
     C("csv_utf16_no_bom", "catalogue_csv", None, "binary data, not a CSV text file (byte 0x00 at offset 1)"),
     C("csv_utf16_odd_bytes", "catalogue_csv", None, "not UTF-16 text (byte 46)"),
@@ -370,7 +383,7 @@ CATALOGUE_CSV = [
       "column 'duration' seems to mix seconds and milliseconds", "'250000' (data row 1501)",
       "looks like milliseconds in a column read as seconds", regression=True),
     C("csv_missing_file", "catalogue_csv", MISSING, "csv_missing_file.csv", "cannot read file (No such file"),
-    C("csv_folder", "catalogue_csv", FOLDER, "csv_folder.csv", "cannot read file (Is a directory)"),
+    C("csv_folder", "catalogue_csv", FOLDER, "csv_folder.csv: an empty folder; expected a folder of audio files"),
 ]
 
 ITUNES_XML = [
@@ -398,6 +411,39 @@ ITUNES_XML = [
     C("xml_binary_plist_junk", "itunes_xml", None, "not a valid property list (Library.xml)"),
     C("xml_too_many_tracks", "itunes_xml", Gen(lambda: _plist_tracks(5), "5 tracks"),
       "more than 3 tracks; at most 3 are allowed (catalogue.max_rows)", sets={"catalogue.max_rows": 3}, app=False),
+]
+
+PLAYLISTS = [
+    C("pl_bad_extinf", "playlist", b"#EXTM3U\n#EXTINF:245,A - B\nb.mp3\n#EXTINF:four minutes,A - C\nc.mp3\n",
+      "entry 2 (line 4), #EXTINF duration: 'four' is not a number", "expected seconds", subprocess=True),
+    C("pl_nan_extinf", "playlist", b"#EXTM3U\n#EXTINF:NaN,A - B\nb.mp3\n", "#EXTINF duration: 'NaN' is not a number"),
+    C("pl_huge_extinf", "playlist", b"#EXTM3U\n#EXTINF:1e30,A - B\nb.mp3\n", "'1e30' is longer than the 604,800 s"),
+    C("pl_no_entries", "playlist", b"#EXTM3U\n#PLAYLIST:empty\n", "no entries; expected an M3U playlist"),
+    C("pl_binary", "playlist", b"#EXTM3U\n\x00\x01\x02\n", "binary data, not an M3U playlist (byte 0x00"),
+    C("pl_only_streams", "playlist", b"#EXTM3U\n#EXTINF:-1,Radio\nhttp://radio.example/a\nhttps://radio.example/b\n",
+      "no music tracks in the playlist (0 videos, 0 podcasts and 2 streams excluded"),
+    C("pl_only_missing", "playlist", b"#EXTM3U\nnot/here.mp3\n#EXTINF:-1,x\nnor/here.flac\n",
+      "no music tracks in the playlist (0 videos, 0 podcasts and 2 missing files excluded"),
+    C("pl_too_many", "playlist", b"#EXTM3U\n" + b"#EXTINF:1,x\na.mp3\n" * 5,
+      "more than 3 entries; at most 3 are allowed (catalogue.max_rows)", sets={"catalogue.max_rows": 3}, app=False),
+]
+
+AUDIO_ZIPS = [
+    C("zip_bomb", "audio_zip", Gen(lambda: _zip_of({"zeros.wav": b"\x00" * 3_000_000}), "3 MB of zeros, deflated"),
+      "expands to 3,000,000 bytes", "at most 1,000,000 bytes", sets={"catalogue.max_file_mb": 1}, app=False,
+      subprocess=True),
+    C("zip_no_audio", "audio_zip", Gen(lambda: _zip_of({"cover.jpg": b"\xff\xd8", "Booklet.pdf": b"%PDF",
+                                                          "Book/1.m4b": b"..."}), "cover, booklet, audiobook"),
+      "no music tracks in the files (0 videos, 0 podcasts, 1 audiobook, 1 PDF booklet and 1 non-audio file excluded"),
+    C("zip_broken_mp3", "audio_zip", Gen(lambda: _zip_of({"Album/01 Song.mp3": b"ID3\x03\x00\x00\x00\x00\x00\x00junk" * 50}),
+                                         "an .mp3 that is not MP3"),
+      "file 1, 'Album/01 Song.mp3'", "expected an MP3, AAC/M4A, Ogg Vorbis, Opus, FLAC or WAV file"),
+    C("zip_holding_csv", "audio_zip", Gen(_zip_junk, "a .zip holding a CSV"), "no music tracks in the files",
+      "1 non-audio file excluded"),
+    C("zip_truncated", "audio_zip", Gen(lambda: _zip_of({"a.mp3": b"x" * 100})[:60], "a zip cut short"),
+      "not a readable zip archive"),
+    C("zip_empty_wav", "audio_zip", Gen(lambda: _zip_of({"silence.wav": b"RIFF\x24\x00\x00\x00WAVEfmt "}),
+                                        "a WAV header and nothing else"), "'silence.wav'"),
 ]
 
 RATE = "pricing.rate_usd_per_mb"
@@ -562,7 +608,8 @@ SAMPLES: list[Sample] = [
            gap="iTunes 'Export playlist as text' (UTF-16, tabs, Time in seconds)"),
 ]
 
-CASES: list[Case] = [*ASSUMPTIONS, *SCENARIOS, *CATALOGUE_CSV, *ITUNES_XML, *URLS, *CLI, *OUTPUT_PATHS]
+CASES: list[Case] = [*ASSUMPTIONS, *SCENARIOS, *CATALOGUE_CSV, *ITUNES_XML, *PLAYLISTS, *AUDIO_ZIPS, *URLS, *CLI,
+                     *OUTPUT_PATHS]
 
 _ids = [c.id for c in CASES]
 assert len(_ids) == len(set(_ids)), "case ids must be unique"
