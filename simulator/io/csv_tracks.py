@@ -332,7 +332,27 @@ def _mixed_units(name: str, column: str, unit: str, odd: tuple[int, str], usual:
 
 
 def read_catalogue_csv(data: bytes, name: str, limits: Limits, *, skip_bad_rows: bool = False) -> Catalogue:
-    """Load CSV bytes with explicit limits (see :func:`load_catalogue_csv`)."""
+    """Load CSV bytes with explicit limits (see :func:`load_catalogue_csv`).
+
+    Parameters
+    ----------
+    data : bytes
+        The whole file (already within ``limits.max_bytes``).
+    name : str
+        The file's name, for messages.
+    limits : Limits
+        ``max_rows`` bounds the data rows.
+    skip_bad_rows : bool, optional
+
+    Returns
+    -------
+    Catalogue
+
+    Raises
+    ------
+    CatalogueError
+        As :func:`load_catalogue_csv`.
+    """
     max_rows = limits.max_rows
     text, encoding = decode_text(data, name)
     del data

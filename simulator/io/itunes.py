@@ -278,7 +278,24 @@ def _name_of(path_or_bytes) -> str:
 
 
 def read_itunes_library(path_or_bytes, limits: Limits, *, skip_bad_rows: bool = False) -> Catalogue:
-    """Load a ``Library.xml`` with explicit limits (see :func:`load_itunes_library`)."""
+    """Load a ``Library.xml`` with explicit limits (see :func:`load_itunes_library`).
+
+    Parameters
+    ----------
+    path_or_bytes : str, Path, bytes or binary file object
+    limits : Limits
+        ``max_xml_bytes`` caps an XML file, ``max_bytes`` a binary one, ``max_rows`` the track entries.
+    skip_bad_rows : bool, optional
+
+    Returns
+    -------
+    Catalogue
+
+    Raises
+    ------
+    CatalogueError
+        As :func:`load_itunes_library`.
+    """
     name = _name_of(path_or_bytes)
     rows = Rows(name, skip_bad_rows, field="key")
     on_track = _reader(rows, limits.max_rows)
