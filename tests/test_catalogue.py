@@ -42,7 +42,7 @@ def need(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def chinook():
-    return load_catalogue(need(CHINOOK))
+    return load_catalogue(need(CHINOOK), scenario=make_scenario())
 
 
 def _catalogue(duration_ms, album=None, size_bytes_=None):
@@ -301,7 +301,7 @@ def test_every_real_album_prices_end_to_end(chinook, encoding):
 
 
 def test_itunes_sample_prices_with_real_bytes():
-    c = load_catalogue(need(ITUNES_CSV))
+    c = load_catalogue(need(ITUNES_CSV), scenario=make_scenario())
     p = price_catalogue(c, "aac-128", make_scenario(), by="album", use_real_bytes=True)
     assert len(p) == 93 and p.attrs["real_bytes_tracks"] == 232
     assert p.attrs["price_usd"] == sum(p["price_usd"], Decimal(0))
@@ -327,7 +327,7 @@ def test_cli_prices_every_chinook_album(capsys):
 def test_cli_json_parses(capsys):
     assert main(["catalogue", str(need(CHINOOK)), "--by", "album", "--json"]) == 0
     captured = capsys.readouterr()
-    rows = json.loads(captured.out)
+    rows = json.loads(captured.out)["rows"]
     assert len(rows) == 335
     assert set(rows[0]) == {"album", "artist", "tracks", "duration_s", "size_bytes", "size_mb", "price_usd",
                             "price_per_basket_usd", "itunes_usd"}
@@ -364,7 +364,7 @@ def test_cli_real_bytes_rate_and_xml(tmp_path, capsys):
     f.write_bytes(plistlib.dumps(lib))
     assert main(["catalogue", str(f), "--real-bytes", "--rate-usd-per-mb", "0.02", "--json"]) == 0
     captured = capsys.readouterr()
-    assert json.loads(captured.out)[0]["price_usd"] == 0.08  # 4 MB x 2 c
+    assert json.loads(captured.out)["rows"][0]["price_usd"] == 0.08  # 4 MB x 2 c
     assert "real file sizes for 1 track, formula sizes for 0" in captured.err
     assert "excluded 1 video and 0 podcasts" in captured.err
 

@@ -10,9 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.io.csv_tracks import load_catalogue_csv
-from simulator.io.load import MAX_DURATION_MS, load_catalogue, load_itunes_library
+from simulator.io.itunes import load_itunes_library
+from simulator.io.limits import MAX_DURATION_MS
+from simulator.io.load import load_catalogue
 from simulator.model.catalogue import CatalogueError
 from simulator.model.units import format_duration
+from simulator.params.scenario import make_scenario
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 CHINOOK = DATA / "chinook_tracks.csv"
@@ -29,7 +32,7 @@ def need(path: Path) -> Path:
 
 
 def test_chinook_loads_with_the_readme_counts():
-    c = load_catalogue_csv(need(CHINOOK))
+    c = load_catalogue_csv(need(CHINOOK), scenario=make_scenario())
     assert (c.n_tracks, c.n_albums, c.excluded_video, c.excluded_podcast, c.skipped_rows) == (3289, 335, 214, 0, 0)
     t = c.tracks
     assert t["size_bytes"].notna().all() and t["bitrate_kbps"].isna().all()
@@ -41,7 +44,7 @@ def test_chinook_loads_with_the_readme_counts():
 
 
 def test_itunes_sample_loads_with_the_readme_counts():
-    c = load_catalogue(need(ITUNES_CSV))
+    c = load_catalogue(need(ITUNES_CSV), scenario=make_scenario())
     assert (c.n_tracks, c.excluded_podcast, c.excluded_video) == (232, 68, 0)
     # 93 album titles (README); the 17-track compilation is one album by "Various Artists"
     assert c.n_albums == 93
@@ -53,10 +56,10 @@ def test_itunes_sample_loads_with_the_readme_counts():
 
 def test_path_bytes_and_file_object_give_the_same_catalogue():
     path = need(CHINOOK)
-    a = load_catalogue(str(path))
-    b = load_catalogue(path.read_bytes())
+    a = load_catalogue(str(path), scenario=make_scenario())
+    b = load_catalogue(path.read_bytes(), scenario=make_scenario())
     with path.open("rb") as f:
-        c = load_catalogue(f)
+        c = load_catalogue(f, scenario=make_scenario())
     assert a.tracks.equals(b.tracks) and a.tracks.equals(c.tracks)
 
 
@@ -80,17 +83,17 @@ def test_path_bytes_and_file_object_give_the_same_catalogue():
          "no final newline"],
 )
 def test_csv_dialects(data):
-    c = load_catalogue_csv(data)
+    c = load_catalogue_csv(data, scenario=make_scenario())
     assert c.tracks[["track", "duration_ms"]].values.tolist() == [["A", 245000]]
 
 
 def test_quoted_commas_do_not_fool_the_delimiter():
-    c = load_catalogue_csv(b'name,composer,milliseconds\nA,"Young, Young, Johnson",1000\n')
+    c = load_catalogue_csv(b'name,composer,milliseconds\nA,"Young, Young, Johnson",1000\n', scenario=make_scenario())
     assert c.tracks["duration_ms"].tolist() == [1000]
 
 
 def test_cp1252_text_is_read():
-    c = load_catalogue_csv("artist,seconds\nBeyoncé – Déjà Vu,240\n".encode("cp1252"))
+    c = load_catalogue_csv("artist,seconds\nBeyoncé – Déjà Vu,240\n".encode("cp1252"), scenario=make_scenario())
     assert c.tracks["artist"].tolist() == ["Beyoncé – Déjà Vu"]
     assert "cp1252" in c.source
 
@@ -114,7 +117,7 @@ def test_cp1252_text_is_read():
     ],
 )
 def test_duration_columns_and_units(header, value, expected_ms):
-    c = load_catalogue_csv(f"name,{header}\nA,{value}\n".encode())
+    c = load_catalogue_csv(f"name,{header}\nA,{value}\n".encode(), scenario=make_scenario())
     assert c.tracks["duration_ms"].tolist() == [expected_ms]
 
 
@@ -122,7 +125,7 @@ def test_optional_columns_matched_leniently():
     data = (b"Album Artist,ARTIST,album_title,Track Name,Media-Type,Size,Bit Rate,Total Time\n"
             b",Solo,Disc,Song,MPEG audio file,4000000,128 kbps,250000\n"
             b"Band,Guest,Disc,Other,MPEG audio file,,,250000\n")
-    t = load_catalogue_csv(data).tracks
+    t = load_catalogue_csv(data, scenario=make_scenario()).tracks
     assert t["artist"].tolist() == ["Solo", "Band"]  # album artist wins, artist fills in
     assert t["album"].tolist() == ["Disc", "Disc"] and t["track"].tolist() == ["Song", "Other"]
     assert t["size_bytes"].tolist()[0] == 4_000_000 and t["size_bytes"].isna().tolist() == [False, True]
@@ -136,12 +139,12 @@ def test_videos_and_podcasts_are_excluded_and_counted():
             b"show,MPEG audio file,Talk,1,1000\n"
             b"other show,MPEG audio file,Podcast,,1000\n"
             b"bad video,MPEG-4 video file,,,not a number\n")  # excluded before it is validated
-    c = load_catalogue_csv(data)
+    c = load_catalogue_csv(data, scenario=make_scenario())
     assert (c.n_tracks, c.excluded_video, c.excluded_podcast) == (1, 2, 2)
 
 
 def test_formula_strings_are_kept_as_data():
-    c = load_catalogue_csv(b'name,artist,seconds\n"=HYPERLINK(""http://x"",""y"")",@SUM(A1),240\n')
+    c = load_catalogue_csv(b'name,artist,seconds\n"=HYPERLINK(""http://x"",""y"")",@SUM(A1),240\n', scenario=make_scenario())
     assert c.tracks["track"].tolist() == ['=HYPERLINK("http://x","y")']
     assert c.tracks["artist"].tolist() == ["@SUM(A1)"]
 
@@ -179,19 +182,19 @@ def test_formula_strings_are_kept_as_data():
 )
 def test_bad_csv_input_is_a_clear_error(data, pattern):
     with pytest.raises(CatalogueError, match=pattern):
-        load_catalogue_csv(data)
+        load_catalogue_csv(data, scenario=make_scenario())
 
 
 def test_long_bad_values_are_cut_in_messages():
     with pytest.raises(CatalogueError) as e:
-        load_catalogue_csv(b"name,milliseconds\nA," + b"9x" * 5000 + b"\n")
+        load_catalogue_csv(b"name,milliseconds\nA," + b"9x" * 5000 + b"\n", scenario=make_scenario())
     assert len(str(e.value)) < 300 and "data row 1 (line 2), column 'milliseconds': '9x9x" in str(e.value)
 
 
 def test_multiline_field_reports_the_file_line():
     data = b'name,milliseconds\n"two\nlines",1000\nB,oops\n'
     with pytest.raises(CatalogueError, match=r"data row 2 \(line 4\)"):
-        load_catalogue_csv(data)
+        load_catalogue_csv(data, scenario=make_scenario())
 
 
 @pytest.mark.parametrize(
@@ -200,8 +203,9 @@ def test_multiline_field_reports_the_file_line():
     ids=["all bytes", "png", "zip"],
 )
 def test_binary_junk_is_refused(data):
-    with pytest.raises(CatalogueError, match=r"binary data, not a CSV text file"):
-        load_catalogue(data)
+    # a zip is taken for a zipped folder of audio files, and this one is cut short
+    with pytest.raises(CatalogueError, match=r"binary data, not a CSV text file|not a readable zip archive"):
+        load_catalogue(data, scenario=make_scenario())
 
 
 def test_size_limit_is_checked_before_reading(tmp_path, monkeypatch):
@@ -213,7 +217,7 @@ def test_size_limit_is_checked_before_reading(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "open", no_read)
     with pytest.raises(CatalogueError, match=r"file is 613 bytes; at most 100 bytes"):
-        load_catalogue_csv(f, max_bytes=100)
+        load_catalogue_csv(f, max_bytes=100, scenario=make_scenario())
 
 
 def test_a_file_over_50_mb_is_refused_unread(tmp_path):
@@ -221,7 +225,7 @@ def test_a_file_over_50_mb_is_refused_unread(tmp_path):
     with f.open("wb") as h:
         h.truncate(50_000_001)  # sparse: takes no disk space; would be 50 MB of NULs if read
     with pytest.raises(CatalogueError, match=r"file is 50,000,001 bytes; at most 50,000,000 bytes"):
-        load_catalogue(f)
+        load_catalogue(f, scenario=make_scenario())
 
 
 def test_size_limit_default_is_catalogue_max_file_mb():
@@ -234,22 +238,22 @@ def test_size_limit_default_is_catalogue_max_file_mb():
 
 def test_row_limit():
     with pytest.raises(CatalogueError, match=r"more than 2 data rows; at most 2"):
-        load_catalogue_csv(b"seconds\n1\n2\n3\n", max_rows=2)
-    assert load_catalogue_csv(b"seconds\n1\n2\n", max_rows=2).n_tracks == 2
+        load_catalogue_csv(b"seconds\n1\n2\n3\n", max_rows=2, scenario=make_scenario())
+    assert load_catalogue_csv(b"seconds\n1\n2\n", max_rows=2, scenario=make_scenario()).n_tracks == 2
 
 
 def test_missing_file_and_directory(tmp_path):
     with pytest.raises(CatalogueError, match=r"nope.csv: cannot read file"):
-        load_catalogue(tmp_path / "nope.csv")
-    with pytest.raises(CatalogueError, match=r"cannot read file"):
-        load_catalogue(tmp_path)
+        load_catalogue(tmp_path / "nope.csv", scenario=make_scenario())
+    with pytest.raises(CatalogueError, match=r"an empty folder; expected a folder of audio files"):
+        load_catalogue(tmp_path, scenario=make_scenario())  # a folder is read as a folder of audio files
 
 
 def test_skip_bad_rows_counts_and_keeps_examples():
     data = b"name,milliseconds,bytes\nA,1000,10\nB,-1,10\nC,2000,x\nD,3000,\n"
     with pytest.raises(CatalogueError, match="data row 2"):
-        load_catalogue_csv(data)
-    c = load_catalogue_csv(data, skip_bad_rows=True)
+        load_catalogue_csv(data, scenario=make_scenario())
+    c = load_catalogue_csv(data, skip_bad_rows=True, scenario=make_scenario())
     assert c.tracks["track"].tolist() == ["A", "D"]
     assert c.skipped_rows == 2
     assert "data row 2 (line 3), column 'milliseconds'" in c.skipped_examples[0]
@@ -258,13 +262,13 @@ def test_skip_bad_rows_counts_and_keeps_examples():
 
 def test_skip_bad_rows_keeps_only_a_few_examples():
     data = b"seconds\n1\n" + b"x\n" * 50
-    c = load_catalogue_csv(data, skip_bad_rows=True)
+    c = load_catalogue_csv(data, skip_bad_rows=True, scenario=make_scenario())
     assert (c.n_tracks, c.skipped_rows, len(c.skipped_examples)) == (1, 50, 5)
 
 
 def test_skip_bad_rows_with_nothing_left_is_an_error():
     with pytest.raises(CatalogueError, match=r"no music tracks.*2 bad rows skipped.*first problem: .*data row 1"):
-        load_catalogue_csv(b"seconds\nx\ny\n", skip_bad_rows=True)
+        load_catalogue_csv(b"seconds\nx\ny\n", skip_bad_rows=True, scenario=make_scenario())
 
 
 # --- properties -------------------------------------------------------------------------------------
@@ -273,7 +277,7 @@ def test_skip_bad_rows_with_nothing_left_is_an_error():
 @given(st.lists(st.integers(min_value=1, max_value=99 * 60 + 59), min_size=1, max_size=30))
 def test_mss_column_round_trips(seconds):
     text = "time\n" + "".join(f"{format_duration(s * 1000)}\n" for s in seconds)
-    c = load_catalogue_csv(text.encode())
+    c = load_catalogue_csv(text.encode(), scenario=make_scenario())
     assert c.tracks["duration_ms"].tolist() == [s * 1000 for s in seconds]
 
 
@@ -281,13 +285,13 @@ def test_mss_column_round_trips(seconds):
        st.sampled_from([",", ";", "\t"]))
 def test_ms_column_round_trips(duration_ms, delimiter):
     text = f"name{delimiter}duration_ms\n" + "".join(f"t{i}{delimiter}{ms}\n" for i, ms in enumerate(duration_ms))
-    assert load_catalogue_csv(text.encode()).tracks["duration_ms"].tolist() == duration_ms
+    assert load_catalogue_csv(text.encode(), scenario=make_scenario()).tracks["duration_ms"].tolist() == duration_ms
 
 
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_load_or_raise_catalogue_error(data):
     try:
-        c = load_catalogue(data)
+        c = load_catalogue(data, scenario=make_scenario())
     except CatalogueError:
         return
     assert c.n_tracks > 0 and (c.tracks["duration_ms"] > 0).all()
@@ -323,7 +327,7 @@ LIBRARY = [
 
 
 def test_itunes_library_loads_and_excludes_video_and_podcasts():
-    c = load_itunes_library(_library(LIBRARY))
+    c = load_itunes_library(_library(LIBRARY), scenario=make_scenario())
     assert (c.n_tracks, c.excluded_video, c.excluded_podcast) == (4, 5, 1)
     t = c.tracks
     assert t["track"].tolist() == ["Hells Bells", "Shoot to Thrill", "Mix 1", "Mix 2"]
@@ -336,9 +340,9 @@ def test_itunes_library_loads_and_excludes_video_and_podcasts():
 def test_binary_plist_and_dispatch_by_content(tmp_path):
     f = tmp_path / "Library.xml"
     f.write_bytes(_library(LIBRARY))
-    assert load_catalogue(f).n_tracks == 4
+    assert load_catalogue(f, scenario=make_scenario()).n_tracks == 4
     binary = plistlib.dumps(plistlib.loads(_library(LIBRARY)), fmt=plistlib.FMT_BINARY)
-    assert load_catalogue(binary).n_tracks == 4
+    assert load_catalogue(binary, scenario=make_scenario()).n_tracks == 4
 
 
 @pytest.mark.parametrize(
@@ -351,7 +355,7 @@ def test_binary_plist_and_dispatch_by_content(tmp_path):
         (b'<?xml version="1.0" encoding="UTF-S"?><plist version="1.0"><dict/></plist>', r"not a valid property list"),
         (plistlib.dumps(["not", "a", "library"]), r"no 'Tracks' dictionary"),
         (_library([_track(5, Name="x", **{"Total Time": 1000}), _track(7, Name="radio")]),
-         r"track entry 2 \(Track ID 7\), key 'Total Time': None is missing; expected an <integer> of milliseconds"),
+         r"track entry 2 \(Track ID 7\), key 'Total Time' is missing; expected an <integer> of milliseconds"),
         (_library([_track(7, **{"Total Time": "4:05"})]), r"track entry 1 \(Track ID 7\), key 'Total Time': '4:05'"),
         (_library([_track(7, **{"Total Time": -1})]), r"key 'Total Time': -1 is out of range"),
         (_library([_track(7, **{"Total Time": 1000, "Size": "big"})]), r"key 'Size': 'big'"),
@@ -363,7 +367,7 @@ def test_binary_plist_and_dispatch_by_content(tmp_path):
 )
 def test_bad_itunes_library_is_a_clear_error(data, pattern):
     with pytest.raises(CatalogueError, match=pattern):
-        load_catalogue(data)
+        load_catalogue(data, scenario=make_scenario())
 
 
 @given(st.sampled_from([_library(LIBRARY[:2]), plistlib.dumps(plistlib.loads(_library(LIBRARY[:2])),
@@ -374,7 +378,7 @@ def test_corrupted_libraries_load_or_raise_catalogue_error(data, changes):
     for pos, byte in changes:
         b[pos % len(b)] = byte
     try:
-        c = load_catalogue(bytes(b))
+        c = load_catalogue(bytes(b), scenario=make_scenario())
     except CatalogueError:
         return
     assert (c.tracks["duration_ms"] > 0).all()
@@ -382,11 +386,11 @@ def test_corrupted_libraries_load_or_raise_catalogue_error(data, changes):
 
 def test_itunes_skip_bad_rows():
     data = _library([_track(1, **{"Total Time": 1000}), _track(2, Name="radio"), _track(3, **{"Total Time": 2000})])
-    c = load_itunes_library(data, skip_bad_rows=True)
+    c = load_itunes_library(data, skip_bad_rows=True, scenario=make_scenario())
     assert (c.n_tracks, c.skipped_rows) == (2, 1)
     assert "Track ID 2" in c.skipped_examples[0]
 
 
 def test_itunes_row_limit():
-    with pytest.raises(CatalogueError, match=r"10 tracks; at most 3"):
-        load_itunes_library(_library(LIBRARY), max_rows=3)
+    with pytest.raises(CatalogueError, match=r"more than 3 tracks; at most 3"):
+        load_itunes_library(_library(LIBRARY), max_rows=3, scenario=make_scenario())

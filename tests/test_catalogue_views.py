@@ -151,7 +151,7 @@ def test_price_histogram_counts_every_track():
 def chinook():
     if not CHINOOK.is_file():
         pytest.skip(f"shared data absent: {CHINOOK} not found (see ../shared/data/README.md)")
-    return load_catalogue(CHINOOK)
+    return load_catalogue(CHINOOK, scenario=make_scenario())
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.io.load import MAX_DURATION_MS, load_catalogue
+from simulator.io.limits import MAX_DURATION_MS
+from simulator.io.load import load_catalogue
 from simulator.model.catalogue import CatalogueError
 from simulator.model.units import parse_duration_ms
 from simulator.params.assumptions import AssumptionsError, default_assumptions_path, load_assumptions
@@ -48,6 +49,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 CHINOOK = DATA / "chinook_tracks.csv"
 ITUNES_CSV = DATA / "itunes_library_sample_2008.csv"
 A = load_assumptions()
+DEFAULTS = make_scenario(A)  # the scenario whose catalogue limits the loaders apply
 KEYS = sorted(A.parameters)
 EMBEDDED = default_assumptions_path().read_text(encoding="utf-8")
 SCENARIO = scenario_to_yaml(make_scenario(A, preset="rate_2005", overrides={"market.customers": 4e6,
@@ -165,7 +167,7 @@ def scenario_only_refused_cleanly(data: bytes) -> None:
 
 def catalogue_only_refused_cleanly(data: bytes, **kw) -> None:
     try:
-        c = load_catalogue(data, **kw)
+        c = load_catalogue(data, **{"scenario": DEFAULTS, **kw})
     except CatalogueError as e:
         assert str(e).startswith("<bytes>: ")
     else:
@@ -355,3 +357,78 @@ def test_parse_duration_only_raises_value_error(text, unit):
         assert type(e) is ValueError and repr(text) in str(e)
     else:
         assert isinstance(ms, int) and ms > 0
+
+
+# ------------------------------------------------------------------------------ playlists, zips, audio files
+
+
+m3u_lines = st.one_of(
+    st.from_regex(r"\A#EXTINF:-?[0-9eE.+-]{0,8}( [a-z-]+=\"[^\"]{0,5}\")?,[^\n\r]{0,20}\Z"),
+    st.from_regex(r"\A#EXT(ALB|ART|M3U|GENRE):[^\n\r]{0,12}\Z"),
+    st.sampled_from(["music/a.mp3", "http://radio.example/", "file:///x/y%20z.flac", "C:\\M\\a.m4b", "b.pdf",
+                     "clip.m4v", "../up.ogg", "", "# comment"]),
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=20),
+)
+
+
+@fuzz(120)
+@given(st.lists(m3u_lines, max_size=12), st.booleans(), st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+def test_m3u_playlists(lines, skip, encoding):
+    data = "\n".join(["#EXTM3U", *lines]).encode(encoding, "replace")
+    catalogue_only_refused_cleanly(data, skip_bad_rows=skip)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+AUDIO_NAMES = st.sampled_from(["a.mp3", "b.m4a", "c.ogg", "d.opus", "e.flac", "f.wav", "g.aac", "h.mp4", "i.txt",
+                               "j.m4b", "k.pdf"])
+AUDIO_HEADERS = st.sampled_from([b"", b"ID3\x03\x00\x00\x00\x00\x00\x10", b"\xff\xfb\x90\x64", b"fLaC\x00\x00\x00\x22",
+                                 b"OggS\x00\x02", b"RIFF\x24\x00\x00\x00WAVEfmt ", b"\x00\x00\x00\x18ftypM4A ",
+                                 b"OpusHead"])
+
+
+@fuzz(100)
+@given(st.dictionaries(AUDIO_NAMES, st.tuples(AUDIO_HEADERS, st.binary(max_size=400)).map(lambda t: t[0] + t[1]),
+                       max_size=4), st.booleans())
+def test_zips_of_junk_audio(members, skip):
+    catalogue_only_refused_cleanly(_zip(members), skip_bad_rows=skip)
+
+
+@pytest.fixture(scope="module")
+def real_audio(tmp_path_factory) -> list[bytes]:
+    import shutil
+    import subprocess
+
+    if not (shutil.which("sox") and shutil.which("lame") and shutil.which("flac")):
+        pytest.skip("sox, lame and flac are needed to make real audio files to corrupt")
+    d = tmp_path_factory.mktemp("fuzz_audio")
+    wav = d / "a.wav"
+    subprocess.run(["sox", "-n", "-r", "8000", "-b", "16", "-c", "1", str(wav), "synth", "0.5", "sine", "440"],
+                   check=True, capture_output=True)
+    subprocess.run(["lame", "--quiet", "-b", "32", "--tt", "T", str(wav), str(d / "a.mp3")], check=True,
+                   capture_output=True)
+    subprocess.run(["flac", "-s", "-o", str(d / "a.flac"), str(wav)], check=True, capture_output=True)
+    return [(d / n).read_bytes() for n in ("a.wav", "a.mp3", "a.flac")]
+
+
+@settings(max_examples=60 * SCALE, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.integers(0, 2), st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), max_size=6),
+       st.integers(0, 10_000), st.booleans())
+def test_mutated_real_audio_files(real_audio, which, changes, cut, skip):
+    """Real files with bytes changed and cut short: mutagen reads them, or the file is a clean bad row."""
+    b = bytearray(real_audio[which])
+    for pos, byte in changes:
+        b[pos % len(b)] = byte
+    data = bytes(b[: max(1, len(b) - cut)])
+    name = ("a.wav", "a.mp3", "a.flac")[which]
+    catalogue_only_refused_cleanly(_zip({name: data}), skip_bad_rows=skip)

@@ -25,11 +25,12 @@ from pathlib import Path
 
 import pytest
 from apptest_pages import open_page
-from hostile.cases import CASES, FILES, RATE, Case, of_kind
+from hostile.cases import CASES, EXTENSIONS, FILES, RATE, SAMPLES, Case, of_kind
 
 from simulator.cli import main
 from simulator.io.csv_tracks import load_catalogue_csv
-from simulator.io.load import load_catalogue, load_itunes_library
+from simulator.io.itunes import load_itunes_library
+from simulator.io.load import load_catalogue
 from simulator.model.catalogue import CatalogueError
 from simulator.output.bundle import bundle_zip_bytes
 from simulator.output.export import export_file_name
@@ -41,9 +42,10 @@ from simulator.present.inputs import overrides_from_query
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 A = load_assumptions()
-FILE_KINDS = ("assumptions", "scenario", "catalogue_csv", "itunes_xml")
+CATALOGUE_KINDS = ("catalogue_csv", "itunes_xml", "playlist", "audio_zip")
+FILE_KINDS = ("assumptions", "scenario", *CATALOGUE_KINDS)
 ERRORS = {"assumptions": AssumptionsError, "scenario": ScenarioFileError,
-          "catalogue_csv": CatalogueError, "itunes_xml": CatalogueError}
+          **dict.fromkeys(CATALOGUE_KINDS, CatalogueError)}
 #: The fewest cases of each kind the corpus must hold (issue 6, section 1).
 MINIMUM = {"assumptions+scenario": 15, "catalogue_csv": 15, "itunes_xml": 8, "url": 10, "cli+output_path": 12}
 
@@ -69,7 +71,7 @@ def listing(folder: Path) -> dict[str, str]:
 
 
 def scenario_for(case: Case):
-    return make_scenario(A, overrides=dict(case.sets)) if case.sets else None
+    return make_scenario(A, overrides=dict(case.sets))
 
 
 # ============================================================================ the corpus itself
@@ -84,8 +86,8 @@ def test_the_corpus_has_the_variety_asked_for():
 
 
 def test_every_committed_file_is_a_case_and_the_corpus_is_small():
-    used = {f"{c.id}.{'yaml' if c.kind in ('assumptions', 'scenario') else c.kind.split('_')[-1]}"
-            for c in CASES if c.input is None}
+    used = {f"{c.id}.{EXTENSIONS[c.kind]}"
+            for c in CASES if c.input is None} | {s.file for s in SAMPLES}
     on_disk = {p.name for p in FILES.iterdir()}
     assert used <= on_disk, f"cases without their file: {sorted(used - on_disk)}"
     assert on_disk - used == {"good_catalogue.csv"}, f"files no case uses: {sorted(on_disk - used - {'good_catalogue.csv'})}"
@@ -114,7 +116,7 @@ def test_scenario_loader(case, tmp_path):
         assert str(info.value).startswith(f"{case.id}.yaml: ")
 
 
-CATALOGUES = of_kind("catalogue_csv", "itunes_xml")
+CATALOGUES = of_kind(*CATALOGUE_KINDS)
 
 
 @pytest.mark.parametrize("case", CATALOGUES, ids=ids(CATALOGUES))
@@ -126,7 +128,7 @@ def test_catalogue_loaders(case, tmp_path):
     if case.is_special_path:
         return
     data = case.data()
-    own = load_catalogue_csv if case.kind == "catalogue_csv" else load_itunes_library
+    own = {"catalogue_csv": load_catalogue_csv, "itunes_xml": load_itunes_library}.get(case.kind, load_catalogue)
     for loader in (load_catalogue, own):
         with pytest.raises(CatalogueError) as info:
             loader(data, scenario=s)
@@ -173,7 +175,7 @@ def cli_args(case: Case, tmp: Path) -> list[str]:
         return ["market", "--assumptions", str(case.path(tmp))]
     if case.kind == "scenario":
         return ["export", "--scenario", str(case.path(tmp)), "--out", str(tmp / "bundle"), "--format", "csv"]
-    if case.kind in ("catalogue_csv", "itunes_xml"):
+    if case.kind in CATALOGUE_KINDS:
         return ["catalogue", str(case.path(tmp)), *sets]
     for rel, content in case.setup.items():
         p = tmp / rel
@@ -281,8 +283,9 @@ def test_app_catalogue_uploads_keep_the_last_valid_catalogue():
     assert len(cases) >= 40
     failures = []
     for case in cases:
-        name = f"{case.id}.{case.kind.split('_')[-1]}"
-        mime = "text/csv" if case.kind == "catalogue_csv" else "text/xml"
+        name = f"{case.id}.{EXTENSIONS[case.kind]}"
+        mime = {"catalogue_csv": "text/csv", "itunes_xml": "text/xml", "playlist": "audio/x-mpegurl",
+                "audio_zip": "application/zip"}[case.kind]
         at.file_uploader(key="catalogue_file").set_value((name, case.data(), mime))
         run(at)
         errs = errors(at)
@@ -387,6 +390,6 @@ def test_benign_variants_of_valid_files_still_load(tmp_path):
     data = b"\xef\xbb\xbf" + scenario_to_yaml(s).replace("\n", "\r\n").encode("utf-8")
     assert read_scenario_bytes(data, A).values == s.values
     csv = "\ufeffname,seconds\r\n=HYPERLINK(\"http://evil\"),240\r\n".encode()
-    c = load_catalogue(csv)
+    c = load_catalogue(csv, scenario=make_scenario())
     assert c.tracks["track"].tolist() == ['=HYPERLINK("http://evil")']
-    assert load_catalogue(csv.decode("utf-8-sig").encode("utf-16")).tracks["duration_ms"].tolist() == [240_000]
+    assert load_catalogue(csv.decode("utf-8-sig").encode("utf-16"), scenario=make_scenario()).tracks["duration_ms"].tolist() == [240_000]

@@ -75,7 +75,7 @@ def test_every_parameter_is_a_spec_exactly_when_it_can_change(key):
 def test_specs_keep_the_file_order_and_leave_out_limits_and_fixed_values():
     assert list(SPECS) == [k for k, p in A.parameters.items() if _is_adjustable(p)]
     left_out = sorted(set(A.parameters) - set(SPECS))
-    assert left_out == ["catalogue.max_file_mb", "catalogue.max_rows", "encoding.wav_cd_fraction",
+    assert left_out == ["catalogue.max_file_mb", "catalogue.max_rows", "catalogue.max_xml_file_mb", "encoding.wav_cd_fraction",
                         "uncertainty.draws", "uncertainty.seed"]
     assert input_specs() == SPECS  # the embedded file by default
 

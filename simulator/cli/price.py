@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from simulator.cli._common import add_scenario_options, print_json, print_record, scenario_from_args
-from simulator.io.load import MAX_DURATION_MS
+from simulator.io.limits import MAX_DURATION_MS
 from simulator.model.pricing import quote_track
 from simulator.model.units import format_duration, parse_duration_ms
 

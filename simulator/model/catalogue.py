@@ -20,11 +20,10 @@ shared: treat it as read-only (copy before changing it).
 
 The embedded default (:func:`builtin_catalogue`) is drawn at random, with a
 seed, from the ``catalogue.*`` parameters of ``assumptions.yaml``. Real
-catalogues are read by :mod:`simulator.io.load` (``load_catalogue``,
-``load_itunes_library``) and :mod:`simulator.io.csv_tracks`
-(``load_catalogue_csv``), and priced, by track or by album, by
-:func:`simulator.model.catalogue_pricing.price_catalogue`; all four can also be
-imported from this module.
+catalogues are read by :func:`simulator.io.load.load_catalogue` (CSV, iTunes
+``Library.xml``, playlists, folders of audio files), and priced, by track or by
+album, by :func:`simulator.model.catalogue_pricing.price_catalogue` (also
+importable from this module).
 
 Examples
 --------
@@ -35,7 +34,8 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -51,6 +51,7 @@ __all__ = [
     "builtin_catalogue",
     "draw_catalogue",
     "make_tracks_frame",
+    "one_album_per_track",
 ]
 
 #: Columns of every catalogue's ``tracks`` frame, in order.
@@ -67,31 +68,42 @@ class CatalogueError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class Catalogue:
-    """A set of tracks to price, and what was left out when it was read.
+    """A set of tracks to price, and what was read and left out when it was loaded.
 
     Attributes
     ----------
-    tracks : pandas.DataFrame, shape (n_tracks, 6)
+    tracks : pandas.DataFrame, shape (n_tracks, 6 or more)
         One row per track, columns :data:`TRACK_COLUMNS` (see the module
-        docstring for dtypes and units). Read-only by convention.
+        docstring for dtypes and units); a folder of audio files adds
+        ``codec`` and ``bitrate_mode`` (text). Read-only by convention.
     source : str
         Where it came from: ``"builtin (seed 2006)"`` or a file name.
-    excluded_video : int
-        Video items left out (music videos, TV shows, movies). [rows]
-    excluded_podcast : int
-        Podcast episodes left out. [rows]
+    excluded : mapping of str to int
+        Items left out, by kind (``"video"``, ``"podcast"``, ``"audiobook"``,
+        ``"booklet"``, ``"ebook"``, ``"app"``, ``"stream"``, ``"other_file"``,
+        ``"missing_file"``): how many of each. [items]
     skipped_rows : int
         Malformed rows skipped (only with ``skip_bad_rows=True``). [rows]
     skipped_examples : tuple of str
         The reasons for the first few skipped rows.
+    rows_read : int or None
+        Rows, entries or files read from the source (priced, left out or
+        skipped); None when the catalogue was not read from a file. [rows]
+    columns : mapping of str to str
+        Which column (or key, or tag) of the source gave each role
+        (``"artist"``, ``"album"``, ``"duration_ms"``...).
+    warnings : tuple of str
+        Things the reader noticed but did not refuse, one sentence each.
     """
 
     tracks: pd.DataFrame = field(repr=False)
     source: str
-    excluded_video: int = 0
-    excluded_podcast: int = 0
+    excluded: Mapping[str, int] = field(default_factory=dict)
     skipped_rows: int = 0
     skipped_examples: tuple[str, ...] = ()
+    rows_read: int | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def n_tracks(self) -> int:
@@ -105,17 +117,60 @@ class Catalogue:
             return 0
         return int(self.tracks.groupby(["artist", "album"], sort=False).ngroups)
 
+    @property
+    def excluded_video(self) -> int:
+        """Video items left out (music videos, TV shows, movies). [items]"""
+        return int(self.excluded.get("video", 0))
+
+    @property
+    def excluded_podcast(self) -> int:
+        """Podcast episodes left out, audio or video. [items]"""
+        return int(self.excluded.get("podcast", 0))
+
+    @property
+    def has_album_names(self) -> bool:
+        """Whether any track has an album title (a source without an album column has none)."""
+        return bool(self.tracks["album"].astype(bool).any()) if len(self.tracks) else False
+
     def __repr__(self) -> str:
         """Return a one-line summary: the source, the counts of tracks and albums, and what was left out."""
         return (
             f"Catalogue({self.source!r}, {self.n_tracks} tracks, {self.n_albums} albums, "
-            f"excluded_video={self.excluded_video}, excluded_podcast={self.excluded_podcast}, "
-            f"skipped_rows={self.skipped_rows})"
+            f"excluded={dict(self.excluded)}, skipped_rows={self.skipped_rows})"
         )
 
 
+def one_album_per_track(catalogue: Catalogue) -> Catalogue:
+    """The same catalogue with each track as its own album (for a source that names no albums).
+
+    The album title becomes the track title (numbered ``" [2]"``, ``" [3]"``...
+    when an artist has the same title more than once), so grouping by album
+    gives one row per track.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+
+    Returns
+    -------
+    Catalogue
+        A copy; every other attribute is kept.
+
+    Examples
+    --------
+    >>> c = Catalogue(make_tracks_frame(["", ""], ["X", "X"], ["Song", "Song"], [1000, 2000]), "t")
+    >>> one_album_per_track(c).tracks["album"].tolist()
+    ['Song', 'Song [2]']
+    """
+    t = catalogue.tracks.copy()
+    title = t["track"].where(t["track"].astype(bool), "(untitled)")
+    n = title.groupby([t["artist"], title], sort=False).cumcount() + 1
+    t["album"] = [a if k == 1 else f"{a} [{k}]" for a, k in zip(title, n, strict=True)]
+    return replace(catalogue, tracks=t)
+
+
 def make_tracks_frame(
-    album, artist, track, duration_ms, size_bytes=None, bitrate_kbps=None
+    album, artist, track, duration_ms, size_bytes=None, bitrate_kbps=None, extra=None
 ) -> pd.DataFrame:
     """Assemble a ``tracks`` frame with the standard columns and dtypes.
 
@@ -126,11 +181,14 @@ def make_tracks_frame(
         Whole milliseconds. [ms]
     size_bytes, bitrate_kbps : sequence of int or None, shape (n,), optional
         Missing values (None, NaN) become ``<NA>``. [bytes], [kbit/s]
+    extra : mapping of str to sequence of str, optional
+        More text columns after the standard ones (e.g. ``codec``).
 
     Returns
     -------
-    pandas.DataFrame, shape (n, 6)
-        Columns :data:`TRACK_COLUMNS`; ``duration_ms`` is int64, the last two Int64.
+    pandas.DataFrame, shape (n, 6 + len(extra))
+        Columns :data:`TRACK_COLUMNS`, then ``extra``; ``duration_ms`` is int64,
+        ``size_bytes`` and ``bitrate_kbps`` Int64.
 
     Examples
     --------
@@ -139,7 +197,7 @@ def make_tracks_frame(
     """
     n = len(duration_ms)
     na = [pd.NA] * n
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "album": pd.Series(list(album), dtype=object),
             "artist": pd.Series(list(artist), dtype=object),
@@ -150,6 +208,9 @@ def make_tracks_frame(
         },
         columns=list(TRACK_COLUMNS),
     )
+    for k, v in (extra or {}).items():
+        frame[k] = pd.Series(list(v), dtype=object)
+    return frame
 
 
 def draw_catalogue(

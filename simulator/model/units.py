@@ -87,6 +87,7 @@ def format_duration(duration_ms: float) -> str:
     m, sec = divmod(rem, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
+
 def format_quantity(n: int, noun: str, plural: str | None = None) -> str:
     """Format a whole count with its noun, singular for one: ``1 track``, ``2 tracks``, ``12,345 albums``.
 

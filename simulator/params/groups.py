@@ -94,6 +94,7 @@ class CatalogueInputs:
     track_length_sigma: float  # [ln(s)]
     max_rows: int  # [rows]
     max_file_mb: float  # [MB]
+    max_xml_file_mb: float  # [MB]
 
 @dataclass(frozen=True, slots=True)
 class ComparisonInputs:

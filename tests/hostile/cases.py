@@ -12,6 +12,8 @@ scenario         a scenario file: ``read_scenario_bytes`` / ``read_scenario_file
 catalogue_csv    a catalogue CSV: ``load_catalogue`` -> ``CatalogueError``;
                  ``allofmp3-sim catalogue FILE``; the Catalogue page's upload
 itunes_xml       an iTunes ``Library.xml``: as catalogue_csv
+playlist         an M3U8 playlist: as catalogue_csv
+audio_zip        a zip of (supposed) audio files, an uploaded folder: as catalogue_csv
 url              link parameters: ``overrides_from_query`` -> a notice naming the parameter, the
                  value left out; the app opened with the link
 cli              an argument list for ``allofmp3-sim``: exit 2, one line on stderr
@@ -36,8 +38,9 @@ from pathlib import Path
 from typing import Any
 
 FILES = Path(__file__).resolve().parent / "files"
-KINDS = ("assumptions", "scenario", "catalogue_csv", "itunes_xml", "url", "cli", "output_path")
-EXTENSIONS = {"assumptions": "yaml", "scenario": "yaml", "catalogue_csv": "csv", "itunes_xml": "xml"}
+KINDS = ("assumptions", "scenario", "catalogue_csv", "itunes_xml", "playlist", "audio_zip", "url", "cli", "output_path")
+EXTENSIONS = {"assumptions": "yaml", "scenario": "yaml", "catalogue_csv": "csv", "itunes_xml": "xml",
+              "playlist": "m3u8", "audio_zip": "zip"}
 
 #: A path that does not exist.
 MISSING = "<missing>"
@@ -196,6 +199,22 @@ def _plist_tracks(n: int) -> bytes:
     return plistlib.dumps({"Tracks": {str(i): {"Name": f"S{i}", "Total Time": 240_000} for i in range(1, n + 1)}})
 
 
+def _zip_of(files: dict[str, bytes], method: int | None = None) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED if method is None else method) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _mixed_late(n: int = 1500) -> bytes:
+    """A duration column read as seconds from its first 1,000 rows, with milliseconds further down."""
+    return b"name,duration\n" + b"".join(b"Song %d,240\n" % i for i in range(n)) + b"Late,250000\n"
+
+
 def _huge_field() -> bytes:
     return b"name,seconds\n" + b"x" * 200_000 + b",240\n"
 
@@ -326,7 +345,8 @@ CATALOGUE_CSV = [
     C("csv_text_duration", "catalogue_csv", None, "column 'length': 'four minutes' is not a duration"),
     C("csv_bad_clock", "catalogue_csv", None, "column 'time': '4:75' is not a duration"),
     C("csv_clock_overflow", "catalogue_csv", None, "'99999999999999999999999999999999999999999999:00' is not a duration"),
-    C("csv_exponent", "catalogue_csv", None, "'1e3' is not a duration"),
+    C("csv_exponent", "catalogue_csv", None,
+      "column 'duration_ms': '2.4531e+02' is in exponent form but not a whole number of milliseconds"),
     C("csv_decimal_comma", "catalogue_csv", None, "column 'seconds': '240,5' is not a duration"),
     C("csv_formula_duration", "catalogue_csv", None, "column 'duration_ms': \"=cmd|' /C calc'!A0\" is not a duration",
       subprocess=True),
@@ -340,7 +360,6 @@ CATALOGUE_CSV = [
     C("csv_only_podcast", "catalogue_csv", None, "no music tracks in the file (0 videos and 1 podcast excluded"),
     C("csv_binary_png", "catalogue_csv", None, "binary data, not a CSV text file (byte 0x1a at offset 6)"),
     C("csv_binary_junk", "catalogue_csv", Gen(_binary, "every byte value"), "binary data, not a CSV text file (byte 0x00"),
-    C("csv_zip_archive", "catalogue_csv", Gen(_zip_junk, "a .zip holding a CSV"), "binary data, not a CSV text file"),
     C("csv_nul_byte", "catalogue_csv", None, "binary data, not a CSV text file (byte 0x00 at offset 21)"),
     C("csv_utf16_no_bom", "catalogue_csv", None, "binary data, not a CSV text file (byte 0x00 at offset 1)"),
     C("csv_utf16_odd_bytes", "catalogue_csv", None, "not UTF-16 text (byte 46)"),
@@ -357,8 +376,14 @@ CATALOGUE_CSV = [
       subprocess=True),
     C("csv_too_many_rows", "catalogue_csv", Gen(lambda: _csv_rows(5), "5 rows"),
       "more than 3 data rows; at most 3 are allowed (catalogue.max_rows)", sets={"catalogue.max_rows": 3}, app=False),
+    C("csv_mixed_units", "catalogue_csv", b"name,duration\nA,245000\nB,240\nC,250000\n",
+      "column 'duration' seems to mix seconds and milliseconds", "'245000' (data row 1) and '240' (data row 2)",
+      "duration_s or duration_ms", regression=True, subprocess=True),
+    C("csv_mixed_units_late", "catalogue_csv", Gen(_mixed_late, "1,500 rows in s, then one in ms"),
+      "column 'duration' seems to mix seconds and milliseconds", "'250000' (data row 1501)",
+      "looks like milliseconds in a column read as seconds", regression=True),
     C("csv_missing_file", "catalogue_csv", MISSING, "csv_missing_file.csv", "cannot read file (No such file"),
-    C("csv_folder", "catalogue_csv", FOLDER, "csv_folder.csv", "cannot read file (Is a directory)"),
+    C("csv_folder", "catalogue_csv", FOLDER, "csv_folder.csv: an empty folder; expected a folder of audio files"),
 ]
 
 ITUNES_XML = [
@@ -375,7 +400,7 @@ ITUNES_XML = [
     C("xml_time_negative", "itunes_xml", None, "key 'Total Time': -312000 is out of range"),
     C("xml_time_real_nan", "itunes_xml", None, "key 'Total Time': nan is out of range"),
     C("xml_time_huge", "itunes_xml", None, "key 'Total Time': 9999999999999999999999999999999999999999 is out of range"),
-    C("xml_time_missing", "itunes_xml", None, "key 'Total Time': None is missing"),
+    C("xml_time_missing", "itunes_xml", None, "key 'Total Time' is missing", regression=True),
     C("xml_size_negative", "itunes_xml", None, "key 'Size': -1 is out of range", "bytes >= 0"),
     C("xml_bitrate_zero", "itunes_xml", None, "key 'Bit Rate': 0 is out of range"),
     C("xml_bad_integer", "itunes_xml", None, "not a valid property list", "'seven'"),
@@ -385,7 +410,40 @@ ITUNES_XML = [
     C("xml_only_video", "itunes_xml", None, "no music tracks in the library (1 video and 0 podcasts excluded"),
     C("xml_binary_plist_junk", "itunes_xml", None, "not a valid property list (Library.xml)"),
     C("xml_too_many_tracks", "itunes_xml", Gen(lambda: _plist_tracks(5), "5 tracks"),
-      "5 tracks; at most 3 are allowed (catalogue.max_rows)", sets={"catalogue.max_rows": 3}, app=False),
+      "more than 3 tracks; at most 3 are allowed (catalogue.max_rows)", sets={"catalogue.max_rows": 3}, app=False),
+]
+
+PLAYLISTS = [
+    C("pl_bad_extinf", "playlist", b"#EXTM3U\n#EXTINF:245,A - B\nb.mp3\n#EXTINF:four minutes,A - C\nc.mp3\n",
+      "entry 2 (line 4), #EXTINF duration: 'four' is not a number", "expected seconds", subprocess=True),
+    C("pl_nan_extinf", "playlist", b"#EXTM3U\n#EXTINF:NaN,A - B\nb.mp3\n", "#EXTINF duration: 'NaN' is not a number"),
+    C("pl_huge_extinf", "playlist", b"#EXTM3U\n#EXTINF:1e30,A - B\nb.mp3\n", "'1e30' is longer than the 604,800 s"),
+    C("pl_no_entries", "playlist", b"#EXTM3U\n#PLAYLIST:empty\n", "no entries; expected an M3U playlist"),
+    C("pl_binary", "playlist", b"#EXTM3U\n\x00\x01\x02\n", "binary data, not an M3U playlist (byte 0x00"),
+    C("pl_only_streams", "playlist", b"#EXTM3U\n#EXTINF:-1,Radio\nhttp://radio.example/a\nhttps://radio.example/b\n",
+      "no music tracks in the playlist (0 videos, 0 podcasts and 2 streams excluded"),
+    C("pl_only_missing", "playlist", b"#EXTM3U\nnot/here.mp3\n#EXTINF:-1,x\nnor/here.flac\n",
+      "no music tracks in the playlist (0 videos, 0 podcasts and 2 missing files excluded"),
+    C("pl_too_many", "playlist", b"#EXTM3U\n" + b"#EXTINF:1,x\na.mp3\n" * 5,
+      "more than 3 entries; at most 3 are allowed (catalogue.max_rows)", sets={"catalogue.max_rows": 3}, app=False),
+]
+
+AUDIO_ZIPS = [
+    C("zip_bomb", "audio_zip", Gen(lambda: _zip_of({"zeros.wav": b"\x00" * 3_000_000}), "3 MB of zeros, deflated"),
+      "expands to 3,000,000 bytes", "at most 1,000,000 bytes", sets={"catalogue.max_file_mb": 1}, app=False,
+      subprocess=True),
+    C("zip_no_audio", "audio_zip", Gen(lambda: _zip_of({"cover.jpg": b"\xff\xd8", "Booklet.pdf": b"%PDF",
+                                                          "Book/1.m4b": b"..."}), "cover, booklet, audiobook"),
+      "no music tracks in the files (0 videos, 0 podcasts, 1 audiobook, 1 PDF booklet and 1 non-audio file excluded"),
+    C("zip_broken_mp3", "audio_zip", Gen(lambda: _zip_of({"Album/01 Song.mp3": b"ID3\x03\x00\x00\x00\x00\x00\x00junk" * 50}),
+                                         "an .mp3 that is not MP3"),
+      "file 1, 'Album/01 Song.mp3'", "expected an MP3, AAC/M4A, Ogg Vorbis, Opus, FLAC or WAV file"),
+    C("zip_holding_csv", "audio_zip", Gen(_zip_junk, "a .zip holding a CSV"), "no music tracks in the files",
+      "1 non-audio file excluded"),
+    C("zip_truncated", "audio_zip", Gen(lambda: _zip_of({"a.mp3": b"x" * 100})[:60], "a zip cut short"),
+      "not a readable zip archive"),
+    C("zip_empty_wav", "audio_zip", Gen(lambda: _zip_of({"silence.wav": b"RIFF\x24\x00\x00\x00WAVEfmt "}),
+                                        "a WAV header and nothing else"), "'silence.wav'"),
 ]
 
 RATE = "pricing.rate_usd_per_mb"
@@ -490,7 +548,73 @@ OUTPUT_PATHS = [
     C("name_newline", "output_path", "chart\nrm -rf", "file name 'chart\\nrm -rf'"),
 ]
 
-CASES: list[Case] = [*ASSUMPTIONS, *SCENARIOS, *CATALOGUE_CSV, *ITUNES_XML, *URLS, *CLI, *OUTPUT_PATHS]
+@dataclass(frozen=True)
+class Sample:
+    """A small file in the shape of a real export (written for this corpus), and what it must load as.
+
+    Attributes
+    ----------
+    file : str
+        Its name in ``files/``.
+    tracks : int
+        Tracks priced.
+    rows_read : int
+    excluded : mapping
+        Items left out, by kind (the kinds not named are 0).
+    albums : int
+        Distinct (artist, album) pairs.
+    artists : tuple of str
+        The ``artist`` column, in order.
+    duration_ms : tuple of int
+        The ``duration_ms`` column, in order. [ms]
+    columns : mapping
+        Roles that must come from these columns.
+    gap : str
+        The numbered gap of issue 15 it closes.
+    """
+
+    file: str
+    tracks: int
+    rows_read: int
+    excluded: Mapping[str, int] = field(default_factory=dict)
+    albums: int | None = None
+    artists: tuple[str, ...] = ()
+    duration_ms: tuple[int, ...] = ()
+    columns: Mapping[str, str] = field(default_factory=dict)
+    gap: str = ""
+
+
+KB, MHZ = "The Kilobytes", "Megahertz"
+SAMPLES: list[Sample] = [
+    Sample("fmt_exportify_classic.csv", 4, 4, albums=3, artists=(KB, KB, MHZ, "Various Artists"),
+           duration_ms=(241373, 198000, 305106, 187456),
+           columns={"artist": "Artist Name(s)", "album_artist": "Album Artist Name(s)",
+                    "duration_ms": "Track Duration (ms)"}, gap="1: Exportify, classic"),
+    Sample("fmt_exportify_current.csv", 4, 4, albums=3, artists=(KB, KB, MHZ, MHZ),
+           duration_ms=(241373, 198000, 305106, 212000),
+           columns={"artist": "Artist Name(s)", "album": "Album Name", "duration_ms": "Duration (ms)"},
+           gap="1: Exportify, current (BOM, several artists separated by ';')"),
+    Sample("fmt_spotifyr_tidytuesday.csv", 3, 3, albums=2, artists=(KB, KB, MHZ),
+           columns={"artist": "track_artist", "album": "track_album_name", "track": "track_name"},
+           gap="2: prefixed column names"),
+    Sample("fmt_r_write_csv.csv", 3, 3, albums=2, duration_ms=(241373, 200000, 150000),
+           gap="3: R's write.csv (2e+05)"),
+    Sample("fmt_itunes_non_music.xml", 3, 15, excluded={"audiobook": 4, "booklet": 1, "ebook": 1, "app": 1, "stream": 1,
+                                                         "podcast": 3, "video": 1},
+           albums=2, artists=(KB, KB, MHZ), gap="4, 5, 7: audiobooks, booklets/ebooks/apps, video podcasts"),
+    Sample("fmt_no_album.csv", 3, 3, albums=1, columns={"artist": "artist"}, gap="6: no album column"),
+    Sample("fmt_vlc_playlist.m3u8", 3, 5, excluded={"stream": 1, "audiobook": 1}, albums=2,
+           artists=(KB, KB, MHZ), duration_ms=(241_000, 198_000, 305_000),
+           gap="M3U8 (relative, file:// and absolute paths; files absent: priced from #EXTINF)"),
+    Sample("fmt_windows_playlist.m3u", 2, 3, excluded={"video": 1}, artists=(KB, MHZ), duration_ms=(241_000, 305_000),
+           gap="M3U in Windows-1252 with CRLF and Windows paths"),
+    Sample("fmt_itunes_playlist_text.txt", 3, 4, excluded={"audiobook": 1}, albums=3,
+           duration_ms=(241000, 10_800_000, 305000), columns={"duration_ms": "Time"},
+           gap="iTunes 'Export playlist as text' (UTF-16, tabs, Time in seconds)"),
+]
+
+CASES: list[Case] = [*ASSUMPTIONS, *SCENARIOS, *CATALOGUE_CSV, *ITUNES_XML, *PLAYLISTS, *AUDIO_ZIPS, *URLS, *CLI,
+                     *OUTPUT_PATHS]
 
 _ids = [c.id for c in CASES]
 assert len(_ids) == len(set(_ids)), "case ids must be unique"

@@ -1,4 +1,4 @@
-"""Catalogue: the built-in catalogue or an uploaded CSV / iTunes Library.xml, priced album by album."""
+"""Catalogue: the built-in catalogue, an uploaded file (CSV, Library.xml, playlist, zip) or folder, priced album by album."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import io
 
 import streamlit as st
 
-from simulator.io.load import load_catalogue
-from simulator.model.catalogue import builtin_catalogue
+from simulator.io.audio_files import AUDIO_EXTENSIONS, read_audio_files
+from simulator.io.kinds import AUDIOBOOK_EXTENSIONS
+from simulator.io.limits import BadRowError, Limits, describe_excluded, limits_for
+from simulator.io.load import read_catalogue
+from simulator.model.catalogue import builtin_catalogue, one_album_per_track
 from simulator.model.units import format_quantity
 from simulator.present.catalogue_views import (
     album_at_every_encoding,
@@ -21,14 +24,35 @@ from ui import show, state
 _LAST_UPLOAD = "_catalogue_last_valid"
 BUILTIN = "Built-in catalogue"
 UPLOAD = "Upload a file"
+FOLDER = "Upload a folder of audio files"
+#: Largest upload the app takes (Streamlit's server.maxUploadSize in .streamlit/config.toml). [MB]
+UPLOAD_MB = 50
+#: Said wherever the app's cap applies: larger files go to the command line, which streams a Library.xml.
+CLI_HINT = ("the app takes files up to 50 MB; for a larger one (a Library.xml of 200,000 tracks or a whole music "
+            "folder) run `allofmp3-sim catalogue FILE-OR-FOLDER` on the computer that has it")
+_SKIP_HINT = "to leave such rows out and count them, tick 'Skip bad rows'"
+_FILE_TYPES = ["csv", "txt", "tsv", "xml", "m3u", "m3u8", "zip", *sorted(e.lstrip(".") for e in AUDIO_EXTENSIONS)]
+_FOLDER_TYPES = sorted(e.lstrip(".") for e in AUDIO_EXTENSIONS | AUDIOBOOK_EXTENSIONS | {".pdf"})
+
+
+def _limits(max_rows: int, max_bytes: int) -> Limits:
+    """The app's limits: every file, a Library.xml too, within the upload cap."""
+    return Limits(max_rows=max_rows, max_bytes=max_bytes, max_xml_bytes=max_bytes, over_limit_hint=CLI_HINT)
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the catalogue…")
-def _load(digest: str, name: str, data: bytes, skip_bad_rows: bool):
+def _load(digest: str, name: str, data: bytes, skip_bad_rows: bool, max_rows: int, max_bytes: int):
     """Parse an uploaded file (cached by content)."""
     f = io.BytesIO(data)
     f.name = name
-    return load_catalogue(f, skip_bad_rows=skip_bad_rows)
+    return read_catalogue(f, _limits(max_rows, max_bytes), skip_bad_rows=skip_bad_rows, name=name)
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading the audio files…")
+def _load_folder(digest: str, files: tuple[tuple[str, bytes], ...], skip_bad_rows: bool, max_rows: int, max_bytes: int):
+    """Read an uploaded folder of audio files with mutagen (cached by content)."""
+    name = f"the uploaded folder ({format_quantity(len(files), 'file')})"
+    return read_audio_files(files, name, _limits(max_rows, max_bytes), skip_bad_rows=skip_bad_rows)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -36,35 +60,75 @@ def _builtin(key):
     return builtin_catalogue(state.scenario_of(key))
 
 
+def _kept(key, message: str):
+    """Show why an upload was refused; keep the last catalogue that loaded (else the built-in one)."""
+    st.error(message)
+    last = st.session_state.get(_LAST_UPLOAD)
+    if last is not None:
+        st.caption(f"Still showing the last catalogue that loaded: {last.source}.")
+        return last
+    st.caption("Showing the built-in catalogue instead.")
+    return _builtin(key)
+
+
 def _catalogue(key):
-    source = st.radio("Catalogue", [BUILTIN, UPLOAD], horizontal=True, key="catalogue_source", persist_state="session")
+    source = st.radio("Catalogue", [BUILTIN, UPLOAD, FOLDER], horizontal=True, key="catalogue_source",
+                      persist_state="session")
     if source == BUILTIN:
         return _builtin(key)
-    up = st.file_uploader(
-        "A CSV with durations (ms, s or m:ss; optional album, artist, bytes and bitrate columns) "
-        "or an iTunes/Music Library.xml export", type=["csv", "txt", "tsv", "xml"], key="catalogue_file",
-        max_upload_size=50,
-    )
+    s = state.scenario_of(key)
+    limits = limits_for(s)
+    max_rows, max_bytes = limits.max_rows, min(limits.max_bytes, UPLOAD_MB * 1_000_000)
+    if source == UPLOAD:
+        up = st.file_uploader(
+            "A CSV of tracks (durations in ms, s or m:ss; Exportify, iTunes' 'Export playlist as text' and other "
+            "layouts), an iTunes/Music Library.xml, an M3U/M3U8 playlist, one audio file, or a zip of a music "
+            "folder", type=_FILE_TYPES, key="catalogue_file", max_upload_size=UPLOAD_MB)
+    else:
+        up = st.file_uploader(
+            "A folder of audio files (MP3, AAC/M4A, Ogg Vorbis, Opus, FLAC, WAV): durations, bitrates and tags are "
+            "read from the files", type=_FOLDER_TYPES, key="catalogue_folder", accept_multiple_files="directory",
+            max_upload_size=UPLOAD_MB)
+    st.caption(f"Up to {UPLOAD_MB} MB a file: {CLI_HINT}.")
     skip = st.checkbox("Skip bad rows (and count them)", key="catalogue_skip_bad_rows", persist_state="session")
-    if up is None:
+    if not up:
         last = st.session_state.get(_LAST_UPLOAD)
         if last is None:
             st.info("No file yet: showing the built-in catalogue.")
             return _builtin(key)
         return last
-    data = up.getvalue()
     try:
-        cat = _load(hashlib.sha256(data).hexdigest(), up.name, data, skip)
+        if source == UPLOAD:
+            data = up.getvalue()
+            cat = _load(hashlib.sha256(data).hexdigest(), up.name, data, skip, max_rows, max_bytes)
+        else:
+            files = tuple((f.name, f.getvalue()) for f in up)
+            digest = hashlib.sha256(b"".join(hashlib.sha256(n.encode() + b"\0" + d).digest() for n, d in files))
+            cat = _load_folder(digest.hexdigest(), files, skip, max_rows, max_bytes)
+    except BadRowError as e:
+        return _kept(key, f"{e}; {_SKIP_HINT}")
     except ValueError as e:
-        st.error(str(e))
-        last = st.session_state.get(_LAST_UPLOAD)
-        if last is not None:
-            st.caption(f"Still showing the last catalogue that loaded: {last.source}.")
-            return last
-        st.caption("Showing the built-in catalogue instead.")
-        return _builtin(key)
+        return _kept(key, str(e))
     st.session_state[_LAST_UPLOAD] = cat
     return cat
+
+
+def _report(cat) -> None:
+    """What was read and left out, the columns used, and warnings."""
+    read = cat.rows_read if cat.rows_read is not None else cat.n_tracks
+    notes = [f"{format_quantity(cat.n_tracks, 'track')} in {format_quantity(cat.n_albums, 'album')} from {cat.source}",
+             f"read {format_quantity(read, 'row')}, priced {format_quantity(cat.n_tracks, 'track')}"]
+    if any(cat.excluded.values()):
+        notes.append(f"left out {describe_excluded(cat.excluded)}")
+    if cat.skipped_rows:
+        notes.append(f"skipped {format_quantity(cat.skipped_rows, 'bad row')} (e.g. {'; '.join(cat.skipped_examples[:2])})")
+    st.caption("; ".join(notes) + ".")
+    for w in cat.warnings:
+        st.warning(w)
+    if cat.columns:
+        with st.expander("Which column gave what"):
+            st.dataframe([{"role": role, "read from": column} for role, column in cat.columns.items()],
+                         hide_index=True)
 
 
 def render() -> None:
@@ -75,13 +139,10 @@ def render() -> None:
     st.title("Catalogue")
     st.caption("Price real albums the way AllofMP3 did, at every encoding, against iTunes' 99 cents a track.")
     cat = _catalogue(key)
-    n_alb = cat.n_albums
-    notes = [f"{format_quantity(cat.n_tracks, 'track')} in {format_quantity(n_alb, 'album')} from {cat.source}"]
-    if cat.excluded_video or cat.excluded_podcast:
-        notes.append(f"excluded {cat.excluded_video:,} video and {cat.excluded_podcast:,} podcast rows")
-    if cat.skipped_rows:
-        notes.append(f"skipped {format_quantity(cat.skipped_rows, 'bad row')} (e.g. {'; '.join(cat.skipped_examples[:2])})")
-    st.caption("; ".join(notes) + ".")
+    _report(cat)
+    if not cat.has_album_names:
+        st.warning(f"{cat.source} names no albums (no album column or tag): each track is shown as its own album.")
+        cat = one_album_per_track(cat)
     names = a.encoding_names()
     c1, c2 = st.columns([2, 1])
     encoding = c1.selectbox("Encoding", names, index=names.index(s.encoding.default), key="catalogue_encoding", persist_state="session")
