@@ -24,9 +24,9 @@ from simulator.model.rights import lawsuit_arithmetic
 from simulator.model.units import format_duration
 from simulator.params.assumptions import Assumptions, Report, Source
 from simulator.params.scenario import Scenario
-from simulator.present.report import format_count, format_usd
+from simulator.present.report import format_count, format_usd, sources_table
 
-__all__ = ["MISSING", "explore_intro", "provenance_table", "story_markdown"]
+__all__ = ["MISSING", "explore_intro", "inputs_table", "provenance_table", "story_markdown"]
 
 #: What a table shows where an entry has no value (a format, an event) or no source.
 MISSING = "—"
@@ -172,3 +172,41 @@ def provenance_table(assumptions: Assumptions) -> pd.DataFrame:
     """
     return pd.DataFrame(list(_rows(assumptions)),
                         columns=["kind", "name", "label", "value", "unit", "provenance", "url", "date", "note"])
+
+
+def _number_text(x: Any) -> str:
+    if x is None or (isinstance(x, float) and x != x):  # NaN: no plausible range
+        return MISSING
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.10g}"
+
+
+def inputs_table(assumptions: Assumptions) -> pd.DataFrame:
+    """List every input with its value, range and source, as text for people to read.
+
+    The same rows as :func:`simulator.present.report.sources_table`, with numbers written
+    with thousands separators and :data:`MISSING` where an input has no range, date or note.
+
+    Parameters
+    ----------
+    assumptions : Assumptions
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: input, label, value, unit, low, high, provenance, url, date, note (all text).
+
+    Examples
+    --------
+    >>> t = inputs_table(make_scenario().assumptions).set_index("input")
+    >>> t.loc["encoding.tag_overhead_bytes", ["low", "high"]].tolist(), t.loc["pricing.rounding", "low"]
+    (['0', '200,000'], '—')
+    """
+    t = sources_table(assumptions)
+    for column in ("low", "high"):
+        t[column] = [_number_text(x) for x in t[column]]
+    params = assumptions.parameters
+    t["value"] = [_number_text(params[k].value) if params[k].kind in ("number", "integer") else v
+                  for k, v in zip(t["input"], t["value"], strict=True)]
+    for column in ("unit", "date", "note"):
+        t[column] = [x if x else MISSING for x in t[column]]
+    return t

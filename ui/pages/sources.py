@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.present.report import sources_table
-from simulator.present.sources import MISSING, provenance_table, story_markdown
+from simulator.present.sources import MISSING, inputs_table, provenance_table, story_markdown
 from ui import state
 
 _LINK = st.column_config.LinkColumn("source", display_text="open")
@@ -15,7 +14,7 @@ _KINDS = {"constant": "Constants", "rate": "Rate per megabyte over time", "forma
 
 @st.cache_data(show_spinner=False)
 def _inputs():
-    return sources_table(state.assumptions())
+    return inputs_table(state.assumptions())
 
 
 @st.cache_data(show_spinner=False)
@@ -38,10 +37,9 @@ def render() -> None:
     st.dataframe(
         _inputs(),
         hide_index=True,
-        column_config={"url": _LINK, "low": st.column_config.NumberColumn(format="%g"),
-                       "high": st.column_config.NumberColumn(format="%g")},
+        column_config={"url": _LINK},
     )
-    st.caption(f"{MISSING} or an empty cell: the input has no plausible range (a choice, a seed, a switch).")
+    st.caption(f"{MISSING}: the input has no plausible range (a choice, a seed, a switch), or no date or note.")
     table = _provenance()
     for kind, title in _KINDS.items():
         rows = table[table.kind == kind].drop(columns="kind")
