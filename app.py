@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import gc_pause, show, sidebar, state
+from ui import gc_pause, live_common, show, sidebar, state
 
 gc_pause.freeze_imported()  # the imported modules leave Streamlit's after-run collection (see ui/gc_pause.py)
 st.set_page_config(page_title="AllofMP3 by the kilo", page_icon="💽", layout="wide")
 
+live_common.absorb_link()  # a live-class link's code and secret leave the address bar first
 state.init_session()
 state.absorb_widgets()  # the values the user just set, before any page computes with them
 explore = st.Page("app_pages/explore.py", title="Explore", url_path="explore", icon="📈")
@@ -25,6 +26,7 @@ pages = [
     st.Page("app_pages/compare.py", title="Compare", url_path="compare", icon="⚖️"),
     st.Page("app_pages/catalogue.py", title="Catalogue", url_path="catalogue", icon="💿"),
     st.Page("app_pages/classroom.py", title="Classroom", url_path="classroom", icon="🎓"),
+    st.Page("app_pages/live.py", title="Live class", url_path="live", icon="🟢"),
     st.Page("app_pages/sources.py", title="Sources", url_path="sources", icon="📚"),
 ]
 nav = st.navigation(pages, position="top")

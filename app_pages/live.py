@@ -1,0 +1,5 @@
+"""The live-class page (see ui/live.py)."""
+
+from ui import live
+
+live.render()
