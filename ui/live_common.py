@@ -20,6 +20,8 @@ from simulator.live import links, service
 from simulator.live.errors import LiveError
 from simulator.live.storage import StorageBusy, get_store
 
+from . import state
+
 TEACHER = "_live_teacher"   # (code, secret)
 STUDENT = "_live_student"   # (code, token)
 CODE = "_live_code"         # a join code from a link (?class=), to prefill the join form
@@ -27,9 +29,12 @@ MESSAGE = "_live_message"   # (kind, text) to show once, set by callbacks
 
 
 def absorb_link() -> None:
-    """Move the live-class parameters from the address bar into the session (the secret is not shown)."""
+    """On a session's first run, move the live-class parameters from the address bar into the session
+    (before the sidebar reads the link, so that no notice repeats a secret); a teacher secret, whenever
+    it appears."""
     qp = st.query_params
-    if links.CLASS_PARAM not in qp and links.TEACHER_PARAM not in qp and links.STUDENT_PARAM not in qp:
+    first = not st.session_state.get(state._INIT)
+    if not qp.get(links.TEACHER_PARAM) and not (first and (links.CLASS_PARAM in qp or links.STUDENT_PARAM in qp)):
         return
     code = qp.get(links.CLASS_PARAM, "")
     ss = st.session_state

@@ -8,6 +8,7 @@ import streamlit as st
 
 from simulator.assumptions import Assumptions, load_assumptions
 from simulator.inputs import InputSpec, changed_keys, input_specs, overrides_from_query, preset_values
+from simulator.live.links import CLASS_PARAM, STUDENT_PARAM
 from simulator.market import market_year
 from simulator.scenario import Scenario, make_scenario
 
@@ -16,6 +17,9 @@ _INIT = "_initialised"
 _NOTICES = "_link_notices"
 _LAST_VALID = "_last_valid"
 _INPUTS = "_inputs"
+#: Link parameters that are not inputs but belong to a page (a live class's code and rejoin token):
+#: the link syncing leaves them in the address bar.
+KEPT_PARAMS = (CLASS_PARAM, STUDENT_PARAM)
 
 
 @st.cache_resource
@@ -115,6 +119,7 @@ def sync_link() -> None:
     if ss[PRESET_KEY] != default_preset():
         want[PRESET_KEY] = ss[PRESET_KEY]
     have = st.query_params.to_dict()
+    want.update({k: have[k] for k in KEPT_PARAMS if k in have})
     if have != want:
         st.query_params.from_dict(want)
 

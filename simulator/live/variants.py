@@ -33,9 +33,11 @@ __all__ = ["VARIED", "FACTORS", "student_seed", "variant_overrides", "variant_sc
 #: The inputs each student's variant moves: one per kind of exercise (prices, calibration and the
 #: clone, the card freeze, the lawsuit).
 VARIED = ("pricing.rate_usd_per_mb", "market.customers", "payments.card_share", "rights.us_songs_jun_oct_2006")
-#: Factors a varied input is multiplied by: up to 25% either way, enough that two neighbours' right
-#: answers are further apart than any tolerance (1% at most), small enough that the story still holds.
-FACTORS = (0.75, 0.8, 0.85, 0.9, 0.95, 1.05, 1.1, 1.15, 1.2, 1.25)
+#: Factors a varied input is multiplied by: 5-25% either way in steps of 2% (coarser than any tolerance,
+#: 1% at most), 22 choices per input: two neighbours share one input's factor 1 time in 22, all four
+#: about 1 in 230,000 (an input with a coarse step, like the rate's 0.1 c/MB, can merge neighbouring
+#: factors after rounding). Small enough that the story still holds.
+FACTORS = tuple(round(1 + s * k / 100, 2) for s in (-1, 1) for k in range(5, 26, 2))
 
 
 def student_seed(salt: str, student: str) -> int:
