@@ -94,6 +94,10 @@ def test_wrong_teacher_secrets_are_rate_limited_per_class_and_source(two):
     store.write(lambda s: s.execute(update(AuthFailure).values(at=AuthFailure.at - sv.FAILURE_WINDOW
                                                                - timedelta(seconds=1))))
     assert sv.dashboard(store, sv.Teacher(a.code, a.teacher_secret, source="10.0.0.7")).code == a.code
+    # and the old failures (with their addresses) go at the next one
+    with pytest.raises(AccessDenied):
+        sv.dashboard(store, sv.Teacher(a.code, "y" * 43, source="10.0.0.9"))
+    assert failures(store) == 1
 
 
 def test_a_student_sees_only_their_own_answers_and_variant(two):

@@ -314,7 +314,14 @@ def _guard(store: Store, scope: str, source: str, limit: int, what: str) -> None
 
 
 def _fail(store: Store, scope: str, source: str) -> None:
-    store.write(lambda s: s.add(AuthFailure(scope=scope, source=source, at=utcnow())))
+    """Record a failure; failures older than the window go (they count for nothing and hold an address)."""
+    now = utcnow()
+
+    def add(s: Session) -> None:
+        s.execute(delete(AuthFailure).where(AuthFailure.at < now - FAILURE_WINDOW))
+        s.add(AuthFailure(scope=scope, source=source, at=now))
+
+    store.write(add)
 
 
 # --- the class's scenario and exercises ----------------------------------------------------------------------
