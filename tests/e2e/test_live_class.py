@@ -33,7 +33,7 @@ pytestmark = [
 ]
 
 TIMEOUT_MS = 30_000
-#: The dashboard refreshes every 2 s and a student's page every 5 s: wait up to this for either.
+#: The dashboard refreshes every second and a student's page every 5 s: wait up to this for either.
 REFRESH_WAIT_MS = 20_000
 
 
