@@ -56,6 +56,7 @@ __all__ = [
     "DATA_DIR_ENV",
     "data_dir",
     "database_url",
+    "normalize_url",
     "get_store",
     "utcnow",
 ]
@@ -207,22 +208,27 @@ def data_dir() -> Path:
     return Path(base) / "allofmp3-sim"
 
 
-def database_url() -> str:
-    """The database URL: ``ALLOFMP3_DATABASE_URL`` (psycopg 3 driver for PostgreSQL), else the SQLite file.
+def normalize_url(url: str) -> str:
+    """A database URL with the psycopg 3 driver named for PostgreSQL (other URLs unchanged).
 
     Examples
     --------
-    >>> os.environ[DATABASE_URL_ENV] = "postgresql://u@db.example/live"
-    >>> database_url()
+    >>> normalize_url("postgresql://u@db.example/live")
     'postgresql+psycopg://u@db.example/live'
-    >>> del os.environ[DATABASE_URL_ENV]
+    >>> normalize_url("sqlite:////srv/live.sqlite3")
+    'sqlite:////srv/live.sqlite3'
     """
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
+def database_url() -> str:
+    """The database URL: ``ALLOFMP3_DATABASE_URL`` (see :func:`normalize_url`), else the SQLite file."""
     url = os.environ.get(DATABASE_URL_ENV, "").strip()
     if url:
-        scheme, sep, rest = url.partition("://")
-        if sep and scheme in ("postgresql", "postgres"):
-            return f"postgresql+psycopg://{rest}"
-        return url
+        return normalize_url(url)
     return f"sqlite:///{data_dir() / SQLITE_FILE}"
 
 
