@@ -6,7 +6,7 @@
 browser context of Debian's Chromium (``/usr/bin/chromium``; nothing is downloaded) and then, in one
 context per student of the same Chromium, each student:
 
-1. opens the join link, types a nickname and joins;
+1. arrives (one every ``ARRIVAL_S``), opens the join link, types a nickname and joins;
 2. answers the first exercise (think time first, uniform in ``--think``), waits for "Received";
 3. reloads the page (their rejoin link in the address bar brings them back as themselves);
 4. answers the second exercise, waits for "Received".
@@ -54,6 +54,12 @@ VIEWPORT = {"width": 1000, "height": 800}
 _MB = 1024 * 1024
 #: How often the dashboard's answer count is read in the teacher's page [s]: the latency's resolution.
 POLL_S = 0.1
+#: Students arrive this far apart [s] (a room does not join within one millisecond; 40 pages loading
+#: the whole app at the same instant on the server's own cores measure the load generator, not the app).
+ARRIVAL_S = 0.5
+#: Timeout of a student's first page load and join [s]: on a busy machine 40 pages take their time;
+#: the figures that matter (answers, latency) have their own, shorter timeout.
+LOAD_TIMEOUT_S = 300.0
 _ERRORS = """() => [...document.querySelectorAll(
   '[data-testid="stException"], [data-testid="stAlertContentError"], [data-testid="stConnectionStatus"]')]
   .map(e => `${e.dataset.testid}: ${e.textContent.trim().slice(0, 200)}`)"""
@@ -98,11 +104,13 @@ async def _student(browser, url: str, i: int, rep: LiveReport, clicks: dict[str,
     page.on("pageerror", lambda e: rep.errors.append(f"student {i}: page error {str(e)[:200]}"))
     name = f"student {i:03d}"
     step = "join"
+    load_ms = max(timeout_ms, LOAD_TIMEOUT_S * 1e3)
     try:
-        await page.goto(url, timeout=timeout_ms)
-        await page.locator(".st-key-live_join_nick input").fill(name, timeout=timeout_ms)
-        await page.get_by_role("button", name="Join").click(timeout=timeout_ms)
-        await page.get_by_text(f"You are {name}.").wait_for(timeout=timeout_ms)
+        await asyncio.sleep(i * ARRIVAL_S)
+        await page.goto(url, timeout=load_ms)
+        await page.locator(".st-key-live_join_nick input").fill(name, timeout=load_ms)
+        await page.get_by_role("button", name="Join").click(timeout=load_ms)
+        await page.get_by_text(f"You are {name}.").wait_for(timeout=load_ms)
         rep.joined += 1
         for n, ex in enumerate(EXERCISES):
             if n:
