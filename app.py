@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import gc_pause, show, sidebar, state
-from ui.pages import PAGES
+from ui import gc_pause, live_common, show, sidebar, state
+from ui.pages import PAGES, st_page
 
 gc_pause.freeze_imported()  # the imported modules leave Streamlit's after-run collection (see ui/gc_pause.py)
 st.set_page_config(page_title="AllofMP3 by the kilo", page_icon="💽", layout="wide")
 
+live_common.absorb_link()  # a live-class link's code and secret leave the address bar first
 state.init_session()
 state.absorb_widgets()  # the values the user just set, before any page computes with them
-pages = [st.Page(p.render, title=p.title, url_path=p.url_path, icon=p.icon) for p in PAGES]
+pages = [st_page(p.url_path) for p in PAGES]
+state.set_pages({p.url_path: page for p, page in zip(PAGES, pages, strict=True)})
 explore = pages[0]
 # The root address opens Explore at /explore (with the link's inputs), so that every page, Explore
 # too, has the address its name suggests.

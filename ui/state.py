@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from simulator.live.links import CLASS_PARAM, STUDENT_PARAM
 from simulator.params.assumptions import Assumptions, load_assumptions
 from simulator.params.scenario import Scenario, changed_keys, make_scenario, preset_values
 from simulator.present.inputs import InputSpec, input_specs, overrides_from_query
@@ -15,6 +16,10 @@ _INIT = "_initialised"
 _NOTICES = "_link_notices"
 _LAST_VALID = "_last_valid"
 _INPUTS = "_inputs"
+_PAGES = "_pages"
+#: Link parameters that are not inputs but belong to a page (a live class's code and rejoin token):
+#: the link syncing leaves them in the address bar.
+KEPT_PARAMS = (CLASS_PARAM, STUDENT_PARAM)
 
 
 @st.cache_resource
@@ -114,6 +119,7 @@ def sync_link() -> None:
     if ss[PRESET_KEY] != default_preset():
         want[PRESET_KEY] = ss[PRESET_KEY]
     have = st.query_params.to_dict()
+    want.update({k: have[k] for k in KEPT_PARAMS if k in have})
     if have != want:
         st.query_params.from_dict(want)
 
@@ -192,3 +198,13 @@ def valid_key() -> tuple[str, tuple]:
     """The key of the scenario the pages show: the current one if valid, else the last valid one,
     else the preset's own (call after :func:`current_scenario`)."""
     return st.session_state.get(_LAST_VALID) or (st.session_state[PRESET_KEY], ())
+
+
+def set_pages(pages: dict[str, Any]) -> None:
+    """Keep this run's navigation pages by address, for :func:`page` (``app.py`` calls it)."""
+    st.session_state[_PAGES] = pages
+
+
+def page(url_path: str) -> Any:
+    """The navigation's page at an address, for ``st.switch_page`` (pages never import each other)."""
+    return st.session_state[_PAGES][url_path]

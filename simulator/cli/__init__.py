@@ -22,6 +22,7 @@ from simulator.cli import (
     customers,
     demand,
     export,
+    live_class,
     market,
     models,
     price,
@@ -36,7 +37,8 @@ __all__ = ["COMMANDS", "main", "build_parser"]
 EXIT_USAGE = 2
 
 #: Every command module, in the order ``--help`` lists them.
-COMMANDS = (price, catalogue, market, solve, demand, models, rights, timeline, uncertainty, customers, export)
+COMMANDS = (price, catalogue, market, solve, demand, models, rights, timeline, uncertainty, customers, export,
+            live_class)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -2,7 +2,9 @@
 
 Each exercise has a question, hints, an answer (Markdown, every number computed
 by the model for the scenario given) and a note for the teacher. Change an
-assumption and the answers change with it.
+assumption and the answers change with it. Each also has a numeric answer (one
+number, its unit and the tolerance within which a student's number is right),
+which a live class marks (see ``simulator.live``).
 
 Examples
 --------
@@ -11,11 +13,16 @@ Examples
 ['best_rate', 'card_freeze', 'clone']
 >>> "28.47" in ex["implied_downloads"].answer
 True
+>>> n = ex["implied_downloads"].numeric
+>>> round(n.value, 2), n.unit, n.tolerance, n.relative
+(28.47, 'downloads a year', 0.01, True)
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from simulator.model.calibration import CalibrationError, solve
 from simulator.model.customers import customer_year
@@ -27,7 +34,50 @@ from simulator.model.rights import lawsuit_arithmetic, rights_comparison
 from simulator.params.scenario import Scenario
 from simulator.present.report import format_count, format_usd
 
-__all__ = ["Exercise", "exercises"]
+__all__ = ["Exercise", "NumericAnswer", "exercises", "EXERCISE_KEYS"]
+
+# Tolerances of the numeric answers: how far a student's number may be from the model's and still be
+# right. They are marking rules, not model inputs.
+#: A price is rounded to the cent, so a right price is within half a cent of it. [USD]
+PRICE_TOLERANCE_USD = Decimal("0.005")
+#: Figures a student reads off the simulator or works out by hand with rounded intermediate values
+#: (2-3 significant figures): within 1% of the model's value. [share of the value]
+READ_OFF_TOLERANCE = 0.01
+#: A share read off a chart (the Lorenz curve) to two significant figures: within 5% of it. [share of the value]
+CHART_TOLERANCE = 0.05
+#: An elasticity given to three decimals (the answer shows three): within 0.005. [dimensionless]
+ELASTICITY_TOLERANCE = 0.005
+
+
+@dataclass(frozen=True)
+class NumericAnswer:
+    """The one number a student enters for an exercise, and how close it must be.
+
+    Attributes
+    ----------
+    ask : str
+        What to enter, as a sentence shown next to the answer box.
+    value : Decimal or float
+        The model's value for the scenario (a Decimal for money, exact).
+    unit : str
+        Its unit as shown (``USD``, ``%``, ``downloads a year``...).
+    tolerance : Decimal or float
+        Largest accepted distance from ``value``: in the value's unit, or, when ``relative``, as a
+        share of ``|value|``.
+    relative : bool
+    """
+
+    ask: str
+    value: Decimal | float
+    unit: str
+    tolerance: Decimal | float
+    relative: bool = False
+
+    def tolerance_text(self) -> str:
+        """The tolerance in words, e.g. ``within 1% of the model's value``."""
+        if self.relative:
+            return f"within {float(self.tolerance):.0%} of the model's value"
+        return f"within ±{self.tolerance} {self.unit}"
 
 
 @dataclass(frozen=True)
@@ -43,6 +93,8 @@ class Exercise:
     answer : str
         Markdown with the numbers of the scenario it was built for.
     teacher_note : str
+    numeric : NumericAnswer or None
+        The number to enter and its tolerance; None when the scenario has no answer.
     """
 
     key: str
@@ -51,6 +103,12 @@ class Exercise:
     hints: tuple[str, ...]
     answer: str
     teacher_note: str
+    numeric: NumericAnswer | None = None
+
+
+def _finite(n: NumericAnswer) -> NumericAnswer | None:
+    """The numeric answer, or None when the model's value is not a finite number (no answer)."""
+    return n if math.isfinite(n.value) else None
 
 
 def _per_mb_follows_cost(s: Scenario) -> Exercise:
@@ -88,11 +146,14 @@ def _per_mb_follows_cost(s: Scenario) -> Exercise:
         answer,
         "Per-unit pricing of information goods: marginal cost is near zero and buyers value songs, not megabytes. "
         "Ask who gains from per-MB pricing (short-song listeners, lossy-quality buyers) and who loses.",
+        NumericAnswer("The AllofMP3 price of the 12:00 epic at 192 kbps, in US dollars.", rows[1][3], "USD",
+                      PRICE_TOLERANCE_USD),
     )
 
 
 def _implied_downloads(s: Scenario) -> Exercise:
     rev = s.market.reported_revenue_usd
+    numeric = None
     try:
         sol = solve(s)
     except CalibrationError as e:  # e.g. too few customers: no answer within the bounds
@@ -107,6 +168,8 @@ def _implied_downloads(s: Scenario) -> Exercise:
             f"{sol.value / 12:.1f} a month: {sol.value / s.catalogue.tracks_per_album_mean:.1f} albums' worth of "
             "tracks a year."
         )
+        numeric = NumericAnswer("Downloads per customer a year.", sol.value, "downloads a year", READ_OFF_TOLERANCE,
+                                relative=True)
     return Exercise(
         "implied_downloads", "What 5.5 million customers and $30 million imply",
         "The Times reported 5.5 million customers and about $30 million a year. How many tracks did the average "
@@ -115,6 +178,7 @@ def _implied_downloads(s: Scenario) -> Exercise:
         answer,
         "A classic calibration: most 'customers' must have been occasional buyers. Discuss whether 5.5 million "
         "counts accounts ever opened, and what the $10-14 million estimate would imply instead.",
+        numeric,
     )
 
 
@@ -135,6 +199,8 @@ def _roms_vs_itunes(s: Scenario) -> Exercise:
         answer,
         "The gap is the whole business model: the store could not pay licensed wholesale at per-MB prices. "
         "Note that ROMS had no mandate from the labels and was said to pass little on.",
+        _finite(NumericAnswer("How many times more labels would have got at iTunes wholesale than ROMS received.",
+                              r.wholesale_to_paid_ratio, "×", READ_OFF_TOLERANCE, relative=True)),
     )
 
 
@@ -157,34 +223,40 @@ def _card_freeze(s: Scenario) -> Exercise:
         answer,
         "Payment networks as regulators: discuss why the freeze, not the lawsuits, hurt most, and why vouchers "
         "sold on eBay kept some of the business alive. Both shares are assumptions; let students vary them.",
+        _finite(NumericAnswer("The store's revenue a year after the freeze, in US dollars.", after.revenue_usd, "USD",
+                              READ_OFF_TOLERANCE, relative=True)),
     )
 
 
-def _clone_answer(s: Scenario) -> str:
+def _clone_answer(s: Scenario) -> tuple[str, NumericAnswer | None]:
     try:
         cy = customer_year(s)
     except ValueError as e:  # nobody downloads anything: no spend to distribute
-        return f"This scenario has no answer: {e}."
+        return f"This scenario has no answer: {e}.", None
     half = next((float(sp) for sp, rs in zip(cy.lorenz_spend_usd, cy.lorenz_revenue_share, strict=True)
                  if 1 - rs <= 0.5), float("nan"))
-    return (
+    text = (
         f"With downloads per customer lognormal (sigma {cy.downloads_sigma:g}; Gini {cy.gini:.2f}), the "
         f"{cy.clone_customers:,} customers spending over ${cy.clone_threshold_usd:,.0f} a year bring "
         f"**{cy.clone_revenue_share:.1%}** of revenue ({format_usd(cy.clone_revenue_usd)}). The top 1% bring "
         f"{cy.top_1_share:.0%}, the top 10% {cy.top_10_share:.0%}. To keep half the revenue the clone would have "
         f"to invite everyone spending over about ${half:,.2f} a year."
     )
+    return text, _finite(NumericAnswer("The share of revenue the clone keeps, in percent.",
+                                       100 * cy.clone_revenue_share, "%", CHART_TOLERANCE, relative=True))
 
 
 def _clone(s: Scenario) -> Exercise:
+    answer, numeric = _clone_answer(s)
     return Exercise(
         "clone", "The invite-only clone",
         "MemphisMembers was open only to the biggest spenders (several hundred dollars in a few months). How much "
         "of the revenue would such a club keep?",
         ("Look at the Lorenz curve in the Customers view of Explore.", "Mean spend is only a few dollars a year."),
-        _clone_answer(s),
+        answer,
         "The reported averages ($30M / 5.5M ≈ $5 a customer) and a 'several hundred dollars' club do not sit well "
         "together unless spending is far more skewed: a good prompt for questioning reported figures.",
+        numeric,
     )
 
 
@@ -207,6 +279,8 @@ def _best_rate(s: Scenario) -> Exercise:
         answer,
         "Constant elasticity has no interior revenue maximum unless e = −1; profit has one only when demand is "
         "elastic. Let students move the elasticities in the sidebar and watch the Demand view of Explore.",
+        _finite(NumericAnswer("The total elasticity at which the scenario's rate maximizes profit.", implied, "",
+                              ELASTICITY_TOLERANCE)),
     )
 
 
@@ -225,7 +299,14 @@ def _lawsuit(s: Scenario) -> Exercise:
         ("Statutory damages are per work infringed, not per dollar lost.",),
         answer,
         "Statutory damages as deterrence, not compensation; the suit was dropped in 2008 as the site was defunct.",
+        _finite(NumericAnswer("The claim, in US dollars.", law.claim_usd, "USD", READ_OFF_TOLERANCE, relative=True)),
     )
+
+
+_BUILDERS = (_per_mb_follows_cost, _implied_downloads, _roms_vs_itunes, _card_freeze, _clone, _best_rate, _lawsuit)
+#: The exercises' keys in teaching order.
+EXERCISE_KEYS = ("per_mb_follows_cost", "implied_downloads", "roms_vs_itunes", "card_freeze", "clone", "best_rate",
+                 "lawsuit")
 
 
 def exercises(scenario: Scenario) -> list[Exercise]:
@@ -242,5 +323,4 @@ def exercises(scenario: Scenario) -> list[Exercise]:
         Seven exercises, in teaching order.
     """
     s = scenario
-    return [f(s) for f in (_per_mb_follows_cost, _implied_downloads, _roms_vs_itunes, _card_freeze, _clone,
-                           _best_rate, _lawsuit)]
+    return [f(s) for f in _BUILDERS]

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ui.pages import catalogue, classroom, compare, explore, sources
+import streamlit as st
+
+from ui.pages import catalogue, classroom, compare, explore, live, sources
 
 
 @dataclass(frozen=True)
@@ -28,5 +30,16 @@ PAGES = (
     PageSpec("compare", "Compare", "⚖️", compare.render),
     PageSpec("catalogue", "Catalogue", "💿", catalogue.render),
     PageSpec("classroom", "Classroom", "🎓", classroom.render),
+    PageSpec("live", "Live class", "🟢", live.render),
     PageSpec("sources", "Sources", "📚", sources.render),
 )
+
+
+def st_page(url_path: str) -> st.Page:
+    """The ``st.Page`` of a page of :data:`PAGES` (for ``st.navigation`` and ``st.switch_page``).
+
+    Streamlit identifies a page given as a function by the hash of its ``url_path``, so an
+    ``st.Page`` made here again is the same page as the one the navigation holds.
+    """
+    spec = next(p for p in PAGES if p.url_path == url_path)
+    return st.Page(spec.render, title=spec.title, url_path=spec.url_path, icon=spec.icon)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.present.classroom import exercises
-from ui import state
+from ui import live_common, live_teacher, state
 
 
 @st.cache_resource(max_entries=16, show_spinner="Working out the answers…")
@@ -21,7 +21,12 @@ def render() -> None:
         "Seven exercises on the economics of selling music by the megabyte. Every answer is computed by the model "
         "from the inputs in the sidebar: change an assumption and the answers change with it."
     )
-    teacher = st.toggle("Teacher view: show every answer and note", key="classroom_teacher")
+    live_teacher.start_panel()
+    locked = live_common.locked_answers()  # in a live class, answers wait for the teacher's reveal
+    if locked:
+        st.info("You are in a live class: an answer shows here once your teacher reveals it.")
+    teacher = st.toggle("Teacher view: show every answer and note", key="classroom_teacher", disabled=bool(locked))
+    teacher = teacher and not locked
     for i, ex in enumerate(_exercises(key), start=1):
         with st.container(border=True, key=f"exercise_{ex.key}"):
             st.subheader(f"{i}. {ex.title}")
@@ -29,7 +34,8 @@ def render() -> None:
             with st.expander("Hints", key=f"hints_{ex.key}"):
                 for h in ex.hints:
                     st.markdown(f"- {h}")
-            if teacher or st.toggle("Show the answer", key=f"answer_{ex.key}"):
+            shut = ex.key in locked
+            if teacher or (st.toggle("Show the answer", key=f"answer_{ex.key}", disabled=shut) and not shut):
                 st.markdown(ex.answer)
             if teacher:
                 st.info(ex.teacher_note, icon="🎓")

@@ -1,0 +1,262 @@
+"""A live class at once: N browser students join, answer and reload while the teacher's dashboard is open.
+
+``python -m bench.live_load --students 40`` starts ``streamlit run app.py`` on a free port of 127.0.0.1
+(never another address) with a fresh SQLite database in a temporary folder (or the PostgreSQL of
+``--database-url``), makes a class with two live exercises, opens the teacher's dashboard in one
+browser context of Debian's Chromium (``/usr/bin/chromium``; nothing is downloaded) and then, in one
+context per student of the same Chromium, each student:
+
+1. arrives (one every ``ARRIVAL_S``), opens the join link, types a nickname and joins;
+2. answers the first exercise (think time first, uniform in ``--think``), waits for "Received";
+3. reloads the page (their rejoin link in the address bar brings them back as themselves);
+4. answers the second exercise, waits for "Received".
+
+Figures:
+
+* **errors**: a traceback or error element on any page, a lost connection, an action not done in
+  ``--action-timeout``, a Python traceback in the server's log;
+* **lost submissions**: answers the browser saw acknowledged ("Received") that the database does not
+  hold exactly once;
+* **submit -> dashboard** [s]: from the click on "Send" (in this process's clock) to the dashboard's
+  "Answers" count reaching that submission's rank in the database (the count is read in the teacher's
+  page every 0.1 s; submissions are ranked by their id, the order of their commits);
+* **server memory per student** [MB]: (peak resident set of the server's process tree while the
+  students work - before they start) / N.
+
+Chromium's renderers run at nice ``client_nice`` (19 by default; see ``bench.classroom_load.Monitor``):
+in a classroom each page draws on its student's own machine, here they would take the CPU the server
+needs. On a machine already busy with other work, niced pages may starve: use ``--client-nice 0``.
+
+Bounded: every action times out, the run has a hard wall-clock limit, at most 100 students.
+Importable: :func:`run_live` returns a :class:`LiveReport`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from e2e.live_server import LiveServer  # noqa: E402
+from e2e.server import CHROMIUM_ARGS, chromium_path  # noqa: E402
+
+from bench.classroom_load import Monitor, _new_tracebacks, _proc_table, _tree, pct, rss_bytes  # noqa: E402
+
+EXERCISES = ("per_mb_follows_cost", "lawsuit")
+VIEWPORT = {"width": 1000, "height": 800}
+_MB = 1024 * 1024
+#: How often the dashboard's answer count is read in the teacher's page [s]: the latency's resolution.
+POLL_S = 0.1
+#: Students arrive this far apart [s] (a room does not join within one millisecond; 40 pages loading
+#: the whole app at the same instant on the server's own cores measure the load generator, not the app).
+ARRIVAL_S = 0.5
+#: Timeout of a student's first page load and join [s]: on a busy machine 40 pages take their time;
+#: the figures that matter (answers, latency) have their own, shorter timeout.
+LOAD_TIMEOUT_S = 300.0
+_ERRORS = """() => [...document.querySelectorAll(
+  '[data-testid="stException"], [data-testid="stAlertContentError"], [data-testid="stConnectionStatus"]')]
+  .map(e => `${e.dataset.testid}: ${e.textContent.trim().slice(0, 200)}`)"""
+_ANSWERS = """() => { for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
+  const l = m.querySelector('[data-testid="stMetricLabel"]');
+  if (l && l.textContent.trim() === 'Answers') return m.querySelector('[data-testid="stMetricValue"]').textContent.trim(); }
+  return null; }"""
+
+
+@dataclass
+class LiveReport:
+    """What :func:`run_live` measured."""
+
+    students: int
+    joined: int = 0
+    acked: int = 0
+    stored: int = 0
+    lost: int = 0
+    errors: list[str] = field(default_factory=list)
+    latencies_s: list[float] = field(default_factory=list)
+    rss_before_mb: float = 0.0
+    rss_peak_mb: float = 0.0
+    seconds: float = 0.0
+
+    @property
+    def p95_s(self) -> float:
+        return pct(self.latencies_s, 95) if self.latencies_s else float("nan")
+
+    @property
+    def p50_s(self) -> float:
+        return pct(self.latencies_s, 50) if self.latencies_s else float("nan")
+
+    @property
+    def mb_per_student(self) -> float:
+        return (self.rss_peak_mb - self.rss_before_mb) / max(self.students, 1)
+
+
+async def _student(browser, url: str, i: int, rep: LiveReport, clicks: dict[str, float], acked: list[str],
+                   think: tuple[float, float], timeout_ms: float, rng: random.Random) -> None:
+    ctx = await browser.new_context(viewport=VIEWPORT)
+    page = await ctx.new_page()
+    page.on("pageerror", lambda e: rep.errors.append(f"student {i}: page error {str(e)[:200]}"))
+    name = f"student {i:03d}"
+    step = "join"
+    load_ms = max(timeout_ms, LOAD_TIMEOUT_S * 1e3)
+    try:
+        await asyncio.sleep(i * ARRIVAL_S)
+        await page.goto(url, timeout=load_ms)
+        await page.locator(".st-key-live_join_nick input").fill(name, timeout=load_ms)
+        await page.get_by_role("button", name="Join").click(timeout=load_ms)
+        await page.get_by_text(f"You are {name}.").wait_for(timeout=load_ms)
+        rep.joined += 1
+        for n, ex in enumerate(EXERCISES):
+            if n:
+                step = "reload"
+                await page.reload(timeout=timeout_ms)
+                await page.get_by_text(f"You are {name}.").wait_for(timeout=timeout_ms)
+            step = f"answer {ex}"
+            await asyncio.sleep(rng.uniform(*think))
+            value = f"{i}.{n}{rng.randrange(10**6)}"
+            box = page.locator(f".st-key-live_student_ex_{ex}")
+            await box.locator("input").fill(value, timeout=timeout_ms)
+            clicks[value] = time.monotonic()
+            await box.get_by_role("button", name="Send").click(timeout=timeout_ms)
+            await box.get_by_text(f"Received: {value} ").wait_for(timeout=timeout_ms)
+            acked.append(value)
+            found = await page.evaluate(_ERRORS)
+            if found:
+                rep.errors.append(f"student {i} after {step}: " + "; ".join(found))
+    except Exception as e:  # noqa: BLE001 - every failure is a counted error, the run goes on
+        rep.errors.append(f"student {i} at {step}: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
+    finally:
+        await ctx.close()
+
+
+async def _run(students: int, think: tuple[float, float], timeout_s: float, max_seconds: float,
+               database_url: str | None, client_nice: int) -> LiveReport:
+    from playwright.async_api import async_playwright
+
+    from simulator.live import links, service
+    from simulator.live.storage import DATA_DIR_ENV, DATABASE_URL_ENV, Store, Submission
+
+    rep = LiveReport(students)
+    t0 = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="allofmp3-live-bench-") as tmp:
+        env = {DATA_DIR_ENV: tmp, DATABASE_URL_ENV: database_url or ""}
+        store = Store(database_url or f"sqlite:///{Path(tmp) / 'live.sqlite3'}")
+        new = service.create_class(store, "Bench class", live=list(EXERCISES))
+        server = LiveServer(env=env, log_dir=Path(tmp)).start()
+        polls: list[tuple[float, int]] = []
+        clicks: dict[str, float] = {}
+        acked: list[str] = []
+        before = peak = rss_bytes(_tree(server.proc.pid, _proc_table()))
+        try:
+            async with async_playwright() as pw:
+                browser = await pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+                try:
+                    tctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
+                    teacher = await tctx.new_page()
+                    await teacher.goto(links.teacher_link(server.url, new.code, new.teacher_secret),
+                                       timeout=timeout_s * 1e3)
+                    await teacher.get_by_text("Join code").wait_for(timeout=timeout_s * 1e3)
+                    await asyncio.sleep(2)  # the dashboard's first refreshes
+                    before = rss_bytes(_tree(server.proc.pid, _proc_table()))
+                    monitor = Monitor(server.proc.pid, client_nice=client_nice)  # RSS, and Chromium niced
+                    monitor.start()
+                    stop = asyncio.Event()
+
+                    async def watch():
+                        while not stop.is_set():
+                            try:
+                                v = await teacher.evaluate(_ANSWERS)
+                                if v is not None:
+                                    polls.append((time.monotonic(), int(v.replace(",", ""))))
+                            except Exception as e:  # noqa: BLE001
+                                rep.errors.append(f"dashboard: {type(e).__name__}: {str(e)[:200]}")
+                                return
+                            await asyncio.sleep(POLL_S)
+
+                    watcher = asyncio.create_task(watch())
+                    rng = random.Random(2006)
+                    url = links.join_link(server.url, new.code)
+                    tasks = [_student(browser, url, i, rep, clicks, acked, think, timeout_s * 1e3,
+                                      random.Random(rng.random())) for i in range(students)]
+                    try:
+                        await asyncio.wait_for(asyncio.gather(*tasks), timeout=max_seconds)
+                    except TimeoutError:
+                        rep.errors.append(f"time limit of {max_seconds:.0f} s reached")
+                    # Let the dashboard catch up with the last answers (bounded).
+                    total = len(acked)
+                    deadline = time.monotonic() + 15
+                    while time.monotonic() < deadline and not (polls and polls[-1][1] >= total):
+                        await asyncio.sleep(POLL_S)
+                    stop.set()
+                    await watcher
+                    await monitor.stop()
+                    peak = max([before, *(x.server_rss for x in monitor.samples)])
+                    found = await teacher.evaluate(_ERRORS)
+                    if found:
+                        rep.errors.append("dashboard: " + "; ".join(found))
+                    await tctx.close()
+                except Exception as e:  # noqa: BLE001 - the teacher's page failed: an error, not a crash
+                    rep.errors.append(f"teacher: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
+                finally:
+                    await browser.close()
+        finally:
+            server.stop()
+            log = server.log_text()
+        rep.errors.extend(_new_tracebacks(log, 0))
+        rows = store.read(lambda s: [(r.id, r.answer_text) for r in s.query(Submission).order_by(Submission.id)])
+        store.dispose()
+    rank = {text: n for n, (_, text) in enumerate(rows, start=1)}
+    counts = {}
+    for _, text in rows:
+        counts[text] = counts.get(text, 0) + 1
+    rep.acked, rep.stored = len(acked), len(rows)
+    rep.lost = sum(1 for v in acked if counts.get(v) != 1)
+    for v in acked:
+        r = rank.get(v)
+        shown = next((t for t, c in polls if c >= r), None) if r else None
+        if shown is None:
+            rep.errors.append(f"answer {v} never showed on the dashboard")
+        else:
+            rep.latencies_s.append(max(shown - clicks[v], 0.0))
+    rep.rss_before_mb, rep.rss_peak_mb = before / _MB, peak / _MB
+    rep.seconds = time.monotonic() - t0
+    return rep
+
+
+def run_live(students: int = 40, *, think: tuple[float, float] = (0.5, 2.0), timeout_s: float = 60.0,
+             max_seconds: float = 600.0, database_url: str | None = None, client_nice: int = 19) -> LiveReport:
+    """Run the live-class load (see the module's docstring); bounded to 100 students and ``max_seconds``."""
+    if not 1 <= students <= 100:
+        raise ValueError(f"students must be 1 to 100, got {students}")
+    return asyncio.run(_run(students, think, timeout_s, max_seconds, database_url, client_nice))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.live_load", description=__doc__.split("\n\n")[0])
+    p.add_argument("--students", type=int, default=40)
+    p.add_argument("--think", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"))
+    p.add_argument("--action-timeout", type=float, default=60.0)
+    p.add_argument("--max-seconds", type=float, default=600.0)
+    p.add_argument("--database-url", help="a PostgreSQL database to use (default: a fresh SQLite file)")
+    p.add_argument("--client-nice", type=int, default=19, help="nice level of Chromium's renderers (default 19)")
+    args = p.parse_args(argv)
+    rep = run_live(args.students, think=tuple(args.think), timeout_s=args.action_timeout,
+                   max_seconds=args.max_seconds, database_url=args.database_url, client_nice=args.client_nice)
+    print(f"{rep.students} students, {rep.joined} joined, {rep.acked} answers acknowledged, {rep.stored} stored, "
+          f"{rep.lost} lost, {len(rep.errors)} errors in {rep.seconds:.0f} s")
+    print(f"submit -> dashboard: p50 {rep.p50_s:.2f} s, p95 {rep.p95_s:.2f} s (target <= 3), n={len(rep.latencies_s)}")
+    print(f"server RSS {rep.rss_before_mb:.0f} MB before, {rep.rss_peak_mb:.0f} MB peak: "
+          f"{rep.mb_per_student:.1f} MB per student (target <= 50)")
+    for e in rep.errors[:20]:
+        print(f"  {e}")
+    return 1 if rep.errors or rep.lost else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
