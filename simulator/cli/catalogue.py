@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+import pandas as pd
+from tqdm import tqdm
 
 from simulator.cli._common import (
     add_scenario_options,
@@ -13,12 +18,14 @@ from simulator.cli._common import (
     scenario_from_args,
     write_csv,
 )
+from simulator.io.audio_files import Progress
 from simulator.io.limits import EXCLUDED_NOUNS, BadRowError, describe_excluded, limits_for
 from simulator.io.load import read_catalogue
-from simulator.model.catalogue import builtin_catalogue, one_album_per_track
+from simulator.model.catalogue import Catalogue, builtin_catalogue, one_album_per_track
 from simulator.model.catalogue_pricing import price_catalogue
 from simulator.model.encoding import size_mb
 from simulator.model.units import format_quantity
+from simulator.params.scenario import Scenario
 
 # Longest album, artist or track title shown in the text table (JSON and CSV keep them whole). [characters]
 TABLE_TEXT_CHARS = 40
@@ -32,8 +39,10 @@ COLUMNS = {
 #: Columns a folder of audio files adds to ``--by track`` (what the files are).
 FILE_COLUMNS = ["codec", "bitrate_kbps", "bitrate_mode"]
 
+_T = TypeVar("_T")
 
-def register(sub) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``catalogue`` subcommand to the command line.
 
     Parameters
@@ -71,8 +80,8 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def report(catalogue) -> dict:
-    """What was read: rows, tracks priced, items left out by kind, bad rows, columns used, warnings."""
+def report(catalogue: Catalogue) -> dict[str, Any]:
+    """Return what was read: rows, tracks priced, items left out by kind, bad rows, columns used, warnings."""
     return {
         "source": catalogue.source,
         "rows_read": catalogue.rows_read if catalogue.rows_read is not None else catalogue.n_tracks,
@@ -85,7 +94,7 @@ def report(catalogue) -> dict:
     }
 
 
-def footer(priced, catalogue, scenario) -> list[str]:
+def footer(priced: pd.DataFrame, catalogue: Catalogue, scenario: Scenario) -> list[str]:
     """Return the one-line total and what was read and left out, as text lines."""
     a = priced.attrs
     mb = size_mb(a["size_bytes"], scenario.pricing.mb_convention, scenario)
@@ -105,24 +114,26 @@ def footer(priced, catalogue, scenario) -> list[str]:
     return lines
 
 
-def _short(x):
+def _short(x: object) -> object:
     if isinstance(x, str) and len(x) > TABLE_TEXT_CHARS:
         return x[: TABLE_TEXT_CHARS - 1] + "…"
     return x
 
 
-def _progress(args):
-    """A tqdm progress bar on stderr while a folder is read, or None (not a terminal, or --quiet)."""
+def _bar(items: Iterable[_T], total: int) -> Iterable[_T]:
+    """Wrap the files being read in a tqdm progress bar on stderr."""
+    return tqdm(items, total=total, unit="file", file=sys.stderr, leave=False, desc="reading audio files")
+
+
+def _progress(args: argparse.Namespace) -> Progress | None:
+    """Return a tqdm progress bar on stderr while a folder is read, or None (not a terminal, or --quiet)."""
     if args.quiet or args.json or not sys.stderr.isatty():
         return None
-    from tqdm import tqdm  # only when a bar is drawn
-
-    return lambda items, total: tqdm(items, total=total, unit="file", file=sys.stderr, leave=False,
-                                     desc="reading audio files")
+    return _bar
 
 
-def load(args, s):
-    """The catalogue SOURCE names, read within the scenario's limits."""
+def load(args: argparse.Namespace, s: Scenario) -> Catalogue:
+    """Return the catalogue SOURCE names, read within the scenario's limits."""
     if args.file == "builtin":
         return builtin_catalogue(s)
     try:
@@ -166,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
         cols += FILE_COLUMNS
         info = catalogue.tracks[FILE_COLUMNS].astype(object)
         for r, extra in zip(rows, info.where(info.notna(), None).to_dict("records"), strict=True):
-            r.update(extra)
+            r.update({str(k): v for k, v in extra.items()})  # the labels are FILE_COLUMNS (pandas types them Hashable)
     for w in warnings:
         print(f"allofmp3-sim catalogue: warning: {w}", file=sys.stderr)
     if args.verbose:

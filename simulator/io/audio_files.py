@@ -26,6 +26,7 @@ simulator.model.catalogue.CatalogueError: music.zip: no music tracks in the file
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -35,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path, PurePosixPath
+from typing import IO, Any, Protocol, TypeVar
 
 import mutagen
 
@@ -43,8 +45,8 @@ from simulator.io.limits import MAX_DURATION_MS, MAX_SHOWN_CHARS, Limits, Rows, 
 from simulator.model.catalogue import Catalogue, CatalogueError
 from simulator.params.scenario import Scenario, make_scenario  # noqa: F401 (make_scenario: examples)
 
-__all__ = ["AUDIO_EXTENSIONS", "AudioInfo", "load_audio_folder", "probe_audio", "read_audio_file", "read_audio_files",
-           "read_audio_folder", "read_audio_zip"]
+__all__ = ["AUDIO_EXTENSIONS", "AudioInfo", "Progress", "load_audio_folder", "probe_audio", "read_audio_file",
+           "read_audio_files", "read_audio_folder", "read_audio_zip"]
 
 #: Extensions of the files read as audio (others are classified and counted).
 AUDIO_EXTENSIONS = frozenset({".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".oga", ".opus", ".flac", ".wav", ".wave"})
@@ -69,6 +71,16 @@ _TAGS = {"album": "TALB", "artist": "TPE1", "albumartist": "TPE2", "title": "TIT
 _BITS_PER_BYTE = 8
 _BPS_PER_KBPS = 1000
 _MS_PER_S = 1000
+
+_T = TypeVar("_T")
+
+
+class Progress(Protocol):
+    """``progress(items, total)``: wraps the items being read and yields them (e.g. a ``tqdm`` bar)."""
+
+    def __call__(self, items: Iterable[_T], total: int, /) -> Iterable[_T]:
+        """Yield ``items`` (``total`` of them) while showing progress."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -102,7 +114,7 @@ class AudioInfo:
     genre: str = ""
 
 
-def _tag(tags, key: str) -> str:
+def _tag(tags: Any, key: str) -> str:
     if tags is None:
         return ""
     try:
@@ -117,7 +129,7 @@ def _tag(tags, key: str) -> str:
     return next((v.strip() for v in values if str(v).strip()), "")
 
 
-def _codec_and_mode(info) -> tuple[str, str]:
+def _codec_and_mode(info: object) -> tuple[str, str]:
     kind = type(info).__name__
     codec = _CODECS.get(kind, kind.removesuffix("Info").lower())
     if kind == "MP4Info":
@@ -133,7 +145,7 @@ def _codec_and_mode(info) -> tuple[str, str]:
     return codec, ""  # Vorbis, Opus, AAC: their headers do not say how the encoder spent its bits
 
 
-def probe_audio(file) -> AudioInfo:
+def probe_audio(file: str | os.PathLike[str] | IO[bytes]) -> AudioInfo:
     """Read one audio file's stream information and tags with mutagen.
 
     Parameters
@@ -177,7 +189,7 @@ class _Entry:
 
     rel: str
     size_bytes: int
-    open: Callable[[], object]
+    open: Callable[[], IO[bytes]]
 
 
 def _stem(rel: str) -> str:
@@ -186,7 +198,8 @@ def _stem(rel: str) -> str:
     return name[:dot] if dot > 0 else name
 
 
-def _read_entries(entries: list[_Entry], name: str, limits: Limits, skip_bad_rows: bool, progress) -> Catalogue:
+def _read_entries(entries: list[_Entry], name: str, limits: Limits, skip_bad_rows: bool,
+                  progress: Progress | None) -> Catalogue:
     if len(entries) > limits.max_rows:
         raise CatalogueError(f"{name}: more than {limits.max_rows:,} files; at most {limits.max_rows:,} are allowed "
                              "(catalogue.max_rows)")
@@ -204,13 +217,8 @@ def _read_entries(entries: list[_Entry], name: str, limits: Limits, skip_bad_row
             rows.exclude(classify(location=e.rel) or "other_file")
             continue
         try:
-            f = e.open()
-            try:
+            with e.open() as f:
                 info = probe_audio(f)
-            finally:
-                close = getattr(f, "close", None)
-                if close is not None:
-                    close()
         except (ValueError, OSError) as err:
             rows.bad(f"file {n}", repr(e.rel), None, str(err) if isinstance(err, ValueError) else
                      f"cannot be opened ({err.strerror or err})", EXPECTED)
@@ -222,6 +230,10 @@ def _read_entries(entries: list[_Entry], name: str, limits: Limits, skip_bad_row
         rows.add(info.album, info.album_artist or info.artist, info.title or _stem(e.rel), info.duration_ms,
                  e.size_bytes, info.bitrate_kbps, codec=info.codec, bitrate_mode=info.bitrate_mode)
     return rows.catalogue("the files")
+
+
+def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
+    return lambda: path.open("rb")
 
 
 def _walk(root: Path, name: str) -> Iterator[_Entry]:
@@ -236,15 +248,16 @@ def _walk(root: Path, name: str) -> Iterator[_Entry]:
                 st = p.stat()
             except OSError:
                 continue  # a dangling link
-            yield _Entry(str(p.relative_to(root)), st.st_size, lambda p=p: p.open("rb"))
+            yield _Entry(str(p.relative_to(root)), st.st_size, _file_opener(p))
 
 
-def read_audio_folder(folder, limits: Limits, *, skip_bad_rows: bool = False, progress=None) -> Catalogue:
+def read_audio_folder(folder: str | os.PathLike[str], limits: Limits, *, skip_bad_rows: bool = False,
+                      progress: Progress | None = None) -> Catalogue:
     """Read every file under ``folder`` (see :func:`load_audio_folder`)."""
     root, name = Path(folder), str(folder)
     if not root.is_dir():
         raise CatalogueError(f"{name}: not a folder")
-    entries = []
+    entries: list[_Entry] = []
     for e in _walk(root, name):
         entries.append(e)
         if len(entries) > limits.max_rows:
@@ -255,7 +268,8 @@ def read_audio_folder(folder, limits: Limits, *, skip_bad_rows: bool = False, pr
     return _read_entries(entries, name, limits, skip_bad_rows, progress)
 
 
-def read_audio_zip(zip_file, name: str, limits: Limits, *, skip_bad_rows: bool = False, progress=None) -> Catalogue:
+def read_audio_zip(zip_file: bytes | bytearray | str | os.PathLike[str], name: str, limits: Limits, *,
+                   skip_bad_rows: bool = False, progress: Progress | None = None) -> Catalogue:
     """Read the audio files in a zip archive (a folder, zipped), one member at a time.
 
     Parameters
@@ -291,8 +305,8 @@ def read_audio_zip(zip_file, name: str, limits: Limits, *, skip_bad_rows: bool =
         raise too_large(name, f"a zip archive of {archive_bytes:,} bytes that expands to {total:,} bytes", cap,
                         f"{ZIP_EXPANSION_LIMIT} x the archive, or catalogue.max_file_mb", limits.over_limit_hint)
 
-    def opener(info: zipfile.ZipInfo):
-        def open_member():
+    def opener(info: zipfile.ZipInfo) -> Callable[[], IO[bytes]]:
+        def open_member() -> IO[bytes]:
             try:
                 return z.open(info)  # seekable; read by mutagen as it needs
             except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError,
@@ -308,7 +322,7 @@ def read_audio_zip(zip_file, name: str, limits: Limits, *, skip_bad_rows: bool =
 
 
 def read_audio_files(files: Iterable[tuple[str, bytes]], name: str, limits: Limits, *, skip_bad_rows: bool = False,
-                     progress=None) -> Catalogue:
+                     progress: Progress | None = None) -> Catalogue:
     """Read uploaded audio files, given as ``(relative name, content)`` pairs (a folder uploaded in the app).
 
     Raises
@@ -316,11 +330,11 @@ def read_audio_files(files: Iterable[tuple[str, bytes]], name: str, limits: Limi
     CatalogueError
         As :func:`load_audio_folder`.
     """
-    entries = [_Entry(rel, len(data), lambda data=data: io.BytesIO(data)) for rel, data in files]
+    entries = [_Entry(rel, len(data), functools.partial(io.BytesIO, data)) for rel, data in files]
     return _read_entries(entries, name, limits, skip_bad_rows, progress)
 
 
-def read_audio_file(path, limits: Limits, *, skip_bad_rows: bool = False) -> Catalogue:
+def read_audio_file(path: str | os.PathLike[str], limits: Limits, *, skip_bad_rows: bool = False) -> Catalogue:
     """Read one audio file as a catalogue of one track (see :func:`load_audio_folder`)."""
     p = Path(path)
     try:
@@ -330,8 +344,8 @@ def read_audio_file(path, limits: Limits, *, skip_bad_rows: bool = False) -> Cat
     return _read_entries([_Entry(p.name, size, lambda: p.open("rb"))], str(path), limits, skip_bad_rows, None)
 
 
-def load_audio_folder(folder, *, scenario: Scenario, skip_bad_rows: bool = False, max_rows: int | None = None,
-                      progress=None) -> Catalogue:
+def load_audio_folder(folder: str | os.PathLike[str], *, scenario: Scenario, skip_bad_rows: bool = False,
+                      max_rows: int | None = None, progress: Progress | None = None) -> Catalogue:
     """Load a folder of audio files, read with mutagen.
 
     Parameters

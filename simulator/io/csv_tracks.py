@@ -1,4 +1,4 @@
-"""Read a CSV of tracks into a :class:`~simulator.model.catalogue.Catalogue` (see :mod:`simulator.io.load`).
+r"""Read a CSV of tracks into a :class:`~simulator.model.catalogue.Catalogue` (see :mod:`simulator.io.load`).
 
 Columns are found by name, ignoring case, spaces, ``_``, ``-`` and punctuation,
 also after a prefix such as ``track_`` (``track_artist``, ``track_album_name``:
@@ -14,7 +14,7 @@ expected <what is allowed>``.
 
 Examples
 --------
->>> c = load_catalogue_csv(b"artist;album;name;time\\nAC/DC;Back in Black;Hells Bells;5:12\\n", scenario=make_scenario())
+>>> c = load_catalogue_csv(b"artist;album;name;time\nAC/DC;Back in Black;Hells Bells;5:12\n", scenario=make_scenario())
 >>> c.tracks[["artist", "track", "duration_ms"]].values.tolist()
 [['AC/DC', 'Hells Bells', 312000]]
 """
@@ -24,7 +24,9 @@ from __future__ import annotations
 import csv
 import itertools
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from simulator.io.kinds import classify
 from simulator.io.limits import (
@@ -35,12 +37,16 @@ from simulator.io.limits import (
     BadValue,
     Limits,
     Rows,
+    Source,
     limits_for,
     read_limited,
 )
 from simulator.model.catalogue import Catalogue, CatalogueError
 from simulator.model.units import parse_duration_ms
 from simulator.params.scenario import Scenario
+
+if TYPE_CHECKING:
+    from _csv import Reader  # the type csv.reader returns (typeshed names it here)
 
 __all__ = ["decode_text", "load_catalogue_csv", "read_catalogue_csv"]
 
@@ -104,13 +110,13 @@ _ITUNES_TEXT_COLUMNS = frozenset({"name", "artist", "album", "time", "kind", "da
 _ARTIST_SEPARATOR = ";"
 
 
-def _lines(text: str):
+def _lines(text: str) -> Iterator[str]:
     """Yield the lines of ``text`` with their endings (LF, CRLF or CR), without copying it whole."""
     for m in _LINE.finditer(text):
         yield m.group()
 
 
-def _records(reader, name: str):
+def _records(reader: Reader, name: str) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(file line, fields)`` of every non-blank CSV record; malformed CSV is a CatalogueError."""
     try:
         for row in reader:
@@ -165,7 +171,7 @@ def decode_text(data: bytes, name: str, *, what: str = "a CSV text file") -> tup
 
 
 def _delimiter(text: str) -> str:
-    """The delimiter: csv.Sniffer's guess if the header line contains it, else the header's commonest candidate."""
+    """Return the delimiter: csv.Sniffer's guess if the header line contains it, else the header's commonest candidate."""
     sample = text[:_SNIFF_BYTES]
     header = next((ln for ln in sample.splitlines() if ln.strip()), "")
     try:
@@ -175,7 +181,7 @@ def _delimiter(text: str) -> str:
     if d and d in header:
         return d
     counts = {c: header.count(c) for c in _DELIMITERS}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
 
 
@@ -244,7 +250,7 @@ def _guess_unit(values: list[str]) -> str:
 
 
 def _exponent(text: str, per_unit: int, unit_name: str) -> int:
-    """A number in exponent form (``2e+05``), times ``per_unit``, if that is a whole number of ``unit_name``."""
+    """Return a number in exponent form (``2e+05``), times ``per_unit``, if that is a whole number of ``unit_name``."""
     try:
         d = Decimal(text)
     except InvalidOperation:
@@ -309,7 +315,7 @@ def _flag(text: str) -> bool:
 
 
 def _artists(text: str) -> list[str]:
-    """The names in an artist cell (Exportify separates several with ``;``)."""
+    """Return the names in an artist cell (Exportify separates several with ``;``)."""
     if _ARTIST_SEPARATOR not in text:
         return [text] if text else []
     return [a.strip() for a in text.split(_ARTIST_SEPARATOR) if a.strip()]
@@ -320,7 +326,7 @@ def _looks_mixed(ms: int, unit: str) -> bool:
 
 
 def _mixed_units(name: str, column: str, unit: str, odd: tuple[int, str], usual: tuple[int, str] | None) -> CatalogueError:
-    """The refusal of a duration column that mixes seconds and milliseconds."""
+    """Return the refusal of a duration column that mixes seconds and milliseconds."""
     n, cell = odd
     looks = "seconds" if unit == "ms" else "milliseconds"
     read = "milliseconds" if unit == "ms" else "seconds"
@@ -368,22 +374,24 @@ def read_catalogue_csv(data: bytes, name: str, limits: Limits, *, skip_bad_rows:
         raise CatalogueError(
             f"{name}: no duration column; expected one named like milliseconds, duration_ms, duration_s, "
             f"seconds, length, duration or time; found columns {[h.strip()[:MAX_SHOWN_CHARS] for h in header][:30]}")
-    d_idx, unit = dur
+    d_idx, named_unit = dur
     d_col = header[d_idx].strip()
     first = list(itertools.islice(records, _GUESS_ROWS))
     if not first:
         raise CatalogueError(f"{name}: the file has a header but no data rows")
-    guessed = unit is None
-    if guessed:
+    guessed = named_unit is None
+    if named_unit is None:
         unit = _guess_unit([r[d_idx] for _, r in first if d_idx < len(r) and ":" not in r[d_idx]])
+    else:
+        unit = named_unit
     roles = _roles(header, {d_idx})
     out = Rows(name, skip_bad_rows)
     out.columns["duration_ms"] = d_col
     out.columns["duration_unit"] = f"{unit} (from the {'values' if guessed else 'column name'})"
     out.columns.update({role: header[i].strip() for role, i in roles.items()})
-    usual = None  # a typical value of a guessed unit, quoted if the column turns out mixed
+    usual: tuple[int, str] | None = None  # a typical value of a guessed unit, quoted if the column turns out mixed
     if guessed:  # look at the first rows at once, so a mix is reported before anything else
-        odd = None
+        odd: tuple[int, str] | None = None
         for n, (_, row) in enumerate(first, start=1):
             cell = row[d_idx].strip() if d_idx < len(row) else ""
             try:
@@ -444,9 +452,9 @@ def read_catalogue_csv(data: bytes, name: str, limits: Limits, *, skip_bad_rows:
     return out.catalogue("the file", source=name if encoding == "utf-8" else f"{name} ({encoding})")
 
 
-def load_catalogue_csv(path_or_bytes, *, skip_bad_rows: bool = False, max_rows: int | None = None,
+def load_catalogue_csv(path_or_bytes: Source, *, skip_bad_rows: bool = False, max_rows: int | None = None,
                        max_bytes: int | None = None, scenario: Scenario) -> Catalogue:
-    """Load a CSV of tracks.
+    r"""Load a CSV of tracks.
 
     Parameters
     ----------
@@ -495,7 +503,7 @@ def load_catalogue_csv(path_or_bytes, *, skip_bad_rows: bool = False, max_rows: 
 
     Examples
     --------
-    >>> c = load_catalogue_csv(b"Name,Kind,Milliseconds,Bytes\\nA,MPEG audio file,1000,16000\\nB,MPEG-4 video file,5,5\\n", scenario=make_scenario())
+    >>> c = load_catalogue_csv(b"Name,Kind,Milliseconds,Bytes\nA,MPEG audio file,1000,16000\nB,MPEG-4 video file,5,5\n", scenario=make_scenario())
     >>> c.tracks[["track", "duration_ms", "size_bytes"]].values.tolist(), c.excluded_video
     ([['A', 1000, 16000]], 1)
     """

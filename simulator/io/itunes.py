@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import plistlib
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, BinaryIO, TypeAlias
 from xml.parsers.expat import ExpatError, ParserCreate
 
 from simulator.io.kinds import classify
@@ -36,6 +38,7 @@ from simulator.io.limits import (
     VARIOUS_ARTISTS,
     Limits,
     Rows,
+    Source,
     limits_for,
     too_large,
 )
@@ -56,6 +59,9 @@ _ALLOWED = {"Total Time": f"an <integer> of milliseconds from 1 to {MAX_DURATION
             "Size": "an <integer> of bytes >= 0", "Bit Rate": "an <integer> of kbit/s > 0"}
 _VIDEO_FLAGS = ("Has Video", "Movie", "TV Show", "Music Video")
 
+#: What is handed one ``Tracks`` entry: its key (the Track ID) and its value (a dict, if well formed).
+OnTrack: TypeAlias = Callable[[str, object], None]
+
 
 def is_property_list(head: bytes) -> bool:
     """Whether the first bytes of a file are those of a property list (XML or binary)."""
@@ -68,8 +74,8 @@ class _Tracks:
 
     __slots__ = ("entry_key",)
 
-    def __init__(self):
-        self.entry_key = None
+    def __init__(self) -> None:
+        self.entry_key: str | None = None
 
 
 class _Skip:
@@ -77,8 +83,12 @@ class _Skip:
 
     __slots__ = ("is_dict",)
 
-    def __init__(self, is_dict: bool):
+    def __init__(self, is_dict: bool) -> None:
         self.is_dict = is_dict
+
+
+# An open container: a kept dict or array, the Tracks dictionary, or one that is checked but not kept.
+_Container: TypeAlias = dict[str, Any] | list[Any] | _Tracks | _Skip
 
 
 class _Stream:
@@ -87,11 +97,11 @@ class _Stream:
     It follows ``plistlib``'s rules (and messages) for what is a valid property list.
     """
 
-    def __init__(self, on_track):
+    def __init__(self, on_track: OnTrack) -> None:
         self.on_track = on_track
-        self.stack: list = []
+        self.stack: list[_Container] = []
         self.key: str | None = None
-        self.root = None
+        self.root: Any = None
         self.data: list[str] = []
         p = self.parser = ParserCreate()
         p.buffer_text = True
@@ -106,13 +116,13 @@ class _Stream:
                      "date": self.end_date}
 
     # --- expat callbacks
-    def entity_decl(self, *args):
+    def entity_decl(self, *args: object) -> None:
         raise ValueError("XML entity declarations are not supported in plist files")
 
     def data_text(self, text: str) -> None:
         self.data.append(text)
 
-    def begin(self, element: str, attrs) -> None:
+    def begin(self, element: str, attrs: dict[str, str]) -> None:
         self.data = []
         if element == "dict" or element == "array":
             self.begin_container(element == "dict")
@@ -148,7 +158,7 @@ class _Stream:
             raise ValueError(f"unexpected key at line {self.line()}")
         self.key = self.text()
 
-    def add(self, value) -> None:
+    def add(self, value: Any) -> None:
         """Put a finished value where it belongs (plistlib's add_object)."""
         stack = self.stack
         if self.key is not None:
@@ -174,6 +184,7 @@ class _Stream:
 
     def begin_container(self, is_dict: bool) -> None:
         parent = self.stack[-1] if self.stack else None
+        c: _Container
         if parent is None:
             c = {} if is_dict else _Skip(False)
         elif type(parent) is _Skip:
@@ -197,13 +208,15 @@ class _Stream:
         if self.stack and type(self.stack[-1]) is _Tracks:
             tracks = self.stack[-1]
             key, tracks.entry_key = tracks.entry_key, None
+            # add() set entry_key when this entry began: a value under Tracks without a key is refused there.
+            assert key is not None
             self.on_track(key, done)
 
 
-def _reader(rows: Rows, max_rows: int):
-    """The function that turns one ``Tracks`` entry into a row of ``rows`` (or an exclusion)."""
+def _reader(rows: Rows, max_rows: int) -> OnTrack:
+    """Return the function that turns one ``Tracks`` entry into a row of ``rows`` (or an exclusion)."""
 
-    def on_track(key, t) -> None:
+    def on_track(key: str, t: object) -> None:
         rows.read += 1
         if rows.read > max_rows:
             raise CatalogueError(f"{rows.name}: more than {max_rows:,} tracks; at most {max_rows:,} "
@@ -222,10 +235,10 @@ def _reader(rows: Rows, max_rows: int):
         values: dict[str, int | None] = {}
         for k, positive, required in (("Total Time", True, True), ("Size", False, False), ("Bit Rate", True, False)):
             v = t.get(k)
-            ok = type(v) is int and (v > 0 if positive else v >= 0)
             if v is None and not required:
                 values[k] = None
-            elif ok and v <= (MAX_DURATION_MS if k == "Total Time" else MAX_SIZE_BYTES):
+            elif type(v) is int and (v > 0 if positive else v >= 0) and \
+                    v <= (MAX_DURATION_MS if k == "Total Time" else MAX_SIZE_BYTES):
                 values[k] = v
             else:
                 rows.bad(where, k, v, "is missing" if v is None else "is out of range or not an integer",
@@ -233,12 +246,14 @@ def _reader(rows: Rows, max_rows: int):
                 return
         text = {k: str(t.get(k) or "") for k in ("Album", "Album Artist", "Artist", "Name")}
         artist = text["Album Artist"] or (VARIOUS_ARTISTS if t.get("Compilation") is True else text["Artist"])
-        rows.add(text["Album"], artist, text["Name"], values["Total Time"], values["Size"], values["Bit Rate"])
+        duration_ms = values["Total Time"]
+        assert duration_ms is not None  # required: an entry without one returned above
+        rows.add(text["Album"], artist, text["Name"], duration_ms, values["Size"], values["Bit Rate"])
 
     return on_track
 
 
-def _chunks(path_or_bytes, name: str, limits: Limits):
+def _chunks(path_or_bytes: Source, name: str, limits: Limits) -> Iterator[bytes | memoryview]:
     """Yield the file's bytes a chunk at a time, refusing it past ``limits.max_xml_bytes``."""
     cap, hint = limits.max_xml_bytes, limits.over_limit_hint
     if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
@@ -248,15 +263,16 @@ def _chunks(path_or_bytes, name: str, limits: Limits):
         for i in range(0, len(view), CHUNK_BYTES):
             yield view[i:i + CHUNK_BYTES]
         return
+    opened: BinaryIO | None = None  # a file opened here, closed here (a file object given is left open)
     if hasattr(path_or_bytes, "read"):
-        f, close = path_or_bytes, False
+        f = path_or_bytes
     else:
         p = Path(path_or_bytes)
         try:
             size = p.stat().st_size
             if size > cap:
                 raise too_large(name, f"file is {size:,} bytes", cap, _SETTING, hint)
-            f, close = p.open("rb"), True
+            f = opened = p.open("rb")
         except OSError as e:
             raise CatalogueError(f"{name}: cannot read file ({e.strerror or e})") from None
     try:
@@ -267,17 +283,17 @@ def _chunks(path_or_bytes, name: str, limits: Limits):
                 raise too_large(name, f"more than {cap:,} bytes", cap, _SETTING, hint)
             yield chunk
     finally:
-        if close:
-            f.close()
+        if opened is not None:
+            opened.close()
 
 
-def _name_of(path_or_bytes) -> str:
+def _name_of(path_or_bytes: Source) -> str:
     if isinstance(path_or_bytes, (bytes, bytearray, memoryview)) or hasattr(path_or_bytes, "read"):
         return str(getattr(path_or_bytes, "name", "<bytes>"))
     return str(path_or_bytes)
 
 
-def read_itunes_library(path_or_bytes, limits: Limits, *, skip_bad_rows: bool = False) -> Catalogue:
+def read_itunes_library(path_or_bytes: Source, limits: Limits, *, skip_bad_rows: bool = False) -> Catalogue:
     """Load a ``Library.xml`` with explicit limits (see :func:`load_itunes_library`).
 
     Parameters
@@ -341,7 +357,7 @@ def read_itunes_library(path_or_bytes, limits: Limits, *, skip_bad_rows: bool = 
     return rows.catalogue("the library")
 
 
-def load_itunes_library(path_or_bytes, *, skip_bad_rows: bool = False, max_rows: int | None = None,
+def load_itunes_library(path_or_bytes: Source, *, skip_bad_rows: bool = False, max_rows: int | None = None,
                         max_bytes: int | None = None, scenario: Scenario) -> Catalogue:
     """Load an iTunes/Music ``Library.xml`` export (an XML property list), streaming it.
 

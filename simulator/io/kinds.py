@@ -40,7 +40,7 @@ _STREAM_KIND = re.compile(r"stream", re.IGNORECASE)
 
 
 def extension_of(location: str) -> str:
-    """The lower-case extension (``".mp3"``) of a path or ``file://`` URL, or ``""``."""
+    """Return the lower-case extension (``".mp3"``) of a path or ``file://`` URL, or ``""``."""
     path = unquote(location.split("?", 1)[0]) if "%" in location else location
     tail = re.split(r"[/\\]", path)[-1]
     dot = tail.rfind(".")
@@ -49,7 +49,7 @@ def extension_of(location: str) -> str:
 
 def classify(*, kind: str = "", location: str = "", genre: str = "", podcast: bool = False,
              video: bool = False, track_type: str = "") -> str | None:
-    """The kind of a non-music item, or None for music.
+    """Return the kind of a non-music item, or None for music.
 
     Parameters
     ----------

@@ -24,11 +24,13 @@ Examples
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any, BinaryIO, TypeAlias
 
 from simulator.model.catalogue import Catalogue, CatalogueError, make_tracks_frame
 from simulator.model.units import format_quantity
@@ -48,6 +50,7 @@ __all__ = [
     "describe_excluded",
     "limits_for",
     "read_limited",
+    "Source",
     "shown",
     "too_large",
 ]
@@ -63,6 +66,9 @@ MAX_SIZE_BYTES = 2**53 - 1
 MAX_SHOWN_CHARS = 80
 #: Album artist of a compilation without one, as iTunes shows it (grouping its tracks into one album).
 VARIOUS_ARTISTS = "Various Artists"
+
+#: What a reader reads: a path, the bytes of a file, or a binary file object (an upload).
+Source: TypeAlias = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 
 #: Kinds of item a reader leaves out, with their nouns (singular, plural), in the order they are listed.
 EXCLUDED_NOUNS: Mapping[str, tuple[str, str]] = {
@@ -86,7 +92,7 @@ class BadRowError(CatalogueError):
     """A bad row or entry refused the whole file; ``skip_bad_rows=True`` would leave it out and count it."""
 
 
-def shown(value) -> str:
+def shown(value: object) -> str:
     """``repr`` of a value for a message, cut to :data:`MAX_SHOWN_CHARS` characters."""
     text = repr(value)
     return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 3] + "..."
@@ -134,7 +140,7 @@ class Limits:
 
 def limits_for(scenario: Scenario, *, max_rows: int | None = None, max_bytes: int | None = None,
                max_xml_bytes: int | None = None, over_limit_hint: str = "") -> Limits:
-    """The limits of a scenario (``catalogue.max_rows``, ``max_file_mb``, ``max_xml_file_mb``), each overridable.
+    """Return the limits of a scenario (``catalogue.max_rows``, ``max_file_mb``, ``max_xml_file_mb``), each overridable.
 
     Parameters
     ----------
@@ -162,12 +168,12 @@ def limits_for(scenario: Scenario, *, max_rows: int | None = None, max_bytes: in
 
 
 def too_large(name: str, what: str, max_bytes: int, setting: str, hint: str) -> CatalogueError:
-    """The refusal of a file over its size limit."""
+    """Return the refusal of a file over its size limit."""
     return CatalogueError(f"{name}: {what}; at most {max_bytes:,} bytes are allowed ({setting})"
                           + (f"; {hint}" if hint else ""))
 
 
-def read_limited(path_or_bytes, max_bytes: int, *, setting: str = "catalogue.max_file_mb",
+def read_limited(path_or_bytes: Source, max_bytes: int, *, setting: str = "catalogue.max_file_mb",
                  hint: str = "") -> tuple[bytes, str]:
     """Read a file (path, bytes or binary file object) of at most ``max_bytes`` bytes.
 
@@ -221,7 +227,7 @@ class Named(bytes):
 
 
 def named_bytes(data: bytes, name: str) -> Named:
-    """``data`` as :class:`Named` bytes called ``name``."""
+    """Return ``data`` as :class:`Named` bytes called ``name``."""
     out = Named(data)
     out.name = name
     return out
@@ -255,9 +261,9 @@ class Rows:
 
     def __init__(self, name: str, skip_bad_rows: bool, field: str = "column", extra: tuple[str, ...] = ()):
         self.name, self.skip, self.field = name, skip_bad_rows, field
-        self.cols: dict[str, list] = {k: [] for k in ("album", "artist", "track", "duration_ms",
+        self.cols: dict[str, list[Any]] = {k: [] for k in ("album", "artist", "track", "duration_ms",
                                                        "size_bytes", "bitrate_kbps")}
-        self.extra: dict[str, list] = {k: [] for k in extra}
+        self.extra: dict[str, list[str]] = {k: [] for k in extra}
         self.read = 0
         self.skipped = 0
         self.excluded: Counter[str] = Counter()
@@ -272,7 +278,7 @@ class Rows:
             raise KeyError(kind)
         self.excluded[kind] += 1
 
-    def bad(self, where: str, column: str, value, reason: str, allowed: str) -> None:
+    def bad(self, where: str, column: str, value: object, reason: str, allowed: str) -> None:
         """Report one bad value: raise :class:`BadRowError`, or count it when skipping bad rows.
 
         ``value`` None means the value is absent: the message then says so without quoting it.
@@ -286,7 +292,8 @@ class Rows:
         if len(self.examples) < MAX_SKIPPED_EXAMPLES:
             self.examples.append(msg)
 
-    def add(self, album, artist, track, duration_ms, size_bytes_, bitrate_kbps, **extra) -> None:
+    def add(self, album: str, artist: str, track: str, duration_ms: int, size_bytes_: int | None,
+            bitrate_kbps: int | None, **extra: str) -> None:
         """Keep one track (sizes and bitrates may be None)."""
         album, artist = self._texts.setdefault(album, album), self._texts.setdefault(artist, artist)
         for k, v in zip(self.cols, (album, artist, track, duration_ms, size_bytes_, bitrate_kbps), strict=True):
@@ -296,10 +303,11 @@ class Rows:
             col.append(self._texts.setdefault(v, v))
 
     def __len__(self) -> int:
+        """Return the number of tracks kept."""
         return len(self.cols["duration_ms"])
 
     def catalogue(self, what: str, source: str | None = None) -> Catalogue:
-        """The catalogue of the rows kept.
+        """Return the catalogue of the rows kept.
 
         Parameters
         ----------

@@ -1,4 +1,4 @@
-"""Read a real catalogue, choosing the reader by what the file is: :func:`load_catalogue`.
+r"""Read a real catalogue, choosing the reader by what the file is: :func:`load_catalogue`.
 
 ==========================================  ===========================================
 source                                      reader
@@ -28,7 +28,7 @@ which neutralises it.
 
 Examples
 --------
->>> c = load_catalogue(b"artist;album;name;time\\nAC/DC;Back in Black;Hells Bells;5:12\\n", scenario=make_scenario())
+>>> c = load_catalogue(b"artist;album;name;time\nAC/DC;Back in Black;Hells Bells;5:12\n", scenario=make_scenario())
 >>> c.tracks[["artist", "track", "duration_ms"]].values.tolist()
 [['AC/DC', 'Hells Bells', 312000]]
 """
@@ -40,6 +40,7 @@ from pathlib import Path
 
 from simulator.io.audio_files import (
     AUDIO_EXTENSIONS,
+    Progress,
     read_audio_file,
     read_audio_files,
     read_audio_folder,
@@ -47,7 +48,7 @@ from simulator.io.audio_files import (
 )
 from simulator.io.csv_tracks import load_catalogue_csv, read_catalogue_csv
 from simulator.io.itunes import is_property_list, load_itunes_library, read_itunes_library
-from simulator.io.limits import Limits, limits_for, named_bytes, read_limited
+from simulator.io.limits import Limits, Source, limits_for, named_bytes, read_limited
 from simulator.io.playlists import is_m3u, read_m3u
 from simulator.model.catalogue import Catalogue, CatalogueError
 from simulator.params.scenario import Scenario
@@ -72,8 +73,8 @@ def _is_audio_name(name: str) -> bool:
     return os.path.splitext(name)[1].lower() in AUDIO_EXTENSIONS
 
 
-def read_catalogue(path_or_bytes, limits: Limits, *, skip_bad_rows: bool = False, name: str | None = None,
-                   progress=None) -> Catalogue:
+def read_catalogue(path_or_bytes: Source, limits: Limits, *, skip_bad_rows: bool = False, name: str | None = None,
+                   progress: Progress | None = None) -> Catalogue:
     """Load any supported catalogue with explicit limits.
 
     Parameters
@@ -97,43 +98,43 @@ def read_catalogue(path_or_bytes, limits: Limits, *, skip_bad_rows: bool = False
     CatalogueError
         As the chosen reader does.
     """
-    kw = {"skip_bad_rows": skip_bad_rows}
     if isinstance(path_or_bytes, (str, Path)):
         path, shown_name = Path(path_or_bytes), name or str(path_or_bytes)
         if path.is_dir():
-            return read_audio_folder(path, limits, progress=progress, **kw)
+            return read_audio_folder(path, limits, progress=progress, skip_bad_rows=skip_bad_rows)
         if path.exists():
             head = _head(path, shown_name)
             if is_property_list(head):
-                return read_itunes_library(path, limits, **kw)
+                return read_itunes_library(path, limits, skip_bad_rows=skip_bad_rows)
             if head.startswith(_ZIP_MAGIC):
-                return read_audio_zip(path, shown_name, limits, progress=progress, **kw)
+                return read_audio_zip(path, shown_name, limits, progress=progress, skip_bad_rows=skip_bad_rows)
             if _is_audio_name(shown_name):
-                return read_audio_file(path, limits, **kw)
+                return read_audio_file(path, limits, skip_bad_rows=skip_bad_rows)
             if is_m3u(shown_name, head):
                 data, _ = read_limited(path, limits.max_bytes, hint=limits.over_limit_hint)
-                return read_m3u(data, shown_name, limits, base=path.resolve().parent, progress=progress, **kw)
+                return read_m3u(data, shown_name, limits, base=path.resolve().parent, progress=progress,
+                                skip_bad_rows=skip_bad_rows)
         data, shown_name = read_limited(path, limits.max_bytes, hint=limits.over_limit_hint)
-        return read_catalogue_csv(data, name or shown_name, limits, **kw)
+        return read_catalogue_csv(data, name or shown_name, limits, skip_bad_rows=skip_bad_rows)
     cap = max(limits.max_bytes, limits.max_xml_bytes)
     data, shown_name = read_limited(path_or_bytes, cap, hint=limits.over_limit_hint)
     shown_name = name or shown_name
     if is_property_list(data[:HEAD_BYTES]):
-        return read_itunes_library(named_bytes(data, shown_name), limits, **kw)
+        return read_itunes_library(named_bytes(data, shown_name), limits, skip_bad_rows=skip_bad_rows)
     if data.startswith(_ZIP_MAGIC):
-        return read_audio_zip(data, shown_name, limits, progress=progress, **kw)
+        return read_audio_zip(data, shown_name, limits, progress=progress, skip_bad_rows=skip_bad_rows)
     if len(data) > limits.max_bytes:
         read_limited(data, limits.max_bytes, hint=limits.over_limit_hint)  # the refusal, worded as for a file
     if _is_audio_name(shown_name):
-        return read_audio_files([(shown_name, data)], shown_name, limits, progress=progress, **kw)
+        return read_audio_files([(shown_name, data)], shown_name, limits, progress=progress, skip_bad_rows=skip_bad_rows)
     if is_m3u(shown_name, data[:HEAD_BYTES]):
-        return read_m3u(data, shown_name, limits, progress=progress, **kw)
-    return read_catalogue_csv(data, shown_name, limits, **kw)
+        return read_m3u(data, shown_name, limits, progress=progress, skip_bad_rows=skip_bad_rows)
+    return read_catalogue_csv(data, shown_name, limits, skip_bad_rows=skip_bad_rows)
 
 
-def load_catalogue(path_or_bytes, *, skip_bad_rows: bool = False, max_rows: int | None = None,
+def load_catalogue(path_or_bytes: Source, *, skip_bad_rows: bool = False, max_rows: int | None = None,
                    max_bytes: int | None = None, scenario: Scenario) -> Catalogue:
-    """Load a catalogue file, choosing the reader by content.
+    r"""Load a catalogue file, choosing the reader by content.
 
     Parameters
     ----------
@@ -161,7 +162,7 @@ def load_catalogue(path_or_bytes, *, skip_bad_rows: bool = False, max_rows: int 
 
     Examples
     --------
-    >>> load_catalogue(b"seconds\\n245.3\\n", scenario=make_scenario()).tracks["duration_ms"].tolist()
+    >>> load_catalogue(b"seconds\n245.3\n", scenario=make_scenario()).tracks["duration_ms"].tolist()
     [245300]
     """
     s = scenario

@@ -1,4 +1,4 @@
-"""Read an M3U / M3U8 playlist into a :class:`~simulator.model.catalogue.Catalogue`.
+r"""Read an M3U / M3U8 playlist into a :class:`~simulator.model.catalogue.Catalogue`.
 
 Each entry is a path (absolute, relative to the playlist's folder, or a
 ``file://`` URL) or a stream URL, usually after an ``#EXTINF:<seconds>,<Artist> -
@@ -17,7 +17,7 @@ read by :mod:`simulator.io.csv_tracks`.)
 
 Examples
 --------
->>> text = b"#EXTM3U\\n#EXTINF:245,The Kilobytes - Packet Loss\\nMusic/01.mp3\\n#EXTINF:-1,Radio\\nhttp://radio.example/\\n"
+>>> text = b"#EXTM3U\n#EXTINF:245,The Kilobytes - Packet Loss\nMusic/01.mp3\n#EXTINF:-1,Radio\nhttp://radio.example/\n"
 >>> c = read_m3u(text, "mix.m3u8", limits_for(make_scenario()))
 >>> c.tracks[["artist", "track", "duration_ms"]].values.tolist(), dict(c.excluded)
 ([['The Kilobytes', 'Packet Loss', 245000]], {'stream': 1})
@@ -25,12 +25,14 @@ Examples
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path, PureWindowsPath
 from urllib.parse import unquote, urlparse
 
-from simulator.io.audio_files import EXPECTED, EXTRA_COLUMNS, probe_audio
+from simulator.io.audio_files import EXPECTED, EXTRA_COLUMNS, Progress, probe_audio
 from simulator.io.csv_tracks import decode_text
 from simulator.io.kinds import classify
 from simulator.io.limits import MAX_DURATION_MS, Limits, Rows, limits_for, read_limited
@@ -70,7 +72,7 @@ def _seconds_to_ms(text: str) -> int | None:
 
 
 def _local_path(entry: str, base: Path | None) -> Path | None:
-    """The file an entry names, or None when it cannot be found from here."""
+    """Return the file an entry names, or None when it cannot be found from here."""
     if entry.lower().startswith("file:"):
         u = urlparse(entry)
         path = unquote(u.path)
@@ -97,7 +99,7 @@ def _title(display: str, entry: str) -> tuple[str, str]:
 
 
 def read_m3u(data: bytes, name: str, limits: Limits, *, base: Path | None = None, skip_bad_rows: bool = False,
-             progress=None) -> Catalogue:
+             progress: Progress | None = None) -> Catalogue:
     """Load an M3U / M3U8 playlist.
 
     Parameters
@@ -153,7 +155,7 @@ def read_m3u(data: bytes, name: str, limits: Limits, *, base: Path | None = None
             if len(entries) > limits.max_rows:
                 raise CatalogueError(f"{name}: more than {limits.max_rows:,} entries; at most {limits.max_rows:,} "
                                      "are allowed (catalogue.max_rows)")
-            album = {k: pending[k] for k in ("album", "album_artist") if k in pending}
+            album: dict[str, str] = {k: pending[k] for k in ("album", "album_artist") if k in pending}
             pending = album  # #EXTALB and #EXTART hold until changed
     if not entries:
         raise CatalogueError(f"{name}: no entries; expected an M3U playlist: one file path or URL a line, "
@@ -164,7 +166,7 @@ def read_m3u(data: bytes, name: str, limits: Limits, *, base: Path | None = None
                          "artist": "#EXTART, else the file's tags, else #EXTINF 'Artist - Title'",
                          "album": "#EXTALB, else the file's album tag", "size_bytes": "the file's size"})
     missing_priced = 0
-    items = enumerate(entries, start=1)
+    items: Iterable[tuple[int, tuple[int, str, dict[str, str]]]] = enumerate(entries, start=1)
     if progress is not None:
         items = progress(items, len(entries))
     for n, (line_no, entry, meta) in items:
@@ -197,8 +199,9 @@ def read_m3u(data: bytes, name: str, limits: Limits, *, base: Path | None = None
                 rows.bad(where, repr(entry), None, str(e) if isinstance(e, ValueError) else f"cannot be opened ({e})",
                          EXPECTED)
                 continue
-            if classify(location=entry, genre=info.genre):
-                rows.exclude(classify(location=entry, genre=info.genre))
+            left_out = classify(location=entry, genre=info.genre)
+            if left_out:
+                rows.exclude(left_out)
                 continue
             rows.add(meta.get("album") or info.album, meta.get("album_artist") or info.album_artist or info.artist
                      or artist, info.title or title, info.duration_ms, size, info.bitrate_kbps,
@@ -215,7 +218,8 @@ def read_m3u(data: bytes, name: str, limits: Limits, *, base: Path | None = None
     return rows.catalogue("the playlist")
 
 
-def load_m3u(path, *, scenario: Scenario, skip_bad_rows: bool = False, progress=None) -> Catalogue:
+def load_m3u(path: str | os.PathLike[str], *, scenario: Scenario, skip_bad_rows: bool = False,
+             progress: Progress | None = None) -> Catalogue:
     """Load an M3U / M3U8 playlist file; relative paths are resolved against its folder (see :func:`read_m3u`).
 
     Raises

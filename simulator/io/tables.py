@@ -35,7 +35,7 @@ def neutralise_cell(x: Any) -> Any:
 def rows_to_csv(
     rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, *, bom: bool = False
 ) -> str:
-    """Render rows as CSV text.
+    r"""Render rows as CSV text.
 
     Parameters
     ----------
@@ -54,7 +54,7 @@ def rows_to_csv(
     Examples
     --------
     >>> rows_to_csv([{"name": "@x", "price_usd": 0.12}])
-    "name,price_usd\\n'@x,0.12\\n"
+    "name,price_usd\n'@x,0.12\n"
     """
     cols = list(columns or (rows[0].keys() if rows else []))
     buf = io.StringIO()

@@ -119,12 +119,12 @@ class Catalogue:
 
     @property
     def excluded_video(self) -> int:
-        """Video items left out (music videos, TV shows, movies). [items]"""
+        """Video items left out (music videos, TV shows, movies) [items]."""
         return int(self.excluded.get("video", 0))
 
     @property
     def excluded_podcast(self) -> int:
-        """Podcast episodes left out, audio or video. [items]"""
+        """Podcast episodes left out, audio or video [items]."""
         return int(self.excluded.get("podcast", 0))
 
     @property
@@ -141,7 +141,7 @@ class Catalogue:
 
 
 def one_album_per_track(catalogue: Catalogue) -> Catalogue:
-    """The same catalogue with each track as its own album (for a source that names no albums).
+    """Return the same catalogue with each track as its own album (for a source that names no albums).
 
     The album title becomes the track title (numbered ``" [2]"``, ``" [3]"``...
     when an artist has the same title more than once), so grouping by album
