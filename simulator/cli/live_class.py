@@ -22,8 +22,8 @@ from simulator.params.scenario_file import read_scenario_file
 from simulator.present.classroom import EXERCISE_KEYS
 
 
-
 def register(sub) -> None:
+    """Add the ``class`` command and its actions (new, list, export, delete)."""
     p = sub.add_parser("class", help="run a live class: new, list, export, delete",
                        description="Live classes: students join with a code, answer their own variants, the "
                                    "teacher watches a dashboard. The database is ALLOFMP3_DATABASE_URL, else a "
@@ -72,7 +72,7 @@ def _store():
 
 
 def run_new(args: argparse.Namespace) -> int:
-
+    """Start a live class; print the join code and the teacher link (exit 0), or exit 2 on bad input."""
     if args.scenario:
         scenario, label = read_scenario_file(args.scenario), f"scenario file {Path(args.scenario).name}"
         notices: tuple[str, ...] = ()
@@ -97,7 +97,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-
+    """List the classes in the database, newest first."""
     rows = [{"code": c.code, "title": c.title, "created_utc": c.created_at.isoformat(timespec="seconds"),
              "expires_utc": c.expires_at.isoformat(timespec="seconds"),
              "state": "closed" if c.closed else ("locked" if c.joining_locked else "open"),
@@ -110,7 +110,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-
+    """Write a class's answers (CSV, one row per student and exercise) and its scenario file."""
     ex = export_class(_store(), service.LocalAdmin(args.code))
     out = Path(args.out)
     if not out.is_dir():
@@ -130,7 +130,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
-
+    """Delete a class and everything in it (only with ``--yes``)."""
     store = _store()
     cred = service.LocalAdmin(args.code)
     if not args.yes:

@@ -11,10 +11,9 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from simulator.present.charts import PALETTE, Chart, make_figure, vline
-
 from simulator.live.marking import to_decimal
 from simulator.live.service import ExerciseStats
+from simulator.present.charts import PALETTE, Chart, make_figure, vline
 
 __all__ = ["answers_chart", "format_answer", "BINS"]
 
@@ -26,7 +25,7 @@ CLIP_PCT = (0.0, 300.0)
 
 
 def format_answer(value: str | None, unit: str) -> str:
-    """A stored exact value for display: cents for dollars under 100, else 4 significant figures.
+    """Return a stored exact value for display: cents for dollars under 100, else 4 significant figures.
 
     >>> format_answer("0.52", "USD"), format_answer("17724353.705668", "USD"), format_answer("28.4693", "downloads a year")
     ('$0.52', '$17,720,000', '28.47 downloads a year')

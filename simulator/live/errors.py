@@ -1,5 +1,8 @@
-"""Errors of a live class. Each is a ``ValueError`` (the CLI prints it on one line and exits 2) whose
-message says what was wrong and what is allowed, and never contains a secret."""
+"""Errors of a live class.
+
+Each is a ``ValueError`` (the CLI prints it on one line and exits 2) whose message says what was
+wrong and what is allowed, and never contains a secret.
+"""
 
 from __future__ import annotations
 

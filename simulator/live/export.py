@@ -10,11 +10,10 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from simulator.params.scenario_file import SCENARIO_FILE_NAME
 from simulator.io.tables import rows_to_csv
-
 from simulator.live.service import Dashboard, LocalAdmin, Teacher, dashboard
 from simulator.live.storage import Store
+from simulator.params.scenario_file import SCENARIO_FILE_NAME
 
 __all__ = ["ClassExport", "CSV_COLUMNS", "export_class", "export_rows"]
 
@@ -60,7 +59,7 @@ def export_rows(d: Dashboard) -> list[dict]:
 
 
 def export_class(store: Store, cred: Teacher | LocalAdmin) -> ClassExport:
-    """The class's CSV and scenario file (checked like every teacher operation)."""
+    """Return the class's CSV and scenario file (checked like every teacher operation)."""
     d = dashboard(store, cred)
     return ClassExport(csv_name=f"live-class-{d.code}.csv", csv_text=rows_to_csv(export_rows(d), CSV_COLUMNS),
                        scenario_name=f"live-class-{d.code}-{SCENARIO_FILE_NAME}", scenario_yaml=d.scenario_yaml)

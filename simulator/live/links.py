@@ -32,15 +32,15 @@ def _link(base: str, params: dict[str, str]) -> str:
 
 
 def join_link(base: str, code: str) -> str:
-    """The page where students type a nickname for this class."""
+    """Return the page where students type a nickname for this class."""
     return _link(base, {CLASS_PARAM: code})
 
 
 def teacher_link(base: str, code: str, secret: str) -> str:
-    """The teacher's link: whoever holds it runs the class. Keep it private."""
+    """Return the teacher's link: whoever holds it runs the class. Keep it private."""
     return _link(base, {CLASS_PARAM: code, TEACHER_PARAM: secret})
 
 
 def student_link(base: str, code: str, token: str) -> str:
-    """A student's rejoin link: it brings them back as themselves."""
+    """Return a student's rejoin link: it brings them back as themselves."""
     return _link(base, {CLASS_PARAM: code, STUDENT_PARAM: token})

@@ -42,7 +42,7 @@ def _shown(text: str) -> str:
 
 
 def parse_answer(text: str) -> Decimal:
-    """A student's answer as an exact decimal.
+    """Return a student's answer as an exact decimal.
 
     Accepts a sign, thousands separators (commas between groups of three), a decimal point, an
     exponent, a leading ``$``, a trailing ``%``, ``×`` or unit, and a scale word (``k``, ``million``,
@@ -72,7 +72,7 @@ def parse_answer(text: str) -> Decimal:
 
 
 def to_decimal(x: Decimal | float | int | str) -> Decimal:
-    """An exact decimal of a model value (a float is taken at its shortest repr, as it prints)."""
+    """Return an exact decimal of a model value (a float is taken at its shortest repr, as it prints)."""
     return x if isinstance(x, Decimal) else Decimal(repr(x) if isinstance(x, float) else str(x))
 
 

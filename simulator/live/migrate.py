@@ -25,19 +25,21 @@ _PG_LOCK_KEY = 0x41_4C_4C_33  # "ALL3"
 
 
 def alembic_config() -> Config:
-    """An Alembic configuration pointing at the shipped scripts."""
+    """Return an Alembic configuration pointing at the shipped scripts."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str:
-    """The newest revision of the shipped scripts."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """Return the newest revision of the shipped scripts."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None  # the package ships at least one revision
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at (None before the first migration)."""
+    """Return the revision the database is at (None before the first migration)."""
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 

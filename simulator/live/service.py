@@ -36,12 +36,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from simulator.params.assumptions import load_assumptions
-from simulator.present.classroom import EXERCISE_KEYS, Exercise, exercises
-from simulator.present.inputs import overrides_from_query
-from simulator.params.scenario import Scenario, make_scenario
-from simulator.params.scenario_file import scenario_from_yaml, scenario_to_yaml
-
 from simulator.live.errors import AccessDenied, ClassStateError, InputError, RateLimited
 from simulator.live.marking import mark, parse_answer, to_decimal
 from simulator.live.storage import (
@@ -55,6 +49,11 @@ from simulator.live.storage import (
     utcnow,
 )
 from simulator.live.variants import describe_variant, student_seed, variant_overrides
+from simulator.params.assumptions import load_assumptions
+from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario_file import scenario_from_yaml, scenario_to_yaml
+from simulator.present.classroom import EXERCISE_KEYS, Exercise, exercises
+from simulator.present.inputs import overrides_from_query
 
 __all__ = [
     "Teacher", "LocalAdmin", "NewClass", "Joined", "StudentView", "StudentExercise", "SubmissionAck",
@@ -117,7 +116,7 @@ def _shown(value: Any, limit: int = 40) -> str:
 
 
 def normalize_code(text: str) -> str:
-    """A join code as typed (any case, spaces or a dash allowed) in its canonical form.
+    """Return a join code as typed (any case, spaces or a dash allowed) in its canonical form.
 
     >>> normalize_code(" k7q-x2m ")
     'K7QX2M'
@@ -130,7 +129,7 @@ def normalize_code(text: str) -> str:
 
 
 def check_nickname(text: str) -> str:
-    """A nickname, trimmed: 1-24 letters, digits, spaces and . - _ '.
+    """Return a nickname, trimmed: 1-24 letters, digits, spaces and . - _ '.
 
     >>> check_nickname("  Ana M. ")
     'Ana M.'
@@ -145,7 +144,7 @@ def check_nickname(text: str) -> str:
 
 
 def check_title(text: str) -> str:
-    """A class title, trimmed: 1-80 printable characters."""
+    """Return a class title, trimmed: 1-80 printable characters."""
     t = " ".join(str(text or "").split())
     if not 1 <= len(t) <= TITLE_MAX or any(unicodedata.category(c)[0] == "C" for c in t):
         raise InputError(f"title must be 1 to {TITLE_MAX} printable characters, got {_shown(text)}")
@@ -246,6 +245,8 @@ class SubmissionAck:
 
 @dataclass(frozen=True)
 class ParticipantRow:
+    """One student on the teacher's dashboard: variant, right answers and last answers."""
+
     id: int
     nickname: str
     joined_at: datetime
@@ -257,6 +258,8 @@ class ParticipantRow:
 
 @dataclass(frozen=True)
 class ExerciseStats:
+    """One exercise on the teacher's dashboard: who answered, who is right, the spread and common wrong answers."""
+
     key: str
     title: str
     position: int
@@ -272,6 +275,8 @@ class ExerciseStats:
 
 @dataclass(frozen=True)
 class Dashboard:
+    """Everything the teacher's dashboard shows of a class."""
+
     code: str
     title: str
     scenario_label: str
@@ -287,6 +292,8 @@ class Dashboard:
 
 @dataclass(frozen=True)
 class ClassSummary:
+    """One class in a list of classes (``allofmp3-sim class list``)."""
+
     code: str
     title: str
     created_at: datetime
@@ -328,7 +335,7 @@ def _fail(store: Store, scope: str, source: str) -> None:
 
 
 def choose_scenario(preset: str | None = None, link: str | None = None) -> tuple[Scenario, str, tuple[str, ...]]:
-    """The class scenario from a preset name or a shared link of the app.
+    """Return the class scenario from a preset name or a shared link of the app.
 
     Parameters
     ----------
@@ -381,7 +388,7 @@ _EX_CACHE_MAX = 512  # bounded: a class of 300 students, each variant computed o
 
 
 def _exercises_cached(scenario_yaml: str, seed: int) -> list[Exercise]:
-    """The exercises for a class scenario (seed 0) or a student's variant of it; memoized, bounded."""
+    """Return the exercises for a class scenario (seed 0) or a student's variant of it; memoized, bounded."""
     key = (scenario_yaml, seed)
     got = _EX_CACHE.get(key)
     if got is None:
@@ -462,7 +469,7 @@ def create_class(store: Store, title: str, scenario: Scenario | None = None, *, 
 
 
 def _authorize(store: Store, cred: Teacher | LocalAdmin) -> int:
-    """The class id the credential opens; records and rate-limits failures."""
+    """Return the class id the credential opens; records and rate-limits failures."""
     if isinstance(cred, LocalAdmin):
         code = normalize_code(cred.code)
         cid = store.read(lambda s: s.scalar(select(LiveClass.id).where(LiveClass.code == code)))
@@ -503,7 +510,7 @@ def _get_class(s: Session, cid: int) -> LiveClass:
 
 
 def join(store: Store, code: str, nickname: str, *, source: str | None = None) -> Joined:
-    """A student joins with the class's code and a nickname; returns their rejoin token (once).
+    """Join a student to a class with its code and a nickname; return their rejoin token (once).
 
     Raises
     ------
@@ -594,7 +601,7 @@ def _authorize_student(store: Store, code: str, token: str, source: str | None) 
 
 
 def student_view(store: Store, code: str, token: str, *, source: str | None = None) -> StudentView:
-    """What the student with this rejoin token may see: their variant and their own answers."""
+    """Return what the student with this rejoin token may see: their variant and their own answers."""
     code, token, _ = _authorize_student(store, code, token, source)
 
     def load(s: Session) -> StudentView:
@@ -666,6 +673,7 @@ def submit(store: Store, code: str, token: str, exercise_key: str, answer: str, 
         dup = s.scalar(select(Submission).where(Submission.participant_id == p.id,
                                                 Submission.request_id == request_id))
         if dup is not None:
+            assert dup is not None  # the unique (participant, request id) constraint just refused a second row
             return SubmissionAck(dup.id, dup.exercise_key, dup.value, dup.submitted_at, duplicate=True)
         ce = next(ce for ce in cls.exercises if ce.key == exercise_key)
         if cls.closed:
@@ -694,6 +702,7 @@ def submit(store: Store, code: str, token: str, exercise_key: str, answer: str, 
             _, p = _student(s, code, token)
             dup = s.scalar(select(Submission).where(Submission.participant_id == p.id,
                                                     Submission.request_id == request_id))
+            assert dup is not None  # the unique (participant, request id) constraint just refused a second row
             return SubmissionAck(dup.id, dup.exercise_key, dup.value, dup.submitted_at, duplicate=True)
         return store.read(again)
 
@@ -745,7 +754,8 @@ def dashboard(store: Store, cred: Teacher | LocalAdmin) -> Dashboard:
         for ce in cls.exercises:
             e = class_ex[ce.key]
             mine = [(pid, v, ok) for (pid, k), (_, v, ok) in last.items() if k == ce.key and pid not in removed]
-            ratios, wrong = [], Counter()
+            ratios: list[float] = []
+            wrong: Counter[str] = Counter()
             for pid, v, ok in mine:
                 r = _ratio(v, expected.get(pid, {}).get(ce.key))
                 if r is not None:
@@ -836,7 +846,9 @@ def change_scenario(store: Store, cred: Teacher | LocalAdmin, scenario: Scenario
         cls.scenario_yaml, cls.scenario_label = yaml_text, label[:200]
         s.execute(delete(Assignment).where(Assignment.participant_id.in_(ids)))
         for pid, (ov, rows) in fresh.items():
-            s.get(Participant, pid).variant_json = json.dumps(ov, sort_keys=True)
+            participant = s.get(Participant, pid)
+            assert participant is not None  # pid comes from this class's participants, read in this transaction
+            participant.variant_json = json.dumps(ov, sort_keys=True)
             s.add_all(Assignment(participant_id=pid, **r) for r in rows)
 
     store.write(upd)
@@ -858,8 +870,10 @@ def delete_class(store: Store, cred: Teacher | LocalAdmin) -> str:
 
 
 def purge_expired(store: Store, now: datetime | None = None) -> int:
-    """Delete classes past their expiry (see :data:`RETENTION`) and failures past the window; returns the
-    number of classes deleted."""
+    """Delete classes past their expiry (see :data:`RETENTION`) and failures past the window.
+
+    Returns the number of classes deleted.
+    """
     now = now or utcnow()
 
     def rm(s: Session) -> int:

@@ -42,6 +42,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
+from simulator.live.migrate import upgrade
+
 __all__ = [
     "Base",
     "LiveClass",
@@ -201,7 +203,7 @@ class StorageBusy(RuntimeError):
 
 
 def data_dir() -> Path:
-    """The data folder of the SQLite file (see the module's docstring); not created here."""
+    """Return the data folder of the SQLite file (see the module's docstring); not created here."""
     if os.environ.get(DATA_DIR_ENV):
         return Path(os.environ[DATA_DIR_ENV]).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
@@ -209,7 +211,7 @@ def data_dir() -> Path:
 
 
 def normalize_url(url: str) -> str:
-    """A database URL with the psycopg 3 driver named for PostgreSQL (other URLs unchanged).
+    """Return a database URL with the psycopg 3 driver named for PostgreSQL (other URLs unchanged).
 
     Examples
     --------
@@ -225,7 +227,7 @@ def normalize_url(url: str) -> str:
 
 
 def database_url() -> str:
-    """The database URL: ``ALLOFMP3_DATABASE_URL`` (see :func:`normalize_url`), else the SQLite file."""
+    """Return the database URL: ``ALLOFMP3_DATABASE_URL`` (see :func:`normalize_url`), else the SQLite file."""
     url = os.environ.get(DATABASE_URL_ENV, "").strip()
     if url:
         return normalize_url(url)
@@ -267,7 +269,7 @@ def _make_engine(url: str) -> Engine:
 
 
 def _transient(e: DBAPIError) -> bool:
-    """A busy/locked database, a serialization failure or a deadlock: worth retrying the transaction."""
+    """Tell whether an error is worth retrying the transaction (busy/locked database, serialization failure, deadlock)."""
     msg = str(e.orig).lower() if e.orig is not None else str(e).lower()
     code = getattr(e.orig, "sqlstate", None)
     return ("database is locked" in msg or "database is busy" in msg or "database table is locked" in msg
@@ -293,8 +295,6 @@ class Store:
         self.engine = _make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
-            from simulator.live.migrate import upgrade
-
             upgrade(self.engine)
 
     @property
@@ -343,7 +343,7 @@ class Store:
         self.engine.dispose()
 
     def ping(self) -> bool:
-        """True when the database answers."""
+        """Tell whether the database answers."""
         with self.engine.connect() as c:
             return c.execute(text("SELECT 1")).scalar() == 1
 
@@ -353,7 +353,7 @@ _STORES_LOCK = threading.Lock()
 
 
 def get_store(url: str | None = None) -> Store:
-    """The process's store for ``url`` (default: :func:`database_url`), made and migrated on first use."""
+    """Return the process's store for ``url`` (default: :func:`database_url`), made and migrated on first use."""
     url = url or database_url()
     with _STORES_LOCK:
         store = _STORES.get(url)

@@ -41,8 +41,9 @@ FACTORS = tuple(round(1 + s * k / 100, 2) for s in (-1, 1) for k in range(5, 26,
 
 
 def student_seed(salt: str, student: str) -> int:
-    """A 64-bit seed from the class's secret salt and the student (their case-folded nickname, unique in
-    the class).
+    """Return a 64-bit seed from the class's secret salt and the student.
+
+    The student is their case-folded nickname, unique in the class.
 
     >>> student_seed("ab", "ana") == student_seed("ab", "ana") != student_seed("ab", "bo")
     True
@@ -59,7 +60,7 @@ def _round_to_step(value: float, step: float | None) -> float:
 
 
 def variant_overrides(scenario: Scenario, seed: int) -> dict[str, Any]:
-    """The varied inputs' values for a seed.
+    """Return the varied inputs' values for a seed.
 
     Parameters
     ----------
@@ -79,6 +80,7 @@ def variant_overrides(scenario: Scenario, seed: int) -> dict[str, Any]:
         base = scenario[key]
         factor = rng.choice(FACTORS)
         v = _round_to_step(base * factor, p.step)
+        assert p.bounds is not None  # VARIED holds number inputs, which all have bounds (checked on load)
         lo, hi = p.bounds
         v = min(max(v, lo), hi)
         if v == base:  # rounding or a bound gave the class's value back: one step away instead
@@ -89,12 +91,12 @@ def variant_overrides(scenario: Scenario, seed: int) -> dict[str, Any]:
 
 
 def variant_scenario(scenario: Scenario, seed: int) -> Scenario:
-    """The class scenario with :func:`variant_overrides` applied."""
+    """Return the class scenario with :func:`variant_overrides` applied."""
     return scenario.with_overrides(variant_overrides(scenario, seed))
 
 
 def describe_variant(scenario: Scenario, overrides: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(input's label, class value, student's value) as text, for the student and the teacher."""
+    """Describe a variant as (input's label, class value, student's value) text, for the student and the teacher."""
     rows = []
     for key, v in overrides.items():
         p = scenario.assumptions.parameters.get(key)

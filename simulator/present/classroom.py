@@ -74,7 +74,7 @@ class NumericAnswer:
     relative: bool = False
 
     def tolerance_text(self) -> str:
-        """The tolerance in words, e.g. ``within 1% of the model's value``."""
+        """Return the tolerance in words, e.g. ``within 1% of the model's value``."""
         if self.relative:
             return f"within {float(self.tolerance):.0%} of the model's value"
         return f"within ±{self.tolerance} {self.unit}"
@@ -107,7 +107,7 @@ class Exercise:
 
 
 def _finite(n: NumericAnswer) -> NumericAnswer | None:
-    """The numeric answer, or None when the model's value is not a finite number (no answer)."""
+    """Return the numeric answer, or None when the model's value is not a finite number (no answer)."""
     return n if math.isfinite(n.value) else None
 
 
