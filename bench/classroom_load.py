@@ -528,7 +528,8 @@ class _Start:
 
 
 #: The round every student makes: pages in the order of the top navigation, and input changes on each.
-ROUND = (("explore", 3), ("compare", 3), ("catalogue", 3), ("classroom", 3), ("sources", 0))
+#: The Live class page shows nothing that the rate moves (its join form), so students only visit it.
+ROUND = (("explore", 3), ("compare", 3), ("catalogue", 3), ("classroom", 3), ("live", 0), ("sources", 0))
 
 
 def student_round(paths: dict[str, str]) -> list[tuple[str, int]]:
