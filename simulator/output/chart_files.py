@@ -20,11 +20,19 @@ import html
 import re
 from typing import Any, cast
 
+import plotly.graph_objects as go
+
 from simulator.io.tables import rows_to_csv
 from simulator.present.charts import Chart
+from simulator.present.style import SIZES, fit_layout, size_preset
 
-__all__ = ["IMAGE_SCALE", "chart_csv", "chart_figure_html", "chart_html", "export_file_name", "html_page",
-           "plotly_config"]
+__all__ = ["DEFAULT_SIZE", "IMAGE_SCALE", "alt_text", "chart_csv", "chart_figure_html", "chart_html",
+           "export_figure", "export_file_name", "html_page", "image_file_name", "plotly_config"]
+
+#: The size an export takes unless another is asked for (the chart's own size).
+DEFAULT_SIZE = "standard"
+#: Credit line of a chart built outside the registry (which sets each chart's own).
+FALLBACK_CREDIT = "Source: assumptions.yaml · allofmp3-sim"
 
 #: Pixel density of PNG exports and of the toolbar's PNG (2 = sharp on high-density screens and in print).
 IMAGE_SCALE = 2
@@ -52,6 +60,63 @@ def export_file_name(name: str, fmt: str) -> str:
             "path separator, and must not start with '.'"
         )
     return f"{name}.{fmt}"
+
+
+def image_file_name(name: str, fmt: str, size: str = DEFAULT_SIZE) -> str:
+    """File name of a chart's image at a size preset: ``<name>.<fmt>``, or ``<name>_<size>.<fmt>``.
+
+    The same name from the app's Download menu, the command line and the bundle.
+
+    Examples
+    --------
+    >>> image_file_name("timeline", "png"), image_file_name("timeline", "png", "slide")
+    ('timeline.png', 'timeline_slide.png')
+    >>> image_file_name("timeline", "alt.txt", "square")
+    'timeline_square.alt.txt'
+    """
+    size_preset(size)
+    return export_file_name(name if size == DEFAULT_SIZE else f"{name}_{size}", fmt)
+
+
+def export_figure(chart: Chart, size: str = DEFAULT_SIZE) -> go.Figure:
+    """Return the chart's figure laid out for a size preset, with its source and credit line inside.
+
+    Parameters
+    ----------
+    chart : Chart
+    size : str
+        A key of :data:`simulator.present.style.SIZES`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Width and height set to the preset's (or the chart's own), the title wrapped to that width.
+
+    Raises
+    ------
+    ValueError
+        An unknown size.
+    """
+    p = size_preset(size)
+    fig = chart.figure.to_dict()
+    lay = fig["layout"]
+    width = p.width_px or int(lay.get("width") or SIZES[DEFAULT_SIZE].width_px or 700)
+    height = p.height_px or int(lay.get("height") or SIZES[DEFAULT_SIZE].height_px or 500)
+    fitted = fit_layout(fig, title=chart.title, width_px=width, height_px=height,
+                        credit=chart.credit or FALLBACK_CREDIT)
+    return go.Figure(fitted, _validate=False)
+
+
+def alt_text(chart: Chart) -> str:
+    """Return the text file written beside each image: the title, the alt text, the caption and the credit.
+
+    Examples
+    --------
+    >>> from simulator.present.charts import revenue_split_chart
+    >>> alt_text(revenue_split_chart(make_scenario())).splitlines()[0]
+    "Who gets what of the year's revenue [USD million per year; cents per dollar]"
+    """
+    return f"{chart.title}\n\nAlt text: {chart.alt}\n\nCaption: {chart.caption}\n\n{chart.credit or FALLBACK_CREDIT}\n"
 
 
 def plotly_config(name: str, image_format: str = "svg") -> dict[str, Any]:
