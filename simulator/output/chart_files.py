@@ -26,7 +26,7 @@ from simulator.io.tables import rows_to_csv
 from simulator.present.charts import Chart
 from simulator.present.style import SIZES, fit_layout, size_preset
 
-__all__ = ["DEFAULT_SIZE", "IMAGE_SCALE", "alt_text", "chart_csv", "chart_figure_html", "chart_html",
+__all__ = ["DEFAULT_SIZE", "IMAGE_SCALE", "PLOTLY_JS", "alt_text", "plotly_js", "chart_csv", "chart_figure_html", "chart_html",
            "export_figure", "export_file_name", "html_page", "image_file_name", "plotly_config"]
 
 #: The size an export takes unless another is asked for (the chart's own size).
@@ -169,10 +169,23 @@ def html_page(title: str, body: str) -> str:
     return _PAGE.format(title=html.escape(title), body=body)
 
 
-def chart_figure_html(chart: Chart, *, include_plotlyjs: bool, height_px: int = 480) -> str:
+#: File name of the one shared copy of plotly.js beside the HTML pages of a bundle.
+PLOTLY_JS = "plotly.min.js"
+
+
+def plotly_js() -> str:
+    """Return plotly.js itself (the copy in the installed plotly package; read from disk, no network)."""
+    from plotly.offline import get_plotlyjs
+
+    return str(get_plotlyjs())
+
+
+def chart_figure_html(chart: Chart, *, include_plotlyjs: bool | str, height_px: int = 480) -> str:
     """One chart as a ``<figure>``: the interactive plot, its caption and its alt text.
 
-    ``include_plotlyjs=True`` embeds plotly.js (do it for the first chart of a page only).
+    ``include_plotlyjs=True`` embeds plotly.js (do it for the first chart of a page only);
+    ``"directory"`` loads it from :data:`PLOTLY_JS` beside the page (a bundle's pages share one copy);
+    ``False`` leaves it out.
     """
     export_file_name(chart.name, "html")  # the name becomes an element id: refuse odd ones here too
     plot = chart.figure.to_html(
@@ -187,9 +200,13 @@ def chart_figure_html(chart: Chart, *, include_plotlyjs: bool, height_px: int = 
     )
 
 
-def chart_html(chart: Chart) -> str:
-    """Return a self-contained HTML page of one chart (plotly.js embedded once; opens offline)."""
-    return html_page(chart.title, chart_figure_html(chart, include_plotlyjs=True))
+def chart_html(chart: Chart, *, shared_js: bool = False) -> str:
+    """Return an HTML page of one chart that opens offline.
+
+    With ``shared_js`` false (a single download) plotly.js is embedded; with it true the page loads
+    :data:`PLOTLY_JS` from its own folder (a bundle writes that file once for all its pages).
+    """
+    return html_page(chart.title, chart_figure_html(chart, include_plotlyjs="directory" if shared_js else True))
 
 
 def chart_csv(chart: Chart, *, bom: bool = False) -> str:

@@ -33,6 +33,7 @@ import plotly.graph_objects as go
 from simulator.output.chart_files import (
     DEFAULT_SIZE,
     IMAGE_SCALE,
+    PLOTLY_JS,
     alt_text,
     chart_csv,
     chart_figure_html,
@@ -42,6 +43,7 @@ from simulator.output.chart_files import (
     html_page,
     image_file_name,
     plotly_config,
+    plotly_js,
 )
 from simulator.present.charts import Chart
 from simulator.present.style import SIZES, size_preset
@@ -56,6 +58,7 @@ __all__ = [
     "IMAGE_FORMATS",
     "IMAGE_SCALE",
     "MIME_TYPES",
+    "PLOTLY_JS",
     "SIZES",
     "alt_text",
     "chart_bytes",
@@ -69,6 +72,7 @@ __all__ = [
     "html_page",
     "image_file_name",
     "plotly_config",
+    "plotly_js",
     "static_export_problem",
     "to_image",
     "write_images",

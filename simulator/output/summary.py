@@ -54,7 +54,7 @@ def _source_cell(url: str, date: str, note: str, provenance: str) -> str:
     return f"{link} ({e(date)}){': ' + e(note) if note else ''}"
 
 
-def summary_html(scenario: Scenario, charts: Sequence[Chart]) -> str:
+def summary_html(scenario: Scenario, charts: Sequence[Chart], *, shared_js: bool = False) -> str:
     """Build the students' summary: headline figures, every chart with its caption, and the sources.
 
     Parameters
@@ -62,6 +62,8 @@ def summary_html(scenario: Scenario, charts: Sequence[Chart]) -> str:
     scenario : Scenario
     charts : sequence of Chart
         Usually ``scenario_charts(scenario)``.
+    shared_js : bool
+        Load plotly.js from ``plotly.min.js`` beside the page (in a bundle) instead of embedding it.
 
     Returns
     -------
@@ -101,7 +103,8 @@ def summary_html(scenario: Scenario, charts: Sequence[Chart]) -> str:
         "<h2>Headline figures</h2>",
         _rows(metric_rows, ["figure", "value", "against", "how it is computed"]),
         "<h2>Charts</h2>",
-        *(chart_figure_html(c, include_plotlyjs=(i == 0), height_px=460) for i, c in enumerate(charts)),
+        *(chart_figure_html(c, include_plotlyjs=("directory" if shared_js else True) if i == 0 else False,
+                            height_px=460) for i, c in enumerate(charts)),
         "<h2>Sources</h2>",
         _rows(source_rows, ["input", "value here", "unit", "source or assumption"]),
     ]
