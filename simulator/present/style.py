@@ -368,7 +368,8 @@ def fit_layout(figure: dict, *, title: str, width_px: int | None = None, height_
     rows = _stack_rows(stacked, _x_pixels(lay, data, left, plot_w), log, w) if stacked else []
     row_h = NOTE_FONT_PX * LINE_HEIGHT + 2
     n_rows = max(rows) + 1 if rows else 0
-    t_margin = top + GAP_PX + n_rows * row_h + (GAP_PX if n_rows else 0)
+    # The top tick label stands half its height above the plot: keep it clear of the subtitle too.
+    t_margin = top + GAP_PX + n_rows * row_h + (GAP_PX if n_rows else BASE_FONT_PX * 0.75)
 
     # Bottom: tick labels, axis title, legend rows, credit line.
     tick_lines = max((str(v).count("<br>") + 1 for v in lay.get("xaxis", {}).get("ticktext", [])), default=1)
