@@ -25,6 +25,8 @@ import shutil
 import threading
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,7 @@ __all__ = [
     "ExportTimeout",
     "ExportUnavailable",
     "DEFAULT_SIZE",
+    "DownloadFile",
     "FORMATS",
     "IMAGE_FORMATS",
     "IMAGE_SCALE",
@@ -64,6 +67,7 @@ __all__ = [
     "chart_bytes",
     "chart_csv",
     "chart_figure_html",
+    "chart_files",
     "chart_html",
     "export_figure",
     "export_file_name",
@@ -356,6 +360,56 @@ def write_images(
 
 
 # ---------------------------------------------------------------- any format
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    """One file a chart is offered as: the same name and bytes from the app's menu and the bundle.
+
+    Attributes
+    ----------
+    label : str
+        What the app's button says.
+    file_name : str
+    kind : str
+        A key of :data:`MIME_TYPES`.
+    data : callable() -> bytes
+        Builds the file (only when asked: images take a render).
+    needs_renderer : bool
+        An image drawn by Kaleido (unavailable without static export).
+    """
+
+    label: str
+    file_name: str
+    kind: str
+    data: Callable[[], bytes]
+    needs_renderer: bool = False
+
+
+def chart_files(chart: Chart, *, size: str = DEFAULT_SIZE) -> list[DownloadFile]:
+    """Every file a chart is offered as, in menu order: PNG, SVG, PDF at ``size``, alt text, HTML, CSV, CSV for Excel.
+
+    The app's Download menu and the handout bundle (:mod:`simulator.output.bundle`) name and build
+    each file the same way, so a chart's CSV has the same name and columns from both.
+
+    Examples
+    --------
+    >>> from simulator.present.charts import revenue_split_chart
+    >>> [f.file_name for f in chart_files(revenue_split_chart(make_scenario()), size="square")]
+    ['revenue_split_square.png', 'revenue_split_square.svg', 'revenue_split_square.pdf', 'revenue_split.alt.txt', 'revenue_split.html', 'revenue_split.csv', 'revenue_split_excel.csv']
+    """
+    size_preset(size)
+    files = [DownloadFile(fmt.upper(), image_file_name(chart.name, fmt, size), fmt,
+                          partial(chart_bytes, chart, fmt, size=size), needs_renderer=True) for fmt in IMAGE_FORMATS]
+    return files + [
+        DownloadFile("Alt text (.txt)", export_file_name(chart.name, "alt.txt"), "txt",
+                     lambda: alt_text(chart).encode("utf-8")),
+        DownloadFile("HTML (interactive, offline)", export_file_name(chart.name, "html"), "html",
+                     partial(chart_bytes, chart, "html")),
+        DownloadFile("CSV (the data)", export_file_name(chart.name, "csv"), "csv", partial(chart_bytes, chart, "csv")),
+        DownloadFile("CSV for Excel (UTF-8 with BOM)", export_file_name(f"{chart.name}_excel", "csv"), "csv",
+                     partial(chart_bytes, chart, "csv", bom=True)),
+    ]
 
 
 def chart_bytes(chart: Chart, fmt: str, *, bom: bool = False, size: str = DEFAULT_SIZE) -> bytes:
