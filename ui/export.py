@@ -40,6 +40,12 @@ def static_problem() -> str | None:
     return export.static_export_problem()
 
 
+@st.cache_resource(ttl=_CHECK_TTL_S, show_spinner=False)
+def chromium_found() -> bool:
+    """Whether Chromium is here to print PDF pages (the summary, the worksheet)."""
+    return export.find_chromium() is not None
+
+
 def plotly_config(c: Chart) -> dict:
     """The chart's Plotly config: the toolbar camera saves ``<name>.svg`` or ``.png`` (session choice) at 2x."""
     return export.plotly_config(c.name, st.session_state.get(TOOLBAR_FORMAT_KEY, "svg"))
@@ -53,6 +59,11 @@ def _download(label: str, data, file_name: str, kind: str, key: str, help: str |
 
 def _size_label(size: str) -> str:
     return export.SIZES[size].label
+
+
+def download_button(label: str, data, file_name: str, kind: str, key: str, help: str | None = None) -> None:
+    """A download button whose file is built only when clicked (for other pages' files)."""
+    _download(label, data, file_name, kind, key, help=help)
 
 
 def chart_downloads(c: Chart, *, key: str) -> None:

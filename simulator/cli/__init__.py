@@ -29,6 +29,7 @@ from simulator.cli import (
     solve,
     timeline,
     uncertainty,
+    worksheet,
 )
 
 __all__ = ["COMMANDS", "main", "build_parser"]
@@ -36,7 +37,8 @@ __all__ = ["COMMANDS", "main", "build_parser"]
 EXIT_USAGE = 2
 
 #: Every command module, in the order ``--help`` lists them.
-COMMANDS = (price, catalogue, market, solve, demand, models, rights, timeline, uncertainty, customers, export)
+COMMANDS = (price, catalogue, market, solve, demand, models, rights, timeline, uncertainty, customers, export,
+            worksheet)
 
 
 class _Parser(argparse.ArgumentParser):
