@@ -298,3 +298,26 @@ def no_network_chromium(tmp_path):
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=90, start_new_session=True)
         return 'class="main-svg"' in out.stdout
     return draws
+
+
+def test_summary_tables_never_break_numbers_and_charts_are_sized_for_two_a_page(charts):
+    page = summary_html(SCENARIO, charts)
+    assert "overflow-wrap: anywhere; }" in page and "td a {" in page            # only links may break anywhere
+    assert ".num, .unit { white-space: nowrap; }" in page
+    assert '<td class="num">$30.6 million</td>' not in page                     # rate_2005 differs: its own value
+    m = {x.key: x for x in headline_metrics(SCENARIO)}
+    assert f'<td class="num">{m["revenue_usd"].value_text}</td>' in page
+    assert "vs reported 5.50\u00a0million" in page                               # number and unit kept together
+    assert "downloads/<wbr>" in page and "USD/<wbr>GB" in page                  # units break only after a slash
+    heights = re.findall(r'"height":\s*(\d+)', page)
+    assert heights.count("430") >= len(charts)                                   # 2 x 430 px + captions per A4 page
+    assert "@page { size: A4; margin: 12mm; }" in page
+
+
+@needs_chromium
+def test_summary_pdf_follows_the_content(charts, tmp_path, no_network_chromium):
+    """Ten charts two to a page, the headline figures and the sources: about ten A4 pages (20 before)."""
+    b = write_bundle(SCENARIO, tmp_path / "b", formats=["csv"], charts=charts)
+    pages, boxes = check_pdf((b.path / SUMMARY_PDF).read_bytes())
+    assert 6 <= pages <= 12, pages
+    assert boxes[0] == pytest.approx((595.3, 841.9), abs=1)  # A4 in points

@@ -24,10 +24,10 @@ import plotly.graph_objects as go
 
 from simulator.io.tables import rows_to_csv
 from simulator.present.charts import Chart
-from simulator.present.style import SIZES, fit_layout, size_preset
+from simulator.present.style import DEFAULT_HEIGHT_PX, DEFAULT_WIDTH_PX, fit_layout, size_preset
 
 __all__ = ["DEFAULT_SIZE", "IMAGE_SCALE", "PLOTLY_JS", "alt_text", "plotly_js", "chart_csv", "chart_figure_html", "chart_html",
-           "export_figure", "export_file_name", "html_page", "image_file_name", "plotly_config"]
+           "export_figure", "export_file_name", "fitted_figure", "html_page", "image_file_name", "plotly_config"]
 
 #: The size an export takes unless another is asked for (the chart's own size).
 DEFAULT_SIZE = "standard"
@@ -78,6 +78,13 @@ def image_file_name(name: str, fmt: str, size: str = DEFAULT_SIZE) -> str:
     return export_file_name(name if size == DEFAULT_SIZE else f"{name}_{size}", fmt)
 
 
+def fitted_figure(chart: Chart, width_px: int, height_px: int) -> go.Figure:
+    """Return the chart's figure laid out for a width and height in pixels, its credit line inside."""
+    fitted = fit_layout(chart.figure.to_dict(), title=chart.title, width_px=width_px, height_px=height_px,
+                        credit=chart.credit or FALLBACK_CREDIT)
+    return go.Figure(fitted, _validate=False)
+
+
 def export_figure(chart: Chart, size: str = DEFAULT_SIZE) -> go.Figure:
     """Return the chart's figure laid out for a size preset, with its source and credit line inside.
 
@@ -98,13 +105,10 @@ def export_figure(chart: Chart, size: str = DEFAULT_SIZE) -> go.Figure:
         An unknown size.
     """
     p = size_preset(size)
-    fig = chart.figure.to_dict()
-    lay = fig["layout"]
-    width = p.width_px or int(lay.get("width") or SIZES[DEFAULT_SIZE].width_px or 700)
-    height = p.height_px or int(lay.get("height") or SIZES[DEFAULT_SIZE].height_px or 500)
-    fitted = fit_layout(fig, title=chart.title, width_px=width, height_px=height,
-                        credit=chart.credit or FALLBACK_CREDIT)
-    return go.Figure(fitted, _validate=False)
+    lay = chart.figure.layout
+    width = p.width_px or int(lay.width or DEFAULT_WIDTH_PX)
+    height = p.height_px or int(lay.height or DEFAULT_HEIGHT_PX)
+    return fitted_figure(chart, width, height)
 
 
 def alt_text(chart: Chart) -> str:
@@ -150,8 +154,10 @@ body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width
 figure {{ margin: 1.5rem 0; break-inside: avoid; }}
 figcaption, .note {{ color: #555; font-size: 0.9rem; }}
 table {{ border-collapse: collapse; font-size: 0.85rem; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 0.25rem 0.4rem; text-align: left; vertical-align: top;
-          overflow-wrap: anywhere; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.25rem 0.4rem; text-align: left; vertical-align: top; }}
+td a {{ overflow-wrap: anywhere; }}
+.num, .unit {{ white-space: nowrap; }}
+.num {{ text-align: right; }}
 .sr-only {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }}
 @media print {{ body {{ max-width: none; margin: 0; }} .modebar-container {{ display: none; }}
                h2 {{ break-after: avoid; }} }}
@@ -180,15 +186,18 @@ def plotly_js() -> str:
     return str(get_plotlyjs())
 
 
-def chart_figure_html(chart: Chart, *, include_plotlyjs: bool | str, height_px: int = 480) -> str:
+def chart_figure_html(chart: Chart, *, include_plotlyjs: bool | str, height_px: int = 480,
+                      figure: go.Figure | None = None) -> str:
     """One chart as a ``<figure>``: the interactive plot, its caption and its alt text.
+
+    ``figure`` replaces the chart's own (e.g. one laid out for a printed page by :func:`fitted_figure`).
 
     ``include_plotlyjs=True`` embeds plotly.js (do it for the first chart of a page only);
     ``"directory"`` loads it from :data:`PLOTLY_JS` beside the page (a bundle's pages share one copy);
     ``False`` leaves it out.
     """
     export_file_name(chart.name, "html")  # the name becomes an element id: refuse odd ones here too
-    plot = chart.figure.to_html(
+    plot = (chart.figure if figure is None else figure).to_html(
         full_html=False, include_plotlyjs=include_plotlyjs, include_mathjax=False,
         config=plotly_config(chart.name), div_id=f"chart-{chart.name}",
         default_width="100%", default_height=f"{height_px}px",
