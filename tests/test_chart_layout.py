@@ -9,7 +9,8 @@ Two views of the laid-out figure:
   piece of text as drawn (titles, tick labels, axis titles, legend entries, annotations, event
   labels, contour and bar labels, the credit line) lies inside the image, and no two overlap.
 
-Skipped with a reason without Chromium, Kaleido or Playwright. Nothing downloads a browser.
+Skipped with a reason without Chromium or Kaleido; the browser is pytest-playwright's ``browser`` fixture,
+launched from the system Chromium (tests/conftest.py). Nothing downloads a browser.
 """
 
 from __future__ import annotations
@@ -55,16 +56,6 @@ _BOXES_JS = """
   return {w: svg.width.baseVal.value, h: svg.height.baseVal.value, boxes: out};
 }
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

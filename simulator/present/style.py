@@ -87,7 +87,7 @@ def text_width_px(text: str, size_px: float, *, bold: bool = False) -> float:
     Examples
     --------
     >>> round(text_width_px("Price", 10), 1)
-    28.9
+    22.8
     """
     plain = _TAG.sub("", text).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
     units = sum(_WIDTHS[ord(c) - 32] if 32 <= ord(c) < 127 else _OTHER_WIDTH for c in plain)
