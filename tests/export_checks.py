@@ -90,8 +90,9 @@ def _is_remote(url: str) -> bool:
     return u.startswith(("http:", "https:", "//", "ftp:", "ws:", "wss:"))
 
 
-def check_html(data: bytes) -> list[dict]:
-    """A full page, plotly.js embedded exactly once, nothing loaded from the network.
+def check_html(data: bytes, *, shared_js: bool = False) -> list[dict]:
+    """A full page, plotly.js embedded exactly once (or, ``shared_js``, loaded once from ``plotly.min.js``
+    in the page's own folder), nothing loaded from the network.
 
     Returns the figures drawn: one ``{"data": [...], "layout": {...}}`` per ``Plotly.newPlot`` call.
     """
@@ -101,8 +102,13 @@ def check_html(data: bytes) -> list[dict]:
     p.feed(text)
     remote = [u for u in p.loads if _is_remote(u)]
     assert not remote, f"the page loads from the network: {remote}"
-    assert not re.search(r"""<script[^>]+src\s*=""", text, re.I), "a script is loaded from a file or address"
-    assert len(re.findall(r"\*\s*plotly\.js v\d", text)) == 1, "plotly.js must be embedded exactly once"
+    sources = re.findall(r"""<script[^>]+src\s*=\s*["']([^"']*)["']""", text, re.I)
+    if shared_js:
+        assert sources == ["plotly.min.js"], f"scripts loaded: {sources} (expected plotly.min.js beside the page)"
+        assert not re.findall(r"\*\s*plotly\.js v\d", text), "plotly.js embedded although shared"
+    else:
+        assert not sources, "a script is loaded from a file or address"
+        assert len(re.findall(r"\*\s*plotly\.js v\d", text)) == 1, "plotly.js must be embedded exactly once"
     figures = []
     dec = json.JSONDecoder()
     for m in re.finditer(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*", text):

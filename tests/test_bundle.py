@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -41,8 +43,12 @@ def no_chromium(monkeypatch):
     monkeypatch.setattr(export, "find_chromium", lambda: None)
 
 
-def expected_files(formats, *, pdf: bool) -> set[str]:
-    return {f"{c}.{f}" for c in CHART_NAMES for f in formats} | {SCENARIO_FILE_NAME, SUMMARY_HTML} | (
+def expected_files(formats, *, pdf: bool, size: str = "standard") -> set[str]:
+    tail = "" if size == "standard" else f"_{size}"
+    images = {f"{c}{tail}.{f}" for c in CHART_NAMES for f in formats if f in export.IMAGE_FORMATS}
+    others = {f"{c}.{f}" for c in CHART_NAMES for f in formats if f not in export.IMAGE_FORMATS}
+    alt = {f"{c}.alt.txt" for c in CHART_NAMES} if images else set()
+    return images | others | alt | {SCENARIO_FILE_NAME, SUMMARY_HTML, export.PLOTLY_JS} | (
         {SUMMARY_PDF} if pdf else set()
     )
 
@@ -50,7 +56,10 @@ def expected_files(formats, *, pdf: bool) -> set[str]:
 def check_file(path: Path, chart: Chart | None) -> None:
     data = path.read_bytes()
     kind = path.suffix[1:]
-    if kind == "png":
+    if path.name.endswith(".alt.txt"):
+        text = data.decode("utf-8")
+        assert text.startswith(chart.title + "\n") and chart.alt in text and chart.credit in text, path.name
+    elif kind == "png":
         w, h = int(chart.figure.layout.width or 700), int(chart.figure.layout.height or 500)
         assert check_png(data) == (2 * w, 2 * h), path.name
     elif kind == "svg":
@@ -59,7 +68,7 @@ def check_file(path: Path, chart: Chart | None) -> None:
         pages, _ = check_pdf(data)
         assert pages == 1 or path.name == SUMMARY_PDF
     elif kind == "html" and chart is not None:
-        assert check_html(data)[0]["data"] == figure_json(chart.figure)["data"]
+        assert check_html(data, shared_js=True)[0]["data"] == figure_json(chart.figure)["data"]
     elif kind == "csv":
         check_csv_round_trip(data.decode("utf-8"), chart.data)
 
@@ -70,7 +79,7 @@ def check_file(path: Path, chart: Chart | None) -> None:
 def test_summary_has_the_headline_figures_every_chart_once_and_the_sources(charts):
     page = summary_html(SCENARIO, charts)
     figures = check_html(page.encode())
-    assert [f["layout"]["title"]["text"] for f in figures] == [c.title for c in charts]
+    assert [f["data"] for f in figures] == [figure_json(c.figure)["data"] for c in charts]
     for m in headline_metrics(SCENARIO):
         assert m.label in page and m.value_text in page
     for c in charts:
@@ -91,9 +100,9 @@ def test_summary_links_only_to_http_sources_and_loads_nothing(charts):
 
 def test_file_names_follow_the_charts_in_order():
     names = bundle_file_names(CHART_NAMES, ["png", "csv"], pdf_summary=True)
-    assert names[:2] == [SCENARIO_FILE_NAME, SUMMARY_HTML] and names[-1] == SUMMARY_PDF
-    assert names[2:4] == ["price_vs_length.png", "price_vs_length.csv"]
-    assert len(names) == 2 * len(CHART_NAMES) + 3
+    assert names[:3] == [SCENARIO_FILE_NAME, SUMMARY_HTML, "plotly.min.js"] and names[-1] == SUMMARY_PDF
+    assert names[3:6] == ["price_vs_length.png", "price_vs_length.csv", "price_vs_length.alt.txt"]
+    assert len(names) == 3 * len(CHART_NAMES) + 4
 
 
 def test_a_chart_name_that_would_leave_the_folder_is_refused(charts, tmp_path):
@@ -117,7 +126,9 @@ def test_full_bundle_lists_every_chart_in_every_format_and_each_file_is_real(cha
     assert on_disk == set(b.files) == expected_files(export.FORMATS, pdf=True)
     by_name = {c.name: c for c in charts}
     for p in b.path.iterdir():
-        check_file(p, by_name.get(p.stem))
+        check_file(p, by_name.get(p.name.split(".")[0]))
+    js = (b.path / export.PLOTLY_JS).read_bytes()
+    assert re.search(rb"plotly\.js v\d", js[:400]) and js == export.plotly_js().encode("utf-8")
     pages, _ = check_pdf((b.path / SUMMARY_PDF).read_bytes())
     assert pages >= 1
     assert dict(read_scenario_file(b.path / SCENARIO_FILE_NAME).values) == dict(SCENARIO.values)
@@ -133,7 +144,8 @@ def test_zip_bundle_holds_the_same_files_in_one_folder(charts, tmp_path):
         names = zf.namelist()
         assert {n.split("/", 1)[0] for n in names} == {"handout"}
         assert {n.split("/", 1)[1] for n in names} == {"spend_histogram.svg", "timeline.svg", SCENARIO_FILE_NAME,
-                                                        SUMMARY_HTML, SUMMARY_PDF}
+                                                        SUMMARY_HTML, SUMMARY_PDF, "plotly.min.js",
+                                                        "spend_histogram.alt.txt", "timeline.alt.txt"}
         check_svg(zf.read("handout/timeline.svg"))
         check_pdf(zf.read(f"handout/{SUMMARY_PDF}"))
     assert [p.name for p in tmp_path.iterdir()] == ["handout.zip"]
@@ -268,3 +280,44 @@ def test_unknown_formats_are_refused(tmp_path):
     with pytest.raises(ValueError, match="--format must be a comma-separated list of"):
         write_bundle(SCENARIO, tmp_path / "b", formats=["gif"])
     assert not os.listdir(tmp_path)
+
+
+@needs_chromium
+def test_bundle_html_page_draws_offline_from_the_shared_plotly_js(charts, tmp_path, no_network_chromium):
+    """A bundle's chart page, opened from the folder with networking refused, draws from plotly.min.js."""
+    b = write_bundle(SCENARIO, tmp_path / "b", formats=["html"], charts=charts[:1])
+    assert no_network_chromium(b.path / f"{charts[0].name}.html"), "the page did not draw offline"
+
+
+@pytest.fixture
+def no_network_chromium(tmp_path):
+    def draws(page: Path) -> bool:
+        cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               f"--user-data-dir={tmp_path / 'profile'}", "--proxy-server=127.0.0.1:9", "--virtual-time-budget=5000",
+               "--allow-file-access-from-files", "--dump-dom", page.as_uri()]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=90, start_new_session=True)
+        return 'class="main-svg"' in out.stdout
+    return draws
+
+
+def test_summary_tables_never_break_numbers_and_charts_are_sized_for_two_a_page(charts):
+    page = summary_html(SCENARIO, charts)
+    assert "overflow-wrap: anywhere; }" in page and "td a {" in page            # only links may break anywhere
+    assert ".num, .unit { white-space: nowrap; }" in page
+    assert '<td class="num">$30.6 million</td>' not in page                     # rate_2005 differs: its own value
+    m = {x.key: x for x in headline_metrics(SCENARIO)}
+    assert f'<td class="num">{m["revenue_usd"].value_text}</td>' in page
+    assert "vs reported 5.50\u00a0million" in page                               # number and unit kept together
+    assert "downloads/<wbr>" in page and "USD/<wbr>GB" in page                  # units break only after a slash
+    heights = re.findall(r'"height":\s*(\d+)', page)
+    assert heights.count("430") >= len(charts)                                   # 2 x 430 px + captions per A4 page
+    assert "@page { size: A4; margin: 12mm; }" in page
+
+
+@needs_chromium
+def test_summary_pdf_follows_the_content(charts, tmp_path, no_network_chromium):
+    """Ten charts two to a page, the headline figures and the sources: about ten A4 pages (20 before)."""
+    b = write_bundle(SCENARIO, tmp_path / "b", formats=["csv"], charts=charts)
+    pages, boxes = check_pdf((b.path / SUMMARY_PDF).read_bytes())
+    assert 6 <= pages <= 12, pages
+    assert boxes[0] == pytest.approx((595.3, 841.9), abs=1)  # A4 in points

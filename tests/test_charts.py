@@ -32,6 +32,7 @@ from simulator.present.charts_distribution import (
 )
 from simulator.present.charts_market import demand_chart, iso_revenue_chart, models_chart, timeline_chart
 from simulator.present.report import format_usd
+from simulator.present.style import split_title
 
 RATE = "pricing.rate_usd_per_mb"
 S = make_scenario()
@@ -99,7 +100,14 @@ def test_chart_carries_its_words_and_data(charts, name):
     assert isinstance(c.data, pd.DataFrame) and len(c.data) > 0
     bad = [col for col in c.data.columns if col not in UNITLESS and not col.endswith(UNIT_SUFFIXES)]
     assert not bad, f"columns without a unit: {bad}"
-    assert c.figure.layout.title.text == c.title
+    assert shown_title(c.figure) == split_title(c.title)                 # wrapped, every word kept
+    assert c.figure.layout.template.layout.plot_bgcolor == "#ffffff"       # the house template travels along
+
+
+def shown_title(figure) -> tuple[str, str]:
+    """The figure's title and subtitle as one line each (the lines joined with spaces)."""
+    t = figure.layout.title
+    return t.text.replace("<br>", " "), (t.subtitle.text or "").replace("<br>", " ")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -203,7 +211,10 @@ def test_revenue_split_closed_form(charts):
     bars = np.asarray(c.figure.data[0].y, dtype=float)
     assert bars.sum() * 1e6 == pytest.approx(y.revenue_usd, rel=1e-12)
     assert bars == pytest.approx(d.usd_per_year.to_numpy() / 1e6, rel=1e-15)
-    assert list(c.figure.data[0].text)[0] == "15.0 c of $1"
+    assert list(c.figure.data[0].text)[0] == "15.0 c"
+    assert c.figure.layout.xaxis.title.text == "Bar labels: cents of each dollar of revenue"
+    assert list(c.figure.data[0].x)[2] == "Labels<br>(wholesale)"  # two lines, never rotated
+    assert c.figure.layout.xaxis.tickangle == 0
     assert f"${y.revenue_usd / 1e6:.1f} million" in c.alt and "15.0 c of each dollar" in c.alt
     assert "Operator margin" in c.alt
 
@@ -355,12 +366,16 @@ def test_lorenz_chart_runs_from_corner_to_corner(charts, cy):
     assert (d.population_share.iloc[-1], d.revenue_share.iloc[-1]) == (1.0, 1.0)
     assert (np.diff(d.population_share) >= 0).all() and (np.diff(d.revenue_share) >= 0).all()
     assert (d.revenue_share <= d.population_share + 1e-12).all()          # below the diagonal
-    diagonal, curve = c.figure.data
+    diagonal, curve, points = c.figure.data
     assert list(diagonal.x) == [0, 1] and list(diagonal.y) == [0, 1]
     assert np.array_equal(np.asarray(curve.x), d.population_share) and np.array_equal(np.asarray(curve.y), d.revenue_share)
-    tops = [(a.x, a.y) for a in c.figure.layout.annotations]
+    tops = list(zip(points.x, points.y, strict=True))
     expected = [(0.99, 1 - cy.top_1_share), (0.90, 1 - cy.top_10_share), (0.80, 1 - cy.top_20_share)]
     assert np.asarray(tops, dtype=float) == pytest.approx(np.asarray(expected, dtype=float))
+    assert list(points.text) == ["top 1%", "top 10%", "top 20%"]
+    box = c.figure.layout.annotations[0].text
+    assert box == (f"Top 1% of customers: {cy.top_1_share:.0%} of revenue<br>Top 10% of customers: "
+                   f"{cy.top_10_share:.0%} of revenue<br>Top 20% of customers: {cy.top_20_share:.0%} of revenue")
     assert f"Gini {cy.gini:.2f}" in c.title and f"top 10% {cy.top_10_share:.0%}" in c.alt
     # the simulated Gini is close to the lognormal's closed form 2 Phi(sigma / sqrt 2) - 1 (0.604 at sigma 1.2)
     assert cy.gini == pytest.approx(cy.gini_lognormal, abs=0.01) and cy.gini_lognormal == pytest.approx(0.6039, abs=1e-4)

@@ -45,7 +45,7 @@ def test_csv_bundle_from_a_preset_round_trips(capsys, tmp_path, no_chromium):
     assert code == 0, err
     assert out.startswith(f"wrote {tmp_path / 'b'} (") and "csv for each chart" in out
     names = sorted(p.name for p in (tmp_path / "b").iterdir())
-    assert names == sorted([f"{c}.csv" for c in CHART_NAMES] + ["scenario.yaml", "summary.html"])
+    assert names == sorted([f"{c}.csv" for c in CHART_NAMES] + ["plotly.min.js", "scenario.yaml", "summary.html"])
     s = make_scenario(preset="card_freeze")
     assert dict(read_scenario_file(tmp_path / "b" / "scenario.yaml").values) == dict(s.values)
     charts = {c.name: c for c in scenario_charts(s)}
@@ -141,7 +141,7 @@ def test_without_chromium_images_are_refused_and_the_default_falls_back(capsys, 
     code, out, err = run(capsys, "export", "--preset", "card_freeze", "--out", tmp_path / "b")
     assert code == 0
     assert "note: writing html,csv only" in err and "no summary.pdf" in err
-    assert {p.suffix for p in (tmp_path / "b").iterdir()} == {".html", ".csv", ".yaml"}
+    assert {p.suffix for p in (tmp_path / "b").iterdir()} == {".html", ".csv", ".yaml", ".js"}
 
 
 def test_no_chromium_for_real_in_a_fresh_process(tmp_path):
@@ -162,3 +162,23 @@ def test_png_bundle_from_the_command_line(capsys, tmp_path):
     w, h = check_png((tmp_path / "b" / "revenue_split.png").read_bytes())
     assert (w, h) == (1400, 1000)
     assert len(list((tmp_path / "b").glob("*.png"))) == len(CHART_NAMES)
+
+
+@needs_chromium
+def test_size_preset_from_the_command_line_names_and_sizes_every_image(capsys, tmp_path):
+    code, out, err = run(capsys, "export", "--preset", "card_freeze", "--out", tmp_path / "b", "--format", "png",
+                         "--size", "slide")
+    assert code == 0, err
+    assert "images at size slide" in out
+    pngs = sorted(p.name for p in (tmp_path / "b").glob("*.png"))
+    assert pngs == sorted(f"{c}_slide.png" for c in CHART_NAMES)
+    for p in pngs:
+        assert check_png((tmp_path / "b" / p).read_bytes()) == (1920, 1080), p
+    alt = (tmp_path / "b" / "timeline.alt.txt").read_text("utf-8")
+    assert alt.startswith("The time line, 2004-2007") and "scenario card_freeze" in alt
+
+
+def test_unknown_size_is_a_usage_error(capsys, tmp_path):
+    with pytest.raises(SystemExit) as e:
+        main(["export", "--preset", "card_freeze", "--out", str(tmp_path / "b"), "--size", "poster"])
+    assert e.value.code == 2 and "invalid choice: 'poster'" in capsys.readouterr().err

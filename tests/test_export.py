@@ -31,6 +31,7 @@ from simulator.output import export
 from simulator.params.scenario import make_scenario
 from simulator.present.charts import Chart, price_vs_length_chart, revenue_split_chart
 from simulator.present.registry import CHART_NAMES, scenario_charts
+from simulator.present.style import split_title
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
@@ -167,6 +168,58 @@ def test_no_chromium_is_reported_at_once_with_the_routes_that_still_work(monkeyp
     assert export.chart_bytes(split, "csv").startswith(b"recipient,")
 
 
+@pytest.fixture
+def no_kaleido(monkeypatch):
+    """Simulate Kaleido (and its browser finder, choreographer) not being importable; Chromium stays."""
+    monkeypatch.setitem(sys.modules, "kaleido", None)
+    monkeypatch.setitem(sys.modules, "choreographer", None)
+    monkeypatch.setitem(sys.modules, "choreographer.browsers.chromium", None)
+
+
+@needs_chromium
+def test_missing_kaleido_is_named_and_chromium_is_not_blamed(no_kaleido, split):
+    assert export.kaleido_version() is None
+    assert export.find_chromium() == CHROMIUM  # the plain PATH search stands in for Kaleido's
+    problem = export.static_export_problem()
+    assert problem.startswith("static export (PNG, SVG, PDF) needs the Python package Kaleido, which is not "
+                              f"importable (Chromium is here: {CHROMIUM}).")
+    assert "pip install 'kaleido>=1.5,<2'" in problem
+    assert "install Chromium" not in problem and "apt-get" not in problem
+    assert "HTML and CSV still work" in problem
+    with pytest.raises(export.ExportUnavailable, match="needs the Python package Kaleido"):
+        export.chart_bytes(split, "png")
+
+
+def test_missing_chromium_is_named_and_kaleido_is_not_blamed(monkeypatch):
+    monkeypatch.setattr(export, "find_chromium", lambda: None)
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    problem = export.static_export_problem()
+    assert problem.startswith("static export (PNG, SVG, PDF) needs Chromium or Chrome; none on PATH or in the "
+                              f"usual places (Kaleido {export.kaleido_version()} is installed).")
+    assert "apt-get install chromium" in problem and "pip install" not in problem
+
+
+def test_missing_both_names_both(no_kaleido, monkeypatch):
+    monkeypatch.setattr(export, "find_chromium", lambda: None)
+    problem = export.static_export_problem()
+    assert "needs the Python package Kaleido and Chromium or Chrome; neither is here" in problem
+    assert "pip install 'kaleido" in problem and "apt-get install chromium" in problem
+
+
+@needs_chromium
+def test_missing_kaleido_in_a_fresh_cli_process_names_kaleido(tmp_path):
+    """The installed command with Kaleido hidden from the import system: exit 2, Kaleido named, Chromium not blamed."""
+    code = ("import sys\n"
+            "sys.modules['kaleido'] = None; sys.modules['choreographer'] = None\n"
+            "from simulator.cli import main\n"
+            f"sys.exit(main(['export', '--preset', 'card_freeze', '--out', {str(tmp_path / 'b')!r}, '--format', 'png']))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2, out.stderr
+    assert "needs the Python package Kaleido, which is not importable" in out.stderr
+    assert "install Chromium" not in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "b").exists()
+
+
 def test_browser_path_to_nothing_in_a_fresh_process_gives_the_clear_error():
     """The real search (no seam): BROWSER_PATH naming a missing file, as Kaleido itself honours it."""
     code = (
@@ -229,7 +282,9 @@ def test_chart_html_is_self_contained_and_holds_the_figure(charts):
         figures = check_html(export.chart_bytes(chart, "html"))
         assert len(figures) == 1
         assert figures[0]["data"] == figure_json(chart.figure)["data"], chart.name
-        assert figures[0]["layout"]["title"]["text"] == chart.title
+        title = figures[0]["layout"]["title"]
+        assert (title["text"].replace("<br>", " "), title["subtitle"]["text"].replace("<br>", " ")) == \
+            split_title(chart.title)
 
 
 def test_chart_html_escapes_text_and_carries_caption_and_alt(split):
@@ -287,12 +342,17 @@ def test_csv_column_names_carry_units(charts):
 # ---------------------------------------------------------------- in the app without Chromium (AppTest)
 
 
-def test_app_without_chromium_offers_html_csv_and_says_why(monkeypatch):
+@pytest.mark.parametrize("missing", ["chromium", "kaleido"])
+def test_app_without_static_export_offers_html_csv_and_names_the_missing_piece(monkeypatch, missing):
     from streamlit.testing.v1 import AppTest
 
     from ui import export as ui_export
 
-    monkeypatch.setattr(export, "find_chromium", lambda: None)
+    if missing == "chromium":
+        monkeypatch.setattr(export, "find_chromium", lambda: None)
+    else:
+        monkeypatch.setattr(export, "kaleido_version", lambda: None)
+        monkeypatch.setattr(export, "find_chromium", lambda: "/usr/bin/chromium")
     ui_export.static_problem.clear()
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
@@ -304,7 +364,12 @@ def test_app_without_chromium_offers_html_csv_and_says_why(monkeypatch):
         assert not {"PNG", "SVG", "PDF"} & set(labels)
         assert "HTML (interactive, offline)" in labels and "CSV (the data)" in labels
         assert "Handout bundle (.zip)" in labels
-        assert any("needs Chromium" in c.value for c in at.caption)
+        said = [c.value for c in at.caption if "static export" in c.value]
+        assert said, "the app does not say why PNG/SVG/PDF are missing"
+        if missing == "chromium":
+            assert all("needs Chromium" in c and "Kaleido" not in c.split("(Kaleido")[0] for c in said)
+        else:
+            assert all("needs the Python package Kaleido" in c and "install Chromium" not in c for c in said)
         assert list(at.multiselect(key="bundle_formats").options) == ["HTML", "CSV"]
         assert at.radio(key="toolbar_image_format").value == "svg"
     finally:

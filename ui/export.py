@@ -23,6 +23,7 @@ from . import state
 
 TOOLBAR_FORMAT_KEY = "toolbar_image_format"
 BUNDLE_FORMATS_KEY = "bundle_formats"
+BUNDLE_SIZE_KEY = "bundle_size"
 UPLOAD_KEY = "scenario_upload"
 _UPLOAD_ERROR = "_scenario_upload_error"
 _UPLOAD_NOTE = "_scenario_upload_note"
@@ -39,6 +40,12 @@ def static_problem() -> str | None:
     return export.static_export_problem()
 
 
+@st.cache_resource(ttl=_CHECK_TTL_S, show_spinner=False)
+def chromium_found() -> bool:
+    """Whether Chromium is here to print PDF pages (the summary, the worksheet)."""
+    return export.find_chromium() is not None
+
+
 def plotly_config(c: Chart) -> dict:
     """The chart's Plotly config: the toolbar camera saves ``<name>.svg`` or ``.png`` (session choice) at 2x."""
     return export.plotly_config(c.name, st.session_state.get(TOOLBAR_FORMAT_KEY, "svg"))
@@ -50,28 +57,44 @@ def _download(label: str, data, file_name: str, kind: str, key: str, help: str |
                        on_click="ignore", help=help, icon=":material/download:", disabled=disabled)
 
 
+def _size_label(size: str) -> str:
+    return export.SIZES[size].label
+
+
+def download_button(label: str, data, file_name: str, kind: str, key: str, help: str | None = None) -> None:
+    """A download button whose file is built only when clicked (for other pages' files)."""
+    _download(label, data, file_name, kind, key, help=help)
+
+
 def chart_downloads(c: Chart, *, key: str) -> None:
-    """A "Download" popover under a chart: PNG, SVG, PDF (server-side), HTML, CSV, CSV for Excel."""
+    """A "Download" popover under a chart: a size, then PNG, SVG, PDF (server-side), alt text, HTML, CSV.
+
+    The files, their names and their bytes come from ``export.chart_files``, as in the handout bundle.
+    """
     pop = st.popover("Download", icon=":material/download:", key=f"dl_{key}", on_change="rerun")
     if not pop.open:
         return  # the buttons are drawn only once the popover is opened: a rerun costs nothing for them
     problem = static_problem()
     with pop:
-        cols = st.columns(3)
-        for col, fmt in zip(cols, export.IMAGE_FORMATS, strict=True):
-            if problem is None:
+        size = st.selectbox("Image size", list(export.SIZES), format_func=_size_label, key=f"dl_{key}_size",
+                            help="PNG, SVG and PDF at this size, with the source and credit line inside.")
+        files = export.chart_files(c, size=size)
+        images = [f for f in files if f.needs_renderer]
+        if problem is None:
+            for col, f in zip(st.columns(len(images)), images, strict=True):
                 with col:
-                    _download(_LABELS[fmt], partial(export.chart_bytes, c, fmt), export.export_file_name(c.name, fmt),
-                              fmt, f"dl_{key}_{fmt}")
-        if problem is not None:
+                    _download(f.label, f.data, f.file_name, f.kind, f"dl_{key}_{f.kind}")
+        else:
             st.caption(problem)
-        _download("HTML (interactive, offline)", partial(export.chart_bytes, c, "html"),
-                  export.export_file_name(c.name, "html"), "html", f"dl_{key}_html")
-        _download("CSV (the data)", partial(export.chart_bytes, c, "csv"), export.export_file_name(c.name, "csv"),
-                  "csv", f"dl_{key}_csv", help="Units are in the column names.")
-        _download("CSV for Excel (UTF-8 with BOM)", partial(export.chart_bytes, c, "csv", bom=True),
-                  export.export_file_name(f"{c.name}_excel", "csv"), "csv", f"dl_{key}_csv_bom",
-                  help="The same data, with a byte-order mark so that Excel reads the text as UTF-8.")
+        helps = {"txt": "The chart's alt text, caption and credit line, to paste beside the image.",
+                 "html": None}
+        for f in files:
+            if f.needs_renderer:
+                continue
+            extra = "_bom" if f.file_name.endswith("_excel.csv") else ""
+            _download(f.label, f.data, f.file_name, f.kind, f"dl_{key}_{f.kind}{extra}",
+                      help=helps.get(f.kind, "Units are in the column names." if not extra else
+                                     "The same data, with a byte-order mark so that Excel reads the text as UTF-8."))
 
 
 def _apply_upload() -> None:
@@ -132,7 +155,10 @@ def panel() -> None:
                                 "and a summary page (HTML, and PDF when Chromium is present).")
         if problem is not None:
             st.caption(problem)
-        _download("Handout bundle (.zip)", partial(bundle_zip_bytes, s, formats=tuple(chosen), name=f"{stem}_handout"),
+        size = st.selectbox("Handout image size", list(export.SIZES), format_func=_size_label, key=BUNDLE_SIZE_KEY,
+                            disabled=problem is not None)
+        _download("Handout bundle (.zip)", partial(bundle_zip_bytes, s, formats=tuple(chosen), name=f"{stem}_handout",
+                                                   size=size),
                   f"{stem}_handout.zip", "zip", "dl_bundle",
                   help="Every chart, its CSV, the scenario file and a summary for students. Takes a few seconds "
                        "to several tens of seconds, depending on the formats.", disabled=not chosen)

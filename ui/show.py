@@ -12,7 +12,8 @@ from . import export, state
 
 def chart(c: Chart, *, key: str | None = None) -> None:
     """Show a chart, its caption, its downloads and a "How is this computed?" expander."""
-    st.plotly_chart(c.figure, key=key or f"chart_{c.name}", config=export.plotly_config(c), alt=c.alt)
+    # theme=None: the figure keeps the house template (simulator.present.style), the same look as every export.
+    st.plotly_chart(c.figure, key=key or f"chart_{c.name}", config=export.plotly_config(c), alt=c.alt, theme=None)
     st.caption(c.caption)
     export.chart_downloads(c, key=key or c.name)
     if c.formula:

@@ -30,6 +30,7 @@ from simulator.cli import (
     solve,
     timeline,
     uncertainty,
+    worksheet,
 )
 
 __all__ = ["COMMANDS", "main", "build_parser"]
@@ -38,7 +39,7 @@ EXIT_USAGE = 2
 
 #: Every command module, in the order ``--help`` lists them.
 COMMANDS = (price, catalogue, market, solve, demand, models, rights, timeline, uncertainty, customers, export,
-            live_class)
+            live_class, worksheet)
 
 
 class _Parser(argparse.ArgumentParser):

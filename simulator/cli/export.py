@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 from simulator.output.bundle import parse_formats, write_bundle
-from simulator.output.export import FORMATS, IMAGE_FORMATS, static_export_problem
+from simulator.output.export import DEFAULT_SIZE, FORMATS, IMAGE_FORMATS, SIZES, static_export_problem
 from simulator.params.assumptions import load_assumptions
 from simulator.params.scenario import make_scenario, parse_value
 from simulator.params.scenario_file import read_scenario_file
@@ -42,6 +42,9 @@ def register(sub) -> None:
     p.add_argument("--format", default=None, metavar="LIST",
                    help=f"comma-separated per-chart formats from {','.join(FORMATS)} (default: all; "
                    "html,csv when no Chromium is found)")
+    p.add_argument("--size", choices=list(SIZES), default=DEFAULT_SIZE,
+                   help="size of the PNG/SVG/PDF images: " + "; ".join(f"{k}: {v.label}" for k, v in SIZES.items())
+                   + f" (default {DEFAULT_SIZE}); images at another size are named <chart>_<size>.<format>")
     p.add_argument("--zip", action="store_true", help="write one .zip archive instead of a folder")
     p.add_argument("--force", action="store_true", help="replace an existing bundle at --out")
     p.add_argument("--bom", action="store_true", help="start CSV files with a UTF-8 byte-order mark (Excel)")
@@ -140,12 +143,15 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr) if show else None
     try:
         bundle = write_bundle(scenario, args.out, formats=formats, as_zip=args.zip, force=args.force,
-                              bom=args.bom, progress=bar)
+                              bom=args.bom, progress=bar, size=args.size)
     finally:
         if bar is not None:
             bar.close()
     for note in bundle.notes:
         print(f"allofmp3-sim export: note: {note}", file=sys.stderr)
-    print(f"wrote {bundle.path} ({len(bundle.files)} files: {', '.join(formats)} for each chart, "
-          "scenario.yaml, summary.html" + (", summary.pdf" if "summary.pdf" in bundle.files else "") + ")")
+    images = set(formats) & set(IMAGE_FORMATS)
+    print(f"wrote {bundle.path} ({len(bundle.files)} files: {', '.join(formats)} for each chart"
+          + (f" (images at size {args.size}, alt text beside them)" if images else "")
+          + ", scenario.yaml, summary.html, plotly.min.js" + (", summary.pdf" if "summary.pdf" in bundle.files else "")
+          + ")")
     return 0

@@ -2,9 +2,11 @@
 
 A bundle is a folder (or a ``.zip`` of one) holding, for every chart of
 :func:`simulator.present.registry.scenario_charts`, ``<chart>.<fmt>`` for each chosen format
-(PNG, SVG, PDF, self-contained HTML, CSV), plus ``scenario.yaml`` and
-``summary.html``: one page with the headline figures, every chart (interactive,
-plotly.js embedded once) and the sources of every input (see :mod:`simulator.output.summary`).
+(PNG, SVG, PDF, offline HTML, CSV; images at a size preset, ``<chart>_<size>.<fmt>`` for any
+size but the standard one, with ``<chart>.alt.txt`` beside them), plus ``scenario.yaml``,
+``summary.html`` (the headline figures, every chart and the sources of every input, see
+:mod:`simulator.output.summary`) and one ``plotly.min.js`` that every HTML page of the bundle
+loads from its own folder (so plotly.js is stored once, and the pages still open offline).
 When Chromium is present the summary is also printed to ``summary.pdf`` by Chromium
 itself, in the background while the chart images are drawn.
 
@@ -28,12 +30,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.output import export
-from simulator.output.export import FORMATS, IMAGE_FORMATS, ExportUnavailable, chart_bytes, export_file_name
+from simulator.output.export import (
+    DEFAULT_SIZE,
+    FORMATS,
+    IMAGE_FORMATS,
+    PLOTLY_JS,
+    ExportUnavailable,
+    alt_text,
+    chart_bytes,
+    chart_html,
+    export_figure,
+    export_file_name,
+    image_file_name,
+    plotly_js,
+)
 from simulator.output.summary import print_pdf, summary_html
 from simulator.params.scenario import Scenario
 from simulator.params.scenario_file import KIND, MAX_SCENARIO_BYTES, SCENARIO_FILE_NAME, scenario_to_yaml
 from simulator.present.charts import Chart
 from simulator.present.registry import CHART_NAMES, scenario_charts
+from simulator.present.style import size_preset
 
 __all__ = [
     "Bundle",
@@ -93,15 +109,25 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in asked)
 
 
-def bundle_file_names(chart_names: Sequence[str], formats: Sequence[str], *, pdf_summary: bool) -> list[str]:
+def _chart_files(name: str, formats: Sequence[str], size: str) -> list[str]:
+    files = [image_file_name(name, f, size) if f in IMAGE_FORMATS else export_file_name(name, f) for f in formats]
+    if set(formats) & set(IMAGE_FORMATS):
+        files.append(export_file_name(name, "alt.txt"))
+    return files
+
+
+def bundle_file_names(chart_names: Sequence[str], formats: Sequence[str], *, pdf_summary: bool,
+                      size: str = DEFAULT_SIZE) -> list[str]:
     """Every file a bundle holds, in the order written.
 
     Examples
     --------
     >>> bundle_file_names(["timeline"], ["png", "csv"], pdf_summary=False)
-    ['scenario.yaml', 'summary.html', 'timeline.png', 'timeline.csv']
+    ['scenario.yaml', 'summary.html', 'plotly.min.js', 'timeline.png', 'timeline.csv', 'timeline.alt.txt']
+    >>> bundle_file_names(["timeline"], ["svg"], pdf_summary=False, size="slide")[3:]
+    ['timeline_slide.svg', 'timeline.alt.txt']
     """
-    names = [SCENARIO_FILE_NAME, SUMMARY_HTML] + [export_file_name(c, f) for c in chart_names for f in formats]
+    names = [SCENARIO_FILE_NAME, SUMMARY_HTML, PLOTLY_JS] + [f for c in chart_names for f in _chart_files(c, formats, size)]
     names += [SUMMARY_PDF] if pdf_summary else []
     if len(set(names)) != len(names):
         raise ValueError(f"two files of the bundle would have the same name: {sorted(names)}")
@@ -131,6 +157,7 @@ def write_bundle(
     charts: Sequence[Chart] | None = None,
     bom: bool = False,
     progress: Progress | None = None,
+    size: str = DEFAULT_SIZE,
 ) -> Bundle:
     """Write the handout bundle of a scenario, atomically.
 
@@ -151,6 +178,9 @@ def write_bundle(
         Start the CSV files with a UTF-8 byte-order mark (for spreadsheets).
     progress : callable(done, total, label), optional
         Called after each chart computed and each file written.
+    size : str
+        Size preset of the images (:data:`simulator.present.style.SIZES`): ``standard``, ``slide``,
+        ``column`` or ``square``.
 
     Returns
     -------
@@ -166,6 +196,7 @@ def write_bundle(
         An image format was asked for where static export is unavailable (nothing is written).
     """
     formats = parse_formats(",".join(formats))
+    size_preset(size)  # an unknown size is refused before anything is computed
     target = _target(Path(out), as_zip)
     if target.exists() and not force:
         raise ValueError(f"{target} already exists; pass --force to replace it")
@@ -178,7 +209,7 @@ def write_bundle(
         raise ExportUnavailable(problem)
     pdf_summary = export.find_chromium() is not None
     names = bundle_file_names(list(CHART_NAMES) if charts is None else [c.name for c in charts], formats,
-                              pdf_summary=pdf_summary)
+                              pdf_summary=pdf_summary, size=size)
     total = len(names) + (len(CHART_NAMES) if charts is None else 0)
     done = 0
 
@@ -197,12 +228,13 @@ def write_bundle(
 
         charts = scenario_charts(scenario, progress=chart_step)
         done = len(CHART_NAMES)
-    names = bundle_file_names([c.name for c in charts], formats, pdf_summary=pdf_summary)
+    names = bundle_file_names([c.name for c in charts], formats, pdf_summary=pdf_summary, size=size)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a bundle is an ordinary, readable folder
     try:
-        written, notes = _fill(staging, scenario, charts, formats, bom=bom, pdf_summary=pdf_summary, step=step)
+        written, notes = _fill(staging, scenario, charts, formats, bom=bom, pdf_summary=pdf_summary, step=step,
+                               size=size)
         if as_zip:
             _zip_into_place(staging, target, written)
         else:
@@ -225,11 +257,12 @@ def _write(folder: Path, name: str, data: bytes) -> None:
     _path(folder, name).write_bytes(data)
 
 
-def _fill(folder, scenario, charts, formats, *, bom, pdf_summary, step) -> tuple[list[str], list[str]]:
+def _fill(folder, scenario, charts, formats, *, bom, pdf_summary, step, size) -> tuple[list[str], list[str]]:
     """Write every file; the summary is printed to PDF in the background while the charts are drawn."""
     written: list[str] = []
     notes: list[str] = []
-    for name, text in ((SCENARIO_FILE_NAME, scenario_to_yaml(scenario)), (SUMMARY_HTML, summary_html(scenario, charts))):
+    for name, text in ((SCENARIO_FILE_NAME, scenario_to_yaml(scenario)),
+                       (SUMMARY_HTML, summary_html(scenario, charts, shared_js=True)), (PLOTLY_JS, plotly_js())):
         _write(folder, name, text.encode("utf-8"))
         written.append(name)
         step(name)
@@ -237,19 +270,27 @@ def _fill(folder, scenario, charts, formats, *, bom, pdf_summary, step) -> tuple
     printer = threading.Thread(target=_print_summary, args=(folder, printing), name="allofmp3-print", daemon=True)
     if pdf_summary:
         printer.start()
+    images_too = bool(set(formats) & set(IMAGE_FORMATS))
     try:
         for c in charts:
             for fmt in formats:
                 if fmt not in IMAGE_FORMATS:
                     name = export_file_name(c.name, fmt)
-                    _write(folder, name, chart_bytes(c, fmt, bom=bom))
+                    data = chart_html(c, shared_js=True).encode("utf-8") if fmt == "html" else chart_bytes(c, fmt, bom=bom)
+                    _write(folder, name, data)
                     written.append(name)
                     step(name)
+            if images_too:
+                name = export_file_name(c.name, "alt.txt")
+                _write(folder, name, alt_text(c).encode("utf-8"))
+                written.append(name)
+                step(name)
         images = [(c, fmt) for fmt in formats if fmt in IMAGE_FORMATS for c in charts]
+        scale = size_preset(size).png_scale
         for start in range(0, len(images), IMAGE_BATCH):
-            batch = [(c.figure, _path(folder, export_file_name(c.name, fmt)), fmt)
+            batch = [(export_figure(c, size), _path(folder, image_file_name(c.name, fmt, size)), fmt)
                      for c, fmt in images[start : start + IMAGE_BATCH]]
-            export.write_images(batch)
+            export.write_images(batch, scale=scale)
             for _, path, _ in batch:
                 written.append(path.name)
                 step(path.name)
@@ -334,9 +375,10 @@ def bundle_zip_bytes(
     charts: Sequence[Chart] | None = None,
     name: str = "allofmp3_handout",
     bom: bool = False,
+    size: str = DEFAULT_SIZE,
 ) -> bytes:
     """Return the handout bundle as the bytes of a ``.zip`` (for a download button); see :func:`write_bundle`."""
     export_file_name(name, "zip")
     with tempfile.TemporaryDirectory(prefix="allofmp3-bundle-") as tmp:
-        b = write_bundle(scenario, Path(tmp) / name, formats=formats, as_zip=True, charts=charts, bom=bom)
+        b = write_bundle(scenario, Path(tmp) / name, formats=formats, as_zip=True, charts=charts, bom=bom, size=size)
         return b.path.read_bytes()

@@ -21,41 +21,64 @@ Examples
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 
 from simulator.output.chart_files import (
+    DEFAULT_SIZE,
     IMAGE_SCALE,
+    PLOTLY_JS,
+    alt_text,
     chart_csv,
     chart_figure_html,
     chart_html,
+    export_figure,
     export_file_name,
+    fitted_figure,
     html_page,
+    image_file_name,
     plotly_config,
+    plotly_js,
 )
 from simulator.present.charts import Chart
+from simulator.present.style import SIZES, size_preset
 
 __all__ = [
     "CHROMIUM_HELP",
+    "OTHER_ROUTES",
     "ExportTimeout",
     "ExportUnavailable",
+    "DEFAULT_SIZE",
+    "DownloadFile",
     "FORMATS",
     "IMAGE_FORMATS",
     "IMAGE_SCALE",
     "MIME_TYPES",
+    "PLOTLY_JS",
+    "SIZES",
+    "alt_text",
     "chart_bytes",
     "chart_csv",
     "chart_figure_html",
+    "chart_files",
     "chart_html",
+    "export_figure",
     "export_file_name",
+    "fitted_figure",
     "find_chromium",
+    "kaleido_version",
     "html_page",
+    "image_file_name",
     "plotly_config",
+    "plotly_js",
     "static_export_problem",
     "to_image",
     "write_images",
@@ -68,7 +91,7 @@ FORMATS = (*IMAGE_FORMATS, "html", "csv")
 #: MIME type of each file kind written.
 MIME_TYPES = {
     "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
-    "csv": "text/csv", "yaml": "application/x-yaml", "zip": "application/zip",
+    "csv": "text/csv", "yaml": "application/x-yaml", "zip": "application/zip", "txt": "text/plain",
 }
 #: Implementation limit: Kaleido's own limit for drawing one image in a warm browser tab. [s]
 RENDER_TIMEOUT_S = 30.0
@@ -80,11 +103,15 @@ BATCH_IMAGE_TIMEOUT_S = 5.0
 RENDER_TABS = 2
 #: How often a waiting export checks that the renderer's thread is still alive. [s]
 _POLL_S = 0.05
-#: What to say when static export is not possible.
-CHROMIUM_HELP = (
-    "Self-contained HTML and CSV still work, and each chart's toolbar camera saves SVG or PNG "
-    "in your browser. For PNG/SVG/PDF files here, install Chromium (Debian: apt-get install chromium)."
+#: The routes that work without static export (said whenever it is not possible).
+OTHER_ROUTES = (
+    "Self-contained HTML and CSV still work, and each chart's toolbar camera saves SVG or PNG in your browser."
 )
+#: How to install the missing pieces (each named only when it is the one missing).
+INSTALL_KALEIDO = "pip install 'kaleido>=1.5,<2' (a dependency of allofmp3-sim: pip install -e . installs it)"
+INSTALL_CHROMIUM = "Debian: apt-get install chromium; never plotly_get_chrome"
+#: Kept for callers that add it to a message of their own: the routes that still work.
+CHROMIUM_HELP = OTHER_ROUTES
 
 
 class ExportUnavailable(ValueError):
@@ -98,12 +125,14 @@ class ExportTimeout(ExportUnavailable):
 def find_chromium() -> str | None:
     """Path of the browser Kaleido would use (its own search: ``BROWSER_PATH``, ``PATH``, usual places).
 
-    Returns None when Kaleido is not installed or no executable browser is found. Never downloads one.
+    Returns None when no executable browser is found. Without Kaleido (and so without its browser
+    finder, choreographer) a plain ``PATH`` search stands in, so a missing Kaleido is never reported
+    as a missing Chromium. Never downloads one.
     """
     try:
         from choreographer.browsers.chromium import Chromium
     except ImportError:
-        return None
+        return _which_chromium()
     try:
         path = Chromium.find_browser(skip_local=False)
     except Exception:  # noqa: BLE001 - any failure of the search means "not found"
@@ -111,6 +140,27 @@ def find_chromium() -> str | None:
     if path and os.path.isfile(path) and os.access(path, os.X_OK):
         return str(path)
     return None
+
+
+def _which_chromium() -> str | None:
+    """Look for a Chromium or Chrome the simple way (``BROWSER_PATH``, then ``PATH``)."""
+    where = os.environ.get("BROWSER_PATH")
+    if where:
+        return where if os.path.isfile(where) and os.access(where, os.X_OK) else None
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def kaleido_version() -> str | None:
+    """Version of the installed Kaleido, or None when it cannot be imported."""
+    try:
+        import kaleido
+    except ImportError:
+        return None
+    return str(getattr(kaleido, "__version__", "") or "installed")
 
 
 class _Renderer:
@@ -145,14 +195,14 @@ class _Renderer:
         if problem:
             raise ExportUnavailable(problem)
         if not self.lock.acquire(timeout=timeout_s):
-            raise ExportTimeout(f"the image renderer stayed busy for more than {timeout_s:g} s. {CHROMIUM_HELP}")
+            raise ExportTimeout(f"the image renderer stayed busy for more than {timeout_s:g} s. {OTHER_ROUTES}")
         try:
             box = self._run_locked(call, what, timeout_s)
         finally:
             self.lock.release()
         if "error" in box:
             e = box["error"]
-            raise ExportUnavailable(f"could not draw {what}: {e}. {CHROMIUM_HELP}") from e
+            raise ExportUnavailable(f"could not draw {what}: {e}. {OTHER_ROUTES}") from e
         return box["value"]
 
     def render(self, figure: go.Figure, opts: dict[str, Any], timeout_s: float) -> bytes:
@@ -161,7 +211,7 @@ class _Renderer:
 
     def _run_locked(self, call: Callable[[], Any], what: str, timeout_s: float) -> dict[str, Any]:
         if self.stuck is not None and self.stuck.is_alive():
-            raise ExportUnavailable(f"the image renderer is still busy with a render that timed out. {CHROMIUM_HELP}")
+            raise ExportUnavailable(f"the image renderer is still busy with a render that timed out. {OTHER_ROUTES}")
         if not self.started:
             self._start(find_chromium())
         box: dict[str, Any] = {}
@@ -180,10 +230,10 @@ class _Renderer:
             waited += _POLL_S
             if t.is_alive() and not self._server_alive():
                 self.stuck = t
-                raise ExportUnavailable(f"the image renderer's browser stopped. {CHROMIUM_HELP}")
+                raise ExportUnavailable(f"the image renderer's browser stopped. {OTHER_ROUTES}")
         if t.is_alive():
             self.stuck = t
-            raise ExportTimeout(f"drawing {what} took more than {timeout_s:g} s. {CHROMIUM_HELP}")
+            raise ExportTimeout(f"drawing {what} took more than {timeout_s:g} s. {OTHER_ROUTES}")
         return box
 
 
@@ -205,16 +255,32 @@ _RENDERER = _Renderer()
 
 
 def static_export_problem() -> str | None:
-    """Why PNG/SVG/PDF files cannot be drawn here, or None when they can (fast: no browser is started)."""
-    try:
-        import kaleido  # noqa: F401
-    except ImportError:
-        return f"static export needs Kaleido (pip install 'allofmp3-sim[export]'). {CHROMIUM_HELP}"
-    if find_chromium() is None:
-        where = os.environ.get("BROWSER_PATH")
-        found = f"nothing usable at BROWSER_PATH={where!r}" if where else "none on PATH or in the usual places"
-        return f"static export (PNG, SVG, PDF) needs Chromium or Chrome; {found}. {CHROMIUM_HELP}"
-    return None
+    """Why PNG/SVG/PDF files cannot be drawn here, or None when they can (fast: no browser is started).
+
+    The message names exactly what is missing: the Python package Kaleido, the Chromium browser, or
+    both, says how to install it, and names the routes that still work.
+
+    Examples
+    --------
+    >>> static_export_problem() is None or "needs" in static_export_problem()
+    True
+    """
+    kaleido = kaleido_version()
+    browser = find_chromium()
+    if kaleido is not None and browser is not None:
+        return None
+    where = os.environ.get("BROWSER_PATH")
+    no_browser = (f"nothing usable at BROWSER_PATH={where!r}" if where
+                  else "none on PATH or in the usual places")
+    if kaleido is None and browser is None:
+        return ("static export (PNG, SVG, PDF) needs the Python package Kaleido and Chromium or Chrome; "
+                f"neither is here (Kaleido is not importable; Chromium: {no_browser}). Install Kaleido "
+                f"({INSTALL_KALEIDO}) and Chromium ({INSTALL_CHROMIUM}). {OTHER_ROUTES}")
+    if kaleido is None:
+        return ("static export (PNG, SVG, PDF) needs the Python package Kaleido, which is not importable "
+                f"(Chromium is here: {browser}). Install it: {INSTALL_KALEIDO}. {OTHER_ROUTES}")
+    return (f"static export (PNG, SVG, PDF) needs Chromium or Chrome; {no_browser} (Kaleido {kaleido} is "
+            f"installed). Install Chromium ({INSTALL_CHROMIUM}). {OTHER_ROUTES}")
 
 
 def to_image(
@@ -298,8 +364,61 @@ def write_images(
 # ---------------------------------------------------------------- any format
 
 
-def chart_bytes(chart: Chart, fmt: str, *, bom: bool = False) -> bytes:
+@dataclass(frozen=True)
+class DownloadFile:
+    """One file a chart is offered as: the same name and bytes from the app's menu and the bundle.
+
+    Attributes
+    ----------
+    label : str
+        What the app's button says.
+    file_name : str
+    kind : str
+        A key of :data:`MIME_TYPES`.
+    data : callable() -> bytes
+        Builds the file (only when asked: images take a render).
+    needs_renderer : bool
+        An image drawn by Kaleido (unavailable without static export).
+    """
+
+    label: str
+    file_name: str
+    kind: str
+    data: Callable[[], bytes]
+    needs_renderer: bool = False
+
+
+def chart_files(chart: Chart, *, size: str = DEFAULT_SIZE) -> list[DownloadFile]:
+    """Every file a chart is offered as, in menu order: PNG, SVG, PDF at ``size``, alt text, HTML, CSV, CSV for Excel.
+
+    The app's Download menu and the handout bundle (:mod:`simulator.output.bundle`) name and build
+    each file the same way, so a chart's CSV has the same name and columns from both.
+
+    Examples
+    --------
+    >>> from simulator.present.charts import revenue_split_chart
+    >>> [f.file_name for f in chart_files(revenue_split_chart(make_scenario()), size="square")]
+    ['revenue_split_square.png', 'revenue_split_square.svg', 'revenue_split_square.pdf', 'revenue_split.alt.txt', 'revenue_split.html', 'revenue_split.csv', 'revenue_split_excel.csv']
+    """
+    size_preset(size)
+    files = [DownloadFile(fmt.upper(), image_file_name(chart.name, fmt, size), fmt,
+                          partial(chart_bytes, chart, fmt, size=size), needs_renderer=True) for fmt in IMAGE_FORMATS]
+    return files + [
+        DownloadFile("Alt text (.txt)", export_file_name(chart.name, "alt.txt"), "txt",
+                     lambda: alt_text(chart).encode("utf-8")),
+        DownloadFile("HTML (interactive, offline)", export_file_name(chart.name, "html"), "html",
+                     partial(chart_bytes, chart, "html")),
+        DownloadFile("CSV (the data)", export_file_name(chart.name, "csv"), "csv", partial(chart_bytes, chart, "csv")),
+        DownloadFile("CSV for Excel (UTF-8 with BOM)", export_file_name(f"{chart.name}_excel", "csv"), "csv",
+                     partial(chart_bytes, chart, "csv", bom=True)),
+    ]
+
+
+def chart_bytes(chart: Chart, fmt: str, *, bom: bool = False, size: str = DEFAULT_SIZE) -> bytes:
     """Return a chart's file in one of :data:`FORMATS` as bytes (images go through :func:`to_image`).
+
+    Images are laid out for the size preset ``size`` (:data:`SIZES`) with the chart's source and
+    credit line inside (:func:`export_figure`); PNG at the preset's scale.
 
     Raises
     ------
@@ -313,5 +432,5 @@ def chart_bytes(chart: Chart, fmt: str, *, bom: bool = False) -> bytes:
     if fmt == "csv":
         return chart_csv(chart, bom=bom).encode("utf-8")
     if fmt in IMAGE_FORMATS:
-        return to_image(chart.figure, fmt)
+        return to_image(export_figure(chart, size), fmt, scale=size_preset(size).png_scale)
     raise ValueError(f"format must be one of {list(FORMATS)}, got {fmt!r}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -20,7 +21,13 @@ from pathlib import Path
 
 from simulator._version import __version__
 from simulator.output import export
-from simulator.output.export import ExportTimeout, ExportUnavailable, chart_figure_html, html_page
+from simulator.output.export import (
+    ExportTimeout,
+    ExportUnavailable,
+    chart_figure_html,
+    fitted_figure,
+    html_page,
+)
 from simulator.params.scenario import Scenario, changed_keys, preset_values
 from simulator.present.charts import Chart
 from simulator.present.report import headline_metrics, sources_table
@@ -31,6 +38,31 @@ __all__ = ["PRINT_TIMEOUT_S", "print_pdf", "summary_html"]
 PRINT_TIMEOUT_S = 90.0
 #: Virtual time Chromium gives the page's scripts (plotly.js drawing) before printing. [ms]
 PRINT_SCRIPT_BUDGET_MS = 10_000
+#: Size of each chart on the page [px]: the width of an A4 page inside 12 mm margins (186 mm at 96 px
+#: per inch is 703 px), and a height that puts two charts and their captions on one A4 page (273 mm is 1,032 px).
+REPORT_CHART_WIDTH_PX = 700
+REPORT_CHART_HEIGHT_PX = 430
+#: The report's own print layout: A4, numbers and units never broken, charts two to a page, compact sources.
+_REPORT_STYLE = """<style>
+@page { size: A4; margin: 12mm; }
+.plotly-graph-div { max-width: 100%; }
+figure { margin: 0.6rem 0 1rem; }
+figure figcaption { font-size: 0.8rem; }
+table.metrics td:nth-child(1) { width: 22%; }
+table.sources { table-layout: fixed; font-size: 0.74rem; }
+table.sources td, table.sources th { padding: 0.15rem 0.3rem; }
+table.sources td.unit { white-space: normal; }
+table.sources col.input { width: 29%; } table.sources col.value { width: 12%; }
+table.sources col.unit { width: 15%; } table.sources col.source { width: 44%; }
+@media print {
+  body { font-size: 10pt; }
+  h2 { break-after: avoid; }
+  figure { break-inside: avoid; margin: 0 0 4mm; }
+  tr { break-inside: avoid; }
+}
+</style>"""
+#: Where a unit follows a number in text, the space between them never breaks ("5.50 million", "30 c").
+_NUMBER_UNIT = re.compile(r"(\d) (?=(?:million|billion|trillion|thousand|c|MB|MiB|GB|TB|USD|%|downloads?)\b)")
 
 
 def _value_text(v) -> str:
@@ -40,21 +72,36 @@ def _value_text(v) -> str:
     return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
 
 
-def _rows(rows: Sequence[Sequence[str]], head: Sequence[str]) -> str:
-    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>\n" for r in rows)
-    return f"<table>\n<thead><tr>{th}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>"
+def _nobreak(text: str) -> str:
+    """Join a number to the unit after it with a no-break space (the text is already escaped)."""
+    return _NUMBER_UNIT.sub("\\1\u00a0", text)
+
+
+def _rows(rows: Sequence[Sequence[str]], head: Sequence[str], *, classes: Sequence[str] = (),
+          table_class: str = "", cols: str = "") -> str:
+    """Return a table; ``classes[i]`` is the class of column i's cells ("num" and "unit" never wrap)."""
+    cls = list(classes) + [""] * (len(head) - len(classes))
+
+    def cell(tag: str, i: int, c: str) -> str:
+        return f'<{tag} class="{cls[i]}">{c}</{tag}>' if cls[i] else f"<{tag}>{c}</{tag}>"
+
+    th = "".join(cell("th", i, html.escape(h)) for i, h in enumerate(head))
+    body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>\n" for r in rows)
+    attr = f' class="{table_class}"' if table_class else ""
+    return f"<table{attr}>\n{cols}<thead><tr>{th}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>"
 
 
 def _source_cell(url: str, date: str, note: str, provenance: str) -> str:
     e = html.escape
     if provenance != "source":
         return "assumption: " + e(note)
-    link = f'<a href="{e(url)}">{e(url)}</a>' if url.startswith(("https://", "http://")) else e(url)
+    # The link shows its site only (the full address is the link's target, kept in the PDF too).
+    site = re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+    link = f'<a href="{e(url)}">{e(site)}</a>' if url.startswith(("https://", "http://")) else e(url)
     return f"{link} ({e(date)}){': ' + e(note) if note else ''}"
 
 
-def summary_html(scenario: Scenario, charts: Sequence[Chart]) -> str:
+def summary_html(scenario: Scenario, charts: Sequence[Chart], *, shared_js: bool = False) -> str:
     """Build the students' summary: headline figures, every chart with its caption, and the sources.
 
     Parameters
@@ -62,6 +109,8 @@ def summary_html(scenario: Scenario, charts: Sequence[Chart]) -> str:
     scenario : Scenario
     charts : sequence of Chart
         Usually ``scenario_charts(scenario)``.
+    shared_js : bool
+        Load plotly.js from ``plotly.min.js`` beside the page (in a bundle) instead of embedding it.
 
     Returns
     -------
@@ -81,12 +130,13 @@ def summary_html(scenario: Scenario, charts: Sequence[Chart]) -> str:
         for k in changed
     ]
     metrics = headline_metrics(scenario)
-    metric_rows = [[e(m.label), e(m.value_text), e(m.delta_text), e(m.help)] for m in metrics]
+    metric_rows = [[e(m.label), e(m.value_text), _nobreak(e(m.delta_text)), _nobreak(e(m.help))] for m in metrics]
     src = sources_table(a)
     # Every column used here is text (sources_table); str() states it to the type checker and changes nothing.
     source_rows = [
         [f"{e(str(r.label))}<br><code>{e(str(r.input))}</code>", e(_value_text(scenario.values[str(r.input)])),
-         e(str(r.unit)), _source_cell(str(r.url), str(r.date), str(r.note), str(r.provenance))]
+         # a long unit breaks only after a slash ("downloads/<wbr>month"), never inside a word
+         e(str(r.unit)).replace("/", "/<wbr>"), _source_cell(str(r.url), str(r.date), str(r.note), str(r.provenance))]
         for r in src.itertuples(index=False)
     ]
     parts = [
@@ -99,13 +149,19 @@ def summary_html(scenario: Scenario, charts: Sequence[Chart]) -> str:
         + (f"{len(changed)} input(s) differ from it:</p>" + _rows(change_rows, ["input", "name", "value", "preset's value", "unit"])
            if changed else "Every input as in the preset.</p>"),
         "<h2>Headline figures</h2>",
-        _rows(metric_rows, ["figure", "value", "against", "how it is computed"]),
+        _rows(metric_rows, ["figure", "value", "against", "how it is computed"], classes=["", "num"],
+              table_class="metrics"),
         "<h2>Charts</h2>",
-        *(chart_figure_html(c, include_plotlyjs=(i == 0), height_px=460) for i, c in enumerate(charts)),
+        *(chart_figure_html(c, include_plotlyjs=("directory" if shared_js else True) if i == 0 else False,
+                            height_px=REPORT_CHART_HEIGHT_PX,
+                            figure=fitted_figure(c, REPORT_CHART_WIDTH_PX, REPORT_CHART_HEIGHT_PX))
+          for i, c in enumerate(charts)),
         "<h2>Sources</h2>",
-        _rows(source_rows, ["input", "value here", "unit", "source or assumption"]),
+        _rows(source_rows, ["input", "value here", "unit", "source or assumption"], classes=["", "num", "unit"],
+              table_class="sources", cols='<colgroup><col class="input"><col class="value"><col class="unit">'
+              '<col class="source"></colgroup>\n'),
     ]
-    return html_page("AllofMP3 by the kilo: scenario summary", "\n".join(parts))
+    return html_page("AllofMP3 by the kilo: scenario summary", _REPORT_STYLE + "\n" + "\n".join(parts))
 
 
 def print_pdf(html_path: Path, pdf_path: Path, *, timeout_s: float = PRINT_TIMEOUT_S) -> None:

@@ -22,6 +22,7 @@ from simulator.model.encoding import encoding_menu, get_encoding, size_bytes
 from simulator.model.market import MarketYear, market_year, reported_price_band_usd
 from simulator.model.pricing import pricing_terms, track_price_cents
 from simulator.params.scenario import Scenario
+from simulator.present.style import fit_layout
 
 __all__ = [
     "Chart",
@@ -59,6 +60,9 @@ class Chart:
         The table behind the chart, unit-suffixed columns.
     formula : str
         Markdown: the formula with the current numbers substituted.
+    credit : str
+        Source and credit line drawn inside every exported image ("Source: ... · allofmp3-sim,
+        scenario ..."); set by :mod:`simulator.present.registry`, which knows the scenario.
     """
 
     name: str
@@ -68,6 +72,7 @@ class Chart:
     figure: go.Figure = field(repr=False)
     data: pd.DataFrame = field(repr=False)
     formula: str = ""
+    credit: str = ""
 
 
 def _merge(base: dict, extra: dict) -> dict:
@@ -105,26 +110,30 @@ def make_figure(
     Notes
     -----
     Validation costs more than everything else a chart does (about 10x); the tests validate
-    every chart once instead (``go.Figure(chart.figure.to_dict())``).
+    every chart once instead (``go.Figure(chart.figure.to_dict())``). The layout is fitted to the
+    chart's own size by :func:`simulator.present.style.fit_layout` (the house template embedded,
+    title wrapped, reference-line labels stacked above the plot, legend below the axis title);
+    exports fit it again to their size.
     """
     base = {
         "title": {"text": title},
         "xaxis": {"title": {"text": x_title}},
         "yaxis": {"title": {"text": y_title}},
         "colorway": list(PALETTE),
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": -0.35, "x": 0},
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 40},
         "hovermode": "x unified",
         "shapes": [m[0] for m in marks],
         "annotations": [m[1] for m in marks if m[1] is not None] + list(notes),
     }
-    return go.Figure({"data": list(traces), "layout": _merge(base, layout or {})}, _validate=False)
+    fitted = fit_layout({"data": list(traces), "layout": _merge(base, layout or {})}, title=title)
+    return go.Figure(fitted, _validate=False)
 
 
 def vline(x, text: str = "", *, colour: str = REFERENCE_COLOUR, dash: str = "dash", top: bool = True,
           anchor: str = "left", x_log: bool = False) -> tuple[dict, dict | None]:
     """Make a vertical reference line across the plot, and its label (shape and annotation dicts).
 
+    The label is stacked above the plot by :func:`simulator.present.style.fit_layout`, clear of
+    the other labels and the title (``top`` is kept for callers; every label goes above).
     ``x_log``: the x axis is logarithmic. Plotly places a shape on a log axis at x itself but an
     annotation at log10(x), so the label is moved there.
     """
@@ -132,8 +141,8 @@ def vline(x, text: str = "", *, colour: str = REFERENCE_COLOUR, dash: str = "das
              "line": {"color": colour, "dash": dash, "width": 1.5}}
     note = None
     if text:
-        note = {"x": float(np.log10(x)) if x_log else x, "xref": "x", "y": 1 if top else 0, "yref": "paper", "text": text, "showarrow": False,
-                "xanchor": anchor, "yanchor": "top" if top else "bottom", "font": {"size": 11}}
+        note = {"name": "stack", "x": float(np.log10(x)) if x_log else x, "xref": "x", "y": 1, "yref": "paper",
+                "text": text, "showarrow": False, "xanchor": anchor, "yanchor": "bottom", "font": {"size": 11, "color": "#333333"}}
     return shape, note
 
 
@@ -272,11 +281,13 @@ def revenue_split_chart(scenario: Scenario, *, year: MarketYear | None = None) -
     )
     title = "Who gets what of the year's revenue [USD million per year; cents per dollar]"
     fig = make_figure([{
-        "type": "bar", "x": list(data.recipient), "y": (data.usd_per_year / 1e6).to_numpy(),
+        "type": "bar", "x": [r.replace(" ", "<br>", 1) for r in data.recipient], "y": (data.usd_per_year / 1e6).to_numpy(),
         "marker": {"color": [PALETTE[i] for i in range(len(data))]},
-        "text": [f"{c:.1f} c of $1" for c in data.cents_per_dollar], "textposition": "outside",
+        "text": [f"{c:.1f} c" for c in data.cents_per_dollar], "textposition": "outside", "cliponaxis": False,
         "hovertemplate": "%{x}: $%{y:.2f} million a year<extra></extra>",
-    }], title, "", "USD million per year", layout={"showlegend": False, "hovermode": "closest"})
+    }], title, "Bar labels: cents of each dollar of revenue", "USD million per year",
+        layout={"showlegend": False, "hovermode": "closest", "xaxis": {"tickangle": 0},
+                "yaxis": {"rangemode": "tozero"}})
     biggest = data.sort_values("usd_per_year", ascending=False).iloc[0]
     alt = (
         f"Bar chart of ${rev / 1e6:.1f} million of yearly revenue: ROMS gets ${y.roms_usd / 1e6:.2f} million "

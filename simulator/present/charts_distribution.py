@@ -57,23 +57,26 @@ def lorenz_chart(cy: CustomerYear) -> Chart:
     """
     data = pd.DataFrame({"population_share": cy.lorenz_population_share, "revenue_share": cy.lorenz_revenue_share,
                          "spend_usd": cy.lorenz_spend_usd})
-    traces = [
+    traces: list[dict] = [
         {"type": "scatter", "x": [0, 1], "y": [0, 1], "mode": "lines", "name": "Everyone spends the same",
          "line": {"dash": "dash", "color": REFERENCE_COLOUR}},
         {"type": "scatter", "x": data.population_share, "y": data.revenue_share, "mode": "lines",
          "name": "Simulated customers", "line": {"color": PALETTE[0], "width": 3}, "fill": "tonexty",
          "hovertemplate": "poorest %{x:.0%} of customers bring %{y:.1%} of revenue<extra></extra>"},
     ]
-    notes = [
-        {"x": 1 - top, "y": 1 - share, "xref": "x", "yref": "y", "text": f"top {top:.0%}: {share:.0%} of revenue",
-         "showarrow": True, "arrowcolor": colour, "ax": -70, "ay": -30}
-        for top, share, colour in ((0.01, cy.top_1_share, PALETTE[5]), (0.10, cy.top_10_share, PALETTE[1]),
-                                   (0.20, cy.top_20_share, PALETTE[2]))
-    ]
+    tops = ((0.01, cy.top_1_share), (0.10, cy.top_10_share), (0.20, cy.top_20_share))
+    traces.append({"type": "scatter", "x": [1 - top for top, _ in tops], "y": [1 - share for _, share in tops],
+                   "mode": "markers+text", "text": [f"top {top:.0%}" for top, _ in tops],
+                   "textposition": ["middle left", "bottom right", "bottom right"], "textfont": {"size": 11}, "showlegend": False,
+                   "marker": {"color": PALETTE[5], "size": 8}, "hoverinfo": "skip", "cliponaxis": False})
+    # The upper-left triangle above the diagonal is always empty: the shares go there.
+    notes = [{"x": 0.02, "y": 0.98, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
+              "align": "left", "showarrow": False, "font": {"size": 12},
+              "text": "<br>".join(f"Top {top:.0%} of customers: {share:.0%} of revenue" for top, share in tops)}]
     title = f"Who brings the revenue: Lorenz curve of customer spend (Gini {cy.gini:.2f}) [share of customers; share of revenue]"
-    fig = make_figure(traces, title, "Share of customers, poorest first", "Share of revenue", notes=notes,
+    fig = make_figure(traces, title, "Share of customers, poorest first [%]", "Share of revenue [%]", notes=notes,
                       layout={"xaxis": {"tickformat": ".0%", "range": [0, 1]},
-                              "yaxis": {"tickformat": ".0%", "range": [0, 1]}, "margin": {"t": 80}})
+                              "yaxis": {"tickformat": ".0%", "range": [0, 1]}, "hovermode": "closest"})
     alt = (f"Lorenz curve bowing below the diagonal: Gini {cy.gini:.2f}; the top 1% of customers bring "
            f"{cy.top_1_share:.0%} of revenue, the top 10% {cy.top_10_share:.0%}, the top 20% {cy.top_20_share:.0%}.")
     caption = (f"{cy.customers:,} simulated customers whose downloads are lognormal (sigma {cy.downloads_sigma:g}, "
@@ -110,10 +113,10 @@ def spend_histogram_chart(cy: CustomerYear) -> Chart:
     marks = [vline(thr, f"clone invites above ${thr:,.0f}", x_log=True)] if thr > 0 else []
     title = "Spend per customer a year [USD, log scale]: customers and revenue per band"
     fig = make_figure(traces, title, "Spend per customer a year [USD]", "Customers", marks=marks, layout={
-        "xaxis": {"type": "log", "tickprefix": "$"},
+        "xaxis": {"type": "log", "tickprefix": "$", "dtick": 1, "range": [float(np.log10(e[0])), float(np.log10(e[-1]))]},
         "yaxis": {"rangemode": "tozero"},
         "yaxis2": {"title": {"text": "Revenue [USD million]"}, "overlaying": "y", "side": "right",
-                   "rangemode": "tozero", "showgrid": False},
+                   "rangemode": "tozero", "showgrid": False, "tickmode": "auto", "nticks": 6},
         "hovermode": "closest", "bargap": 0,
     })
     alt = (f"Histogram of yearly spend: median {format_usd(cy.median_spend_usd, cents=True)}, mean "
@@ -155,7 +158,8 @@ def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart
         marks.append(vline(row.deterministic_value / scale, "scenario", top=False))
     title = f"Monte Carlo: {_label(output)} over {mc.draws:,} draws [{shown_unit}]"
     fig = make_figure([hist], title, f"{_label(output)} [{shown_unit}]", "Draws", marks=marks,
-                      layout={"showlegend": False, "hovermode": "closest", "bargap": 0.02})
+                      layout={"showlegend": False, "hovermode": "closest", "bargap": 0.02,
+                              "xaxis": {"range": [float(x.min() / scale), float(x.max() / scale)]} if x.size else {}})
     fmt = (lambda v: format_usd(v)) if money else (lambda v: f"{v:,.1f}")
     alt = (f"Histogram of {_label(output).lower()}: 90% of draws between {fmt(row.p5_value)} and {fmt(row.p95_value)}, "
            f"median {fmt(row.p50_value)}, against {fmt(row.deterministic_value)} for the scenario itself.")

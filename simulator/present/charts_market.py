@@ -18,6 +18,10 @@ from simulator.present.report import format_usd
 
 __all__ = ["iso_revenue_chart", "demand_chart", "timeline_chart", "models_chart"]
 
+#: Colour scale of the iso-revenue map: light to mid blue (one hue, so it reads under colour-vision
+#: deficiencies), light enough everywhere for black contour labels (contrast at least 7:1 at the dark end).
+CONTOUR_SCALE = [[0.0, "#f4f8fc"], [1.0, "#5aa5d8"]]
+
 
 def _signed(x: float) -> str:
     """``x`` as the second term of a sum: "+ 0.4" or "− 0.4" (a minus sign, not "+ -0.4")."""
@@ -35,8 +39,10 @@ def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
     x, y = g.rate_usd_per_mb, g.downloads_per_customer
     ok = g.contour_in_bounds
     traces = [
-        {"type": "contour", "x": x * 100, "y": y, "z": g.z / 1e6, "colorscale": "Cividis", "name": "revenue",
-         "colorbar": {"title": {"text": "USD million"}}, "contours": {"showlabels": True},
+        {"type": "contour", "x": x * 100, "y": y, "z": g.z / 1e6, "colorscale": CONTOUR_SCALE, "name": "revenue",
+         "colorbar": {"title": {"text": "USD million<br>a year"}},
+         "contours": {"showlabels": True, "labelfont": {"size": 12, "color": "#000000"}},
+         "line": {"color": "rgba(0,0,0,0.35)"},
          "hovertemplate": "%{x:.2f} c/" + mb_unit + ", %{y:.1f} downloads: $%{z:.1f} million<extra></extra>"},
         {"type": "scatter", "x": x[ok] * 100, "y": g.contour_downloads_per_customer[ok], "mode": "lines",
          "name": f"{format_usd(g.target)} a year", "line": {"color": PALETTE[5], "width": 3}},
@@ -100,7 +106,8 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
     fig = make_figure(traces, title, "Rate [US cents per MB]", "USD million a year", marks=marks, layout={
         "yaxis": {"rangemode": "tozero"},
         "yaxis2": {"title": {"text": "Downloads [million a year]"}, "overlaying": "y", "side": "right",
-                   "rangemode": "tozero", "tickformat": ",.0f", "showgrid": False},
+                   "rangemode": "tozero", "tickformat": ",.0f", "showgrid": False, "tickmode": "auto", "nticks": 6},
+        "xaxis": {"range": [float(r.min()), float(r.max())]},
     })
     e_d, e_c = s.demand.downloads_elasticity, s.demand.customers_elasticity
     alt = (f"Lines against the rate: downloads fall as the rate rises (elasticities {e_d:g} and {e_c:g}); "
@@ -131,18 +138,13 @@ def timeline_chart(t: pd.DataFrame, scenario: Scenario) -> Chart:
     ]
     shown = [e for e in s.assumptions.events.values()
              if t.month.min() <= pd.Timestamp(e.date) <= t.month.max() + pd.offsets.MonthEnd(1)]
-    marks = []
-    for i, e in enumerate(shown):
-        shape, note = vline(pd.Timestamp(e.date).isoformat(), e.short, dash="dot",
-                            anchor="right")
-        assert note is not None  # an event's short text is never empty (Event: min_length=1)
-        note.update(y=1.03 + 0.07 * (i % 3), yanchor="bottom", font={"size": 10})
-        marks.append((shape, note))
+    marks = [vline(pd.Timestamp(e.date).isoformat(), e.short, dash="dot", anchor="right") for e in shown]
     title = "The time line, 2004-2007: monthly revenue and the rate per MB [USD million a month; c/MB]"
-    fig = make_figure(traces, title, "", "Revenue [USD million a month]", marks=marks, layout={
-        "yaxis2": {"title": {"text": "Rate [c/MB]"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
-                   "dtick": 1, "showgrid": False},
-        "margin": {"t": 120},
+    half_month = pd.Timedelta(days=16)  # bars are centred on the month's first day
+    fig = make_figure(traces, title, "Month", "Revenue [USD million a month]", marks=marks, layout={
+        "xaxis": {"range": [(t.month.min() - half_month).isoformat(), (t.month.max() + half_month).isoformat()]},
+        "yaxis2": {"title": {"text": "Rate [US cents per MB]"}, "overlaying": "y", "side": "right",
+                   "rangemode": "tozero", "dtick": 1, "showgrid": False, "tickmode": "linear"},
     })
     peak = t.loc[t.revenue_usd.idxmax()]  # type: ignore[call-overload]  # pandas-stubs: idxmax gives Hashable, .loc takes any label
     years = t.assign(year=t.month.dt.year).groupby("year").revenue_usd.sum()

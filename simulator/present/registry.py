@@ -18,7 +18,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import pandas as pd
@@ -30,7 +30,7 @@ from simulator.model.encoding import mb_unit
 from simulator.model.tariffs import price_by_length
 from simulator.model.timeline import monthly_timeline
 from simulator.model.uncertainty import monte_carlo, tornado
-from simulator.params.scenario import Scenario
+from simulator.params.scenario import Scenario, changed_keys, preset_values
 from simulator.present.charts import Chart, price_vs_length_chart, revenue_split_chart
 from simulator.present.charts_distribution import (
     lorenz_chart,
@@ -46,14 +46,66 @@ __all__ = [
     "RECIPES",
     "CustomerCharts",
     "UncertaintyCharts",
+    "SOURCES",
     "chart",
+    "credit_line",
     "customer_charts",
+    "scenario_label",
     "scenario_charts",
     "uncertainty_charts",
 ]
 
 #: Output of the tornado and the Monte Carlo in the handout (the app lets the user pick another).
 DEFAULT_OUTPUT = "revenue_usd"
+
+
+#: Where each chart's numbers come from, for the credit line inside exported images (short: it is one line).
+SOURCES: Mapping[str, str] = MappingProxyType({
+    "price_vs_length": "rates 2005-07 (Wikipedia), press reports of 10-20 c a track (2007), iTunes (Apple, 2003)",
+    "pricing_models": "AllofMP3 rates (Wikipedia), iTunes and iTunes Plus prices (Apple), eMusic-style terms",
+    "revenue_split": "model of assumptions.yaml; ROMS share from the company's 2006 statement",
+    "iso_revenue": "model of assumptions.yaml; $30 million a year: The Times (2007)",
+    "demand_and_revenue": "constant-elasticity demand, elasticities assumed (assumptions.yaml)",
+    "tornado": "plausible ranges of assumptions.yaml",
+    "montecarlo": "triangular draws over the plausible ranges of assumptions.yaml",
+    "lorenz_curve": "simulated customers, lognormal spread assumed (assumptions.yaml)",
+    "spend_histogram": "simulated customers, lognormal spread assumed (assumptions.yaml)",
+    "timeline": "events and rates of assumptions.yaml (press and Wikipedia, 2004-2007)",
+})
+
+
+def scenario_label(scenario: Scenario) -> str:
+    """Name a scenario for a credit line: its preset's name if no input differs from it, else ``"custom"``.
+
+    A scenario on the assumptions' own values, with no preset, is ``"defaults"``.
+
+    Examples
+    --------
+    >>> scenario_label(make_scenario(preset="rate_2005"))
+    'rate_2005'
+    >>> scenario_label(make_scenario(preset="rate_2005", overrides={"market.customers": 4e6}))
+    'custom'
+    """
+    base = preset_values(scenario.assumptions, scenario.preset)
+    if changed_keys(dict(scenario.values), base):
+        return "custom"
+    return scenario.preset or "defaults"
+
+
+def credit_line(name: str, scenario: Scenario) -> str:
+    """Return the source and credit line of a chart for a scenario.
+
+    Examples
+    --------
+    >>> credit_line("timeline", make_scenario(preset="rate_2005"))[-34:]
+    '· allofmp3-sim, scenario rate_2005'
+    """
+    key = name.split("_")[0] if name.startswith(("tornado_", "montecarlo_")) else name
+    return f"Source: {SOURCES.get(key, 'assumptions.yaml')} · allofmp3-sim, scenario {scenario_label(scenario)}"
+
+
+def _credited(c: Chart, scenario: Scenario) -> Chart:
+    return replace(c, credit=credit_line(c.name, scenario))
 
 
 def _iso_revenue(s: Scenario) -> Chart:
@@ -103,7 +155,7 @@ def chart(name: str, scenario: Scenario) -> Chart:
         recipe = RECIPES[name]
     except KeyError:
         raise KeyError(f"no chart {name!r}; charts built from a scenario alone are {sorted(RECIPES)}") from None
-    return recipe(scenario)
+    return _credited(recipe(scenario), scenario)
 
 
 @dataclass(frozen=True)
@@ -137,8 +189,8 @@ def uncertainty_charts(scenario: Scenario, *, output: str = DEFAULT_OUTPUT, draw
         If ``output`` is unknown, or ``draws`` or ``seed`` is out of bounds.
     """
     mc = monte_carlo(scenario, draws=draws, seed=seed)
-    return UncertaintyCharts(tornado_chart(tornado(scenario, output=output)), montecarlo_chart(mc, output),
-                             montecarlo_table(mc))
+    return UncertaintyCharts(_credited(tornado_chart(tornado(scenario, output=output)), scenario),
+                             _credited(montecarlo_chart(mc, output), scenario), montecarlo_table(mc))
 
 
 @dataclass(frozen=True)
@@ -169,7 +221,7 @@ def customer_charts(scenario: Scenario, *, customers: int | None = None,
     """
     s = scenario if customers is None else scenario.with_overrides({"market.customers": float(customers)})
     cy = customer_year(s, progress=progress)
-    return CustomerCharts(lorenz_chart(cy), spend_histogram_chart(cy), cy)
+    return CustomerCharts(_credited(lorenz_chart(cy), scenario), _credited(spend_histogram_chart(cy), scenario), cy)
 
 
 def scenario_charts(

@@ -144,7 +144,8 @@ def test_handout_bundle_downloads_as_a_zip_of_every_chart(page: Page, app_url: s
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = {n.split("/", 1)[1] for n in zf.namelist()}
         expected = {f"{c}.{f}" for c in CHART_NAMES for f in ("png", "svg", "pdf", "html", "csv")}
-        assert names == expected | {"scenario.yaml", "summary.html", "summary.pdf"}
+        alt = {f"{c}.alt.txt" for c in CHART_NAMES}
+        assert names == expected | alt | {"scenario.yaml", "summary.html", "summary.pdf", "plotly.min.js"}
         check_png(zf.read(f"allofmp3_reported_2006_handout/{CHART}.png"))
         assert check_pdf(zf.read("allofmp3_reported_2006_handout/summary.pdf"))[0] >= 1
 
