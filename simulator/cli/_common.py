@@ -1,28 +1,30 @@
-"""Shared pieces of the subcommands: scenario options and output (table, JSON, CSV)."""
+"""Shared pieces of the subcommands: scenario options and output (table, JSON, CSV).
+
+Light on purpose: ``price`` imports it, so it loads neither pandas nor the model's solvers
+(``--calibrate`` lives in :mod:`simulator.cli._calibrate`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import os
 import re
-import secrets
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, cast
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, cast
 
 from simulator.io.tables import rows_to_csv
-from simulator.model.calibration import calibrated_scenario
 from simulator.params.assumptions import load_assumptions
 from simulator.params.scenario import Scenario, make_scenario, parse_value
 
+if TYPE_CHECKING:  # annotations only: a command that prints one record never loads pandas
+    import pandas as pd
+
 __all__ = [
-    "add_calibrate_option",
-    "scenario_for",
     "add_scenario_options",
     "scenario_from_args",
     "print_json",
@@ -44,18 +46,6 @@ def add_scenario_options(p: argparse.ArgumentParser, *, presets: bool = True) ->
         default=[],
         help="override one input by its dotted name in assumptions.yaml (repeatable)",
     )
-
-
-def add_calibrate_option(p: argparse.ArgumentParser) -> None:
-    """Add ``--calibrate``: solve downloads per customer for the reported revenue first."""
-    p.add_argument("--calibrate", action="store_true",
-                   help="first solve market.downloads_per_customer so that revenue is market.reported_revenue_usd")
-
-
-def scenario_for(args: argparse.Namespace):
-    """Return the options' scenario, calibrated when ``--calibrate`` is given."""
-    s = scenario_from_args(args)
-    return calibrated_scenario(s) if getattr(args, "calibrate", False) else s
 
 
 def scenario_from_args(args: argparse.Namespace, **extra: Any) -> Scenario:
@@ -94,7 +84,7 @@ def _plain(x: Any) -> Any:
 
 
 #: Marks a Decimal's exact digits while the JSON is written (random per process, so no input contains it).
-_EXACT = f"@@exact-{secrets.token_hex(8)}@@"
+_EXACT = f"@@exact-{os.urandom(8).hex()}@@"
 _EXACT_RE = re.compile('"' + re.escape(_EXACT) + r'(-?[0-9.E+-]+)"')
 
 

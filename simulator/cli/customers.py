@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from simulator.cli._calibrate import add_calibrate_option
 from simulator.cli._common import (
-    add_calibrate_option,
     add_scenario_options,
     print_json,
     print_record,

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
+from simulator.cli._calibrate import add_calibrate_option, scenario_for
 from simulator.cli._common import (
-    add_calibrate_option,
     add_scenario_options,
     print_json,
     print_table,
     records,
-    scenario_for,
 )
 from simulator.model.demand import OBJECTIVES, best_rate, itunes_counterfactual
 

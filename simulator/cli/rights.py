@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from simulator.cli._calibrate import add_calibrate_option, scenario_for
 from simulator.cli._common import (
-    add_calibrate_option,
     add_scenario_options,
     print_json,
     print_record,
-    scenario_for,
 )
 from simulator.model.rights import lawsuit_arithmetic, rights_comparison
 

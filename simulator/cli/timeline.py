@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from simulator.cli._calibrate import add_calibrate_option, scenario_for
 from simulator.cli._common import (
-    add_calibrate_option,
     add_scenario_options,
     print_json,
     print_table,
     records,
-    scenario_for,
     write_csv,
 )
 from simulator.model.timeline import monthly_timeline, yearly_totals

@@ -1,0 +1,65 @@
+"""The command table: every command listed by ``--help``, and only the running command's module imported."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+
+import pytest
+
+from simulator.cli import COMMANDS, build_parser, main
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """{command name: its help line} of a parser, in the order ``--help`` lists them."""
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {c.dest: c.help for c in action._choices_actions}
+
+
+def test_help_lists_every_command_in_order(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    positions = [out.index(f"\n    {c.name}") for c in COMMANDS]
+    assert positions == sorted(positions)
+    assert "price one track" in out and "write the handout bundle" in out
+
+
+def test_the_table_says_what_each_module_registers():
+    """Each command's help line in COMMANDS is the one its own module registers (both are shown)."""
+    table = {c.name: c.help for c in COMMANDS}
+    full = _subcommands(build_parser([c.name for c in COMMANDS]))
+    assert full == table
+    assert list(full) == [c.name for c in COMMANDS]
+
+
+def test_an_unknown_command_lists_every_command(capsys):
+    assert _exit_code(lambda: main(["prix"])) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'prix'" in err
+    assert all(f"'{c.name}'" in err for c in COMMANDS)
+
+
+def _exit_code(fn) -> int:
+    with pytest.raises(SystemExit) as e:
+        fn()
+    return int(e.value.code)
+
+
+def test_price_imports_neither_pandas_nor_scipy_nor_plotly():
+    """What a price needs: the model's pricing, no data frames, solvers or charts."""
+    code = (
+        "import sys, io, contextlib\n"
+        "from simulator.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['price', '--duration', '4:00', '--json']) == 0\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pandas', 'scipy', 'plotly', 'streamlit')))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('simulator.cli.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    heavy, cli = (json.loads(line.replace("'", '"')) for line in out.splitlines())
+    assert heavy == []
+    assert cli == ["simulator.cli._common", "simulator.cli.price"]
