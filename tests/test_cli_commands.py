@@ -62,4 +62,41 @@ def test_price_imports_neither_pandas_nor_scipy_nor_plotly():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     heavy, cli = (json.loads(line.replace("'", '"')) for line in out.splitlines())
     assert heavy == []
-    assert cli == ["simulator.cli._common", "simulator.cli.price"]
+    assert cli == ["simulator.cli._columns", "simulator.cli._common", "simulator.cli.price"]
+
+
+GOLDEN = __import__("pathlib").Path(__file__).parent / "golden"
+#: Recorded --json outputs (tests/golden) by the command that printed them.
+_GOLDEN_COMMANDS = {"price": "price", "catalogue_builtin_album": "catalogue", "market": "market", "presets": "presets",
+                    "solve": "solve", "demand": "demand", "models": "models", "rights": "rights",
+                    "timeline_yearly": "timeline", "customers": "customers", "sensitivity": "sensitivity",
+                    "montecarlo": "montecarlo"}
+
+
+def _keys(x) -> set[str]:
+    """Every key of a JSON output: of the record, of its rows, and of records one level down."""
+    if isinstance(x, list):
+        return set().union(*(_keys(v) for v in x if isinstance(v, dict))) if x else set()
+    if isinstance(x, dict):
+        out = set(x)
+        for v in x.values():
+            if isinstance(v, dict) and v and all(isinstance(k, str) and "." not in k for k in v):
+                out |= _keys(v)
+            elif isinstance(v, list) and v and isinstance(v[0], dict):
+                out |= _keys(v)
+        return out
+    return set()
+
+
+@pytest.mark.parametrize(("golden", "command"), sorted(_GOLDEN_COMMANDS.items()))
+def test_help_explains_every_column_the_command_prints(capsys, golden, command):
+    keys = _keys(json.loads((GOLDEN / f"{golden}.json").read_text(encoding="utf-8")))
+    keys -= {"revenue", "profit", "itunes", "listeners", "break_even", "rows", "summary", "inputs", "rights", "lawsuit"}  # groups
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    epilog = out.split("Columns (JSON keys) and their units:", 1)[1]
+    explained = {line.split()[0] for line in epilog.splitlines() if line.startswith("  ") and line.strip()}
+    assert keys <= explained, sorted(keys - explained)
+    if command != "presets":  # names and sentences, no quantities
+        assert "[" in epilog  # units in brackets

@@ -32,6 +32,9 @@ __all__ = [
     "print_record",
     "write_csv",
     "records",
+    "format_value",
+    "columns_epilog",
+    "COUNT_COLUMNS",
 ]
 
 def add_scenario_options(p: argparse.ArgumentParser, *, presets: bool = True) -> None:
@@ -107,13 +110,26 @@ def print_json(obj: Any, out=None) -> None:
     out.write("\n")
 
 
-def _fmt(x: Any) -> str:
+#: Columns that count people or downloads: printed as whole numbers (a model's 2,851,420.73
+#: customers is 2,851,421 people). JSON keeps every digit.
+COUNT_COLUMNS = frozenset({"customers", "downloads", "reported_customers", "customers_gap", "clone_customers"})
+#: Suffix of a money column: printed with cents from one dollar up.
+MONEY_SUFFIX = "_usd"
+
+
+def _fmt(x: Any, name: str = "") -> str:
+    """Format one value for a text table; ``name`` (the column) picks counts and money."""
     if isinstance(x, bool):
         return "yes" if x else "no"
     if isinstance(x, Decimal):
         return f"{x:,f}"
+    if isinstance(x, float) and math.isfinite(x):
+        if name in COUNT_COLUMNS:
+            return f"{round(x):,}"
+        if name.endswith(MONEY_SUFFIX) and abs(x) >= 1:
+            return f"{x:,.2f}"
     if isinstance(x, float):
-        if abs(x) < 1e6:
+        if abs(x) < 1e6 or not math.isfinite(x):
             return f"{x:,.6g}"
         return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
     if isinstance(x, int):
@@ -121,12 +137,23 @@ def _fmt(x: Any) -> str:
     return "" if x is None else str(x)
 
 
+def format_value(x: Any, name: str = "") -> str:
+    """Format a value as the text tables do: counts whole, money with cents (``name`` ends in ``_usd``).
+
+    Examples
+    --------
+    >>> format_value(30559230.529, "revenue_usd"), format_value(2851420.73, "customers"), format_value(0.1916, "x")
+    ('30,559,230.53', '2,851,421', '0.1916')
+    """
+    return _fmt(x, name)
+
+
 def print_record(rec: Mapping[str, Any], out=None) -> None:
     """Print one record as aligned ``key  value`` lines."""
     out = out or sys.stdout
     w = max((len(k) for k in rec), default=0)
     for k, v in rec.items():
-        out.write(f"{k:<{w}}  {_fmt(v)}\n")
+        out.write(f"{k:<{w}}  {_fmt(v, k)}\n")
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -153,7 +180,7 @@ def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None
         out.write("(no rows)\n")
         return
     cols = list(columns or rows[0].keys())
-    cells = [[_fmt(r.get(c)) for c in cols] for r in rows]
+    cells = [[_fmt(r.get(c), c) for c in cols] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
     numeric = [all(isinstance(r.get(c), (int, float, Decimal)) for r in rows) for c in cols]
 
@@ -169,3 +196,23 @@ def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None
 def write_csv(rows: Sequence[Mapping[str, Any]], out=None, columns: Sequence[str] | None = None) -> None:
     """Write rows as CSV (formula-looking text neutralised, see :func:`simulator.io.tables.rows_to_csv`)."""
     (out or sys.stdout).write(rows_to_csv([{k: _plain(v) for k, v in r.items()} for r in rows], columns))
+
+
+def columns_epilog(columns: Mapping[str, str], intro: str = "Columns (JSON keys) and their units:") -> str:
+    """Return a ``--help`` epilog that explains each output column: name, then meaning and unit.
+
+    Parameters
+    ----------
+    columns : Mapping[str, str]
+        Column name -> what it holds, with its unit in brackets.
+    intro : str
+        The line above the list.
+
+    Examples
+    --------
+    >>> print(columns_epilog({"price_usd": "what the buyer paid [USD]"}))
+    Columns (JSON keys) and their units:
+      price_usd  what the buyer paid [USD]
+    """
+    w = max((len(k) for k in columns), default=0)
+    return "\n".join([intro, *(f"  {k:<{w}}  {v}" for k, v in columns.items())])

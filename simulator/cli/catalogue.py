@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from simulator.cli._columns import explain_columns
 from simulator.cli._common import (
     add_scenario_options,
     print_json,
@@ -30,6 +31,13 @@ COLUMNS = {
 }
 
 
+#: Columns ``catalogue`` prints (text, JSON, CSV), explained in its ``--help``.
+CATALOGUE_COLUMNS = (
+    "album", "artist", "track", "tracks", "duration_s", "size_bytes", "size_mb", "price_usd",
+    "price_per_basket_usd", "itunes_usd",
+)
+
+
 def register(sub) -> None:
     """Add the ``catalogue`` subcommand to the command line.
 
@@ -48,6 +56,7 @@ def register(sub) -> None:
             "podcasts are left out and counted."
         ),
     )
+    explain_columns(p, CATALOGUE_COLUMNS)
     p.add_argument("file", metavar="FILE", help="a CSV file, a Library.xml file, or 'builtin'")
     p.add_argument("--encoding", metavar="NAME", help="e.g. mp3-192, aac-256, flac (default: encoding.default)")
     p.add_argument("--rate-usd-per-mb", type=float, metavar="R", help="rate per MB in US dollars (default 0.03)")
