@@ -100,3 +100,13 @@ def test_help_explains_every_column_the_command_prints(capsys, golden, command):
     assert keys <= explained, sorted(keys - explained)
     if command != "presets":  # names and sentences, no quantities
         assert "[" in epilog  # units in brackets
+
+
+def test_a_scenario_file_warning_is_one_line_and_the_command_goes_on(tmp_path, capsys):
+    f = tmp_path / "twice.yaml"
+    f.write_text("kind: allofmp3-sim scenario\nformat_version: 1\noverrides:\n  market.customers: 1e7\n"
+                 "  market.customers: 2e7\n", encoding="utf-8")
+    assert main(["export", "--scenario", str(f), "--out", str(tmp_path / "b"), "--format", "csv", "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == (f"allofmp3-sim export: warning: {f}: key overrides.market.customers is given 2 times "
+                                   "(1e7, 2e7): the last one, 2e7, is used")

@@ -11,7 +11,8 @@ pandas, SciPy or Plotly). The other commands are listed by name and help, so
 
 Errors from bad input (every ``ValueError`` and ``OSError`` the model raises,
 and usage errors of the options) are printed to stderr as one line and the
-command exits with status 2; no traceback is shown.
+command exits with status 2; no traceback is shown. Warnings (a scenario file
+that gives a key twice) are one line on stderr too, and the command goes on.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from simulator._version import __version__
+from simulator.params.scenario_file import ScenarioFileWarning
 
 __all__ = ["COMMANDS", "Command", "main", "build_parser", "command_module"]
 
@@ -132,8 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(words)
     if not hasattr(args, "func"):  # not reached: argparse stops first when no command's module is loaded
         parser.error("choose a command")
+    def one_line(message, category, filename, lineno, file=None, line=None) -> None:
+        print(f"allofmp3-sim {args.command}: warning: {message}", file=sys.stderr)
+
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", ScenarioFileWarning)  # every repeated key, not the first only
+            warnings.showwarning = one_line
+            return int(args.func(args) or 0)
     except BrokenPipeError:
         # The reader (e.g. `| head`) stopped early: not an error. Silence the flush at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -118,7 +118,9 @@ class Parameter(_Sourced):
     ``kind`` is ``number`` (a finite float), ``integer``, ``boolean`` or
     ``choice`` (one of ``options``). Numbers and integers carry ``bounds``
     (the allowed [min, max], used as slider limits) and optionally a plausible
-    ``low``/``high`` range used by the sensitivity analysis. ``ui: false``
+    ``low``/``high`` range used by the sensitivity analysis, and optionally a
+    ``slider`` span narrower than the bounds (the app's slider covers it, a
+    number box beside it takes any value within the bounds). ``ui: false``
     marks a limit that is not a model input (e.g. the largest file accepted):
     it is not drawn as a widget.
     """
@@ -135,6 +137,7 @@ class Parameter(_Sourced):
     options: tuple[StrictStr, ...] | None = None
     options_from: Literal["formats"] | None = None
     ui: StrictBool = True
+    slider: tuple[StrictInt | StrictFloat, StrictInt | StrictFloat] | None = None
 
     @model_validator(mode="after")
     def _check_value(self):
@@ -166,6 +169,12 @@ class Parameter(_Sourced):
                 )
             if self.step is not None and self.step <= 0:
                 raise ValueError(f"step must be positive, got {self.step}")
+            if self.slider is not None:
+                a, b = self.slider
+                _finite(a, "slider"), _finite(b, "slider")
+                if not lo <= a < b <= hi:
+                    raise ValueError(f"slider must be [min, max] within the bounds, {lo} <= min < max <= {hi}, "
+                                     f"got [{a}, {b}]")
         elif self.kind == "boolean":
             if not isinstance(v, bool):
                 raise ValueError(f"value must be true or false, got {v!r}")
