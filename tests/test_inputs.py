@@ -386,8 +386,12 @@ def test_out_of_range_message_names_field_value_range_and_kept_value(key, typed,
 
 
 def test_a_slider_span_outside_the_bounds_is_refused():
-    from simulator.params.assumptions import AssumptionsError, parse_assumptions
-    from simulator.params.assumptions import read_yaml_file, default_assumptions_path
+    from simulator.params.assumptions import (
+        AssumptionsError,
+        default_assumptions_path,
+        parse_assumptions,
+        read_yaml_file,
+    )
 
     data = read_yaml_file(default_assumptions_path())
     data["parameters"]["pricing"]["rate_usd_per_mb"]["slider"] = [0.0001, 0.1]

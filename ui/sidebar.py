@@ -5,7 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.params.assumptions import ScenarioError
-from simulator.present.inputs import SLIDER_AND_BOX, InputSpec, group_label, option_label, out_of_range_message
+from simulator.present.inputs import (
+    SLIDER_AND_BOX,
+    InputSpec,
+    group_label,
+    option_label,
+    out_of_range_message,
+)
 
 from . import export, state
 
