@@ -475,12 +475,13 @@ def test_explore_view_and_catalogue_choices_survive_a_visit_to_another_page():
     at = new_app()
     open_tab(at, "Demand")
     run(open_page(at, "catalogue"))
-    at.selectbox(key="catalogue_album").set_value(5)
+    fifth = at.selectbox(key="catalogue_album").options[5]
+    at.selectbox(key="catalogue_album").set_value(fifth)
     at.selectbox(key="catalogue_encoding").set_value("mp3-320")
     run(at)
     run(open_page(at, "sources"))
     run(open_page(at, "catalogue"))
-    assert at.selectbox(key="catalogue_album").value == 5
+    assert at.selectbox(key="catalogue_album").value == fifth
     assert at.selectbox(key="catalogue_encoding").value == "mp3-320"
     run(open_page(at, "explore"))
     assert [t for t in map(title, specs(at)) if t.startswith("Demand") or "demand" in t.lower()], list(map(title, specs(at)))
@@ -568,7 +569,7 @@ def test_good_upload_then_bad_uploads_keep_the_last_valid_catalogue():
         assert _albums(at) == 335
         assert metrics(at) == loaded
     # Choosing an album and an encoding still works on the kept catalogue.
-    at.selectbox(key="catalogue_album").set_value(10)
+    at.selectbox(key="catalogue_album").set_value(at.selectbox(key="catalogue_album").options[10])
     at.selectbox(key="catalogue_encoding").set_value("flac")
     run(at)
     assert metrics(at) != loaded
@@ -675,3 +676,15 @@ def test_a_link_writes_counts_as_whole_numbers():
     assert at.query_params["market.customers"] in ("4000000", ["4000000"])
     back = new_app({"market.customers": "4000000"})
     assert widget(back, "market.customers").value == 4_000_000.0 and not back.warning
+
+
+@needs_data
+def test_after_switching_catalogue_the_album_box_shows_an_album_of_the_new_one():
+    at = _catalogue_upload_page()
+    builtin = at.selectbox(key="catalogue_album")
+    builtin.set_value(builtin.options[3])
+    run(at)
+    _upload(at, "chinook_tracks.csv", CHINOOK.read_bytes(), "text/csv")
+    box = at.selectbox(key="catalogue_album")
+    assert box.value in box.options and not box.value.startswith("Artist ")
+    assert at.subheader[0].value == box.value
