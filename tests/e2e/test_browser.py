@@ -39,8 +39,9 @@ def open_app(page: Page, url: str) -> None:
 
 
 def metric(page: Page, label: str) -> str:
+    """A metric's value, shown or folded away (Explore's headline cards live in a closed expander)."""
     box = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-    return box.get_by_test_id("stMetricValue").inner_text()
+    return (box.get_by_test_id("stMetricValue").text_content() or "").strip()
 
 
 def price_chart_title(page: Page) -> str:
