@@ -29,22 +29,28 @@ def _price_command() -> list[str]:
     return [found, *PRICE_ARGS] if found else [sys.executable, "-m", "simulator", *PRICE_ARGS]
 
 
-def _best_wall_s(argv: list[str], repeat: int) -> float:
-    """Best wall time of ``repeat`` runs of a fresh process (output discarded). [s]"""
-    best = float("inf")
+def _wall_s(argv: list[str]) -> float:
+    """Wall time of one run of a fresh process (output discarded). [s]"""
+    t0 = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def _best_walls_s(commands: list[list[str]], repeat: int) -> list[float]:
+    """Best wall time of each command over ``repeat`` rounds, the commands taking turns within a round
+    (so that both see the same load on a shared machine). [s]"""
+    best = [float("inf")] * len(commands)
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-        best = min(best, time.perf_counter() - t0)
+        for i, argv in enumerate(commands):
+            best[i] = min(best[i], _wall_s(argv))
     return best
 
 
 def run(quick: bool = False) -> list[Result]:
     repeat = 3 if quick else 11
     price = _price_command()
-    _best_wall_s(price, 1)  # warm the file cache (bytecode, shared libraries)
-    t_numpy = _best_wall_s([sys.executable, "-c", "import numpy"], repeat)
-    t_price = _best_wall_s(price, repeat)
+    _wall_s(price)  # warm the file cache (bytecode, shared libraries)
+    t_numpy, t_price = _best_walls_s([[sys.executable, "-c", "import numpy"], price], repeat)
     ratio = t_price / t_numpy
     return [
         Result(

@@ -289,7 +289,8 @@ SCENARIOS = [
     C("scn_infinity", "scenario", None, "market.customers must be a number between 10000 and 50000000, got inf"),
     C("scn_negative", "scenario", None, "market.customers must be between 10000 and 50000000 [customers], got -5500000"),
     C("scn_out_of_bounds", "scenario", None, "pricing.rate_usd_per_mb must be between 0.001 and 0.3 [USD/MB], got 7"),
-    C("scn_number_as_string", "scenario", None, "pricing.rate_usd_per_mb", "got '0.02'"),
+    # Text is read as --set reads it ("0.02" and 1e7 are numbers), so only text that is no number is refused.
+    C("scn_number_as_string", "scenario", None, "pricing.rate_usd_per_mb", "got '0.02 USD/MB'"),
     C("scn_bool_for_number", "scenario", None, "pricing.rate_usd_per_mb", "got True"),
     C("scn_fraction_for_integer", "scenario", None, "catalogue.albums must be a whole number", "got 12.5"),
     C("scn_huge_integer", "scenario", None,
