@@ -80,10 +80,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 RATE = "pricing.rate_usd_per_mb"
-#: Every student's rate walks in its own band of this width [USD/MB] (10 slider steps).
-BAND_USD = 0.010
-#: Lowest band's start and the slider's top [USD/MB] (the bands wrap around below the top).
-BAND_LO, RATE_MAX = 0.040, 0.300
+#: Every student's rate walks in its own band of this width [USD/MB] (3 slider steps: 20 bands fit
+#: between the presets' rates and the slider's top).
+BAND_USD = 0.003
+#: Lowest band's start and the slider's top [USD/MB] (the bands wrap around below the top; the rate's
+#: slider spans 0.005-0.10, assumptions.yaml ``slider``).
+BAND_LO, RATE_MAX = 0.040, 0.100
 VIEWPORT = {"width": 1100, "height": 700}
 TRACEBACK = "Traceback (most recent call last)"
 _MB = 1024 * 1024  # RSS is read in KiB; figures are MiB, labelled MB as in `free -m`
@@ -420,8 +422,8 @@ class Student:
 def band_of(i: int) -> tuple[float, float]:
     """The rate band [USD/MB] of student ``i`` (0 = the single-session baseline).
 
-    >>> band_of(0), band_of(20)
-    ((0.04, 0.05), (0.24, 0.25))
+    >>> band_of(0), band_of(19), band_of(20)
+    ((0.04, 0.043), (0.097, 0.1), (0.04, 0.043))
     """
     n = int(round((RATE_MAX - BAND_LO) / BAND_USD))
     lo = round(BAND_LO + BAND_USD * (i % n), 3)
