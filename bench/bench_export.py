@@ -31,8 +31,9 @@ COLD_TIMEOUT_S = 120
 _COLD = """
 import time, warnings
 import kaleido
+from simulator.params.scenario import make_scenario
 from simulator.present.charts import revenue_split_chart
-fig = revenue_split_chart().figure
+fig = revenue_split_chart(make_scenario()).figure
 t0 = time.perf_counter()
 png = kaleido.calc_fig_sync(fig, opts={"format": "png", "scale": 2}, kopts={"mathjax": False})
 assert png[:4] == b"\\x89PNG"
