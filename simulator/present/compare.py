@@ -217,10 +217,10 @@ def compare_scenarios(named: list[tuple[str, Scenario]]) -> Comparison:
     margin = cast(pd.Series, table.set_index("output").loc["operator_margin_usd"])
     clauses = _changes(first, last, keys)
     if clauses:
-        named = clauses[:_MAX_NAMED_CHANGES]
+        said = clauses[:_MAX_NAMED_CHANGES]
         if len(clauses) > _MAX_NAMED_CHANGES:
-            named.append(f"{len(clauses) - _MAX_NAMED_CHANGES} more changes")
-        head = f"With {_and(named)}"
+            said.append(f"{len(clauses) - _MAX_NAMED_CHANGES} more changes")
+        head = f"With {_and(said)}"
     else:
         head = "With the same inputs"
     move = _move(rev.difference_pct, rev.difference)
