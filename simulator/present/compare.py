@@ -83,7 +83,7 @@ _SHARE_UNITS = ("fraction",)
 
 
 def _quantity(s: Scenario, key: str) -> str:
-    """An input's value as a sentence writes it: ``0.03 USD/MB``, ``20%``, ``4.00 million``."""
+    """Return an input's value as a sentence writes it: ``0.03 USD/MB``, ``20%``, ``4.00 million``."""
     p, v = s.assumptions.parameters[key], s[key]
     if p.unit in _SHARE_UNITS:
         return f"{v:.0%}" if round(v * 100, 6).is_integer() else f"{v:.1%}"
@@ -105,7 +105,7 @@ def _lower_first(label: str) -> str:
 
 
 def _change(first: Scenario, last: Scenario, key: str) -> str:
-    """One changed input as a clause of the verdict, by the input's kind.
+    """Return one changed input as a clause of the verdict, by the input's kind.
 
     Examples: ``the rate per megabyte at 0.03 USD/MB instead of 0.02 USD/MB``,
     ``"Card freeze in force" turned on``, ``"Rounding rule" set to per basket instead of per track``.
@@ -119,7 +119,7 @@ def _change(first: Scenario, last: Scenario, key: str) -> str:
 
 
 def _mix(s: Scenario) -> str:
-    """The quality mix as shares of downloads, largest first: ``80% FLAC (lossless) and 20% MP3 320 kbps``."""
+    """Return the quality mix as shares of downloads, largest first: ``80% FLAC (lossless) and 20% MP3 320 kbps``."""
     weights = {k: v for k, v in s.values.items() if k.startswith(QUALITY_MIX_PREFIX) and v > 0}
     total = sum(weights.values())
     parts = [f"{w / total:.0%} {s.assumptions.parameters[k].label.split(': ', 1)[-1]}"
@@ -128,7 +128,7 @@ def _mix(s: Scenario) -> str:
 
 
 def _changes(first: Scenario, last: Scenario, keys: list[str]) -> list[str]:
-    """The verdict's clauses: one per changed input, the quality-mix weights together as one."""
+    """Return the verdict's clauses: one per changed input, the quality-mix weights together as one."""
     clauses, mix_done = [], False
     for k in keys:
         if k.startswith(QUALITY_MIX_PREFIX):
@@ -141,7 +141,7 @@ def _changes(first: Scenario, last: Scenario, keys: list[str]) -> list[str]:
 
 
 def _and(parts: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
+    """Join clauses as a sentence does: ``a``, ``a and b``, ``a, b and c``."""
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -154,7 +154,7 @@ def _move(pct: float, diff: float) -> str:
 
 
 def _margin_move(before: float, after: float, pct: float, diff: float) -> str:
-    """How the operator's margin moves, in words; a margin that turns into a loss says so."""
+    """Say how the operator's margin moves; a margin that turns into a loss says so."""
     if before >= 0 > after:
         return f"turns into a loss: {format_usd(before)} → {format_usd(after)}"
     if before < 0 <= after:
@@ -165,12 +165,12 @@ def _margin_move(before: float, after: float, pct: float, diff: float) -> str:
 
 
 def _amount(x: float) -> str:
-    """Dollars in the verdict: ``nothing`` for zero."""
+    """Return dollars as the verdict writes them: ``nothing`` for zero."""
     return "nothing" if x == 0 else format_usd(x)
 
 
 def _paid(who: str, before: float, after: float) -> str:
-    """``ROMS gets $3.1 million instead of $4.6 million`` (or ``... in both``)."""
+    """Say what a recipient gets: ``ROMS gets $3.1 million instead of $4.6 million`` (or ``... in both``)."""
     a, b = _amount(before), _amount(after)
     return f"{who} {'gets' if who == 'ROMS' else 'get'} {b} in both" if a == b else \
         f"{who} {'gets' if who == 'ROMS' else 'get'} {b} instead of {a}"
