@@ -12,7 +12,11 @@ from ui import gc_pause, live_common, show, sidebar, state
 from ui.pages import PAGES, st_page
 
 gc_pause.freeze_imported()  # the imported modules leave Streamlit's after-run collection (see ui/gc_pause.py)
-st.set_page_config(page_title="AllofMP3 by the kilo", page_icon="💽", layout="wide")
+#: Width of the sidebar when the app opens [px]: Streamlit's 300 px less 60, so that on a 1024x768
+#: projector Explore's view buttons fit one row beside it (users can still drag it wider).
+SIDEBAR_WIDTH_PX = 240
+st.set_page_config(page_title="AllofMP3 by the kilo", page_icon="💽", layout="wide",
+                   initial_sidebar_state=SIDEBAR_WIDTH_PX)
 
 live_common.absorb_link()  # a live-class link's code and secret leave the address bar first
 state.init_session()

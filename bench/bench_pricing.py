@@ -2,7 +2,8 @@
 
 Reported as the time to price every track (bytes -> cents, rounded half-up,
 exact) over the time of one numpy float64 multiply of arrays of the same
-size, both timed in this run. Target: ratio <= 5.
+size, both timed in this run. Target: ratio <= 2 (issue 11; it was 5 while the path made
+five passes over the data, 3.3 measured).
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ import numpy as np
 from bench import Result, best_time_s
 from simulator.model.pricing import pricing_terms, track_price_cents
 from simulator.params.scenario import make_scenario
+
+#: Target of the ratio.
+TARGET_RATIO = 2.0
+#: Timed calls of each side (the best counts): the same for both, so that neither is favoured.
+REPEAT = 7
 
 
 def run(quick: bool = False) -> list[Result]:
@@ -24,16 +30,16 @@ def run(quick: bool = False) -> list[Result]:
     a = rng.random(n)
     b = rng.random(n)
     terms = pricing_terms(make_scenario())
-    t_mul = best_time_s(lambda: np.multiply(a, b), repeat=5)
-    t_price = best_time_s(lambda: track_price_cents(sizes, terms), repeat=3)
+    t_mul = best_time_s(lambda: np.multiply(a, b), repeat=REPEAT)
+    t_price = best_time_s(lambda: track_price_cents(sizes, terms), repeat=REPEAT)
     ratio = t_price / t_mul
     return [
         Result(
             name=f"pricing: {n:,} tracks, exact vectorized / float64 multiply",
             value=ratio,
             unit="ratio",
-            target=5.0,
-            met=ratio <= 5.0,
+            target=TARGET_RATIO,
+            met=ratio <= TARGET_RATIO,
             detail=f"price {t_price * 1e3:.1f} ms, multiply {t_mul * 1e3:.1f} ms",
         )
     ]

@@ -76,14 +76,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 RATE = "pricing.rate_usd_per_mb"
-#: Every student's rate walks in its own band of this width [USD/MB] (10 slider steps).
-BAND_USD = 0.010
-#: Lowest band's start and the slider's top [USD/MB] (the bands wrap around below the top).
-BAND_LO, RATE_MAX = 0.040, 0.300
+#: Every student's rate walks in its own band of this width [USD/MB] (3 slider steps: 20 bands fit
+#: between the presets' rates and the slider's top).
+BAND_USD = 0.003
+#: Lowest band's start and the slider's top [USD/MB] (the bands wrap around below the top; the rate's
+#: slider spans 0.005-0.10, assumptions.yaml ``slider``).
+BAND_LO, RATE_MAX = 0.040, 0.100
 #: A laptop screen wide enough for the top navigation to show every page (at 1100 px the last ones fold
 #: into a menu, where a student would open the menu first).
 VIEWPORT = {"width": 1400, "height": 900}
@@ -422,8 +425,8 @@ class Student:
 def band_of(i: int) -> tuple[float, float]:
     """The rate band [USD/MB] of student ``i`` (0 = the single-session baseline).
 
-    >>> band_of(0), band_of(20)
-    ((0.04, 0.05), (0.24, 0.25))
+    >>> band_of(0), band_of(19), band_of(20)
+    ((0.04, 0.043), (0.097, 0.1), (0.04, 0.043))
     """
     n = int(round((RATE_MAX - BAND_LO) / BAND_USD))
     lo = round(BAND_LO + BAND_USD * (i % n), 3)
@@ -816,10 +819,9 @@ async def _warm_up(browser, server: Server, timeout_s: float) -> None:
         page = await ctx.new_page()
         await page.goto(server.url, timeout=timeout_s * 1e3)
         await _wait_ready(page, timeout_s * 1e3)
-        paths = list(page_paths().values())
-        # The root opens the first page (Explore): visit it last, since clicking the page already
-        # shown changes nothing to wait for.
-        for path in [*paths[1:], paths[0]]:
+        for path in page_paths().values():
+            if urlsplit(page.url).path == f"/{path}":  # the root opens Explore: its link would change nothing
+                continue
             link = page.locator(f'a[data-testid="stTopNavLink"][href="{server.url}/{path}"]')
             await _timed(page, "page", link.click, timeout_s * 1e3)
             await _wait_ready(page, timeout_s * 1e3)

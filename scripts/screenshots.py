@@ -3,7 +3,8 @@
 Starts the app with ``streamlit run app.py`` on a free loopback port (the same helper as the
 browser tests), opens it in Debian's Chromium (``/usr/bin/chromium``; nothing is downloaded),
 visits every page of ``ui.pages.PAGES`` through the top navigation on a 1400x1000 viewport and
-writes ``<out>/<page>.png`` (the viewport only, not the full page).
+writes ``<out>/<page>.png`` (the viewport only, not the full page). ``--viewport 1024x768`` takes
+them at a projector's size instead, as ``<out>/<page>_1024x768.png``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ sys.path.insert(0, str(ROOT))
 from e2e.server import CHROMIUM_ARGS, chromium_path, page_paths, streamlit_server  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 1000}
+#: A classroom projector's resolution (issue 11: the chart must show without scrolling).
+PROJECTOR = "1024x768"
 TIMEOUT_MS = 60_000
 
 
@@ -40,7 +43,18 @@ def wait_drawn(page) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNGs")
+    p.add_argument("--viewport", metavar="WxH", default=None,
+                   help=f"browser size, e.g. {PROJECTOR} (default {VIEWPORT['width']}x{VIEWPORT['height']}; "
+                        "another size is added to the file names)")
     args = p.parse_args(argv)
+    viewport, suffix = dict(VIEWPORT), ""
+    if args.viewport:
+        w, _, h = args.viewport.partition("x")
+        if not (w.isdigit() and h.isdigit()):
+            p.error(f"--viewport must look like 1024x768, got {args.viewport!r}")
+        viewport = {"width": int(w), "height": int(h)}
+        if viewport != VIEWPORT:
+            suffix = f"_{w}x{h}"
     chromium = chromium_path()
     if chromium is None:
         print("no Chromium at /usr/bin/chromium or on PATH (apt-get install -y chromium); nothing written",
@@ -51,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with streamlit_server() as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=VIEWPORT)
+        page = browser.new_page(viewport=viewport)
         page.goto(url)
         wait_drawn(page)
         for stem, path in page_paths().items():
@@ -60,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             page.get_by_test_id("stMain").get_by_role("heading").first.wait_for(timeout=TIMEOUT_MS)
             wait_drawn(page)
             page.mouse.move(0, 0)  # no hover labels in the picture
-            target = args.out / f"{stem}.png"
+            target = args.out / f"{stem}{suffix}.png"
             page.screenshot(path=str(target), full_page=False)
             print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}  "
                   f"{target.stat().st_size / 1024:.0f} kB")

@@ -197,9 +197,12 @@ def check_log_axis_annotations(spec: dict) -> None:
 
 
 def explore_tabs(at: AppTest) -> list[str]:
-    """The views Explore offers, as its segmented control shows them."""
+    """The views Explore offers, by name (its segmented control shows some shorter, on one row)."""
+    from ui.pages.explore import VIEW_BUTTONS, VIEWS
+
     (control,) = [b for b in at.get("button_group") if b.proto.id.endswith(EXPLORE_TAB)]
-    return [o.content for o in control.proto.options]
+    by_button = {VIEW_BUTTONS.get(v, v): v for v in VIEWS}
+    return [by_button[o.content] for o in control.proto.options]
 
 
 def test_every_explore_tab_runs_and_draws_a_chart():
@@ -475,12 +478,13 @@ def test_explore_view_and_catalogue_choices_survive_a_visit_to_another_page():
     at = new_app()
     open_tab(at, "Demand")
     run(open_page(at, "catalogue"))
-    at.selectbox(key="catalogue_album").set_value(5)
+    fifth = at.selectbox(key="catalogue_album").options[5]
+    at.selectbox(key="catalogue_album").set_value(fifth)
     at.selectbox(key="catalogue_encoding").set_value("mp3-320")
     run(at)
     run(open_page(at, "sources"))
     run(open_page(at, "catalogue"))
-    assert at.selectbox(key="catalogue_album").value == 5
+    assert at.selectbox(key="catalogue_album").value == fifth
     assert at.selectbox(key="catalogue_encoding").value == "mp3-320"
     run(open_page(at, "explore"))
     assert [t for t in map(title, specs(at)) if t.startswith("Demand") or "demand" in t.lower()], list(map(title, specs(at)))
@@ -568,7 +572,7 @@ def test_good_upload_then_bad_uploads_keep_the_last_valid_catalogue():
         assert _albums(at) == 335
         assert metrics(at) == loaded
     # Choosing an album and an encoding still works on the kept catalogue.
-    at.selectbox(key="catalogue_album").set_value(10)
+    at.selectbox(key="catalogue_album").set_value(at.selectbox(key="catalogue_album").options[10])
     at.selectbox(key="catalogue_encoding").set_value("flac")
     run(at)
     assert metrics(at) != loaded
@@ -626,3 +630,64 @@ def test_compare_counts_a_scenario_picked_twice_once(first, second, third):
     (spec,) = specs(at)
     for tr in spec["data"]:  # one bar per scenario in each series, never a duplicate added up
         assert values(tr.get("x")) == ["Your inputs", "Lossless buyers"], values(tr.get("x"))
+
+
+# --------------------------------------------------------------------------- numbers that mean what they say
+
+BOX = RATE + "__box"
+
+
+def test_rate_box_takes_values_beyond_the_slider_and_the_slider_comes_back():
+    at = new_app()
+    assert (at.slider(key=RATE).min, at.slider(key=RATE).max) == (0.005, 0.1)
+    at.number_input(key=BOX).set_value(0.2)
+    run(at)
+    assert metrics(at)["Revenue a year"] == "$203.7 million"
+    assert RATE not in [w.key for w in at.slider]  # a slider cannot show 0.2
+    assert "beyond the slider's 0.005 to 0.1" in at.number_input(key=BOX).label
+    at.number_input(key=BOX).set_value(0.02)
+    run(at)
+    assert at.slider(key=RATE).value == 0.02 and metrics(at)["Revenue a year"] == "$20.4 million"
+    at.slider(key=RATE).set_value(0.03)
+    run(at)
+    assert at.number_input(key=BOX).value == 0.03 and metrics(at)["Revenue a year"] == BASELINE["Revenue a year"]
+
+
+def test_an_out_of_range_number_is_refused_with_a_message_and_the_box_shows_what_the_model_uses():
+    at = new_app()
+    at.number_input(key=BOX).set_value(0.5)
+    run(at)
+    assert [e.value for e in at.error] == [
+        "Rate per megabyte [USD/MB]: 0.500 is outside the allowed 0.001 to 0.300; the model keeps 0.030."]
+    assert at.number_input(key=BOX).value == 0.03 and metrics(at)["Revenue a year"] == BASELINE["Revenue a year"]
+    w = widget(at, "market.downloads_per_customer")
+    w.set_value(6000.0)
+    run(at)
+    assert [e.value for e in at.error] == [
+        "Downloads per customer per year [downloads/customer/year]: 6,000.0 is outside the allowed 0.0 to "
+        "5,000.0; the model keeps 29.0."]
+    assert widget(at, "market.downloads_per_customer").value == 29.0
+    assert metrics(at)["Revenue a year"] == BASELINE["Revenue a year"]
+    run(at)  # the message is said once
+    assert not at.error
+
+
+def test_a_link_writes_counts_as_whole_numbers():
+    at = new_app()
+    widget(at, "market.customers").set_value(4_000_000.0)
+    run(at)
+    assert at.query_params["market.customers"] in ("4000000", ["4000000"])
+    back = new_app({"market.customers": "4000000"})
+    assert widget(back, "market.customers").value == 4_000_000.0 and not back.warning
+
+
+@needs_data
+def test_after_switching_catalogue_the_album_box_shows_an_album_of_the_new_one():
+    at = _catalogue_upload_page()
+    builtin = at.selectbox(key="catalogue_album")
+    builtin.set_value(builtin.options[3])
+    run(at)
+    _upload(at, "chinook_tracks.csv", CHINOOK.read_bytes(), "text/csv")
+    box = at.selectbox(key="catalogue_album")
+    assert box.value in box.options and not box.value.startswith("Artist ")
+    assert at.subheader[0].value == box.value

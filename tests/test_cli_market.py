@@ -37,7 +37,7 @@ def test_market_table_on_the_defaults(capsys):
     lines = dict(line.split(None, 1) for line in out.splitlines())
     for k in MARKET_KEYS:
         assert k in lines
-    assert lines["customers"].strip() == "5,500,000" and lines["reported_revenue_usd"].strip() == "30,000,000"
+    assert lines["customers"].strip() == "5,500,000" and lines["reported_revenue_usd"].strip() == "30,000,000.00"
 
 
 @pytest.mark.parametrize("preset", [None, *PRESETS])

@@ -169,8 +169,10 @@ ERRORS = [
     pytest.param(["--duration", "4:60"], ["duration must look like", "'4:60'"], id="bad-duration"),
     pytest.param(["--duration", "abc"], ["duration must look like", "'abc'"], id="text-duration"),
     pytest.param(["--duration", "0:00"], ["longer than 0 ms"], id="zero-duration"),
-    pytest.param(["--duration", "1" + "0" * 40], ["duration is too long"], id="duration-beyond-decimal"),
-    pytest.param(["--duration", "99999999999999999999"], ["--duration must be at most 168:00:00", "'99999999999999999999'"], id="duration-beyond-int64"),
+    pytest.param(["--duration", "1" + "0" * 40 + "s"], ["duration is too long"], id="duration-beyond-decimal"),
+    pytest.param(["--duration", "99999999999999999999s"], ["--duration must be at most 168:00:00", "'99999999999999999999s'"], id="duration-beyond-int64"),
+    pytest.param(["--duration", "240000"], ["--duration '240000' has no unit", "4:00 (m:ss)", "240s", "240000ms"], id="bare-number-duration"),
+    pytest.param(["--duration", "240"], ["--duration '240' has no unit", "1:02:03 (h:mm:ss)", "4min"], id="bare-seconds-duration"),
     pytest.param(["--rate-usd-per-mb", "5"], ["pricing.rate_usd_per_mb", "between 0.001 and 0.3", "USD/MB", "got 5.0"], id="rate-out-of-bounds"),
     pytest.param(["--rate-usd-per-mb", "-0.03"], ["pricing.rate_usd_per_mb", "between 0.001 and 0.3"], id="negative-rate"),
     pytest.param(["--rate-usd-per-mb", "nan"], ["pricing.rate_usd_per_mb", "got nan"], id="nan-rate"),
@@ -250,3 +252,11 @@ def test_python_m_simulator_error_has_no_traceback():
     assert r.stdout == ""
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert "unknown encoding 'mp3-999'" in r.stderr
+
+
+@pytest.mark.parametrize("duration", ["4:00", "240s", "240 s", "240000ms", "4min", "0:04:00"])
+def test_a_duration_with_its_unit_is_read_as_written(capsys, duration):
+    code, out, _ = run(capsys, "--duration", duration, "--encoding", "mp3-192", "--json")
+    assert code == 0
+    q = as_json(out)
+    assert (q["duration_ms"], q["size_bytes"], q["price_usd"]) == (240_000, 5_760_000, Decimal("0.17"))

@@ -50,12 +50,13 @@ def test_one_cent_more_per_mb_is_half_as_much_again(rates):
 def test_verdict_names_the_change_and_the_move(rates):
     y05, y06 = rates.years
     assert rates.verdict == (
-        "With rate per megabyte 0.03 USD/MB (instead of 0.02 USD/MB), revenue rises 50% "
+        "With the rate per megabyte at 0.03 USD/MB instead of 0.02 USD/MB, revenue rises 50% "
         f"({format_usd(y05.revenue_usd)} → {format_usd(y06.revenue_usd)}) if demand does not move. "
-        f"The operator's margin rises 50%; ROMS gets {format_usd(y06.roms_usd)} instead of {format_usd(y05.roms_usd)}."
+        f"The operator's margin rises 50% ({format_usd(y05.operator_margin_usd)} → {format_usd(y06.operator_margin_usd)}); "
+        f"ROMS gets {format_usd(y06.roms_usd)} instead of {format_usd(y05.roms_usd)}."
     )
     back = compare_scenarios([("2006", R2006), ("2005", R2005)])
-    assert back.verdict.startswith("With rate per megabyte 0.02 USD/MB (instead of 0.03 USD/MB), revenue falls 33% (")
+    assert back.verdict.startswith("With the rate per megabyte at 0.02 USD/MB instead of 0.03 USD/MB, revenue falls 33% (")
     assert back.table.set_index("output").loc["revenue_usd", "difference_pct"] == pytest.approx(-100 / 3, rel=1e-12)
 
 
@@ -69,24 +70,42 @@ def test_identical_scenarios_stay_the_same():
     c = compare_scenarios([("x", R2006), ("y", make_scenario())])
     assert c.changed_inputs == ()
     assert (c.table.difference == 0).all() and (c.table.difference_pct == 0).all()
-    assert c.verdict.startswith("With the same inputs in y as in x, revenue stays the same (")
-    assert "The operator's margin stays the same;" in c.verdict
+    assert c.verdict == ("With the same inputs, revenue stays at $30.6 million if demand does not move. "
+                         "The operator's margin stays at $24.7 million; ROMS gets $4.6 million in both.")
 
 
 @pytest.mark.parametrize(
     ("preset", "words"),
     [
-        ("card_freeze", "With card freeze in force on (instead of off), revenue falls 42% ("),
-        ("itunes_terms", "With how rights holders are paid itunes wholesale (instead of share), revenue stays the same ("),
-        ("mp3sparks", "With rate per megabyte 0.04 USD/MB (instead of 0.03 USD/MB), revenue rises 33% ("),
-        ("lossless", "With share of downloads: MP3 128 kbps 0 weight (instead of 0.35 weight) and share of downloads: "
-                     "MP3 192 kbps 0 weight (instead of 0.4 weight) and share of downloads: MP3 256 kbps 0 weight "
-                     "(instead of 0.08 weight) and 3 more changes, revenue rises"),
+        ("card_freeze", "With “Card freeze in force” turned on, revenue falls 42% ($30.6 million → $17.7 million) "
+                        "if demand does not move. The operator's margin falls 42% ($24.7 million → $14.3 million); "
+                        "ROMS gets $2.7 million instead of $4.6 million."),
+        ("itunes_terms", "With “How rights holders are paid” set to itunes wholesale instead of share, revenue stays "
+                         "at $30.6 million if demand does not move. The operator's margin turns into a loss: "
+                         "$24.7 million → -$74.4 million; ROMS gets nothing instead of $4.6 million; labels get "
+                         "$103.7 million instead of nothing."),
+        ("mp3sparks", "With the rate per megabyte at 0.04 USD/MB instead of 0.03 USD/MB, revenue rises 33% "
+                      "($30.6 million → $40.7 million) if demand does not move."),
+        ("lossless", "With the quality mix at 80% FLAC (lossless) and 20% MP3 320 kbps instead of 40% MP3 192 kbps, "
+                     "35% MP3 128 kbps, 10% MP3 320 kbps, 8% MP3 256 kbps, 5% AAC 256 kbps and 2% FLAC (lossless), "
+                     "revenue rises 236%"),
     ],
 )
 def test_verdict_of_each_preset_against_the_baseline(preset, words):
     c = compare_scenarios([("baseline", R2006), (preset, make_scenario(preset=preset))])
     assert c.verdict.startswith(words), c.verdict
+    for clumsy in ("(instead of", " weight", " on (", "share of downloads:", "_"):
+        assert clumsy not in c.verdict
+
+
+def test_verdict_phrases_each_kind_of_input():
+    other = make_scenario(overrides={"royalties.fair_enabled": True, "pricing.discount_share": 0.1,
+                                     "market.customers": 4e6, "pricing.rounding": "per_basket"})
+    v = compare_scenarios([("a", R2006), ("b", other)]).verdict
+    assert v.startswith("With the discount off the base rate at 10% instead of 0%, “Rounding rule” set to per basket "
+                        "instead of per track, “Pay FAIR too” turned on and 1 more changes, revenue falls")
+    v = compare_scenarios([("a", R2006), ("b", make_scenario(overrides={"market.customers": 4e6}))]).verdict
+    assert v.startswith("With the customers at 4.00 million instead of 5.50 million, revenue falls 27%")
 
 
 def test_a_margin_that_turns_from_loss_to_profit_rises():
@@ -96,20 +115,20 @@ def test_a_margin_that_turns_from_loss_to_profit_rises():
     assert m.wholesale < 0 < m.share
     assert m.difference_pct == pytest.approx(100 * (m.share - m.wholesale) / abs(m.wholesale), rel=1e-12)
     assert m.difference_pct > 0
-    assert f"The operator's margin rises {m.difference_pct:.0f}%;" in c.verdict
+    assert "The operator's margin turns from a loss into a profit: -$74.4 million → $24.7 million;" in c.verdict
     # labels get 0.65 per download under wholesale, nothing under the share model: -100%
     labels = c.table.set_index("output").loc["labels_usd"]
     assert labels.wholesale == pytest.approx(0.65 * market_year(share).downloads, rel=1e-12)
     assert labels.difference_pct == pytest.approx(-100.0)
     there = compare_scenarios([("share", share), ("wholesale", wholesale)])
-    assert "The operator's margin falls" in there.verdict
+    assert "The operator's margin turns into a loss" in there.verdict
 
 
 def test_from_zero_has_no_percentage():
     c = compare_scenarios([("none", make_scenario(overrides={"market.downloads_per_customer": 0.0})), ("some", R2006)])
     t = c.table.set_index("output")
     assert math.isnan(t.loc["revenue_usd", "difference_pct"]) and t.loc["customers", "difference_pct"] == 0
-    assert "revenue rises from zero ($0.00 → " in c.verdict and "margin rises from zero;" in c.verdict
+    assert "revenue rises from zero ($0.00 → " in c.verdict and "margin rises from zero (" in c.verdict
     assert "nan" not in c.verdict
 
 
@@ -140,10 +159,22 @@ def test_comparison_chart_stacks_to_each_revenue(presets):
         assert format_usd(y.revenue_usd) in ch.alt and format_usd(y.revenue_usd) in ch.formula
     fig = ch.figure
     assert [t.name for t in fig.data] == ["ROMS", "FAIR", "Labels (wholesale)", "Card fees", "Bandwidth",
-                                          "Operator margin"]
+                                          "Operator margin", "Revenue"]
     assert fig.layout.barmode == "relative"
-    stacked = np.sum([np.asarray(t.y, dtype=float) for t in fig.data], axis=0)
+    bars = [t for t in fig.data if t.type == "bar"]
+    stacked = np.sum([np.asarray(t.y, dtype=float) for t in bars], axis=0)
     assert stacked == pytest.approx([y.revenue_usd / 1e6 for y in c.years], rel=1e-12)
+    assert list(fig.data[-1].y) == pytest.approx([y.revenue_usd / 1e6 for y in c.years], rel=1e-12)
+    # what the caption says is what the bars show: above zero, revenue plus any loss
+    above = np.sum([np.clip(np.asarray(t.y, dtype=float), 0, None) for t in bars], axis=0)
+    for p, y, top in zip(presets, c.years, above, strict=True):
+        if y.operator_margin_usd < 0:
+            assert f"{p}: the operator loses {format_usd(-y.operator_margin_usd)}" in ch.caption
+            assert f"add up to {format_usd(top * 1e6)}, revenue plus that loss" in ch.caption
+        else:
+            assert top == pytest.approx(y.revenue_usd / 1e6, rel=1e-12)
+    if all(y.operator_margin_usd >= 0 for y in c.years):
+        assert "each bar's height is its revenue" in ch.caption
     for t in fig.data:
         assert list(t.x) == list(presets)
     spec = json.loads(fig.to_json())

@@ -81,7 +81,8 @@ def test_specs_keep_the_file_order_and_leave_out_limits_and_fixed_values():
 
 
 NAMED_SPECS = [
-    (RATE, "Rate per megabyte [USD/MB]", "slider", 0.001, 0.3, 0.001, "%.3f"),
+    # a slider over 0.005-0.10 (where the history is) and a number box for 0.001-0.3 (the bounds)
+    (RATE, "Rate per megabyte [USD/MB]", "slider_and_box", 0.001, 0.3, 0.001, "%.3f"),
     ("pricing.discount_share", "Discount off the base rate [fraction]", "slider", 0.0, 0.34, 0.01, "%.2f"),
     ("costs.card_fee_share", "Card-processing fee [fraction]", "slider", 0.0, 0.2, 0.005, "%.3f"),
     # 10,000 positions: a number box (a slider's pixel would skip 40 of them)
@@ -352,3 +353,47 @@ def test_any_rate_within_bounds_is_read_back_exactly(rate):
 def test_any_rate_outside_bounds_is_refused(rate):
     q = overrides_from_query(A, {RATE: repr(rate)})
     assert q.overrides == {} and len(q.notices) == 1 and RATE in q.notices[0]
+
+
+def test_the_rate_slider_spends_its_width_where_history_happened():
+    """1-3 c/MB (the store's rates) take more than 7% of the slider's track (a fifth of it)."""
+    s = SPECS[RATE]
+    share = (0.03 - 0.01) / (s.slider_max - s.slider_min)
+    assert (s.slider_min, s.slider_max) == (0.005, 0.1) and share == pytest.approx(0.2105, abs=1e-4)
+    a = load_assumptions()
+    assert all(s.slider_min <= step.rate_usd_per_mb <= s.slider_max for step in a.rate_timeline)
+    assert all(s.slider_min <= p.overrides.get(RATE, 0.03) <= s.slider_max for p in a.presets.values())
+    assert (s.min_value, s.max_value) == tuple(a.parameters[RATE].bounds)  # validation unchanged
+
+
+def test_only_inputs_with_a_slider_span_get_a_box_beside_the_slider():
+    assert [k for k, s in SPECS.items() if s.widget == "slider_and_box"] == [RATE]
+    assert all(s.slider_min is None for k, s in SPECS.items() if k != RATE)
+
+
+@pytest.mark.parametrize(("key", "typed", "kept", "expected"), [
+    ("market.downloads_per_customer", 6000.0, 29.0,
+     "Downloads per customer per year [downloads/customer/year]: 6,000.0 is outside the allowed 0.0 to 5,000.0; "
+     "the model keeps 29.0."),
+    (RATE, 0.5, 0.03, "Rate per megabyte [USD/MB]: 0.500 is outside the allowed 0.001 to 0.300; the model keeps 0.030."),
+    ("catalogue.albums", 0, 300, "Albums in the built-in catalogue [albums]: 0 is outside the allowed 1 to 100,000; "
+                                 "the model keeps 300."),
+])
+def test_out_of_range_message_names_field_value_range_and_kept_value(key, typed, kept, expected):
+    from simulator.present.inputs import out_of_range_message
+
+    assert out_of_range_message(SPECS[key], typed, kept) == expected
+
+
+def test_a_slider_span_outside_the_bounds_is_refused():
+    from simulator.params.assumptions import (
+        AssumptionsError,
+        default_assumptions_path,
+        parse_assumptions,
+        read_yaml_file,
+    )
+
+    data = read_yaml_file(default_assumptions_path())
+    data["parameters"]["pricing"]["rate_usd_per_mb"]["slider"] = [0.0001, 0.1]
+    with pytest.raises(AssumptionsError, match=r"parameters.pricing.rate_usd_per_mb: slider must be \[min, max\] within"):
+        parse_assumptions(data)

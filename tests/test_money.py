@@ -333,3 +333,58 @@ def test_round_half_up_cents_property(amount):
 def test_floor_scaled_property_when_terms_cancel(n, k, offset):
     c = -n * k + offset  # n * k + c is the small offset; the terms are large
     assert floor_scaled([n], k, c).tolist() == [exact_floor(n, k, c)]
+
+
+# --------------------------------------------------------------------------- the grid path (prices)
+
+PRICE_KS = [Fraction(3, 10**6), Fraction(3, 2**20), Fraction(201, 10**8), Fraction(123456789, 10**14),
+            Fraction(1, 4), Fraction(0)]
+
+
+@pytest.mark.parametrize("k", PRICE_KS, ids=str)
+@pytest.mark.parametrize("c", [Fraction(0), Fraction(1, 2), Fraction(999_999, 10**6)], ids=str)
+def test_grid_path_is_exact_on_ties_and_next_to_them(k, c):
+    """Sizes whose exact price is a whole number of cents, and the sizes either side of them."""
+    d = k.denominator * c.denominator
+    ties = [m for m in range(0, 5 * d, max(1, d // 7)) if (m * k + c).denominator == 1][:200]
+    n = sorted({max(0, t + e) for t in ties for e in (-1, 0, 1)} | {0, 1, 2**40, 48_000_000, 2**45 + 1})
+    got = floor_scaled(np.array(n, dtype=np.int64), k, c)
+    assert got.tolist() == [(v * k + c).__floor__() for v in n]
+
+
+def test_grid_path_prices_a_real_catalogue_exactly():
+    rng = np.random.default_rng(11)
+    sizes = rng.integers(0, 48_000_000, size=200_000, dtype=np.int64)
+    k = Fraction(3, 10**6) * 100 / 1  # 3 c/MB, in cents per byte
+    got = round_half_up_scaled(sizes, k)
+    want = [(2 * int(s) * k.numerator + k.denominator) // (2 * k.denominator) for s in sizes]
+    assert got.tolist() == want
+
+
+@given(st.lists(st.integers(0, 2**44), min_size=1, max_size=60),
+       st.sampled_from([10**6, 2**20, 10**8, 10**9]), st.integers(1, 10**4), st.sampled_from([0, 1, 2]))
+def test_grid_path_property(n, q, p, halves):
+    k, c = Fraction(p, q), Fraction(halves, 4)
+    got = floor_scaled(np.array(n, dtype=np.int64), k, c)
+    assert got.tolist() == [(v * k + c).__floor__() for v in n]
+
+
+@given(st.lists(st.integers(0, 2**50), min_size=1, max_size=60), st.sampled_from(PRICE_KS[:-1]))
+def test_ceil_scaled_of_sizes_matches_fractions(n, k):
+    assert ceil_scaled(np.array(n, dtype=np.int64), k).tolist() == [-((-v * k).__floor__()) for v in n]
+
+
+def test_the_grid_path_leaves_negative_sizes_to_the_general_path():
+    n = np.array([-7, 5, -(2**52)], dtype=np.int64)
+    k, c = Fraction(3, 10**6), Fraction(1, 2)
+    assert floor_scaled(n, k, c).tolist() == [(v * k + c).__floor__() for v in n.tolist()]
+
+
+def test_prices_take_the_grid_path():
+    """The fast path applies to prices (what bench_pricing times); others fall back, still exactly."""
+    from simulator.model.money import _floor_scaled_grid
+
+    sizes = np.array([0, 3_840_000, 48_000_000], dtype=np.int64)
+    assert _floor_scaled_grid(sizes, Fraction(3, 10**6), Fraction(1, 2)).tolist() == [0, 12, 144]
+    assert _floor_scaled_grid(-sizes, Fraction(3, 10**6), Fraction(1, 2)) is None
+    assert _floor_scaled_grid(sizes, Fraction(1, 3 * 10**50), Fraction(1, 2)) is None  # 1/d too fine

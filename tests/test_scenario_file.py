@@ -17,6 +17,7 @@ from simulator.params.scenario_file import (
     KIND,
     MAX_SCENARIO_BYTES,
     ScenarioFileError,
+    ScenarioFileWarning,
     read_scenario_bytes,
     read_scenario_file,
     scenario_from_yaml,
@@ -128,7 +129,7 @@ def test_a_file_without_overrides_or_with_a_null_preset_reads():
         (file_text(overrides={"pricing.rate_usd_per_mb": 5}), ["pricing.rate_usd_per_mb must be between", "got 5"]),
         (file_text(overrides={"pricing.rate_usd_per_mb": "cheap"}), ["pricing.rate_usd_per_mb must be", "'cheap'"]),
         (file_text(overrides={"pricing.mb_convention": "metric"}), ["pricing.mb_convention must be one of", "'metric'"]),
-        (file_text(overrides={"royalties.fair_enabled": "yes"}), ["royalties.fair_enabled must be true or false"]),
+        (file_text(overrides={"royalties.fair_enabled": "maybe"}), ["royalties.fair_enabled must be true or false", "'maybe'"]),
     ],
     ids=["malformed", "scalar", "empty", "list", "assumptions-file", "foreign", "newer", "zero", "text-version",
          "bool-version", "extra-key", "unknown-preset", "numeric-preset", "list-overrides", "unknown-input",
@@ -258,3 +259,40 @@ def test_the_app_offers_the_scenario_file_and_the_bundle_as_downloads():
     labels = [b.proto.label for b in at.get("download_button")]
     assert {"Scenario file (.yaml)", "Scenario report (.html)", "Handout bundle (.zip)"} <= set(labels)
     assert {"PNG", "SVG", "PDF", "HTML (interactive, offline)", "CSV (the data)"} <= set(labels)
+
+
+# ---------------------------------------------------------------- values as --set reads them
+
+
+def test_text_yaml_leaves_a_string_is_read_as_set_reads_it():
+    """YAML 1.1 reads 1e7 (no dot) and a quoted 'yes' as strings; --set accepts both."""
+    text = ("kind: allofmp3-sim scenario\nformat_version: 1\noverrides:\n  market.customers: 1e7\n"
+            "  royalties.fair_enabled: 'yes'\n  pricing.rounding: per_basket\n")
+    s = scenario_from_yaml(text, A)
+    assert dict(s.overrides) == {"market.customers": 10_000_000.0, "royalties.fair_enabled": True,
+                                 "pricing.rounding": "per_basket"}
+
+
+def test_counts_are_written_as_whole_numbers_and_read_back_the_same():
+    s = make_scenario(A, preset="rate_2005", overrides={"market.customers": 4_000_000.0,
+                                                        "market.downloads_per_customer": 30.0,
+                                                        "pricing.rate_usd_per_mb": 0.025})
+    text = scenario_to_yaml(s)
+    assert "market.customers: 4000000\n" in text and "4000000.0" not in text
+    assert "market.downloads_per_customer: 30\n" in text and "pricing.rate_usd_per_mb: 0.025\n" in text
+    assert dict(scenario_from_yaml(text, A).values) == dict(s.values)
+
+
+def test_a_key_given_twice_warns_and_the_last_value_counts():
+    text = ("kind: allofmp3-sim scenario\nformat_version: 1\noverrides:\n  pricing.rate_usd_per_mb: 0.01\n"
+            "  pricing.rate_usd_per_mb: 0.02\n")
+    with pytest.warns(ScenarioFileWarning) as w:
+        s = read_scenario_bytes(text.encode(), A, source="up.yaml")
+    assert s.pricing.rate_usd_per_mb == 0.02
+    assert [str(x.message) for x in w] == [
+        "up.yaml: key overrides.pricing.rate_usd_per_mb is given 2 times (0.01, 0.02): the last one, 0.02, is used"]
+
+
+def test_a_file_without_repeated_keys_reads_without_a_warning(recwarn):
+    scenario_from_yaml(scenario_to_yaml(make_scenario(A, preset="card_freeze")), A)
+    assert not [w for w in recwarn if issubclass(w.category, ScenarioFileWarning)]

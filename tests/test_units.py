@@ -119,3 +119,17 @@ def test_whole_seconds_round_trip(seconds):
 def test_ms_round_trip_through_units(ms):
     assert parse_duration_ms(f"{ms}ms") == ms
     assert parse_duration_ms(f"{ms / 1000:.3f}s") == ms
+
+
+@pytest.mark.parametrize("text", ["240000", "240", "4.5", " 240 "])
+def test_a_bare_number_is_refused_when_no_unit_is_implied(text):
+    with pytest.raises(ValueError, match="has no unit") as e:
+        parse_duration_ms(text, default_unit=None)
+    for form in ("4:00", "1:02:03", "240s", "240000ms"):
+        assert form in str(e.value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("240000ms", 240_000), ("240s", 240_000), ("4:00", 240_000),
+                                                ("4min", 240_000), ("0.5s", 500)])
+def test_a_unit_is_enough_when_none_is_implied(text, expected):
+    assert parse_duration_ms(text, default_unit=None) == expected

@@ -25,15 +25,36 @@ def chart(c: Chart, *, key: str | None = None) -> None:
                 st.markdown(c.formula)
 
 
+#: Key of the headline figures' expander (its open state survives reruns while the label's figures change).
+HEADLINE_KEY = "headline_figures"
+#: How the one-line summary says each headline figure (by Metric.key); others read "label **value**".
+_SHORT = {
+    "customers": "**{v}** customers",
+    "revenue_usd": "**{v}** a year",
+    "implied_downloads_per_customer": "**{v}** downloads each",
+    "mean_price_usd": "**{v}** a track",
+    "roms_usd": "ROMS **{v}**",
+    "operator_margin_usd": "operator **{v}**",
+}
+
+
 def metrics(items: list[Metric]) -> None:
-    """Show metrics in one wrapping row, with their gap to the reported figure as the delta."""
-    # One horizontal container rather than rows of columns: fewer elements to re-render per rerun.
-    row = st.container(horizontal=True, gap="small")
-    for m in items:
-        row.metric(
-            m.label, m.value_text, delta=m.delta_text or None, delta_color="off", help=m.help,
-            border=True, delta_arrow="auto" if m.delta_pct else "off",  # no arrow for "within the band" or +0%
-        )
+    """Show the headline figures in one line, with the cards and their gaps to the reported figures
+    one click away.
+
+    On a 1024x768 projector six cards took three rows (about 450 px), pushing the chart below the
+    screen; the one-line summary keeps every figure in sight and the chart on screen.
+    """
+    summary = " · ".join(_SHORT[m.key].format(v=m.value_text) if m.key in _SHORT else f"{m.label} **{m.value_text}**"
+                         for m in items)
+    with st.expander(summary, key=HEADLINE_KEY, icon=":material/analytics:"):
+        # One horizontal container rather than rows of columns: fewer elements to re-render per rerun.
+        row = st.container(horizontal=True, gap="small")
+        for m in items:
+            row.metric(
+                m.label, m.value_text, delta=m.delta_text or None, delta_color="off", help=m.help,
+                border=True, delta_arrow="auto" if m.delta_pct else "off",  # no arrow for "within the band" or +0%
+            )
 
 
 def link_notices() -> None:

@@ -105,11 +105,21 @@ def absorb_widgets() -> None:
             store[key] = ss[key]
 
 
+#: Largest whole float a link writes without its ".0" (beyond it, float64 no longer holds every integer).
+_MAX_WHOLE_IN_LINK = 2**53
+
+
 def link_value(v: Any) -> str:
-    """How a value is written in a link (read back by ``simulator.present.inputs.overrides_from_query``)."""
+    """How a value is written in a link (read back by ``simulator.present.inputs.overrides_from_query``).
+
+    A whole number is written without ``.0`` (``4000000`` customers, not ``4000000.0``); it reads back
+    as the same float.
+    """
     if isinstance(v, bool):
         return "true" if v else "false"
-    return repr(v) if isinstance(v, float) else str(v)
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < _MAX_WHOLE_IN_LINK else repr(v)
+    return str(v)
 
 
 def sync_link() -> None:

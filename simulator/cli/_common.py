@@ -1,28 +1,30 @@
-"""Shared pieces of the subcommands: scenario options and output (table, JSON, CSV)."""
+"""Shared pieces of the subcommands: scenario options and output (table, JSON, CSV).
+
+Light on purpose: ``price`` imports it, so it loads neither pandas nor the model's solvers
+(``--calibrate`` lives in :mod:`simulator.cli._calibrate`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import os
 import re
-import secrets
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, cast
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, cast
 
 from simulator.io.tables import rows_to_csv
-from simulator.model.calibration import calibrated_scenario
 from simulator.params.assumptions import load_assumptions
 from simulator.params.scenario import Scenario, make_scenario, parse_value
 
+if TYPE_CHECKING:  # annotations only: a command that prints one record never loads pandas
+    import pandas as pd
+
 __all__ = [
-    "add_calibrate_option",
-    "scenario_for",
     "add_scenario_options",
     "scenario_from_args",
     "print_json",
@@ -30,6 +32,9 @@ __all__ = [
     "print_record",
     "write_csv",
     "records",
+    "format_value",
+    "columns_epilog",
+    "COUNT_COLUMNS",
 ]
 
 def add_scenario_options(p: argparse.ArgumentParser, *, presets: bool = True) -> None:
@@ -44,18 +49,6 @@ def add_scenario_options(p: argparse.ArgumentParser, *, presets: bool = True) ->
         default=[],
         help="override one input by its dotted name in assumptions.yaml (repeatable)",
     )
-
-
-def add_calibrate_option(p: argparse.ArgumentParser) -> None:
-    """Add ``--calibrate``: solve downloads per customer for the reported revenue first."""
-    p.add_argument("--calibrate", action="store_true",
-                   help="first solve market.downloads_per_customer so that revenue is market.reported_revenue_usd")
-
-
-def scenario_for(args: argparse.Namespace):
-    """Return the options' scenario, calibrated when ``--calibrate`` is given."""
-    s = scenario_from_args(args)
-    return calibrated_scenario(s) if getattr(args, "calibrate", False) else s
 
 
 def scenario_from_args(args: argparse.Namespace, **extra: Any) -> Scenario:
@@ -94,7 +87,7 @@ def _plain(x: Any) -> Any:
 
 
 #: Marks a Decimal's exact digits while the JSON is written (random per process, so no input contains it).
-_EXACT = f"@@exact-{secrets.token_hex(8)}@@"
+_EXACT = f"@@exact-{os.urandom(8).hex()}@@"
 _EXACT_RE = re.compile('"' + re.escape(_EXACT) + r'(-?[0-9.E+-]+)"')
 
 
@@ -117,13 +110,26 @@ def print_json(obj: Any, out=None) -> None:
     out.write("\n")
 
 
-def _fmt(x: Any) -> str:
+#: Columns that count people or downloads: printed as whole numbers (a model's 2,851,420.73
+#: customers is 2,851,421 people). JSON keeps every digit.
+COUNT_COLUMNS = frozenset({"customers", "downloads", "reported_customers", "customers_gap", "clone_customers"})
+#: Suffix of a money column: printed with cents from one dollar up.
+MONEY_SUFFIX = "_usd"
+
+
+def _fmt(x: Any, name: str = "") -> str:
+    """Format one value for a text table; ``name`` (the column) picks counts and money."""
     if isinstance(x, bool):
         return "yes" if x else "no"
     if isinstance(x, Decimal):
         return f"{x:,f}"
+    if isinstance(x, float) and math.isfinite(x):
+        if name in COUNT_COLUMNS:
+            return f"{round(x):,}"
+        if name.endswith(MONEY_SUFFIX) and abs(x) >= 1:
+            return f"{x:,.2f}"
     if isinstance(x, float):
-        if abs(x) < 1e6:
+        if abs(x) < 1e6 or not math.isfinite(x):
             return f"{x:,.6g}"
         return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
     if isinstance(x, int):
@@ -131,12 +137,23 @@ def _fmt(x: Any) -> str:
     return "" if x is None else str(x)
 
 
+def format_value(x: Any, name: str = "") -> str:
+    """Format a value as the text tables do: counts whole, money with cents (``name`` ends in ``_usd``).
+
+    Examples
+    --------
+    >>> format_value(30559230.529, "revenue_usd"), format_value(2851420.73, "customers"), format_value(0.1916, "x")
+    ('30,559,230.53', '2,851,421', '0.1916')
+    """
+    return _fmt(x, name)
+
+
 def print_record(rec: Mapping[str, Any], out=None) -> None:
     """Print one record as aligned ``key  value`` lines."""
     out = out or sys.stdout
     w = max((len(k) for k in rec), default=0)
     for k, v in rec.items():
-        out.write(f"{k:<{w}}  {_fmt(v)}\n")
+        out.write(f"{k:<{w}}  {_fmt(v, k)}\n")
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -163,7 +180,7 @@ def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None
         out.write("(no rows)\n")
         return
     cols = list(columns or rows[0].keys())
-    cells = [[_fmt(r.get(c)) for c in cols] for r in rows]
+    cells = [[_fmt(r.get(c), c) for c in cols] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
     numeric = [all(isinstance(r.get(c), (int, float, Decimal)) for r in rows) for c in cols]
 
@@ -179,3 +196,23 @@ def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None
 def write_csv(rows: Sequence[Mapping[str, Any]], out=None, columns: Sequence[str] | None = None) -> None:
     """Write rows as CSV (formula-looking text neutralised, see :func:`simulator.io.tables.rows_to_csv`)."""
     (out or sys.stdout).write(rows_to_csv([{k: _plain(v) for k, v in r.items()} for r in rows], columns))
+
+
+def columns_epilog(columns: Mapping[str, str], intro: str = "Columns (JSON keys) and their units:") -> str:
+    """Return a ``--help`` epilog that explains each output column: name, then meaning and unit.
+
+    Parameters
+    ----------
+    columns : Mapping[str, str]
+        Column name -> what it holds, with its unit in brackets.
+    intro : str
+        The line above the list.
+
+    Examples
+    --------
+    >>> print(columns_epilog({"price_usd": "what the buyer paid [USD]"}))
+    Columns (JSON keys) and their units:
+      price_usd  what the buyer paid [USD]
+    """
+    w = max((len(k) for k in columns), default=0)
+    return "\n".join([intro, *(f"  {k:<{w}}  {v}" for k, v in columns.items())])

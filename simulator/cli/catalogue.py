@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import pandas as pd
 from tqdm import tqdm
 
+from simulator.cli._columns import explain_columns
 from simulator.cli._common import (
     add_scenario_options,
     print_json,
@@ -42,6 +43,13 @@ FILE_COLUMNS = ["codec", "bitrate_kbps", "bitrate_mode"]
 _T = TypeVar("_T")
 
 
+#: Columns ``catalogue`` prints (text, JSON, CSV), explained in its ``--help``.
+CATALOGUE_COLUMNS = (
+    "album", "artist", "track", "tracks", "duration_s", "size_bytes", "size_mb", "price_usd",
+    "price_per_basket_usd", "itunes_usd",
+)
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``catalogue`` subcommand to the command line.
 
@@ -62,6 +70,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "booklets, ebooks, apps and streams are left out and counted."
         ),
     )
+    explain_columns(p, CATALOGUE_COLUMNS)
     p.add_argument("file", metavar="SOURCE", help="a file, a folder of audio files, or 'builtin'")
     p.add_argument("--encoding", metavar="NAME", help="e.g. mp3-192, aac-256, flac (default: encoding.default)")
     p.add_argument("--rate-usd-per-mb", type=float, metavar="R", help="rate per MB in US dollars (default 0.03)")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from simulator.cli._calibrate import add_calibrate_option
+from simulator.cli._columns import explain_columns
 from simulator.cli._common import (
-    add_calibrate_option,
     add_scenario_options,
     print_json,
     print_record,
@@ -14,6 +15,16 @@ from simulator.cli._common import (
 )
 from simulator.model.calibration import calibrated_scenario
 from simulator.model.customers import customer_year
+
+#: Columns ``customers`` prints (text, JSON, CSV), explained in its ``--help``.
+CUSTOMERS_COLUMNS = (
+    "preset", "customers", "seed", "downloads_sigma", "mean_price_usd", "calibrated_downloads_per_customer",
+    "mean_downloads", "mean_downloads_se", "revenue_usd", "mean_spend_usd", "median_spend_usd", "gini",
+    "gini_bin_error", "gini_lognormal", "top_1_share", "top_10_share", "top_20_share",
+    "lorenz_population_share", "lorenz_revenue_share", "lorenz_spend_usd", "hist_edges_usd",
+    "hist_customers", "hist_revenue_usd", "clone_threshold_usd", "clone_customers", "clone_customer_share",
+    "clone_revenue_usd", "clone_revenue_share",
+)
 
 
 def register(sub) -> None:
@@ -31,6 +42,7 @@ def register(sub) -> None:
         "chunks: the Gini coefficient, the top 1/10/20% revenue shares and what an invite-only clone "
         "(customers.clone_threshold_usd) keeps. Progress goes to stderr.",
     )
+    explain_columns(p, CUSTOMERS_COLUMNS)
     add_scenario_options(p)
     p.add_argument("--seed", type=int, metavar="S", help="random seed (default: customers.seed)")
     p.add_argument("--customers", type=int, metavar="N",

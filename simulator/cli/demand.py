@@ -5,15 +5,23 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
+from simulator.cli._calibrate import add_calibrate_option, scenario_for
+from simulator.cli._columns import explain_columns
 from simulator.cli._common import (
-    add_calibrate_option,
     add_scenario_options,
     print_json,
     print_table,
     records,
-    scenario_for,
 )
 from simulator.model.demand import OBJECTIVES, best_rate, itunes_counterfactual
+
+#: Columns ``demand`` prints (text, JSON, CSV), explained in its ``--help``.
+DEMAND_COLUMNS = (
+    "objective", "elasticity", "interior", "rate_usd_per_mb", "in_bounds", "best_rate_usd_per_mb",
+    "best_value_usd", "numeric_rate_usd_per_mb", "direction", "gross_share", "cost_usd_per_mb", "bounds",
+    "statement", "case", "label", "customers", "downloads", "price_per_download_usd", "revenue_usd",
+    "rights_holders_usd", "rights_holders_low_usd", "rights_holders_high_usd", "rights_holders_share",
+)
 
 
 def register(sub) -> None:
@@ -30,6 +38,7 @@ def register(sub) -> None:
         description=("Constant-elasticity demand around the scenario: the revenue- and profit-maximizing "
                      "rate per MB (Lerner condition, checked numerically), and the same listeners at iTunes terms."),
     )
+    explain_columns(p, DEMAND_COLUMNS)
     add_scenario_options(p)
     add_calibrate_option(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of text")

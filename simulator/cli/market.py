@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import argparse
 
+from simulator.cli._columns import explain_columns
 from simulator.cli._common import add_scenario_options, print_json, print_record, scenario_from_args
 from simulator.model.market import market_year
 from simulator.params.assumptions import load_assumptions
 
+#: Columns ``market`` prints (text, JSON, CSV), explained in its ``--help``.
+MARKET_COLUMNS = (
+    "preset", "customers", "paying_factor", "downloads_per_customer", "downloads", "mean_size_mb",
+    "mb_unit", "mean_price_usd", "revenue_usd", "card_fee_usd", "bandwidth_usd", "roms_usd", "fair_usd",
+    "labels_usd", "operator_margin_usd", "data_served_tb", "revenue_per_customer_usd",
+    "reported_revenue_usd", "reported_customers", "revenue_gap_usd", "revenue_gap_pct", "customers_gap",
+    "customers_gap_pct",
+)
+
+#: Columns ``presets`` prints (text, JSON, CSV), explained in its ``--help``.
+PRESETS_COLUMNS = ("name", "label", "purpose", "overrides")
 
 def register(sub) -> None:
     """Add the ``market`` and ``presets`` subcommands to the command line.
@@ -23,10 +35,13 @@ def register(sub) -> None:
         description="Customers x downloads x mean price: revenue, who was paid, and the gap to the reported figures.",
     )
     add_scenario_options(p)
+    explain_columns(p, MARKET_COLUMNS)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=run_market)
 
     q = sub.add_parser("presets", help="list the named scenarios", description="One preset per line: its name, then its purpose.")
+
+    explain_columns(q, PRESETS_COLUMNS)
     q.add_argument("--assumptions", metavar="FILE", help="assumptions YAML file (default: the embedded one)")
     q.add_argument("--json", action="store_true", help="print JSON instead of lines")
     q.set_defaults(func=run_presets)

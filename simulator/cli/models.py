@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from simulator.cli._columns import explain_columns
 from simulator.cli._common import (
     add_scenario_options,
     print_json,
@@ -13,6 +14,14 @@ from simulator.cli._common import (
     write_csv,
 )
 from simulator.model.tariffs import MODELS, break_even_durations, listener_table
+
+#: Columns ``models`` prints (text, JSON, CSV), explained in its ``--help``.
+MODELS_COLUMNS = (
+    "listener", "label", "encoding", "duration_s", "tracks_per_year", "per_mb_usd", "itunes_usd",
+    "itunes_album_cap_usd", "itunes_plus_usd", "subscription_usd", "cheapest_model", "dearest_model",
+    "cheapest_licensed_model", "per_mb_vs_itunes", "bitrate_kbps", "usd_per_s", "itunes_s", "itunes_plus_s",
+    "subscription_s",
+)
 
 
 def register(sub) -> None:
@@ -29,6 +38,7 @@ def register(sub) -> None:
         description=("A year of buying for each listener type under each pricing model, the cheapest model, "
                      "and the track length at which per-MB pricing passes each flat price."),
     )
+    explain_columns(p, MODELS_COLUMNS)
     add_scenario_options(p)
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")

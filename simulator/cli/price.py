@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import argparse
 
+from simulator.cli._columns import explain_columns
 from simulator.cli._common import add_scenario_options, print_json, print_record, scenario_from_args
-from simulator.io.limits import MAX_DURATION_MS
 from simulator.model.pricing import quote_track
-from simulator.model.units import format_duration, parse_duration_ms
+from simulator.model.units import DURATION_FORMS, MAX_DURATION_MS, format_duration, parse_duration_ms
+
+#: Columns ``price`` prints (text, JSON, CSV), explained in its ``--help``.
+PRICE_COLUMNS = (
+    "encoding", "bitrate_kbps", "duration_ms", "duration", "size_bytes", "size_mb", "mb_unit",
+    "rate_usd_per_mb", "discount_share", "rounding", "price_usd", "royalty_usd", "roms_usd", "fair_usd",
+    "card_fee_usd", "bandwidth_usd", "operator_usd", "itunes_price_usd",
+)
 
 
 def register(sub) -> None:
@@ -23,7 +30,9 @@ def register(sub) -> None:
         help="price one track",
         description="Price one track: its size, its price per MB and who gets what of it.",
     )
-    p.add_argument("--duration", required=True, metavar="M:SS", help="track length: 4:00, 1:02:03, 240s or 240000ms")
+    p.add_argument("--duration", required=True, metavar="LENGTH",
+                   help=f"track length with its unit: {DURATION_FORMS} (a bare number is refused: seconds or ms?)")
+    explain_columns(p, PRICE_COLUMNS)
     p.add_argument("--encoding", metavar="NAME", help="e.g. mp3-192, aac-256, ogg-160, flac, wav (default: encoding.default)")
     p.add_argument("--rate-usd-per-mb", type=float, metavar="R", help="rate per MB in US dollars (default 0.03)")
     p.add_argument("--discount", type=float, metavar="SHARE", help="discount off the rate, 0 to 0.34")
@@ -74,7 +83,10 @@ def run(args: argparse.Namespace) -> int:
         For a bad duration (unreadable, or longer than a week) or a bad input;
         :func:`simulator.cli.main` reports it.
     """
-    duration_ms = parse_duration_ms(args.duration)
+    try:
+        duration_ms = parse_duration_ms(args.duration, default_unit=None)
+    except ValueError as e:
+        raise ValueError(f"--{e}") from None  # "--duration '240000' has no unit ..."
     if duration_ms > MAX_DURATION_MS:
         raise ValueError(f"--duration must be at most {format_duration(MAX_DURATION_MS)} (a week), "
                          f"got {args.duration!r}")

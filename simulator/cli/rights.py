@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import argparse
 
+from simulator.cli._calibrate import add_calibrate_option, scenario_for
+from simulator.cli._columns import explain_columns
 from simulator.cli._common import (
-    add_calibrate_option,
     add_scenario_options,
     print_json,
     print_record,
-    scenario_for,
 )
 from simulator.model.rights import lawsuit_arithmetic, rights_comparison
+
+#: Columns ``rights`` prints (text, JSON, CSV), explained in its ``--help``.
+RIGHTS_COLUMNS = (
+    "downloads", "revenue_usd", "roms_usd_per_download", "fair_usd_per_download",
+    "wholesale_usd_per_download", "wholesale_low_usd_per_download", "wholesale_high_usd_per_download",
+    "roms_usd_per_year", "fair_usd_per_year", "wholesale_usd_per_year", "wholesale_low_usd_per_year",
+    "wholesale_high_usd_per_year", "wholesale_to_paid_ratio", "shortfall_usd_per_year",
+    "wholesale_share_of_revenue", "songs", "statutory_damages_usd_per_song", "claim_usd", "rate_usd_per_mb",
+    "mean_price_usd", "roms_usd", "fair_usd", "operator_margin_usd", "itunes_retail_usd",
+    "itunes_wholesale_usd", "claim_to_revenue_ratio", "claim_to_roms_ratio", "claim_to_wholesale_ratio",
+)
 
 
 def register(sub) -> None:
@@ -28,6 +39,7 @@ def register(sub) -> None:
         description=("What ROMS got per download and per year against labels at iTunes wholesale, and the US "
                      "labels' statutory-damages claim next to what the same songs earned."),
     )
+    explain_columns(p, RIGHTS_COLUMNS)
     add_scenario_options(p)
     add_calibrate_option(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")

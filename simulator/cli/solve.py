@@ -5,8 +5,15 @@ from __future__ import annotations
 import argparse
 import math
 
+from simulator.cli._columns import explain_columns
 from simulator.cli._common import add_scenario_options, print_json, print_record, scenario_from_args
 from simulator.model.calibration import DEFAULT_INPUT, DEFAULT_OUTPUT, solve
+
+#: Columns ``solve`` prints (text, JSON, CSV), explained in its ``--help``.
+SOLVE_COLUMNS = (
+    "preset", "input", "value", "unit", "output", "target", "achieved", "error", "iterations",
+    "function_calls", "bounds_min", "bounds_max",
+)
 
 
 def register(sub) -> None:
@@ -25,6 +32,7 @@ def register(sub) -> None:
             f"Default: {DEFAULT_INPUT} such that {DEFAULT_OUTPUT} equals market.reported_revenue_usd."
         ),
     )
+    explain_columns(p, SOLVE_COLUMNS)
     p.add_argument("--target", metavar="OUTPUT=VALUE",
                    help=f"output and wanted value, e.g. revenue_usd=30e6 (default: {DEFAULT_OUTPUT}=reported revenue)")
     p.add_argument("--vary", metavar="INPUT", default=DEFAULT_INPUT,

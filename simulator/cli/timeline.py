@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from simulator.cli._calibrate import add_calibrate_option, scenario_for
+from simulator.cli._columns import explain_columns
 from simulator.cli._common import (
-    add_calibrate_option,
     add_scenario_options,
     print_json,
     print_table,
     records,
-    scenario_for,
     write_csv,
 )
 from simulator.model.timeline import monthly_timeline, yearly_totals
@@ -18,6 +18,15 @@ from simulator.model.timeline import monthly_timeline, yearly_totals
 #: Columns of the text table (JSON and CSV carry every column).
 TABLE_COLUMNS = ("month", "rate_usd_per_mb", "customers", "paying_factor", "downloads", "revenue_usd",
                  "roms_usd", "operator_margin_usd", "events")
+
+
+#: Columns ``timeline`` prints (text, JSON, CSV), explained in its ``--help``.
+TIMELINE_COLUMNS = (
+    "month", "year", "days", "days_open", "rate_usd_per_mb", "customers", "paying_factor",
+    "downloads_per_customer", "downloads", "mean_price_usd", "revenue_usd", "card_fee_usd", "bandwidth_usd",
+    "roms_usd", "fair_usd", "labels_usd", "operator_margin_usd", "data_served_tb", "annualized_revenue_usd",
+    "events",
+)
 
 
 def register(sub) -> None:
@@ -34,6 +43,7 @@ def register(sub) -> None:
         description=("Month by month from January 2004 to the shutdown: the rate in force, customers, "
                      "the MasterCard then Visa freeze, downloads, revenue and the split."),
     )
+    explain_columns(p, TIMELINE_COLUMNS)
     add_scenario_options(p)
     add_calibrate_option(p)
     p.add_argument("--yearly", action="store_true", help="sum by calendar year")

@@ -4,10 +4,31 @@ from __future__ import annotations
 
 import argparse
 
-from simulator.cli._common import add_scenario_options, print_json, print_table, records, scenario_from_args
+from simulator.cli._columns import explain_columns
+from simulator.cli._common import (
+    add_scenario_options,
+    format_value,
+    print_json,
+    print_table,
+    records,
+    scenario_from_args,
+)
 from simulator.model.uncertainty import MAX_DRAWS, OUTPUTS, monte_carlo, tornado
 
 _TORNADO_COLUMNS = ["input", "unit", "low", "base", "high", "output_at_low", "output_at_high", "swing"]
+
+
+#: Columns ``sensitivity`` prints (text, JSON, CSV), explained in its ``--help``.
+SENSITIVITY_COLUMNS = (
+    "input", "label", "unit", "low", "base", "high", "output", "output_unit", "output_at_low",
+    "output_base", "output_at_high", "swing",
+)
+
+#: Columns ``montecarlo`` prints (text, JSON, CSV), explained in its ``--help``.
+MONTECARLO_COLUMNS = (
+    "draws", "seed", "input", "label", "unit", "distribution", "low", "mode", "high", "output", "p5_value",
+    "p50_value", "p95_value", "mean_value", "deterministic_value",
+)
 
 
 def register(sub) -> None:
@@ -24,6 +45,7 @@ def register(sub) -> None:
         description="Each input with a plausible range at its low and at its high (the others at the "
         "scenario's values); the change of one output, largest swing first.",
     )
+    explain_columns(p, SENSITIVITY_COLUMNS)
     add_scenario_options(p)
     p.add_argument("--output", default="revenue_usd", metavar="OUTPUT",
                    help=f"the output to explain (default revenue_usd); one of: {', '.join(OUTPUTS)}")
@@ -36,6 +58,7 @@ def register(sub) -> None:
         description="Draw every uncertain input (triangular low/value/high) in one vectorized pass; "
         "percentiles of revenue, implied downloads per customer, ROMS payout and operator margin.",
     )
+    explain_columns(q, MONTECARLO_COLUMNS)
     add_scenario_options(q)
     q.add_argument("--draws", type=int, metavar="N",
                    help=f"joint draws, 1 to {MAX_DRAWS:,} (default: uncertainty.draws)")
@@ -67,7 +90,8 @@ def run_sensitivity(args: argparse.Namespace) -> int:
         print_json({"output": args.output, "rows": records(df)})
     else:
         unit = df["output_unit"].iloc[0] if len(df) else ""
-        print(f"output: {args.output} [{unit}], base {df['output_base'].iloc[0]:,.6g}" if len(df) else "")
+        base = format_value(float(df["output_base"].iloc[0]), args.output) if len(df) else ""
+        print(f"output: {args.output} [{unit}], base {base}" if len(df) else "")
         print_table(records(df), columns=_TORNADO_COLUMNS)
     return 0
 

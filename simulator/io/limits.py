@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeAlias
 
 from simulator.model.catalogue import Catalogue, CatalogueError, make_tracks_frame
-from simulator.model.units import format_quantity
+from simulator.model.units import MAX_DURATION_MS, format_quantity
 from simulator.params.scenario import Scenario
 
 __all__ = [
@@ -57,9 +57,6 @@ __all__ = [
 
 #: Reasons kept for the first few skipped rows (``Catalogue.skipped_examples``). [rows]
 MAX_SKIPPED_EXAMPLES = 5
-#: Longest track accepted: one week, far beyond any release, and it keeps every
-#: file size far below 2**53 bytes (exact in float64). [ms]
-MAX_DURATION_MS = 7 * 24 * 3600 * 1000
 #: Largest file size accepted in a size column: 2**53 - 1 (exact in float64). [bytes]
 MAX_SIZE_BYTES = 2**53 - 1
 #: Longest bad value (or column name) quoted in a message; longer ones are cut. [characters]

@@ -9,10 +9,14 @@ Rules (stated once, used everywhere)
   1.005 -> 1.01, 2.675 -> 2.68. Rounded amounts are integers of cents in arrays
   and :class:`decimal.Decimal` with two places in scalars, never floats.
 * The vectorized path (:func:`floor_scaled`) computes ``floor(n * k + c)`` for
-  an integer array ``n`` and exact rationals ``k``, ``c``: a float64 estimate is
-  taken for every element, and every element whose estimate lies within the
-  float error bound of an integer is recomputed exactly with Python integers.
-  It therefore agrees exactly with the scalar :class:`fractions.Fraction` path.
+  an integer array ``n`` and exact rationals ``k``, ``c`` from a float64
+  estimate. For prices (sizes of 0 or more, a rate with few digits) the
+  estimate is nudged up by half the spacing of the exact values, which is
+  provably more than its error, so its floor is exact (two passes over the
+  data, see :func:`floor_scaled`). Otherwise every element whose estimate lies
+  within the float error bound of an integer is recomputed exactly with Python
+  integers. Either way it agrees exactly with the scalar
+  :class:`fractions.Fraction` path.
 
 Examples
 --------
@@ -54,6 +58,11 @@ _MAX_EXACT_INT = 2**53
 _MAX_RESULT = 2.0**62
 # Elements processed per block: keeps temporaries in cache.
 _BLOCK = 1 << 16
+# Bound of the grid path (see floor_scaled): (max n * |k| + |c| + 1) * d must stay below this, so
+# that the estimate's error, under 2**-50 of its size, is under a quarter of the spacing 1/d.
+_GRID_LIMIT = 2**48
+# Largest n of the grid path: below 2**52, every n and its float64 conversion are exact with room to spare.
+_GRID_MAX_N = 2**52
 
 
 def to_fraction(x) -> Fraction:
@@ -200,7 +209,15 @@ def floor_scaled(n, k: Fraction, c: Fraction = Fraction(0)) -> np.ndarray:
 
     Notes
     -----
-    The estimate ``x = n * float(k) + float(c)`` is within
+    Every exact value ``n * k + c`` is a multiple of ``1/d``, ``d = q_k q_c`` (the product
+    of the denominators). When every ``n`` is 0 or more, ``k`` and ``c`` are too, and
+    ``(max n * k + c + 1) * d < 2**48`` (prices: ``d`` is a few million), the estimate
+    ``n * float(k) + float(c + 1/(2 d))`` is within ``1/(4 d)`` of ``n * k + c + 1/(2 d)``,
+    which lies at least ``1/(2 d)`` from the integers on either side of it: truncating the
+    estimate to an integer gives the exact floor. That is one multiply and one add per
+    element, checked by one maximum (the *grid path*).
+
+    Otherwise the estimate ``x = n * float(k) + float(c)`` is within
     ``|x| * 2**-44 + 2**-30`` of the true value. Where it lies farther than
     that from an integer, ``floor(x)`` is the exact floor; the remaining
     elements (ties and near-ties, rare in real data) are recomputed with
@@ -211,6 +228,9 @@ def floor_scaled(n, k: Fraction, c: Fraction = Fraction(0)) -> np.ndarray:
     >>> floor_scaled([5, 7], Fraction(1, 2), Fraction(1, 2)).tolist()
     [3, 4]
     """
+    grid = _floor_scaled_grid(n, k, c)
+    if grid is not None:
+        return grid
     a = _as_int64(n)
     out = np.empty(a.shape, dtype=np.int64)
     kf, cf = float(k), float(c)
@@ -236,6 +256,36 @@ def floor_scaled(n, k: Fraction, c: Fraction = Fraction(0)) -> np.ndarray:
     return out
 
 
+def _floor_scaled_grid(n, k: Fraction, c: Fraction) -> np.ndarray | None:
+    """``floor(n * k + c)`` by the grid path of :func:`floor_scaled`, or None where it does not apply.
+
+    It applies to an int64 array whose values are all from 0 to ``_GRID_MAX_N`` and small enough
+    for the error bound, with ``k`` and ``c`` of 0 or more; None sends the caller to the general path.
+    """
+    a = np.asarray(n)
+    if a.dtype != np.int64 or k < 0 or c < 0:
+        return None
+    a = a.ravel()
+    den = k.denominator * c.denominator
+    # Largest n for which (n * k + c + 1) * den < _GRID_LIMIT; a negative n reads as a uint64 above it.
+    room = Fraction(_GRID_LIMIT, den) - c - 1
+    if room <= 0:
+        return None
+    n_max = min(_GRID_MAX_N - 1, int(room / k) if k else _GRID_MAX_N - 1)
+    kf = float(k)
+    cf = float(c + Fraction(1, 2 * den))
+    out = np.empty(a.shape, dtype=np.int64)
+    estimate = np.empty(min(a.size, _BLOCK))
+    for start in range(0, a.size, _BLOCK):
+        blk = a[start : start + _BLOCK]
+        if int(blk.view(np.uint64).max()) > n_max:  # also every negative n (two's complement)
+            return None
+        x = estimate[: blk.size]
+        np.multiply(blk, kf, out=x)
+        np.add(x, cf, out=out[start : start + blk.size], casting="unsafe")  # truncation = floor, x >= 0
+    return out
+
+
 def round_half_up_scaled(n, k: Fraction) -> np.ndarray:
     """Exact ``n * k`` rounded half-up to an integer, elementwise (see :func:`floor_scaled`)."""
     return floor_scaled(n, k, Fraction(1, 2))
@@ -249,6 +299,10 @@ def ceil_scaled(n, k: Fraction) -> np.ndarray:
     >>> ceil_scaled([1, 2, 3], Fraction(1, 2)).tolist()
     [1, 1, 2]
     """
+    # For a whole n, n * k is a multiple of 1/q (q: k's denominator), so its ceiling is the floor of
+    # n * k + (q - 1)/q: one call of floor_scaled, on its grid path for sizes of 0 or more.
+    if k >= 0:
+        return floor_scaled(n, k, Fraction(k.denominator - 1, k.denominator))
     return -floor_scaled(-_as_int64(n), k)
 
 

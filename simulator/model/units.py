@@ -17,14 +17,24 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["parse_duration_ms", "format_duration", "format_quantity"]
+__all__ = ["parse_duration_ms", "format_duration", "format_quantity", "MAX_DURATION_MS", "DURATION_FORMS"]
+
+#: Longest track accepted: one week, far beyond any release, and it keeps every
+#: file size far below 2**53 bytes (exact in float64). [ms]
+MAX_DURATION_MS = 7 * 24 * 3600 * 1000
+#: The ways a person may write a duration, as messages list them.
+DURATION_FORMS = "4:00 (m:ss), 1:02:03 (h:mm:ss), 240s, 4min or 240000ms"
 
 _UNIT_MS = {"ms": Decimal(1), "s": Decimal(1000), "sec": Decimal(1000), "min": Decimal(60_000), "m": Decimal(60_000)}
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)$")
 _NUMBER = re.compile(r"^(\d+(?:\.\d*)?|\.\d+)\s*(ms|s|sec|min|m)?$", re.IGNORECASE)
 
 
-def parse_duration_ms(text: str, *, default_unit: str = "s") -> int:
+class _NoUnit(Exception):
+    """A bare number where a unit is required (caught inside :func:`parse_duration_ms`)."""
+
+
+def parse_duration_ms(text: str, *, default_unit: str | None = "s") -> int:
     """Parse a duration written by a person.
 
     Parameters
@@ -32,8 +42,10 @@ def parse_duration_ms(text: str, *, default_unit: str = "s") -> int:
     text : str
         ``m:ss`` or ``h:mm:ss`` (``"4:00"``), or a number with an optional
         unit ``ms``, ``s``, ``min`` (``"240"``, ``"240s"``, ``"240000ms"``).
-    default_unit : {"s", "ms", "min"}
-        Unit of a bare number.
+    default_unit : {"s", "ms", "min"} or None
+        Unit of a bare number (a file's column, whose unit is known). ``None``
+        refuses a bare number: typed by a person, ``240000`` could mean seconds
+        or milliseconds.
 
     Returns
     -------
@@ -43,7 +55,16 @@ def parse_duration_ms(text: str, *, default_unit: str = "s") -> int:
     Raises
     ------
     ValueError
-        If the text is not a positive duration; the message quotes it.
+        If the text is not a positive duration, or is a bare number and
+        ``default_unit`` is None; the message quotes it and lists the forms allowed.
+
+    Examples
+    --------
+    >>> parse_duration_ms("240000ms", default_unit=None)
+    240000
+    >>> parse_duration_ms("240000", default_unit=None)
+    Traceback (most recent call last):
+    ValueError: duration '240000' has no unit (seconds or milliseconds?): write 4:00 (m:ss), 1:02:03 (h:mm:ss), 240s, 4min or 240000ms
     """
     t = str(text).strip()
     m = _CLOCK.match(t)
@@ -57,12 +78,14 @@ def parse_duration_ms(text: str, *, default_unit: str = "s") -> int:
             m2 = _NUMBER.match(t)
             if not m2:
                 raise ValueError
-            unit = (m2.group(2) or default_unit).lower()
+            if m2.group(2) is None and default_unit is None:
+                raise _NoUnit
+            unit = (m2.group(2) or default_unit or "").lower()
             total = Decimal(m2.group(1)) * _UNIT_MS[unit]
+    except _NoUnit:
+        raise ValueError(f"duration {text!r} has no unit (seconds or milliseconds?): write {DURATION_FORMS}") from None
     except (ValueError, InvalidOperation, KeyError):
-        raise ValueError(
-            f"duration must look like 4:00, 1:02:03, 240s or 240000ms, got {text!r}"
-        ) from None
+        raise ValueError(f"duration must look like {DURATION_FORMS}, got {text!r}") from None
     try:
         ms = int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     except InvalidOperation:  # more digits than the decimal context holds

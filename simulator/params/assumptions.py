@@ -82,7 +82,7 @@ def _short(x: Any) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Strict):
@@ -118,7 +118,9 @@ class Parameter(_Sourced):
     ``kind`` is ``number`` (a finite float), ``integer``, ``boolean`` or
     ``choice`` (one of ``options``). Numbers and integers carry ``bounds``
     (the allowed [min, max], used as slider limits) and optionally a plausible
-    ``low``/``high`` range used by the sensitivity analysis. ``ui: false``
+    ``low``/``high`` range used by the sensitivity analysis, and optionally a
+    ``slider`` span narrower than the bounds (the app's slider covers it, a
+    number box beside it takes any value within the bounds). ``ui: false``
     marks a limit that is not a model input (e.g. the largest file accepted):
     it is not drawn as a widget.
     """
@@ -135,6 +137,7 @@ class Parameter(_Sourced):
     options: tuple[StrictStr, ...] | None = None
     options_from: Literal["formats"] | None = None
     ui: StrictBool = True
+    slider: tuple[StrictInt | StrictFloat, StrictInt | StrictFloat] | None = None
 
     @model_validator(mode="after")
     def _check_value(self):
@@ -166,6 +169,12 @@ class Parameter(_Sourced):
                 )
             if self.step is not None and self.step <= 0:
                 raise ValueError(f"step must be positive, got {self.step}")
+            if self.slider is not None:
+                a, b = self.slider
+                _finite(a, "slider"), _finite(b, "slider")
+                if not lo <= a < b <= hi:
+                    raise ValueError(f"slider must be [min, max] within the bounds, {lo} <= min < max <= {hi}, "
+                                     f"got [{a}, {b}]")
         elif self.kind == "boolean":
             if not isinstance(v, bool):
                 raise ValueError(f"value must be true or false, got {v!r}")
@@ -710,10 +719,16 @@ def read_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
     return _read_yaml_text(text, str(path))
 
 
+#: Loader of the embedded file: libyaml's (about 30 times faster than PyYAML's own parser, which took
+#: a quarter of a second, most of a ``price`` command's time) where PyYAML was built with it. The embedded
+#: file is the package's own, so the size, alias and depth checks of :func:`read_yaml_file` are not needed.
+_EMBEDDED_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @lru_cache(maxsize=1)
 def _embedded() -> Assumptions:
-    path = default_assumptions_path()
-    return parse_assumptions(read_yaml_file(path), source_path="<embedded>")
+    text = default_assumptions_path().read_text(encoding="utf-8")
+    return parse_assumptions(yaml.load(text, Loader=_EMBEDDED_LOADER), source_path="<embedded>")  # noqa: S506 - safe
 
 
 def load_assumptions(path: str | Path | None = None) -> Assumptions:

@@ -24,20 +24,27 @@ kind: allofmp3-sim scenario
 format_version: 1
 preset: rate_2005
 overrides:
-  market.customers: 4000000.0
+  market.customers: 4000000
 >>> scenario_from_yaml(text).values == s.values
 True
+
+A value is read as ``--set`` reads it, so text that YAML 1.1 leaves a string (``1e7``, which
+needs a dot to be a YAML number) is a number here. A key given twice is a warning
+(:class:`ScenarioFileWarning`), as in a link: the last value is used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import warnings
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from simulator.params.assumptions import Assumptions, AssumptionsError, _read_yaml_text, load_assumptions
-from simulator.params.scenario import Scenario, make_scenario, preset_values
+from simulator.params.scenario import Scenario, make_scenario, parse_value, preset_values
 
 __all__ = [
     "FORMAT_VERSION",
@@ -45,6 +52,7 @@ __all__ = [
     "MAX_SCENARIO_BYTES",
     "SCENARIO_FILE_NAME",
     "ScenarioFileError",
+    "ScenarioFileWarning",
     "read_scenario_bytes",
     "read_scenario_file",
     "scenario_from_yaml",
@@ -67,6 +75,54 @@ class ScenarioFileError(ValueError):
     """A scenario file that is malformed, foreign, from a newer version, or names invalid inputs."""
 
 
+class ScenarioFileWarning(UserWarning):
+    """A scenario file that is read, but not quite as written: a key given twice (the last one is used)."""
+
+
+#: Largest magnitude written as a YAML integer: a whole float beyond it keeps its exponent form. [1]
+_MAX_WHOLE = 2**53
+
+
+def _written(value: Any) -> Any:
+    """Return a value as the file writes it: a whole number without ``.0`` (4000000 customers, not 4000000.0)."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < _MAX_WHOLE:
+        return int(value)
+    return value
+
+
+def _repeated_keys(text: str) -> Iterator[tuple[str, list[str]]]:
+    """Yield (dotted path, the values written) for every mapping key given more than once.
+
+    PyYAML keeps the last value of a repeated key without a word; the node tree still has each.
+    Call only on text that :func:`_read_yaml_text` has read (its size, aliases and depth checked).
+    """
+    def walk(node: yaml.Node, path: str) -> Iterator[tuple[str, list[str]]]:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, list[str]] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    shown = value.value if isinstance(value, yaml.ScalarNode) else "(a mapping or list)"
+                    seen.setdefault(key.value, []).append(shown)
+                yield from walk(value, f"{path}.{key.value}" if path else str(key.value))
+            for name, values in seen.items():
+                if len(values) > 1:
+                    yield (f"{path}.{name}" if path else name), values
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                yield from walk(item, f"{path}[{i}]")
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is not None:
+        yield from walk(root, "")
+
+
+def _value(a: Assumptions, key: str, value: Any) -> Any:
+    """Return an override's value, text read as ``--set KEY=TEXT`` reads it (``1e7`` is a number)."""
+    if isinstance(value, str) and key in a.parameters:
+        return parse_value(a, key, value)
+    return value
+
+
 def scenario_to_yaml(scenario: Scenario) -> str:
     """Return the scenario as YAML: preset, the inputs that differ from it, kind and format version.
 
@@ -77,8 +133,8 @@ def scenario_to_yaml(scenario: Scenario) -> str:
     Returns
     -------
     str
-        Floats are written exactly (shortest round-trip form), so reading the file back gives
-        the same values and the same results.
+        Floats are written exactly (shortest round-trip form; a whole one as an integer), so
+        reading the file back gives the same values and the same results.
     """
     base = preset_values(scenario.assumptions, scenario.preset)
     differ = [k for k, v in scenario.values.items() if v != base[k]]  # exact: 1e-80 is not 0 here
@@ -86,7 +142,7 @@ def scenario_to_yaml(scenario: Scenario) -> str:
         "kind": KIND,
         "format_version": FORMAT_VERSION,
         "preset": scenario.preset,
-        "overrides": {k: scenario.values[k] for k in differ},
+        "overrides": {k: _written(scenario.values[k]) for k in differ},
     }
     return _HEADER + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
@@ -113,6 +169,11 @@ def scenario_from_yaml(
     ScenarioFileError
         Malformed YAML, not a scenario file, a newer or unknown format version, an unknown
         top-level key, or an unknown preset, input or out-of-bounds value (the model's message).
+
+    Warns
+    -----
+    ScenarioFileWarning
+        For each key given more than once (its last value is used), naming it and its values.
     """
     try:
         doc = _read_yaml_text(text, source)
@@ -143,9 +204,13 @@ def scenario_from_yaml(
         raise ScenarioFileError(f"{source}: overrides must map input names to values, got {overrides!r}")
     a = assumptions if assumptions is not None else load_assumptions()
     try:
-        return make_scenario(a, preset=preset, overrides=dict(overrides))
+        scenario = make_scenario(a, preset=preset, overrides={k: _value(a, k, v) for k, v in overrides.items()})
     except ValueError as e:
         raise ScenarioFileError(f"{source}: {e}") from None
+    for path, values in _repeated_keys(text):
+        warnings.warn(f"{source}: key {path} is given {len(values)} times ({', '.join(values)}): "
+                      f"the last one, {values[-1]}, is used", ScenarioFileWarning, stacklevel=2)
+    return scenario
 
 
 def read_scenario_bytes(

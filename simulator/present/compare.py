@@ -3,11 +3,10 @@
 Examples
 --------
 >>> from simulator.params.scenario import make_scenario
->>> from simulator.params.scenario import make_scenario
 >>> a, b = make_scenario(preset="rate_2005"), make_scenario(preset="reported_2006")
 >>> c = compare_scenarios([("2005", a), ("2006", b)])
->>> c.verdict.split(",")[0]
-'With rate per megabyte 0.03 USD/MB (instead of 0.02 USD/MB)'
+>>> c.verdict.split(", revenue")[0]
+'With the rate per megabyte at 0.03 USD/MB instead of 0.02 USD/MB'
 """
 
 from __future__ import annotations
@@ -19,8 +18,10 @@ from typing import cast
 import pandas as pd
 
 from simulator.model.market import MarketYear, market_year
+from simulator.params.groups import QUALITY_MIX_PREFIX
 from simulator.params.scenario import Scenario, changed_keys
 from simulator.present.charts import PALETTE, Chart, make_figure
+from simulator.present.inputs import option_label
 from simulator.present.report import format_count, format_usd
 
 __all__ = ["Comparison", "COMPARED_OUTPUTS", "compare_scenarios", "comparison_chart"]
@@ -77,21 +78,71 @@ class Comparison:
         return pd.DataFrame(rows)
 
 
-def _value_text(s: Scenario, key: str) -> str:
+#: Units whose values are shares of a whole, written as percentages in the verdict.
+_SHARE_UNITS = ("fraction",)
+
+
+def _quantity(s: Scenario, key: str) -> str:
+    """Return an input's value as a sentence writes it: ``0.03 USD/MB``, ``20%``, ``4.00 million``."""
     p, v = s.assumptions.parameters[key], s[key]
-    if isinstance(v, bool):
-        return "on" if v else "off"
-    if isinstance(v, float):
-        return f"{v:g} {p.unit}".rstrip()
-    return str(v).replace("_", " ")
+    if p.unit in _SHARE_UNITS:
+        return f"{v:.0%}" if round(v * 100, 6).is_integer() else f"{v:.1%}"
+    if p.unit == "customers":
+        return format_count(v)
+    if isinstance(v, float) and v.is_integer() and abs(v) >= _THOUSAND:
+        v = int(v)
+    number = f"{v:,}" if isinstance(v, int) else f"{v:g}"
+    return f"{number} {p.unit}".rstrip()
 
 
-def _describe(first: Scenario, last: Scenario, keys: list[str]) -> str:
-    parts = []
+#: From this magnitude a whole number is written with thousands separators.
+_THOUSAND = 1000
+
+
+def _lower_first(label: str) -> str:
+    """``Rate per megabyte`` -> ``rate per megabyte``; ``ROMS ...`` (an acronym) stays as it is."""
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+def _change(first: Scenario, last: Scenario, key: str) -> str:
+    """Return one changed input as a clause of the verdict, by the input's kind.
+
+    Examples: ``the rate per megabyte at 0.03 USD/MB instead of 0.02 USD/MB``,
+    ``"Card freeze in force" turned on``, ``"Rounding rule" set to per basket instead of per track``.
+    """
+    p = last.assumptions.parameters[key]
+    if p.kind == "boolean":
+        return f"“{p.label}” turned {'on' if last[key] else 'off'}"
+    if p.kind == "choice":
+        return f"“{p.label}” set to {option_label(str(last[key]))} instead of {option_label(str(first[key]))}"
+    return f"the {_lower_first(p.label)} at {_quantity(last, key)} instead of {_quantity(first, key)}"
+
+
+def _mix(s: Scenario) -> str:
+    """Return the quality mix as shares of downloads, largest first: ``80% FLAC (lossless) and 20% MP3 320 kbps``."""
+    weights = {k: v for k, v in s.values.items() if k.startswith(QUALITY_MIX_PREFIX) and v > 0}
+    total = sum(weights.values())
+    parts = [f"{w / total:.0%} {s.assumptions.parameters[k].label.split(': ', 1)[-1]}"
+             for k, w in sorted(weights.items(), key=lambda kv: -kv[1])]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _changes(first: Scenario, last: Scenario, keys: list[str]) -> list[str]:
+    """Return the verdict's clauses: one per changed input, the quality-mix weights together as one."""
+    clauses, mix_done = [], False
     for k in keys:
-        label = last.assumptions.parameters[k].label
-        parts.append(f"{label[0].lower() + label[1:]} {_value_text(last, k)} (instead of {_value_text(first, k)})")
-    return " and ".join(parts)
+        if k.startswith(QUALITY_MIX_PREFIX):
+            if not mix_done:
+                clauses.append(f"the quality mix at {_mix(last)} instead of {_mix(first)}")
+                mix_done = True
+            continue
+        clauses.append(_change(first, last, k))
+    return clauses
+
+
+def _and(parts: list[str]) -> str:
+    """Join clauses as a sentence does: ``a``, ``a and b``, ``a, b and c``."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _move(pct: float, diff: float) -> str:
@@ -100,6 +151,33 @@ def _move(pct: float, diff: float) -> str:
     if abs(pct) < 0.05:
         return "stays the same"
     return f"{'rises' if pct > 0 else 'falls'} {abs(pct):.0f}%"
+
+
+def _margin_move(before: float, after: float, pct: float, diff: float) -> str:
+    """Say how the operator's margin moves; a margin that turns into a loss says so."""
+    if before >= 0 > after:
+        return f"turns into a loss: {format_usd(before)} → {format_usd(after)}"
+    if before < 0 <= after:
+        return f"turns from a loss into a profit: {format_usd(before)} → {format_usd(after)}"
+    move = _move(pct, diff)
+    return f"stays at {format_usd(after)}" if move == "stays the same" else \
+        f"{move} ({format_usd(before)} → {format_usd(after)})"
+
+
+def _amount(x: float) -> str:
+    """Return dollars as the verdict writes them: ``nothing`` for zero."""
+    return "nothing" if x == 0 else format_usd(x)
+
+
+def _paid(who: str, before: float, after: float) -> str:
+    """Say what a recipient gets: ``ROMS gets $3.1 million instead of $4.6 million`` (or ``... in both``)."""
+    a, b = _amount(before), _amount(after)
+    return f"{who} {'gets' if who == 'ROMS' else 'get'} {b} in both" if a == b else \
+        f"{who} {'gets' if who == 'ROMS' else 'get'} {b} instead of {a}"
+
+
+#: Most changed inputs the verdict names; the others are counted.
+_MAX_NAMED_CHANGES = 3
 
 
 def compare_scenarios(named: list[tuple[str, Scenario]]) -> Comparison:
@@ -137,17 +215,31 @@ def compare_scenarios(named: list[tuple[str, Scenario]]) -> Comparison:
     # One row per output, so .loc of one label gives that row (a Series), not a frame.
     rev = cast(pd.Series, table.set_index("output").loc["revenue_usd"])
     margin = cast(pd.Series, table.set_index("output").loc["operator_margin_usd"])
-    if keys:
-        more = f" and {len(keys) - 3} more changes" if len(keys) > 3 else ""
-        head = f"With {_describe(first, last, keys[:3])}{more}"
+    clauses = _changes(first, last, keys)
+    if clauses:
+        said = clauses[:_MAX_NAMED_CHANGES]
+        if len(clauses) > _MAX_NAMED_CHANGES:
+            said.append(f"{len(clauses) - _MAX_NAMED_CHANGES} more changes")
+        head = f"With {_and(said)}"
     else:
-        head = f"With the same inputs in {names[-1]} as in {names[0]}"
+        head = "With the same inputs"
+    move = _move(rev.difference_pct, rev.difference)
+    revenue = f"revenue stays at {format_usd(rev[names[0]])}" if move == "stays the same" else \
+        f"revenue {move} ({format_usd(rev[names[0]])} → {format_usd(rev[names[-1]])})"
+    paid = [_paid("ROMS", years[0].roms_usd, years[-1].roms_usd)]
+    if years[0].labels_usd or years[-1].labels_usd:
+        paid.append(_paid("labels", years[0].labels_usd, years[-1].labels_usd))
     verdict = (
-        f"{head}, revenue {_move(rev.difference_pct, rev.difference)} ({format_usd(rev[names[0]])} → {format_usd(rev[names[-1]])}) "
-        f"if demand does not move. The operator's margin {_move(margin.difference_pct, margin.difference)}; ROMS gets "
-        f"{format_usd(years[-1].roms_usd)} instead of {format_usd(years[0].roms_usd)}."
+        f"{head}, {revenue} if demand does not move. The operator's margin "
+        f"{_margin_move(margin[names[0]], margin[names[-1]], margin.difference_pct, margin.difference)}; "
+        f"{'; '.join(paid)}."
     )
     return Comparison(names, years, table, tuple(keys), verdict)
+
+
+#: Width of the revenue mark across a bar, and its line width. [px]
+_REVENUE_MARK_PX = 40
+_REVENUE_MARK_LINE_PX = 3
 
 
 def comparison_chart(c: Comparison) -> Chart:
@@ -166,14 +258,28 @@ def comparison_chart(c: Comparison) -> Chart:
     bars = [{"type": "bar", "x": list(c.names), "y": [getattr(y, f) / 1e6 for y in c.years], "name": r,
              "marker": {"color": PALETTE[i]}, "hovertemplate": "%{x}: $%{y:.2f} million<extra>" + r + "</extra>"}
             for i, (r, f) in enumerate(parts.items())]
+    # Revenue as its own mark: with a loss (drawn below zero) the bar above zero is taller than revenue.
+    bars.append({"type": "scatter", "mode": "markers", "x": list(c.names), "y": [y.revenue_usd / 1e6 for y in c.years],
+                 "name": "Revenue", "marker": {"symbol": "line-ew", "size": _REVENUE_MARK_PX,
+                                               "line": {"width": _REVENUE_MARK_LINE_PX, "color": "black"}},
+                 "hovertemplate": "%{x}: revenue $%{y:.2f} million<extra></extra>"})
     title = "Revenue a year and who gets it, by scenario [USD million per year]"
     fig = make_figure(bars, title, "", "USD million per year", layout={"barmode": "relative", "hovermode": "closest"})
     alt = "Stacked bars, one per scenario: " + "; ".join(
         f"{n} {format_usd(y.revenue_usd)} revenue, {format_usd(y.operator_margin_usd)} to the operator"
         for n, y in zip(c.names, c.years, strict=True)
     ) + "."
-    caption = ("Each bar is one scenario's year: its height is the revenue, its segments who receives it "
-               "(negative margin, if any, is drawn below zero). Inputs from each scenario.")
+    losses = [(n, y) for n, y in zip(c.names, c.years, strict=True) if y.operator_margin_usd < 0]
+    caption = ("Each bar is one scenario's year, split by who receives its revenue; the black line marks the "
+               "revenue. ")
+    if losses:
+        caption += "; ".join(
+            f"{n}: the operator loses {format_usd(-y.operator_margin_usd)}, drawn below zero, so the parts above "
+            f"zero add up to {format_usd(y.revenue_usd - y.operator_margin_usd)}, revenue plus that loss"
+            for n, y in losses) + ". "
+    else:
+        caption += "Every operator keeps a margin, so each bar's height is its revenue. "
+    caption += "Inputs from each scenario."
     formula = "\n\n".join(
         f"**{n}**: {format_count(y.customers)} customers × {y.downloads_per_customer:g} downloads × "
         f"{y.paying_factor:g} paying × ${y.mean_price_usd:.4f} = {format_usd(y.revenue_usd)}"

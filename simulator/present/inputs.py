@@ -10,8 +10,8 @@ Examples
 --------
 >>> specs = input_specs()
 >>> s = specs["pricing.rate_usd_per_mb"]
->>> s.label, s.min_value, s.max_value, s.widget
-('Rate per megabyte [USD/MB]', 0.001, 0.3, 'slider')
+>>> s.label, s.min_value, s.max_value, s.widget, s.slider_min, s.slider_max
+('Rate per megabyte [USD/MB]', 0.001, 0.3, 'slider_and_box', 0.005, 0.1)
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ __all__ = [
     "overrides_from_query",
     "PRESET_QUERY_KEY",
     "option_label",
+    "SLIDER_AND_BOX",
+    "out_of_range_message",
 ]
 
 #: Query-parameter name of the preset (the other names are the inputs' dotted names).
@@ -52,7 +54,7 @@ class InputSpec:
     group : str
         First part of the name (``"pricing"``).
     kind : {"number", "integer", "boolean", "choice"}
-    widget : {"slider", "number_input", "toggle", "selectbox"}
+    widget : {"slider", "number_input", "slider_and_box", "toggle", "selectbox"}
     label : str
         Label with the unit in brackets.
     unit : str
@@ -64,6 +66,9 @@ class InputSpec:
         The parameter's help text, its plausible range and its source.
     default : Any
         The embedded default.
+    slider_min, slider_max : float or None
+        The slider's span of a ``slider_and_box`` input (its number box takes
+        ``min_value`` to ``max_value``); None otherwise.
     """
 
     key: str
@@ -79,6 +84,13 @@ class InputSpec:
     format: str | None
     help: str
     default: Any
+    slider_min: float | None = None
+    slider_max: float | None = None
+
+
+#: Widget of an input whose slider spans less than its bounds: a slider over the span and a number box
+#: for any value within the bounds (``slider: [min, max]`` in assumptions.yaml).
+SLIDER_AND_BOX = "slider_and_box"
 
 
 def option_label(option: str) -> str:
@@ -146,7 +158,33 @@ def _spec(a: Assumptions, key: str, p: Parameter) -> InputSpec:
     step = float(p.step) if p.step else (hi - lo) / 100
     widget = _number_widget(lo, hi, step)
     fmt = f"%.{_decimals(step)}f" if step < 1 or widget == "number_input" else "%,d"
+    if p.slider is not None and widget == "slider":
+        fmt = f"%.{_decimals(step)}f"  # the box shows digits only, the slider the same
+        return InputSpec(key, group, p.kind, SLIDER_AND_BOX, label, p.unit, float(lo), float(hi), step, None, fmt,
+                         _help(p), float(p.value), float(p.slider[0]), float(p.slider[1]))
     return InputSpec(key, group, p.kind, widget, label, p.unit, float(lo), float(hi), step, None, fmt, _help(p), float(p.value))
+
+
+def _number_text(spec: InputSpec, x: float) -> str:
+    """Return ``x`` as the input's widget shows it (digits of its format, thousands separated)."""
+    if spec.kind == "integer" or (spec.step is not None and float(spec.step).is_integer() and float(x).is_integer()):
+        return f"{x:,.0f}"
+    return f"{x:,.{_decimals(float(spec.step or 1))}f}" if spec.step and spec.step < 1 else f"{x:,g}"
+
+
+def out_of_range_message(spec: InputSpec, typed: float, kept: float) -> str:
+    """Say that a typed number is outside its input's bounds, and which value the model keeps.
+
+    Examples
+    --------
+    >>> spec = input_specs()["market.customers"]
+    >>> out_of_range_message(spec, 60_000_000, 5_500_000)
+    'Customers [customers]: 60,000,000 is outside the allowed 10,000 to 50,000,000; the model keeps 5,500,000.'
+    """
+    lo, hi = spec.min_value, spec.max_value
+    assert lo is not None and hi is not None  # a number box's input always has bounds
+    return (f"{spec.label}: {_number_text(spec, typed)} is outside the allowed {_number_text(spec, lo)} to "
+            f"{_number_text(spec, hi)}; the model keeps {_number_text(spec, kept)}.")
 
 
 def _is_input(p: Parameter) -> bool:

@@ -39,8 +39,9 @@ def open_app(page: Page, url: str) -> None:
 
 
 def metric(page: Page, label: str) -> str:
+    """A metric's value, shown or folded away (Explore's headline cards live in a closed expander)."""
     box = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-    return box.get_by_test_id("stMetricValue").inner_text()
+    return (box.get_by_test_id("stMetricValue").text_content() or "").strip()
 
 
 def price_chart_title(page: Page) -> str:
@@ -156,3 +157,48 @@ def test_catalogue_upload(page: Page, app_url: str):
     expect(page.get_by_test_id("stMetric")).to_have_count(3)
     assert metric(page, "At iTunes").startswith("$")
     assert_no_exception(page)
+
+
+#: A classroom projector (issue 11): Explore's chart must show beside the sidebar without scrolling.
+PROJECTOR = {"width": 1024, "height": 768}
+
+
+@pytest.mark.parametrize("view", ["Prices", "Who's paid", "Timeline"])
+def test_explore_chart_fits_a_1024x768_projector(browser, app_url: str, view: str):
+    page = browser.new_page(viewport=PROJECTOR)
+    try:
+        open_app(page, f"{app_url}/explore")
+        if view != "Prices":
+            page.get_by_test_id("stMain").get_by_text(view, exact=True).click()
+            wait_idle(page)
+        chart = page.get_by_test_id("stPlotlyChart").first
+        expect(chart).to_be_visible(timeout=TIMEOUT_MS)
+        expect(chart.locator(".main-svg").first).to_be_attached(timeout=TIMEOUT_MS)
+        wait_idle(page)
+        box = chart.bounding_box()
+        sidebar = page.get_by_test_id("stSidebar").bounding_box()
+        assert box is not None and sidebar is not None
+        assert page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTop") == 0
+        assert box["y"] >= 0 and box["y"] + box["height"] <= PROJECTOR["height"], box
+        assert box["x"] >= sidebar["x"] + sidebar["width"] and box["x"] + box["width"] <= PROJECTOR["width"], (box, sidebar)
+    finally:
+        page.close()
+
+
+@pytest.mark.skipif(not CHINOOK.is_file(), reason=f"shared data absent: {CHINOOK} not found")
+def test_album_box_follows_a_new_catalogue(page: Page, app_url: str):
+    """The box showed the old catalogue's album name after an upload until the next rerun (issue 11)."""
+    open_app(page, f"{app_url}/catalogue")
+    box = page.locator(f".{key_class('catalogue_album')}")
+    expect(box.locator("input").first).to_have_value("Artist 001 - Album 001", timeout=TIMEOUT_MS)
+    box.locator("input").first.click()
+    page.get_by_role("option", name="Artist 004 - Album 004").click(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    expect(box.locator("input").first).to_have_value("Artist 004 - Album 004")
+    page.get_by_text("Upload a file").click()
+    wait_idle(page)
+    page.locator(f".{key_class('catalogue_file')} input[type=file]").set_input_files(str(CHINOOK))
+    heading = page.get_by_test_id("stMain").locator("h3").first
+    expect(heading).not_to_have_text("Artist 004 - Album 004", timeout=TIMEOUT_MS)
+    wait_idle(page)
+    expect(box.locator("input").first).to_have_value(heading.inner_text())

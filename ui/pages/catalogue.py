@@ -150,8 +150,10 @@ def render() -> None:
     real = c2.toggle("Price the real file sizes", key="catalogue_real_bytes", persist_state="session", disabled=not has_bytes,
                      help="Where the catalogue knows each file's bytes, price those instead of the formula.")
     choices = album_choices(cat)
-    album = st.selectbox("Album", range(len(choices)), format_func=lambda i: choices[i], key="catalogue_album", persist_state="session")
-    album = min(album or 0, len(choices) - 1)
+    # The albums' names are the options (not their positions): another catalogue has other options, so
+    # the box shows one of its albums at once instead of the old catalogue's name at the same position.
+    chosen = st.selectbox("Album", choices, key="catalogue_album", persist_state="session")
+    album = choices.index(chosen) if chosen in choices else 0
     tracks = album_tracks(cat, album, encoding, s, use_real_bytes=real and has_bytes)
     t = tracks.attrs
     st.subheader(choices[album])

@@ -16,6 +16,8 @@ from ui import show, state
 
 #: Explore's views, one shown at a time.
 VIEWS = ("Prices", "Pricing models", "Who gets paid", "Demand", "Uncertainty", "Customers", "Time line")
+#: The views' names on their buttons: short enough for one row beside the sidebar on a 1024x768 projector.
+VIEW_BUTTONS = {"Pricing models": "Models", "Who gets paid": "Who's paid", "Time line": "Timeline"}
 #: Session-state key of the view selector.
 VIEW_KEY = "explore_view"
 
@@ -138,11 +140,13 @@ def render() -> None:
             show.chart(c)
         if view in _PANELS:
             _PANELS[view](key)
+        # The introduction follows the chart: on a 1024x768 projector the chart must show without scrolling.
+        st.caption(_intro(key))
     with head:
         st.title("AllofMP3: music by the kilo")
-        st.caption(_intro(key))
         show.metrics(headline)
         # A segmented control, not st.tabs: only the chosen view is computed and sent (seven tab
         # panels would be seven more elements to re-render on every rerun).
         st.segmented_control("View", VIEWS, default=VIEWS[0], required=True, key=VIEW_KEY,
-                             label_visibility="collapsed", persist_state="session")
+                             format_func=lambda v: VIEW_BUTTONS.get(v, v), label_visibility="collapsed",
+                             persist_state="session")
