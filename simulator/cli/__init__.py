@@ -47,7 +47,8 @@ class Command(NamedTuple):
 #: (``market`` also ``presets``); ``tests/test_cli_commands.py`` holds the help lines to the modules' own.
 COMMANDS: tuple[Command, ...] = (
     Command("price", "price", "price one track"),
-    Command("catalogue", "catalogue", "price a catalogue of tracks (CSV, iTunes Library.xml or 'builtin')"),
+    Command("catalogue", "catalogue", "price a catalogue of tracks (CSV, Library.xml, playlist, folder of audio files, "
+                                      "or 'builtin')"),
     Command("market", "market", "the market year of a scenario"),
     Command("presets", "market", "list the named scenarios"),
     Command("solve", "solve", "solve one input so that an output hits a target"),

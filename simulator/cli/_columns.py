@@ -206,6 +206,27 @@ GLOSSARY: dict[str, str] = {
     "overrides": "the inputs it changes, by dotted name",
     "rights": "the rights comparison (the keys above, JSON only)",
     "lawsuit": "the lawsuit arithmetic (the keys above, JSON only)",
+    # what a catalogue file held (catalogue --json: "catalogue" and "total")
+    "source": "where the tracks came from: the file, folder or 'builtin'",
+    "rows_read": "rows or entries read from the source [rows]",
+    "tracks_priced": "tracks priced (rows read less those left out or skipped) [tracks]",
+    "excluded": "items left out, by kind [items]",
+    "video": "videos left out [items]",
+    "podcast": "podcast episodes left out, audio or video [items]",
+    "audiobook": "audiobooks left out [items]",
+    "booklet": "PDF booklets left out [items]",
+    "ebook": "ebooks left out [items]",
+    "app": "apps left out [items]",
+    "stream": "internet streams left out (a playlist's URLs) [items]",
+    "other_file": "files in a folder that are not audio [files]",
+    "missing_file": "playlist entries whose file is missing and whose length is unknown [entries]",
+    "skipped_bad_rows": "bad rows skipped with --skip-bad-rows [rows]",
+    "skipped_examples": "why the first few skipped rows were bad [text]",
+    "columns": "which column of the file gave each role (title, artist, album, duration ...)",
+    "warnings": "what the reader noticed and worked around [text]",
+    "catalogue": "what was read: source, rows, tracks priced, items left out, columns used",
+    "total": "the whole catalogue's size and price at the chosen encoding",
+    "real_bytes_tracks": "tracks priced at their own file size (--real-bytes) [tracks]",
 }
 
 

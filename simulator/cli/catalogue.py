@@ -46,7 +46,10 @@ _T = TypeVar("_T")
 #: Columns ``catalogue`` prints (text, JSON, CSV), explained in its ``--help``.
 CATALOGUE_COLUMNS = (
     "album", "artist", "track", "tracks", "duration_s", "size_bytes", "size_mb", "price_usd",
-    "price_per_basket_usd", "itunes_usd",
+    "price_per_basket_usd", "itunes_usd", "catalogue", "source", "rows_read", "tracks_priced", "excluded",
+    "video", "podcast", "audiobook", "booklet", "ebook", "app", "stream", "other_file", "missing_file",
+    "skipped_bad_rows", "skipped_examples", "columns", "warnings", "total", "mb_unit", "encoding",
+    "rate_usd_per_mb", "real_bytes_tracks",
 )
 
 
