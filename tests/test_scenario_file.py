@@ -296,3 +296,15 @@ def test_a_key_given_twice_warns_and_the_last_value_counts():
 def test_a_file_without_repeated_keys_reads_without_a_warning(recwarn):
     scenario_from_yaml(scenario_to_yaml(make_scenario(A, preset="card_freeze")), A)
     assert not [w for w in recwarn if issubclass(w.category, ScenarioFileWarning)]
+
+
+def test_an_upload_with_a_key_given_twice_loads_the_last_value_and_says_so():
+    text = scenario_to_yaml(make_scenario(A, preset="rate_2005", overrides={"market.customers": 4_000_000.0}))
+    twice = text.replace("  market.customers: 4000000", "  market.customers: 3000000\n  market.customers: 4000000")
+    assert twice != text
+    at = new_app()
+    upload(at, "twice.yaml", twice.encode())
+    assert not at.error
+    assert at.session_state["_inputs"]["market.customers"] == 4_000_000
+    note = next(c.value for c in at.sidebar.caption if "Loaded twice.yaml" in c.value)
+    assert "market.customers" in note and "twice" in note.lower()

@@ -8,6 +8,7 @@ buttons are replaced by a note, and the HTML, CSV and toolbar routes remain.
 
 from __future__ import annotations
 
+import warnings
 from functools import partial
 
 import streamlit as st
@@ -15,7 +16,12 @@ import streamlit as st
 from simulator.output import export
 from simulator.output.bundle import bundle_zip_bytes, summary_html
 from simulator.params.scenario import Scenario
-from simulator.params.scenario_file import MAX_SCENARIO_BYTES, read_scenario_bytes, scenario_to_yaml
+from simulator.params.scenario_file import (
+    MAX_SCENARIO_BYTES,
+    ScenarioFileWarning,
+    read_scenario_bytes,
+    scenario_to_yaml,
+)
 from simulator.present.charts import Chart
 from simulator.present.registry import scenario_charts
 
@@ -105,7 +111,9 @@ def _apply_upload() -> None:
     if f is None:
         return
     try:
-        s = read_scenario_bytes(f.getvalue(), state.assumptions(), source=f.name)
+        with warnings.catch_warnings(record=True) as caught:  # a key given twice: read, and said
+            warnings.simplefilter("always", ScenarioFileWarning)
+            s = read_scenario_bytes(f.getvalue(), state.assumptions(), source=f.name)
     except ValueError as e:
         ss[_UPLOAD_ERROR] = f"{e}. The current scenario is unchanged."
         return
@@ -116,7 +124,7 @@ def _apply_upload() -> None:
     state.sync_link()
     base = state.preset_defaults(preset)
     ignored = [k for k, v in s.values.items() if k not in specs and v != base[k]]
-    note = f"Loaded {f.name}."
+    note = f"Loaded {f.name}." + "".join(f" {w.message}" for w in caught if issubclass(w.category, ScenarioFileWarning))
     if ignored:
         note += f" The app cannot set {', '.join(ignored)}; those inputs keep the preset's values here."
     ss[_UPLOAD_NOTE] = note

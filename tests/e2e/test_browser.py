@@ -175,6 +175,7 @@ def test_explore_chart_fits_a_1024x768_projector(browser, app_url: str, view: st
         expect(chart).to_be_visible(timeout=TIMEOUT_MS)
         expect(chart.locator(".main-svg").first).to_be_attached(timeout=TIMEOUT_MS)
         wait_idle(page)
+        expect(chart).to_be_in_viewport(ratio=1.0, timeout=TIMEOUT_MS)  # retried while the page settles
         box = chart.bounding_box()
         sidebar = page.get_by_test_id("stSidebar").bounding_box()
         assert box is not None and sidebar is not None
