@@ -137,6 +137,8 @@ class Parameter(_Sourced):
     options: tuple[StrictStr, ...] | None = None
     options_from: Literal["formats"] | None = None
     ui: StrictBool = True
+    #: The value is the weighted least-squares fit to the ``reports`` (``allofmp3-sim fit``), not a source.
+    fitted: StrictBool = False
     slider: tuple[StrictInt | StrictFloat, StrictInt | StrictFloat] | None = None
 
     @model_validator(mode="after")
@@ -304,9 +306,25 @@ class Report(_Strict):
     low: StrictFloat | StrictInt | None = None
     high: StrictFloat | StrictInt | None = None
     source: Source
+    #: What the model computes to compare with it (see :mod:`simulator.model.fit`); ``none``: shown, never fitted.
+    quantity: Literal["customers", "new_customers_per_day", "revenue_usd", "us_downloads", "track_price_usd",
+                      "album_price_usd", "share_vs_itunes", "elasticity", "none"] = "none"
+    #: First day of the period a count or a sum covers (the report's ``date`` ends it).
+    start: IsoDate | None = None
+    #: Its uncertainty: the standard deviation of ln(reported / true).
+    sigma_ln: StrictFloat | None = Field(default=None, gt=0)
+    #: How far to trust it (the facts file's A-D scale and why); says where ``sigma_ln`` comes from.
+    reliability: StrictStr = ""
 
     @model_validator(mode="after")
     def _value_or_band(self):
+        if self.quantity != "none" and self.sigma_ln is None:
+            raise ValueError(f"a report the model is fitted to (quantity {self.quantity!r}) needs 'sigma_ln'")
+        if self.quantity != "none":
+            for what in ("value", "low", "high"):
+                x = getattr(self, what)
+                if x is not None and x <= 0:
+                    raise ValueError(f"{what} of a fitted report must be above 0 (it is compared in logs), got {x}")
         if (self.value is None) == (self.low is None and self.high is None):
             raise ValueError("a report needs exactly one of 'value' or a band ('low' and 'high')")
         if self.value is None and (self.low is None or self.high is None):

@@ -136,6 +136,18 @@ class DemandInputs:
 
     downloads_elasticity: float
     customers_elasticity: float
+    potential_buyers: float  # [people]
+    awareness_midpoint_months: float  # [months after Jan 2004]
+    awareness_spread_months: float  # [months]
+    store_utility: float  # [utils]
+    price_sensitivity_per_usd: float  # [utils/USD]
+    itunes_utility: float  # [utils]
+    quality_tilt: float
+    p2p_utility: float  # [utils]
+    nest_scale: float
+    track_wants_per_month: float  # [tracks/person/month]
+    mix_reference_rate_usd_per_mb: float  # [USD/MB]
+    us_download_share: float  # [fraction of downloads]
 
 @dataclass(frozen=True, slots=True)
 class RightsInputs:
@@ -161,6 +173,7 @@ class TimelineInputs:
     customers_reported: float  # [customers]
     growth_customers_per_day: float  # [customers/day]
     demand_response: bool
+    year_end: str  # [month]
 
 @dataclass(frozen=True, slots=True)
 class ListenersInputs:
