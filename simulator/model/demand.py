@@ -1,204 +1,208 @@
-"""Demand response: constant-elasticity demand around the scenario's point, and the best rate per MB.
+"""Demand answers price: the year of the store model at other rates, the best rate, and what the rise did.
+
+Everything here evaluates :mod:`simulator.model.store` (the fitted nested logit), so a
+figure at rate ``r`` equals ``market_year`` of the scenario with ``pricing.rate_usd_per_mb = r``.
 
 Formulas
 --------
-Around the scenario's rate ``r0``, customers ``N0`` and downloads per customer
-``d0`` (calibrate first with :func:`simulator.model.calibration.calibrated_scenario`
-to centre it on the reported revenue)::
-
-    N(r) = N0 (r / r0) ** e_c        d(r) = d0 (r / r0) ** e_d
-
-with ``e_c = demand.customers_elasticity`` and ``e_d = demand.downloads_elasticity``.
-Megabytes served move with ``(r / r0) ** e`` where ``e = e_d + e_c``, so
-
-* revenue ``R(r) = R0 (r / r0) ** (1 + e)`` is monotone: it rises with the rate
-  when ``e > -1``, falls when ``e < -1`` and is flat at ``e = -1``. It has no
-  interior maximum.
-* the operator's margin per MB served is ``(1 - s)(1 - delta) r - c``, where
-  ``s`` is the sum of the shares of gross (card fee, plus ROMS and FAIR when
-  royalties are on gross), ``delta`` the discount and ``c`` the cost per MB
-  (bandwidth, plus label wholesale per MB under ``itunes_wholesale``). Setting
-  the derivative of ``MB(r) x margin per MB`` to zero gives the Lerner
-  condition ``(P - c) / P = -1 / e`` with ``P = (1 - s)(1 - delta) r``
-  (Lerner, "The Concept of Monopoly and the Measurement of Monopoly Power",
-  Review of Economic Studies 1, 1934), so::
-
-      r* = c / ((1 - s)(1 - delta)(1 + 1/e))        for e < -1 and c > 0.
-
-  For ``e >= -1`` the margin rises with the rate (no interior maximum); for
-  ``c = 0`` it is proportional to revenue. With royalties on profit, ROMS and
-  FAIR scale the margin by ``1 - share`` and do not move its maximum, so ``s``
-  is the card fee alone.
-
-Every closed form is checked against ``scipy.optimize.minimize_scalar`` on the
-full market model within the rate's bounds (:func:`best_rate`).
+* demand curve: the year (``timeline.year_end``) at each rate, the rate applying from the
+  last ``rate_timeline`` step (13 Aug 2006) on;
+* best rate: the rate within the slider's bounds that maximizes the year's revenue or the
+  operator's contribution margin, found on a grid of ``charts.grid_points`` rates and refined
+  by ``scipy.optimize.minimize_scalar`` (bounded). For a single product with logit share
+  ``s`` and price sensitivity ``alpha`` the revenue-maximizing price is ``1 / (alpha (1 - s))``
+  (the logit markup; Anderson, de Palma and Thisse, *Discrete Choice Theory of Product
+  Differentiation*, 1992), checked against the search in the tests;
+* the August 2006 rise: the year at the scenario's rate against the same year had the
+  previous step's rate (2 c/MB) continued;
+* break-even licensed rate: the rate at which the operator's contribution margin is 0 when
+  labels are paid ``comparison.label_wholesale_usd`` a download (``brentq``);
+* pricing alternatives: per MB, one flat price a track (the year's mean price at the
+  scenario), and per MB capped at ``comparison.album_cap_usd`` an album
+  (``catalogue.tracks_per_album_mean`` tracks), all on the same fitted demand.
 
 Examples
 --------
->>> best_rate("revenue", make_scenario()).direction
-'falls'
+>>> o = best_rate("revenue", make_scenario())
+>>> o.direction, 0.02 < o.best_rate_usd_per_mb < 0.03
+('peaks', True)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize_scalar
+from scipy.optimize import brentq, minimize_scalar
 
-from simulator.model.market import (
-    DownloadProfile,
-    MarketArrayInputs,
-    download_profile,
-    market_arrays,
-    market_inputs,
-)
-from simulator.model.money import to_fraction
+from simulator.model.market import MarketYear, accounting_inputs, year_from_run
+from simulator.model.profile import DownloadProfile, download_profile
+from simulator.model.store import periods_of, run_store, store_inputs, window_mask
 from simulator.params.scenario import Scenario
 
-__all__ = ["DemandError", "RateOptimum", "OBJECTIVES", "demand_curve", "best_rate", "itunes_counterfactual"]
+__all__ = [
+    "DemandError",
+    "OBJECTIVES",
+    "CURVE_FIELDS",
+    "RateOptimum",
+    "RateRise",
+    "year_at_rates",
+    "demand_curve",
+    "best_rate",
+    "rate_rise",
+    "break_even_licensed_rate",
+    "pricing_alternatives",
+    "itunes_counterfactual",
+]
 
 #: What :func:`best_rate` can maximize.
 OBJECTIVES = ("revenue", "profit")
 #: Relative tolerance of the bounded numerical search (a numerical setting, not a model number).
-_XATOL_SHARE = 1e-10
+_XATOL_SHARE = 1e-9
 
-_CURVE_FIELDS = (
-    "customers", "downloads_per_customer", "downloads", "mean_price_usd", "revenue_usd", "card_fee_usd",
-    "bandwidth_usd", "roms_usd", "fair_usd", "labels_usd", "operator_margin_usd", "data_served_tb",
+#: Columns of :func:`demand_curve` after the rate (fields of :class:`~simulator.model.market.MarketYear`).
+CURVE_FIELDS = (
+    "customers", "monthly_buyers", "downloads_per_customer", "downloads", "mean_size_mb", "mean_price_usd",
+    "revenue_usd", "card_fee_usd", "bandwidth_usd", "roms_usd", "fair_usd", "labels_usd", "operator_margin_usd",
+    "data_served_tb", "consumer_surplus_usd", "elasticity", "diversion_p2p", "diversion_itunes",
 )
 
 
 class DemandError(ValueError):
-    """A bad rate grid or objective name."""
+    """A rate or an objective outside what the model accepts."""
 
 
 def _rates(s: Scenario, rates_usd_per_mb) -> np.ndarray:
     if rates_usd_per_mb is None:
-        bounds = s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds
-        assert bounds is not None  # a number parameter always has bounds (Parameter's validator)
-        lo = bounds[0]
-        return np.linspace(lo, s.charts.rate_max_usd_per_mb, int(s.charts.grid_points))
-    r = np.asarray(rates_usd_per_mb, dtype=float)
+        b = s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds
+        assert b is not None  # a number parameter always has bounds
+        return np.linspace(float(b[0]), float(s.charts.rate_max_usd_per_mb), int(s.charts.grid_points))
+    try:
+        r = np.atleast_1d(np.asarray(rates_usd_per_mb, dtype=float))
+    except (TypeError, ValueError):
+        raise DemandError(f"rates must be numbers in USD/MB, got {rates_usd_per_mb!r}") from None
     if r.ndim != 1 or r.size == 0 or not np.all(np.isfinite(r)) or np.any(r <= 0):
-        raise DemandError(f"rates_usd_per_mb must be a non-empty 1-D array of finite rates > 0, got {rates_usd_per_mb!r}")
+        raise DemandError(f"rates must be finite numbers above 0 in USD/MB, got {r.tolist()!r}")
     return r
 
 
-def _at_rates(s: Scenario, r, profile: DownloadProfile | None):
-    kw = market_inputs(s, profile)
-    x = np.asarray(r, dtype=float) / kw["rate_usd_per_mb"]
-    # The new customers and downloads read the old ones, not the rate: the order of the three is free.
-    kw["rate_usd_per_mb"] = r
-    kw["customers"] = kw["customers"] * x ** float(s.demand.customers_elasticity)
-    kw["downloads_per_customer"] = kw["downloads_per_customer"] * x ** float(s.demand.downloads_elasticity)
-    return market_arrays(**kw)
-
-
-def demand_curve(scenario: Scenario, rates_usd_per_mb=None, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
-    """Return customers, downloads, revenue and margin against the rate per MB, under constant elasticities.
+def year_at_rates(scenario: Scenario, rates_usd_per_mb, *, profile: DownloadProfile | None = None,
+                  on_rate_only: bool = False, **store_changes) -> MarketYear:
+    """Return the year at each rate, fields of shape (n,) (one vectorized model run).
 
     Parameters
     ----------
     scenario : Scenario
-        The reference point (rate, customers, downloads per customer) and elasticities.
-    rates_usd_per_mb : array_like, shape (n,), optional
-        Rates > 0 [USD/MB]; default ``charts.grid_points`` rates from the
-        rate's lower bound to ``charts.rate_max_usd_per_mb``.
+    rates_usd_per_mb : array_like, shape (n,)
+        Rates above 0 [USD/MB] from the last rate step on.
     profile : DownloadProfile, optional
-
-    Returns
-    -------
-    pandas.DataFrame, shape (n, 13)
-        ``rate_usd_per_mb`` then ``customers``, ``downloads_per_customer``,
-        ``downloads``, ``mean_price_usd``, ``revenue_usd``, ``card_fee_usd``,
-        ``bandwidth_usd``, ``roms_usd``, ``fair_usd``, ``labels_usd``,
-        ``operator_margin_usd`` [USD/year] and ``data_served_tb`` [TB/year].
-        Customers and downloads are not clipped to their parameters' bounds.
+    on_rate_only : bool
+        Sum only the year's periods on the scenario's rate (from the last rate step on).
+    **store_changes
+        Fields of :class:`~simulator.model.store.StoreInputs` to replace (``flat_price_usd``,
+        ``cap_usd_per_track``).
 
     Raises
     ------
     DemandError
-        If a rate is not finite and > 0.
-
-    Examples
-    --------
-    >>> c = demand_curve(make_scenario(), rates_usd_per_mb=[0.015, 0.03])
-    >>> round(float(c.revenue_usd[0] / c.revenue_usd[1]), 4)   # 0.5 ** (1 - 1.2)
-    1.1487
+        If a rate is not finite and above 0.
     """
     s = scenario
     r = _rates(s, rates_usd_per_mb)
-    y = _at_rates(s, r, profile)
-    return pd.DataFrame({"rate_usd_per_mb": r, **{k: np.broadcast_to(getattr(y, k), r.shape) for k in _CURVE_FIELDS}})
+    x = replace(store_inputs(s, profile), rate_usd_per_mb=r, **store_changes)
+    p = periods_of(s)
+    mask = window_mask(p, s.timeline.year_end) & (p.last_step if on_rate_only else True)
+    if not mask.any():
+        raise DemandError(f"timeline.year_end: the year before {s.timeline.year_end} has no day on the scenario's rate "
+                          f"(from {s.assumptions.rate_timeline[-1].from_}); pick a later year")
+    return year_from_run(run_store(p, x), mask, accounting_inputs(s))
+
+
+def demand_curve(scenario: Scenario, rates_usd_per_mb=None, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
+    """Return the year's customers, downloads, revenue, surplus and margin against the rate per MB.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    rates_usd_per_mb : array_like, shape (n,), optional
+        Rates above 0 [USD/MB]; default ``charts.grid_points`` rates from the rate's lower
+        bound to ``charts.rate_max_usd_per_mb``.
+    profile : DownloadProfile, optional
+
+    Returns
+    -------
+    pandas.DataFrame, shape (n, 1 + len(CURVE_FIELDS) + E)
+        ``rate_usd_per_mb``, then :data:`CURVE_FIELDS` (units of
+        :class:`~simulator.model.market.MarketYear`), then ``share_<encoding>``: the year's
+        download mix.
+
+    Raises
+    ------
+    DemandError
+        If a rate is not finite and above 0.
+
+    Examples
+    --------
+    >>> from simulator.model.market import market_year
+    >>> c = demand_curve(make_scenario(), [0.02, 0.03])
+    >>> abs(float(c.revenue_usd[1]) - market_year(make_scenario()).revenue_usd) < 0.005
+    True
+    """
+    s = scenario
+    prof = profile if profile is not None else download_profile(s)
+    r = _rates(s, rates_usd_per_mb)
+    y = year_at_rates(s, r, profile=prof)
+    out = pd.DataFrame({"rate_usd_per_mb": r, **{k: np.broadcast_to(getattr(y, k), r.shape) for k in CURVE_FIELDS}})
+    mix = _year_mix(s, r, prof)
+    for k, name in enumerate(prof.mix):
+        out[f"share_{name}"] = mix[:, k]
+    return out
+
+
+def _year_mix(s: Scenario, r: np.ndarray, prof: DownloadProfile) -> np.ndarray:
+    p = periods_of(s)
+    run = run_store(p, replace(store_inputs(s, prof), rate_usd_per_mb=r))
+    m = window_mask(p, s.timeline.year_end)
+    dl = run.downloads[..., m][..., None] * run.mix[..., m, :]
+    tot = dl.sum(axis=-2)
+    return tot / tot.sum(axis=-1, keepdims=True)
 
 
 @dataclass(frozen=True)
 class RateOptimum:
-    """The rate per MB that maximizes revenue or the operator's margin.
+    """The rate per MB that maximizes the year's revenue or contribution margin.
 
     Attributes
     ----------
     objective : {"revenue", "profit"}
-    elasticity : float
-        ``e = e_d + e_c``, the elasticity of MB served with respect to the rate.
-    interior : bool
-        Whether an interior maximum exists (the closed form applies).
-    rate_usd_per_mb : float or None
-        The closed-form maximizer (may lie outside the bounds); None when there is none. [USD/MB]
-    in_bounds : bool
-        Whether ``rate_usd_per_mb`` lies within the rate's bounds.
-    best_rate_usd_per_mb, best_value_usd : float
-        The maximizer within the bounds (closed form clipped, or the bound the
-        objective runs to) and the objective there. [USD/MB], [USD/year]
-    numeric_rate_usd_per_mb : float
-        ``minimize_scalar`` (bounded) on the full market model. [USD/MB]
-    direction : {"rises", "falls", "flat", "peaks"}
-        How the objective moves with the rate.
-    gross_share : float
-        ``s``: shares of gross taken before the operator (profit only; 0 for revenue).
-    cost_usd_per_mb : float
-        ``c``: cost per MB served (profit only; 0 for revenue). [USD/MB]
-    bounds : tuple of float
-        The rate's [min, max]. [USD/MB]
-    statement : str
-        One sentence for the reader.
+    best_rate_usd_per_mb, best_value_usd : the maximizer within the bounds and the objective there
+    scenario_rate_usd_per_mb, scenario_value_usd : the scenario's rate and its objective
+    gain_pct : how much more the best rate earns than the scenario's [%]
+    direction : {"peaks", "rises", "falls"}: an interior maximum, or the bound it runs to
+    bounds : the rate's [min, max] [USD/MB]
+    statement : one sentence for the reader
     """
 
     objective: str
-    elasticity: float
-    interior: bool
-    rate_usd_per_mb: float | None
-    in_bounds: bool
     best_rate_usd_per_mb: float
     best_value_usd: float
-    numeric_rate_usd_per_mb: float
+    scenario_rate_usd_per_mb: float
+    scenario_value_usd: float
+    gain_pct: float
     direction: str
-    gross_share: float
-    cost_usd_per_mb: float
     bounds: tuple[float, float]
     statement: str
 
 
-def _profit_terms(kw: MarketArrayInputs) -> tuple[float, float, float]:
-    """Shares of gross ``s``, net factor ``(1 - s)(1 - delta)`` and cost per MB ``c`` [USD/MB]."""
-    s = kw["card_fee_share"] + (0.0 if kw["royalty_on_profit"] else kw["roms_share"] + kw["fair_share"])
-    mb_per_download = kw["mean_size_bytes"] / kw["bytes_per_mb"]
-    c = kw["bandwidth_usd_per_byte"] * kw["bytes_per_mb"] + kw["wholesale_usd_per_download"] / mb_per_download
-    # kw is market_inputs' own (plain floats, no arrays): float() only states it to the type checker.
-    return float(s), float((1.0 - s) * (1.0 - kw["discount_share"])), float(c)
-
-
 def best_rate(objective: str, scenario: Scenario, *, profile: DownloadProfile | None = None) -> RateOptimum:
-    """Find the revenue- or profit-maximizing rate per MB under constant elasticities.
+    """Find the rate per MB that maximizes the year's revenue or contribution margin.
 
     Parameters
     ----------
     objective : {"revenue", "profit"}
-        ``profit`` is the operator's margin (``operator_margin_usd``).
+        ``profit`` is the operator's contribution margin (``operator_margin_usd``).
     scenario : Scenario
-        Reference point and elasticities (see the module formulas).
     profile : DownloadProfile, optional
 
     Returns
@@ -209,128 +213,160 @@ def best_rate(objective: str, scenario: Scenario, *, profile: DownloadProfile | 
     ------
     DemandError
         For an unknown objective.
-
-    Examples
-    --------
-    >>> s = make_scenario(overrides={"demand.downloads_elasticity": -1.5, "demand.customers_elasticity": -0.5,
-    ...                              "rights.payment_model": "itunes_wholesale"})
-    >>> o = best_rate("profit", s)
-    >>> o.interior, round(o.rate_usd_per_mb, 4), round(o.numeric_rate_usd_per_mb, 4)
-    (True, 0.2122, 0.2122)
     """
     if objective not in OBJECTIVES:
         raise DemandError(f"objective must be one of {list(OBJECTIVES)}, got {objective!r}")
     s = scenario
-    bounds = s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds
-    assert bounds is not None  # a number parameter always has bounds (Parameter's validator)
-    lo, hi = (float(b) for b in bounds)
+    b = s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds
+    assert b is not None  # a number parameter always has bounds
+    lo, hi = float(b[0]), float(b[1])
     prof = profile if profile is not None else download_profile(s)
-    kw = market_inputs(s, prof)
-    e_frac = to_fraction(s.demand.downloads_elasticity) + to_fraction(s.demand.customers_elasticity)
-    e = float(e_frac)
     field = "revenue_usd" if objective == "revenue" else "operator_margin_usd"
+    grid = np.geomspace(lo, hi, max(int(s.charts.grid_points), 3))
+    values = np.asarray(getattr(year_at_rates(s, grid, profile=prof), field))
+    k = int(np.argmax(values))
 
     def value(r: float) -> float:
-        return float(getattr(_at_rates(s, r, prof), field))
+        return float(getattr(year_at_rates(s, [r], profile=prof), field)[0])
 
-    num = minimize_scalar(lambda r: -value(r), bounds=(lo, hi), method="bounded",
-                          options={"xatol": (hi - lo) * _XATOL_SHARE})
-    numeric = max((float(num.x), lo, hi), key=value)
-    share, net, c = _profit_terms(kw) if objective == "profit" else (0.0, 1.0, 0.0)
-    exp = f"{1 + e:+.4g}"
-    r_star = None
-    if objective == "revenue":
-        direction = "flat" if e_frac == -1 else ("rises" if e > -1 else "falls")
-        why = f"revenue is proportional to rate^({exp}) (total elasticity {e:.4g})"
-    elif net <= 0:
-        direction = "falls" if value(lo) >= value(hi) else "rises"
-        why = f"the shares of gross ({share:.4g}) and the discount leave nothing per MB: the margin is negative at every rate"
-    elif e_frac >= -1 or c == 0:
-        direction = "rises" if (e_frac > -1 or c > 0) else ("flat" if e_frac == -1 else "falls")
-        why = (f"with total elasticity {e:.4g} >= -1 the margin rises with the rate" if e_frac >= -1 else
-               f"with no cost per MB the margin is proportional to rate^({exp})")
+    a, z = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
+    num = minimize_scalar(lambda r: -value(r), bounds=(a, z), method="bounded",
+                          options={"xatol": (z - a) * _XATOL_SHARE})
+    best = max((float(num.x), float(grid[k])), key=value)
+    direction = "falls" if best <= grid[0] * (1 + 1e-6) else ("rises" if best >= grid[-1] * (1 - 1e-6) else "peaks")
+    r0 = float(s.pricing.rate_usd_per_mb)
+    v0, vb = value(r0), value(best)
+    gain = 100.0 * (vb - v0) / abs(v0) if v0 else 0.0
+    what = "revenue" if objective == "revenue" else "the contribution margin"
+    if direction == "peaks":
+        where = f"{what} peaks at {100 * best:.2f} c/MB"
     else:
-        direction = "peaks"
-        r_star = c / (net * (1.0 + 1.0 / e))
-        why = (f"Lerner rate r* = c / ((1 - s)(1 - discount)(1 + 1/e)) = {c:.4g} / ({net:.4g} x {1 + 1 / e:.4g})"
-               f" = {r_star:.4g} USD/MB")
-    best = {"rises": hi, "falls": lo, "flat": float(kw["rate_usd_per_mb"])}.get(direction)
-    if best is None:
-        assert r_star is not None  # only "peaks" has no entry above, and it sets r_star
-        best = min(max(r_star, lo), hi)
-    inside = r_star is not None and lo <= r_star <= hi
-    if r_star is None:
-        tail = f"no interior maximum; within the bounds {objective} is highest at {best:.4g} USD/MB"
-        if direction == "flat":
-            tail = f"no unique maximum: every rate gives the same {objective}"
-    elif inside:
-        tail = "the maximum lies within the bounds"
-    else:
-        tail = f"outside the bounds [{lo:g}, {hi:g}]; within them {objective} is highest at {best:.4g} USD/MB"
-    return RateOptimum(
-        objective=objective, elasticity=e, interior=r_star is not None, rate_usd_per_mb=r_star, in_bounds=inside,
-        best_rate_usd_per_mb=best, best_value_usd=value(best), numeric_rate_usd_per_mb=numeric,
-        direction=direction, gross_share=share, cost_usd_per_mb=c, bounds=(lo, hi), statement=f"{why}: {tail}.",
-    )
+        where = f"{what} {'falls' if direction == 'falls' else 'rises'} all the way to the bound, {100 * best:.2f} c/MB"
+    statement = (f"On the fitted demand {where} (${vb / 1e6:,.2f}M a year), {gain:.1f}% above the "
+                 f"{100 * r0:.2f} c/MB of the scenario (${v0 / 1e6:,.2f}M).")
+    return RateOptimum(objective=objective, best_rate_usd_per_mb=best, best_value_usd=vb, scenario_rate_usd_per_mb=r0,
+                       scenario_value_usd=v0, gain_pct=gain, direction=direction, bounds=(lo, hi), statement=statement)
 
 
-def itunes_counterfactual(scenario: Scenario, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
-    """Put the same listeners on iTunes terms: 0.99 a track retail, 0.62-0.70 of it to labels.
+@dataclass(frozen=True)
+class RateRise:
+    """What the last rate step (2 to 3 c/MB on 13 Aug 2006) did to the year.
 
-    Parameters
+    Attributes
     ----------
-    scenario : Scenario
-        The AllofMP3 point; ``comparison.itunes_track_usd`` and
-        ``comparison.label_wholesale_usd`` (value, low, high) give the terms.
-    profile : DownloadProfile, optional
+    before_rate_usd_per_mb, after_rate_usd_per_mb : the previous step's rate and the scenario's [USD/MB]
+    revenue_before_usd, revenue_after_usd : the year's revenue at each [USD/year]
+    downloads_before, downloads_after : [downloads/year]
+    revenue_change_pct : [%]
+    statement : one sentence for the reader
+    """
+
+    before_rate_usd_per_mb: float
+    after_rate_usd_per_mb: float
+    revenue_before_usd: float
+    revenue_after_usd: float
+    downloads_before: float
+    downloads_after: float
+    revenue_change_pct: float
+    statement: str
+
+
+def rate_rise(scenario: Scenario, *, profile: DownloadProfile | None = None) -> RateRise:
+    """Compare the year at the scenario's rate with the year had the previous step's rate continued."""
+    s = scenario
+    steps = s.assumptions.rate_timeline
+    before = float(steps[-2].rate_usd_per_mb) if len(steps) > 1 else float(steps[-1].rate_usd_per_mb)
+    after = float(s.pricing.rate_usd_per_mb)
+    y = year_at_rates(s, [before, after], profile=profile)
+    rb, ra = float(y.revenue_usd[0]), float(y.revenue_usd[1])
+    change = 100.0 * (ra - rb) / rb if rb else 0.0
+    verb = "raised" if change > 0 else "lowered"
+    statement = (f"On the fitted demand, {100 * after:.2f} c/MB instead of {100 * before:.2f} c/MB from "
+                 f"{steps[-1].from_:%d %b %Y} {verb} the year's revenue by {abs(change):.1f}% "
+                 f"(${rb / 1e6:,.2f}M to ${ra / 1e6:,.2f}M) while downloads fell "
+                 f"{100 * (1 - float(y.downloads[1]) / float(y.downloads[0])):.1f}%.")
+    return RateRise(before_rate_usd_per_mb=before, after_rate_usd_per_mb=after, revenue_before_usd=rb,
+                    revenue_after_usd=ra, downloads_before=float(y.downloads[0]), downloads_after=float(y.downloads[1]),
+                    revenue_change_pct=change, statement=statement)
+
+
+def break_even_licensed_rate(scenario: Scenario, *, profile: DownloadProfile | None = None) -> float | None:
+    """Return the rate at which paying labels wholesale a download leaves no contribution margin [USD/MB].
+
+    The margin under ``rights.payment_model = itunes_wholesale`` is found on the fitted demand,
+    over the year's days on the scenario's rate (the weeks before the last step were sold at the
+    old rate whatever the new one is); None when it stays below 0 at every rate within the bounds.
+
+    Raises
+    ------
+    DemandError
+        If the year has no day on the scenario's rate.
+    """
+    s = scenario.with_overrides({"rights.payment_model": "itunes_wholesale"})
+    b = s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds
+    assert b is not None  # a number parameter always has bounds
+    lo, hi = float(b[0]), float(b[1])
+    prof = profile if profile is not None else download_profile(s)
+    grid = np.geomspace(lo, hi, max(int(s.charts.grid_points), 3))
+    m = np.asarray(year_at_rates(s, grid, profile=prof, on_rate_only=True).operator_margin_usd)
+    up = np.nonzero((m[:-1] < 0) & (m[1:] >= 0))[0]
+    if up.size == 0:
+        return None
+    i = int(up[0])
+
+    def margin(r: float) -> float:
+        return float(year_at_rates(s, [r], profile=prof, on_rate_only=True).operator_margin_usd[0])
+
+    return float(brentq(margin, grid[i], grid[i + 1], xtol=1e-12))
+
+
+def pricing_alternatives(scenario: Scenario, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
+    """Compare per-MB pricing with a flat price a track and an album cap, on the same fitted demand.
 
     Returns
     -------
     pandas.DataFrame, 3 rows
-        ``case`` (``allofmp3``, ``itunes_same_downloads``, ``itunes_with_demand``),
-        ``label``, ``customers``, ``downloads``, ``price_per_download_usd`` [USD],
-        ``revenue_usd``, ``rights_holders_usd``, ``rights_holders_low_usd``,
-        ``rights_holders_high_usd`` [USD/year] and ``rights_holders_share`` [0-1].
-        Rights holders are ROMS (+ FAIR) at the low/high ``royalties.roms_share``
-        for AllofMP3 and labels at the wholesale price for iTunes. The demand
-        case moves customers and downloads by ``(p_itunes / p) ** e`` (per-download
-        price ratio, the module's elasticities).
-
-    Examples
-    --------
-    >>> t = itunes_counterfactual(make_scenario())
-    >>> round(float(t.revenue_usd[1] / t.revenue_usd[0]), 2)   # 0.99 / mean price 0.1916
-    5.17
+        ``case`` (``per_mb``, ``flat``, ``album_cap``), ``label``, ``revenue_usd``, ``downloads``,
+        ``mean_price_usd``, ``mean_size_mb``, ``consumer_surplus_usd``, ``operator_margin_usd``.
+        The flat price is the per-MB year's mean price, so the comparison isolates versioning.
     """
     s = scenario
-    a = s.assumptions.parameters
-    p_it = float(s.comparison.itunes_track_usd)
-    ws = a["comparison.label_wholesale_usd"]
-    # Optional in the schema; the embedded file gives both (a file without them fails here).
-    assert ws.low is not None and ws.high is not None
-    w = (float(s.comparison.label_wholesale_usd), float(ws.low), float(ws.high))
-    rs = a["royalties.roms_share"]
-    # Optional in the schema; the embedded file gives both (a file without them fails here).
-    assert rs.low is not None and rs.high is not None
-    kw = market_inputs(s.with_overrides({"rights.payment_model": "share"}), profile)
-    y = market_arrays(**kw)
+    prof = profile if profile is not None else download_profile(s)
+    r = [float(s.pricing.rate_usd_per_mb)]
+    base = year_at_rates(s, r, profile=prof)
+    flat = float(base.mean_price_usd[0])
+    cap = float(s.comparison.album_cap_usd) / float(s.catalogue.tracks_per_album_mean)
+    cases = [("per_mb", f"By the MB, {100 * r[0]:.2f} c/MB", base),
+             ("flat", f"One price a track, ${flat:.3f}", year_at_rates(s, r, profile=prof, flat_price_usd=flat)),
+             ("album_cap", f"By the MB, capped at ${float(s.comparison.album_cap_usd):.2f} an album",
+              year_at_rates(s, r, profile=prof, cap_usd_per_track=cap))]
+    return pd.DataFrame([{"case": c, "label": lab, "revenue_usd": float(y.revenue_usd[0]),
+                          "downloads": float(y.downloads[0]), "mean_price_usd": float(y.mean_price_usd[0]),
+                          "mean_size_mb": float(y.mean_size_mb[0]), "consumer_surplus_usd": float(y.consumer_surplus_usd[0]),
+                          "operator_margin_usd": float(y.operator_margin_usd[0])} for c, lab, y in cases])
 
-    def paid_at(roms_share: float) -> float:
-        z_kw: MarketArrayInputs = {**kw, "roms_share": roms_share}
-        z = market_arrays(**z_kw)
-        return z.roms_usd + z.fair_usd
 
-    paid = [y.roms_usd + y.fair_usd] + [paid_at(float(k)) for k in (rs.low, rs.high)]
-    x = p_it / y.mean_price_usd if y.mean_price_usd else float("inf")
-    e_c, e_d = float(s.demand.customers_elasticity), float(s.demand.downloads_elasticity)
-    rows = [("allofmp3", "AllofMP3 by the MB", y.customers, y.downloads, y.mean_price_usd, paid),
-            ("itunes_same_downloads", "iTunes terms, same downloads", y.customers, y.downloads, p_it,
-             [y.downloads * v for v in w])]
-    n2, d2 = y.customers * x**e_c, y.downloads * x ** (e_c + e_d)
-    rows.append(("itunes_with_demand", "iTunes terms, demand responds", n2, d2, p_it, [d2 * v for v in w]))
-    return pd.DataFrame([
-        {"case": c, "label": lab, "customers": n, "downloads": d, "price_per_download_usd": p,
-         "revenue_usd": d * p, "rights_holders_usd": rh[0], "rights_holders_low_usd": rh[1],
-         "rights_holders_high_usd": rh[2], "rights_holders_share": rh[0] / (d * p) if d * p else 0.0}
-        for c, lab, n, d, p, rh in rows
-    ])
+def itunes_counterfactual(scenario: Scenario, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
+    """Put the store on iTunes terms (one price a track, labels paid wholesale) on the fitted demand.
+
+    Returns
+    -------
+    pandas.DataFrame, 2 rows
+        ``case`` (``allofmp3``, ``itunes_terms``), ``label``, ``customers``, ``downloads``,
+        ``price_per_download_usd`` [USD], ``revenue_usd``, ``rights_holders_usd`` [USD/year] and
+        ``rights_holders_share`` [0-1]: ROMS (and FAIR) for AllofMP3, labels at
+        ``comparison.label_wholesale_usd`` a download on iTunes terms.
+    """
+    s = scenario.with_overrides({"rights.payment_model": "share"})
+    prof = profile if profile is not None else download_profile(s)
+    r = [float(s.pricing.rate_usd_per_mb)]
+    a = year_at_rates(s, r, profile=prof)
+    it = scenario.with_overrides({"rights.payment_model": "itunes_wholesale"})
+    b = year_at_rates(it, r, profile=prof, flat_price_usd=float(s.comparison.itunes_track_usd))
+    rows = [("allofmp3", "AllofMP3 by the MB", a, float(a.roms_usd[0] + a.fair_usd[0])),
+            ("itunes_terms", f"iTunes terms: ${float(s.comparison.itunes_track_usd):.2f} a track, labels paid wholesale",
+             b, float(b.labels_usd[0]))]
+    return pd.DataFrame([{"case": c, "label": lab, "customers": float(y.customers[0]), "downloads": float(y.downloads[0]),
+                          "price_per_download_usd": float(y.mean_price_usd[0]), "revenue_usd": float(y.revenue_usd[0]),
+                          "rights_holders_usd": paid, "rights_holders_share": paid / float(y.revenue_usd[0])
+                          if float(y.revenue_usd[0]) else 0.0} for c, lab, y, paid in rows])

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from simulator.model.market import DownloadProfile, download_profile
+from simulator.model.profile import DownloadProfile, download_profile
 from simulator.model.store import Periods, StoreInputs, StoreRun, periods_of, run_store, store_inputs
 from simulator.params.assumptions import Report
 from simulator.params.scenario import Scenario

@@ -1,204 +1,82 @@
-"""The market year: customers x downloads x mean price, who was paid, and the gap to the reports.
+"""The market year: a 12-month window of the store model, who was paid, and the gap to the reports.
 
 Formulas
 --------
-For one year (sources of every input in ``assumptions.yaml``):
+The year is the 12 calendar months before ``timeline.year_end`` (default: July 2006 to
+June 2007, the year The Times' figures describe) of :mod:`simulator.model.store`, which
+gives each period's downloads ``D``, receipts ``R`` and bytes served ``Bytes``. Over the
+window (sources of every input in ``assumptions.yaml``):
 
-* mean size of a download ``S`` = sum over the quality mix of weight x mean size of
-  the catalogue's tracks at that encoding (weights normalised to sum to 1) [bytes];
-* mean price of a download ``p = S / bytes_per_mb x rate_usd_per_mb x (1 - discount_share)``
-  [USD], the exact expected price (per-track rounding to the cent moves it by
-  well under 0.1% on a real catalogue, see the tests);
-* paying factor ``f = 1 - card_share x (1 - recovered_share)`` while the card
-  freeze is in force, else 1;
-* downloads ``D = customers x downloads_per_customer x f``; revenue ``R = D x p``;
-* card fees ``= card_fee_share x R``; bandwidth ``= D x S x bandwidth_usd_per_gb / 10**9``;
+* customers = accounts at the window's end; downloads ``D = sum D_t``; revenue ``R = sum R_t``;
+* mean price of a download ``R / D`` [USD]; mean size ``Bytes / D / bytes_per_mb``;
+* card fees ``= card_fee_share x R``; bandwidth ``= Bytes x bandwidth_usd_per_gb / 10**9``;
 * royalty base ``B = R`` (gross) or ``max(R - card - bandwidth, 0)`` (profit);
   ROMS ``= roms_share x B``; FAIR ``= fair_share x B`` when on; with
   ``rights.payment_model = itunes_wholesale`` labels get ``label_wholesale_usd x D``
   instead of the shares;
-* operator margin = R - card - bandwidth - ROMS - FAIR - labels.
+* contribution margin (no fixed costs are modelled) = R - card - bandwidth - ROMS - FAIR - labels;
+* elasticity: the own-price elasticity of the year's downloads with respect to
+  ``pricing.rate_usd_per_mb``, ``sum_t D_t e_t [t on the scenario's rate] / D`` (exact: the
+  downloads of a period depend on its own rate only);
+* consumer surplus: the store's log-sum surplus over the window [USD].
 
-:func:`market_arrays` evaluates these with numpy broadcasting (used by the
-Monte Carlo); :func:`market_year` evaluates them for one scenario.
+:func:`year_from_run` evaluates these for arrays of model runs (the Monte Carlo, a grid of
+rates); :func:`market_year` for one scenario.
 
 Examples
 --------
 >>> y = market_year(make_scenario())
->>> round(y.revenue_per_customer_usd, 2), y.mb_unit
-(5.56, 'MB')
+>>> y.mb_unit, 25 < y.revenue_per_customer_usd / 0.19 < 40
+('MB', False)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from functools import lru_cache
-from types import MappingProxyType
 from typing import TypedDict
 
 import numpy as np
 import numpy.typing as npt
 
-from simulator.model.catalogue import builtin_catalogue
-from simulator.model.encoding import bytes_per_mb, encoding_menu, mb_unit, size_bytes
-from simulator.params.groups import QUALITY_MIX_PREFIX
+from simulator.model.encoding import bytes_per_mb, mb_unit
+from simulator.model.profile import (
+    MIX_PREFIX,
+    DownloadProfile,
+    catalogue_durations_ms,
+    download_profile,
+    quality_mix,
+)
+from simulator.model.store import StoreRun, store_run, window_mask
 from simulator.params.scenario import Scenario, make_scenario
 
 __all__ = [
     "DownloadProfile",
-    "MarketArrayInputs",
+    "AccountingInputs",
     "MarketYear",
     "MIX_PREFIX",
     "quality_mix",
+    "catalogue_durations_ms",
     "download_profile",
-    "market_inputs",
-    "market_arrays",
+    "accounting_inputs",
+    "year_from_run",
     "market_year",
     "reported_price_band_usd",
 ]
 
-#: Dotted-name prefix of the quality-mix weights in assumptions.yaml.
-MIX_PREFIX = QUALITY_MIX_PREFIX
-
-
-def quality_mix(scenario: Scenario) -> dict[str, float]:
-    """Return the quality mix as shares that sum to 1, by encoding name.
-
-    The mix is never all zero: :func:`~simulator.params.scenario.make_scenario` refuses that.
-
-    Examples
-    --------
-    >>> m = quality_mix(make_scenario())
-    >>> round(sum(m.values()), 12), m["mp3-192"]
-    (1.0, 0.4)
-    """
-    w = {k: float(v) for k, v in scenario.market.quality_mix.items()}
-    total = sum(w.values())  # above 0: make_scenario refuses an all-zero mix
-    return {k: v / total for k, v in w.items()}
-
-
-@dataclass(frozen=True)
-class DownloadProfile:
-    """The average download under a quality mix and a catalogue.
-
-    Attributes
-    ----------
-    mix : Mapping[str, float]
-        Shares by encoding name, summing to 1.
-    mean_size_bytes_by_encoding : Mapping[str, float]
-        Mean file size of the catalogue's tracks at each encoding of the mix. [bytes]
-    mean_size_bytes : float
-        Mix-weighted mean size. [bytes]
-    mean_duration_s : float
-        Mean track length of the catalogue. [s]
-    tracks : int
-        Tracks in the catalogue the means run over.
-    """
-
-    mix: Mapping[str, float]
-    mean_size_bytes_by_encoding: Mapping[str, float]
-    mean_size_bytes: float
-    mean_duration_s: float
-    tracks: int
-
-
-@lru_cache(maxsize=16)
-def _builtin_durations(seed: int, albums: int, tpa: float, median_s: float, sigma: float) -> np.ndarray:
-    s = make_scenario(
-        overrides={
-            "catalogue.seed": seed,
-            "catalogue.albums": albums,
-            "catalogue.tracks_per_album_mean": tpa,
-            "catalogue.track_median_s": median_s,
-            "catalogue.track_length_sigma": sigma,
-        }
-    )
-    d = builtin_catalogue(s).tracks["duration_ms"].to_numpy(dtype=np.int64)
-    d.setflags(write=False)
-    return d
-
-
-def catalogue_durations_ms(scenario: Scenario) -> np.ndarray:
-    """Return the track lengths of the scenario's built-in catalogue (cached) [ms], shape (n,)."""
-    return _builtin_durations(
-        int(scenario.catalogue.seed),
-        int(scenario.catalogue.albums),
-        float(scenario.catalogue.tracks_per_album_mean),
-        float(scenario.catalogue.track_median_s),
-        float(scenario.catalogue.track_length_sigma),
-    )
-
-
-#: Mean sizes remembered per (catalogue, bitrate, overhead): a rate change needs none of them again.
-_MEAN_SIZE_CACHE: dict[tuple, float] = {}
-_MEAN_SIZE_CACHE_SIZE = 256
-
-
-def _mean_size_bytes(d: np.ndarray, bitrate_kbps, overhead: int) -> float:
-    """Return the mean exact file size of tracks ``d`` [ms] at one bitrate [bytes] (cached, bounded)."""
-    key = (d.size, hash(d.tobytes()), str(bitrate_kbps), overhead)
-    hit = _MEAN_SIZE_CACHE.get(key)
-    if hit is None:
-        hit = float(size_bytes(d, bitrate_kbps, overhead).sum(dtype=np.int64)) / d.size
-        if len(_MEAN_SIZE_CACHE) >= _MEAN_SIZE_CACHE_SIZE:
-            _MEAN_SIZE_CACHE.pop(next(iter(_MEAN_SIZE_CACHE)))
-        _MEAN_SIZE_CACHE[key] = hit
-    return hit
-
-
-def download_profile(scenario: Scenario, durations_ms=None) -> DownloadProfile:
-    """Mean size of a download over the quality mix and the catalogue's track lengths.
-
-    Parameters
-    ----------
-    scenario : Scenario
-    durations_ms : array_like of int, shape (n,), optional
-        Track lengths to average over [ms]; default: the built-in catalogue.
-
-    Returns
-    -------
-    DownloadProfile
-
-    Raises
-    ------
-    ValueError
-        If ``durations_ms`` is empty or holds anything but whole milliseconds above 0.
-    """
-    s = scenario
-    if durations_ms is None:
-        d = catalogue_durations_ms(s)
-    else:
-        raw = np.asarray(durations_ms)
-        if raw.size and (raw.dtype.kind not in "iuf" or not np.all(np.isfinite(raw)) or np.any(raw != np.floor(raw))
-                         or raw.min() <= 0):
-            raise ValueError("durations_ms must be whole milliseconds above 0, got e.g. "
-                             f"{raw.ravel()[0]!r}" if raw.size else "durations_ms is empty")
-        d = raw.astype(np.int64)
-    if d.size == 0:
-        raise ValueError("durations_ms: need at least one track, got none")
-    mix = quality_mix(s)
-    menu = encoding_menu(s)
-    overhead = int(s.encoding.tag_overhead_bytes)
-    by_enc = {name: _mean_size_bytes(d, menu[name].bitrate_kbps, overhead) for name in mix}
-    mean = float(sum(mix[n] * by_enc[n] for n in mix))
-    return DownloadProfile(
-        mix=MappingProxyType(mix),
-        mean_size_bytes_by_encoding=MappingProxyType(by_enc),
-        mean_size_bytes=mean,
-        mean_duration_s=float(d.mean()) / int(s.assumptions.constants["ms_per_s"]),
-        tracks=int(d.size),
-    )
+#: A number, or an array of numbers that broadcasts with the model's leading axes.
+FloatOrArray = float | npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class MarketYear:
-    """One year of the store. Fields are floats, or arrays of one shape from :func:`market_arrays`.
+    """One year of the store. Fields are floats, or arrays of one shape from :func:`year_from_run`.
 
     Attributes
     ----------
-    customers : customer accounts
-    paying_factor : share of demand that could still pay (1 without the card freeze)
+    customers : customer accounts at the year's end
+    monthly_buyers : potential buyers who bought in a month, the year's mean
+    potential_buyers : potential buyers aware of the store at the year's end
+    paying_factor : share of potential buyers who could still pay, the year's mean by day
     downloads_per_customer : [downloads/customer/year]
     downloads : [downloads/year]
     mean_size_mb : mean download size [``mb_unit``]
@@ -206,15 +84,20 @@ class MarketYear:
     mean_price_usd : mean price of a download [USD]
     revenue_usd : gross receipts [USD/year]
     card_fee_usd, bandwidth_usd, roms_usd, fair_usd, labels_usd : [USD/year]
-    operator_margin_usd : the remainder [USD/year]
+    operator_margin_usd : the operator's contribution margin, before fixed costs [USD/year]
     data_served_tb : [TB/year, 10**12 bytes]
     revenue_per_customer_usd : [USD/customer/year]
+    consumer_surplus_usd : buyers' gain from the store (logit log-sum) [USD/year]
+    elasticity : own-price elasticity of the year's downloads with respect to the rate
+    diversion_p2p, diversion_itunes : shares of a download lost to a rate rise that go to P2P, to iTunes
     reported_revenue_usd, reported_customers : the reported figures
     revenue_gap_usd, revenue_gap_pct : model minus reported [USD/year], [%]
     customers_gap, customers_gap_pct : model minus reported [customers], [%]
     """
 
     customers: float
+    monthly_buyers: float
+    potential_buyers: float
     paying_factor: float
     downloads_per_customer: float
     downloads: float
@@ -230,6 +113,10 @@ class MarketYear:
     operator_margin_usd: float
     data_served_tb: float
     revenue_per_customer_usd: float
+    consumer_surplus_usd: float
+    elasticity: float
+    diversion_p2p: float
+    diversion_itunes: float
     reported_revenue_usd: float
     reported_customers: float
     revenue_gap_usd: float
@@ -242,172 +129,122 @@ class MarketYear:
         return asdict(self)
 
 
-#: A number, or an array of numbers that broadcasts with the other inputs of :func:`market_arrays`.
-FloatOrArray = float | npt.NDArray[np.float64]
+class AccountingInputs(TypedDict):
+    """Who is paid out of the year's receipts (see :func:`accounting_inputs` for the sources).
 
-
-class MarketArrayInputs(TypedDict):
-    """Keyword arguments of :func:`market_arrays` (see its parameters for the units).
-
-    :func:`market_inputs` gives plain numbers; callers may replace any of them with arrays that
-    broadcast together (a grid of rates, Monte Carlo draws, one value per day).
+    Any number may be an array that broadcasts with the model's leading axes.
     """
 
-    customers: FloatOrArray
-    downloads_per_customer: FloatOrArray
-    rate_usd_per_mb: FloatOrArray
-    discount_share: FloatOrArray
-    mean_size_bytes: FloatOrArray
-    bytes_per_mb: FloatOrArray
     card_fee_share: FloatOrArray
     bandwidth_usd_per_byte: FloatOrArray
     roms_share: FloatOrArray
     fair_share: FloatOrArray
     royalty_on_profit: bool
     wholesale_usd_per_download: FloatOrArray
-    card_share: FloatOrArray
-    recovered_share: FloatOrArray
-    card_freeze: bool | npt.NDArray[np.bool_]
     reported_revenue_usd: FloatOrArray
     reported_customers: FloatOrArray
-    bytes_per_tb: FloatOrArray
+    bytes_per_mb: float
+    bytes_per_tb: float
     mb_unit: str
 
 
-def market_inputs(scenario: Scenario, profile: DownloadProfile | None = None) -> MarketArrayInputs:
-    """Return the scenario's inputs to :func:`market_arrays`, as plain numbers.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        The inputs.
-    profile : DownloadProfile, optional
-        A precomputed :func:`download_profile` (default: the scenario's built-in catalogue).
-
-    Returns
-    -------
-    MarketArrayInputs
-        Keyword arguments for :func:`market_arrays` (plus ``mb_unit``).
-    """
+def accounting_inputs(scenario: Scenario) -> AccountingInputs:
+    """Return the scenario's inputs to :func:`year_from_run` (plain numbers)."""
     s = scenario
-    prof = profile if profile is not None else download_profile(s)
     conv = s.pricing.mb_convention
     c = s.assumptions.constants
     wholesale = s.rights.payment_model == "itunes_wholesale"
     return {
-        "customers": float(s.market.customers),
-        "downloads_per_customer": float(s.market.downloads_per_customer),
-        "rate_usd_per_mb": float(s.pricing.rate_usd_per_mb),
-        "discount_share": float(s.pricing.discount_share),
-        "mean_size_bytes": prof.mean_size_bytes,
-        "bytes_per_mb": float(bytes_per_mb(conv, s)),
         "card_fee_share": float(s.costs.card_fee_share),
         "bandwidth_usd_per_byte": float(s.costs.bandwidth_usd_per_gb) / float(c["bytes_per_gb"]),
         "roms_share": 0.0 if wholesale else float(s.royalties.roms_share),
         "fair_share": float(s.royalties.fair_share) if (s.royalties.fair_enabled and not wholesale) else 0.0,
         "royalty_on_profit": s.royalties.base == "profit",
         "wholesale_usd_per_download": float(s.comparison.label_wholesale_usd) if wholesale else 0.0,
-        "card_share": float(s.payments.card_share),
-        "recovered_share": float(s.payments.recovered_share),
-        "card_freeze": bool(s.payments.card_freeze_active),
         "reported_revenue_usd": float(s.market.reported_revenue_usd),
         "reported_customers": float(s.market.reported_customers),
+        "bytes_per_mb": float(bytes_per_mb(conv, s)),
         "bytes_per_tb": float(c["bytes_per_gb"]) * 1000.0,
         "mb_unit": mb_unit(conv),
     }
 
 
-def market_arrays(
-    *,
-    customers: FloatOrArray,
-    downloads_per_customer: FloatOrArray,
-    rate_usd_per_mb: FloatOrArray,
-    discount_share: FloatOrArray,
-    mean_size_bytes: FloatOrArray,
-    bytes_per_mb: FloatOrArray,
-    card_fee_share: FloatOrArray,
-    bandwidth_usd_per_byte: FloatOrArray,
-    roms_share: FloatOrArray,
-    fair_share: FloatOrArray,
-    royalty_on_profit: bool,
-    wholesale_usd_per_download: FloatOrArray,
-    card_share: FloatOrArray,
-    recovered_share: FloatOrArray,
-    card_freeze: bool | npt.NDArray[np.bool_],
-    reported_revenue_usd: FloatOrArray,
-    reported_customers: FloatOrArray,
-    bytes_per_tb: FloatOrArray,
-    mb_unit: str = "MB",
-) -> MarketYear:
-    """Evaluate the market year for numbers or broadcastable arrays (see module formulas).
+def _out(x):
+    x = np.asarray(x, dtype=float)
+    return float(x) if x.ndim == 0 else x
+
+
+def year_from_run(run: StoreRun, mask: np.ndarray, acct: AccountingInputs) -> MarketYear:
+    """Sum a model run over the window ``mask`` and split the receipts (see the module's formulas).
 
     Parameters
     ----------
-    customers : float or ndarray [customers]
-    downloads_per_customer : float or ndarray [downloads/customer/year]
-    rate_usd_per_mb : [USD/MB]
-    discount_share : [0-1]
-    mean_size_bytes : [bytes]
-    bytes_per_mb : [bytes]
-    card_fee_share, roms_share, fair_share : [0-1]
-    bandwidth_usd_per_byte : [USD/byte]
-    royalty_on_profit : bool
-    wholesale_usd_per_download : [USD/download] (0 under the share model)
-    card_share, recovered_share : [0-1]
-    card_freeze : bool or ndarray of bool
-    reported_revenue_usd : [USD/year]
-    reported_customers : [customers]
-    bytes_per_tb : [bytes]
-    mb_unit : str
+    run : StoreRun
+        Arrays of shape ``L + (P,)``.
+    mask : ndarray of bool, shape (P,)
+        The periods of the year (:func:`~simulator.model.store.window_mask`).
+    acct : AccountingInputs
 
     Returns
     -------
     MarketYear
-        Each numeric field has the broadcast shape of the inputs.
+        Each numeric field of shape ``L`` (a float when ``L`` is empty).
     """
-    paying = np.where(card_freeze, 1.0 - np.multiply(card_share, np.subtract(1.0, recovered_share)), 1.0)
-    downloads = np.multiply(np.multiply(customers, downloads_per_customer), paying)
-    price = np.divide(mean_size_bytes, bytes_per_mb) * np.multiply(rate_usd_per_mb, np.subtract(1.0, discount_share))
-    revenue = downloads * price
-    card = np.multiply(card_fee_share, revenue)
-    bandwidth = downloads * np.multiply(mean_size_bytes, bandwidth_usd_per_byte)
-    base = np.where(royalty_on_profit, np.maximum(revenue - card - bandwidth, 0.0), revenue)
-    roms = np.multiply(roms_share, base)
-    fair = np.multiply(fair_share, base)
-    labels = downloads * np.asarray(wholesale_usd_per_download, dtype=float)
-    margin = revenue - card - bandwidth - roms - fair - labels
+    p = run.periods
+    days = p.days[mask]
+    downloads = run.downloads[..., mask].sum(axis=-1)
+    revenue = run.revenue_usd[..., mask].sum(axis=-1)
+    data = run.bytes_served[..., mask].sum(axis=-1)
+    customers = run.accounts[..., mask][..., -1]
+    months = np.unique(p.month[mask]).size
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_customer = np.where(np.asarray(customers) > 0, revenue / np.asarray(customers, dtype=float), 0.0)
-    rev_gap = revenue - np.asarray(reported_revenue_usd, dtype=float)
-    cust_gap = np.asarray(customers, dtype=float) - np.asarray(reported_customers, dtype=float)
-
-    def out(x):
-        x = np.asarray(x, dtype=float)
-        return float(x) if x.ndim == 0 else x
-
+        price = np.where(downloads > 0, revenue / downloads, 0.0)
+        size_mb = np.where(downloads > 0, data / downloads / acct["bytes_per_mb"], 0.0)
+        on_rate = p.last_step[mask]
+        dl = run.downloads[..., mask]
+        elasticity = np.where(downloads > 0, (dl * run.elasticity[..., mask] * on_rate).sum(axis=-1) / downloads, 0.0)
+        div_p2p = np.where(downloads > 0, (dl * run.diversion_p2p[..., mask]).sum(axis=-1) / downloads, 0.0)
+        div_itunes = np.where(downloads > 0, (dl * run.diversion_itunes[..., mask]).sum(axis=-1) / downloads, 0.0)
+        per_customer = np.where(customers > 0, revenue / customers, 0.0)
+        dl_per_customer = np.where(customers > 0, downloads / customers, 0.0)
+    card = np.multiply(acct["card_fee_share"], revenue)
+    bandwidth = np.multiply(data, acct["bandwidth_usd_per_byte"])
+    base = np.where(acct["royalty_on_profit"], np.maximum(revenue - card - bandwidth, 0.0), revenue)
+    roms = np.multiply(acct["roms_share"], base)
+    fair = np.multiply(acct["fair_share"], base)
+    labels = downloads * np.asarray(acct["wholesale_usd_per_download"], dtype=float)
+    margin = revenue - card - bandwidth - roms - fair - labels
+    rep_rev = np.asarray(acct["reported_revenue_usd"], dtype=float)
+    rep_cust = np.asarray(acct["reported_customers"], dtype=float)
     return MarketYear(
-        customers=out(customers),
-        paying_factor=out(paying),
-        downloads_per_customer=out(downloads_per_customer),
-        downloads=out(downloads),
-        mean_size_mb=out(np.divide(mean_size_bytes, bytes_per_mb)),
-        mb_unit=mb_unit,
-        mean_price_usd=out(price),
-        revenue_usd=out(revenue),
-        card_fee_usd=out(card),
-        bandwidth_usd=out(bandwidth),
-        roms_usd=out(roms),
-        fair_usd=out(fair),
-        labels_usd=out(labels),
-        operator_margin_usd=out(margin),
-        data_served_tb=out(downloads * np.divide(mean_size_bytes, bytes_per_tb)),
-        revenue_per_customer_usd=out(per_customer),
-        reported_revenue_usd=out(reported_revenue_usd),
-        reported_customers=out(reported_customers),
-        revenue_gap_usd=out(rev_gap),
-        revenue_gap_pct=out(100.0 * rev_gap / np.asarray(reported_revenue_usd, dtype=float)),
-        customers_gap=out(cust_gap),
-        customers_gap_pct=out(100.0 * cust_gap / np.asarray(reported_customers, dtype=float)),
+        customers=_out(customers),
+        monthly_buyers=_out(run.buyers[..., mask].sum(axis=-1) / months),
+        potential_buyers=_out(run.potential_buyers[..., mask][..., -1]),
+        paying_factor=_out((run.paying_share[..., mask] * days).sum(axis=-1) / days.sum()),
+        downloads_per_customer=_out(dl_per_customer),
+        downloads=_out(downloads),
+        mean_size_mb=_out(size_mb),
+        mb_unit=acct["mb_unit"],
+        mean_price_usd=_out(price),
+        revenue_usd=_out(revenue),
+        card_fee_usd=_out(card),
+        bandwidth_usd=_out(bandwidth),
+        roms_usd=_out(roms),
+        fair_usd=_out(fair),
+        labels_usd=_out(labels),
+        operator_margin_usd=_out(margin),
+        data_served_tb=_out(data / acct["bytes_per_tb"]),
+        revenue_per_customer_usd=_out(per_customer),
+        consumer_surplus_usd=_out(run.consumer_surplus_usd[..., mask].sum(axis=-1)),
+        elasticity=_out(elasticity),
+        diversion_p2p=_out(div_p2p),
+        diversion_itunes=_out(div_itunes),
+        reported_revenue_usd=_out(rep_rev),
+        reported_customers=_out(rep_cust),
+        revenue_gap_usd=_out(revenue - rep_rev),
+        revenue_gap_pct=_out(100.0 * (revenue - rep_rev) / rep_rev),
+        customers_gap=_out(customers - rep_cust),
+        customers_gap_pct=_out(100.0 * (customers - rep_cust) / rep_cust),
     )
 
 
@@ -425,7 +262,7 @@ def reported_price_band_usd(scenario: Scenario) -> tuple[float, float]:
 
 
 def market_year(scenario: Scenario, *, profile: DownloadProfile | None = None) -> MarketYear:
-    """Return the market year of one scenario.
+    """Return the market year of one scenario: its ``timeline.year_end`` window of the store model.
 
     Parameters
     ----------
@@ -438,6 +275,11 @@ def market_year(scenario: Scenario, *, profile: DownloadProfile | None = None) -
     -------
     MarketYear
 
+    Raises
+    ------
+    simulator.model.store.StoreError
+        If the window lies outside the time line or an event it needs is missing.
+
     Examples
     --------
     >>> y = market_year(make_scenario())
@@ -445,6 +287,5 @@ def market_year(scenario: Scenario, *, profile: DownloadProfile | None = None) -
     True
     """
     s = scenario
-    reported_price_band_usd(s)  # the headline and the price chart compare with it
-    kw = market_inputs(s, profile)
-    return market_arrays(**kw)
+    run = store_run(s, profile=profile)
+    return year_from_run(run, window_mask(run.periods, s.timeline.year_end), accounting_inputs(s))

@@ -13,7 +13,8 @@ of ``m_t`` days (sources and units of every input in ``assumptions.yaml``):
 * wants: ``w_t = K d_t / m_t`` tracks a potential buyer wants in the period;
 * price of encoding ``j``: ``p_jt = r_t (1 - discount) S_j / bytes_per_mb`` [USD], with
   ``S_j`` the catalogue's mean size at ``j`` [bytes] and ``r_t`` the ``rate_timeline``
-  step in force (the scenario's ``pricing.rate_usd_per_mb`` from the last step on);
+  step in force (the scenario's ``pricing.rate_usd_per_mb`` from the last step on; the
+  teaching alternatives replace it there by a flat price, or cap it per track);
 * within AllofMP3 (nested logit, scale ``mu``): the mix weights of ``market.quality_mix``,
   tilted by ``(S_j / min_k S_k) ** tilt`` and normalised to ``m_j``, hold at the reference
   rate ``r_ref``, so
@@ -34,7 +35,8 @@ of ``m_t`` days (sources and units of every input in ``assumptions.yaml``):
 * consumer surplus (log-sum, Small and Rosen 1981) of the store's existence, per want:
   ``CS = a_t (ln(1 + e^IV + e^V_I + e^V_P) - ln(1 + e^V_I + e^V_P)) / alpha`` [USD];
 * own-price elasticity of AllofMP3's downloads with respect to the rate (closed form):
-  ``e = -alpha pbar_t (1 - s_A)`` with ``pbar_t = sum_j q_jt p_jt``; diversion of a lost
+  ``e = -alpha pbar_t (1 - s_A)`` with ``pbar_t = sum_j q_jt p_jt`` (only the prices that move
+  with the rate count: none under a flat price, not the capped ones); diversion of a lost
   download to P2P ``s_P / (1 - s_A)``, to iTunes ``s_I / (1 - s_A)``.
 
 Every input may be a numpy array (Monte Carlo draws, a grid of rates): arrays broadcast
@@ -57,7 +59,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from simulator.model.encoding import bytes_per_mb
-from simulator.model.market import DownloadProfile, download_profile
+from simulator.model.profile import DownloadProfile, download_profile
 from simulator.params.scenario import Scenario
 
 __all__ = [
@@ -184,6 +186,10 @@ class StoreInputs:
     itunes_track_usd : [USD/track]
     card_share, mastercard_share, recovered_share : [0-1]
     card_freeze : bool
+    flat_price_usd : one price for every download from the last rate step on, instead of per MB [USD]
+        (None: per MB)
+    cap_usd_per_track : a ceiling on the per-MB price of a download from the last rate step on
+        (an album cap over the album's tracks) [USD] (None: no cap)
     """
 
     rate_usd_per_mb: FloatOrArray
@@ -207,6 +213,8 @@ class StoreInputs:
     mastercard_share: FloatOrArray
     recovered_share: FloatOrArray
     card_freeze: bool
+    flat_price_usd: FloatOrArray | None = None
+    cap_usd_per_track: FloatOrArray | None = None
 
 
 def store_inputs(scenario: Scenario, profile: DownloadProfile | None = None) -> StoreInputs:
@@ -328,7 +336,17 @@ def run_store(p: Periods, x: StoreInputs) -> StoreRun:
     log_w = log_w + _col(x.quality_tilt) * np.log(x.sizes_bytes / x.sizes_bytes.min())  # (..., E)
     lw_max = np.max(log_w, axis=-1, keepdims=True)
     log_w = (log_w - lw_max - np.log(np.exp(log_w - lw_max).sum(axis=-1, keepdims=True)))[..., None, :]
-    z = log_w - (alpha * (unit_price - ref_price) / mu)[..., None] * mb   # (..., P, E)
+    price = unit_price[..., None] * mb                                    # (..., P, E) [USD]
+    per_mb = price                                                        # the part of a price that moves with the rate
+    if x.cap_usd_per_track is not None:
+        cap = np.asarray(x.cap_usd_per_track, dtype=float)[..., None, None]
+        capped = p.last_step[:, None] & (price > cap)
+        price = np.where(capped, cap, price)
+        per_mb = np.where(capped, 0.0, per_mb)
+    if x.flat_price_usd is not None:
+        price = np.where(p.last_step[:, None], np.asarray(x.flat_price_usd, dtype=float)[..., None, None], price)
+        per_mb = np.where(p.last_step[:, None], 0.0, per_mb)
+    z = log_w - alpha[..., None] * (price - ref_price[..., None] * mb) / mu[..., None]
     z_max = np.max(z, axis=-1, keepdims=True)
     ez = np.exp(z - z_max)
     sum_ez = ez.sum(axis=-1, keepdims=True)
@@ -354,7 +372,7 @@ def run_store(p: Periods, x: StoreInputs) -> StoreRun:
     wants = _col(x.track_wants_per_month) * p.days / p.month_days
     downloads = n * wants * share
     mean_mb = (mix * mb).sum(axis=-1)
-    mean_price = unit_price * mean_mb
+    mean_price = (mix * price).sum(axis=-1)
     revenue = downloads * mean_price
     buy_prob = -np.expm1(wants * np.log1p(-np.minimum(share, 1.0 - 1e-15)))
     buyers = n * buy_prob
@@ -368,8 +386,7 @@ def run_store(p: Periods, x: StoreInputs) -> StoreRun:
         prev = prev + new[..., t]
         acc[..., t] = prev
     cs_per_want = paying * (np.log(with_store) - np.log(without)) / alpha
-    pbar = mean_price
-    elasticity = -alpha * pbar * (1.0 - s_a)
+    elasticity = -alpha * (mix * per_mb).sum(axis=-1) * (1.0 - s_a)
     lost_pool = 1.0 - s_a
     return StoreRun(
         periods=p, rate_usd_per_mb=np.broadcast_to(rate, shape), potential_buyers=n_b, paying_share=np.broadcast_to(paying, shape),

@@ -113,8 +113,6 @@ class ComparisonInputs:
 class MarketInputs:
     """Inputs of the ``market`` group (see ``assumptions.yaml`` for units, bounds and sources)."""
 
-    customers: float  # [customers]
-    downloads_per_customer: float  # [downloads/customer/year]
     quality_mix: Mapping[str, float]
     reported_customers: float  # [customers]
     reported_revenue_usd: float  # [USD/year]
@@ -134,8 +132,6 @@ class PaymentsInputs:
 class DemandInputs:
     """Inputs of the ``demand`` group (see ``assumptions.yaml`` for units, bounds and sources)."""
 
-    downloads_elasticity: float
-    customers_elasticity: float
     potential_buyers: float  # [people]
     awareness_midpoint_months: float  # [months after Jan 2004]
     awareness_spread_months: float  # [months]
@@ -169,10 +165,6 @@ class CustomersInputs:
 class TimelineInputs:
     """Inputs of the ``timeline`` group (see ``assumptions.yaml`` for units, bounds and sources)."""
 
-    customers_start: float  # [customers]
-    customers_reported: float  # [customers]
-    growth_customers_per_day: float  # [customers/day]
-    demand_response: bool
     year_end: str  # [month]
 
 @dataclass(frozen=True, slots=True)
