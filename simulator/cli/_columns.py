@@ -36,6 +36,22 @@ def explain_columns(parser: argparse.ArgumentParser, columns: Iterable[str]) -> 
 
 #: Column name -> what it holds [unit]. Money is in US dollars; counts are per year unless named otherwise.
 GLOSSARY: dict[str, str] = {
+    # the fit (allofmp3-sim fit)
+    "report": "name of a documented report (assumptions.yaml reports:)",
+    "label": "what was reported, and by whom",
+    "date": "the date the figure describes (a period's end for sums)",
+    "source": "address of the report",
+    "quantity": "what the model computes to compare: customers, revenue_usd, track_price_usd ...",
+    "reported": "the reported value, or its band low-high [the report's unit]",
+    "centre": "the value the fit aims at: the value, or the band's geometric middle [the report's unit]",
+    "model": "the fitted model's figure [the report's unit]",
+    "sigma_ln": "the report's uncertainty: standard deviation of ln(reported / true)",
+    "residual": "(ln model - ln centre) / sigma_ln: the miss in units of the report's uncertainty",
+    "used": "whether the fit used the report (false: switched off with --without)",
+    "parameter": "a fitted input (dotted name in assumptions.yaml)",
+    "start": "its value before the fit [its unit]",
+    "fitted": "its fitted value [its unit]",
+    "std_error": "its standard error from the fit's covariance [its unit]",
     # one track
     "encoding": "the encoding priced, <format>-<kbps> or flac / wav",
     "bitrate_kbps": "encoded (average) bitrate [kbit/s; 1 kbps = 1000 bit/s]",

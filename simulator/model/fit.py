@@ -190,10 +190,16 @@ class FitResult:
         return scenario.with_overrides(self.values)
 
 
+def _number(x: float) -> str:
+    """A reported figure as written: whole numbers with thousands separators, others as given."""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
+
+
 def _reported_text(r: Report) -> str:
     if r.value is not None:
-        return f"{r.value:g}"
-    return f"{r.low:g}-{r.high:g}"
+        return _number(r.value)
+    assert r.low is not None and r.high is not None  # the schema requires a value or a band
+    return f"{_number(r.low)}-{_number(r.high)}"
 
 
 def report_table(scenario: Scenario, without: Iterable[str] = (), *,

@@ -9,10 +9,11 @@ Formulas
   (low and high from its plausible range, 0.62-0.70; appleinsider 2004, LA Times 2006).
 * Lawsuit: claim = ``rights.us_songs_jun_oct_2006 x rights.statutory_damages_usd_per_song``
   (about 11 million songs x $150,000 = $1.65 trillion; techenclave, TechCrunch 2007).
-  What those songs earned: the same songs as one market year of ``songs``
-  downloads at the scenario's rate and mix, without the card freeze. The rate
-  was 2 c/MB until 13 Aug 2006 and 3 c/MB after, so the default 3 c/MB gives
-  an upper bound on the earnings.
+  What those songs earned: ``songs`` downloads at the store model's mean price over
+  June-October 2006 (the period of the ``us_songs_jun_oct_2006`` report), which weights
+  each day by its downloads at the rate in force (2 c/MB until 13 Aug 2006, the
+  scenario's rate after) and the mix the fitted demand gives at each rate; ROMS, FAIR and
+  the contribution margin split those receipts as in :mod:`simulator.model.market`.
 
 Examples
 --------
@@ -28,11 +29,17 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.model.market import DownloadProfile, MarketArrayInputs, market_arrays, market_inputs
+from simulator.model.market import accounting_inputs, market_year, year_from_run
 from simulator.model.pricing import quote_track
+from simulator.model.profile import DownloadProfile
+from simulator.model.store import StoreError, store_run
 from simulator.params.scenario import Scenario
 
-__all__ = ["RightsComparison", "LawsuitArithmetic", "rights_comparison", "roms_per_track_table", "lawsuit_arithmetic"]
+__all__ = ["LAWSUIT_REPORT", "RightsComparison", "LawsuitArithmetic", "rights_comparison", "roms_per_track_table",
+           "lawsuit_arithmetic"]
+
+#: The report whose period (June-October 2006) the lawsuit's songs were bought in.
+LAWSUIT_REPORT = "us_songs_jun_oct_2006"
 
 
 def _share_model(s: Scenario) -> Scenario:
@@ -116,7 +123,7 @@ def rights_comparison(scenario: Scenario, *, profile: DownloadProfile | None = N
     (0.0287, 22.6)
     """
     s = scenario
-    y = market_arrays(**market_inputs(_share_model(s), profile))
+    y = market_year(_share_model(s), profile=profile)
     w = _wholesale(s)
     d = y.downloads
     per = (lambda x: x / d) if d else (lambda x: 0.0)
@@ -192,7 +199,7 @@ class LawsuitArithmetic:
     claim_usd : float
         songs x damages per song. [USD]
     rate_usd_per_mb, mean_price_usd : float
-        The rate assumed and the mean price of a song. [USD/MB], [USD]
+        The rate over June-October 2006 (mean by day) and the mean price of a song. [USD/MB], [USD]
     revenue_usd, roms_usd, fair_usd, operator_margin_usd : float
         What the songs earned the store, ROMS, FAIR and the operator. [USD]
     itunes_retail_usd, itunes_wholesale_usd : float
@@ -243,16 +250,23 @@ def lawsuit_arithmetic(scenario: Scenario, *, profile: DownloadProfile | None = 
     s = _share_model(scenario)
     songs = float(s.rights.us_songs_jun_oct_2006)
     per_song = float(s.rights.statutory_damages_usd_per_song)
-    kw = market_inputs(s, profile)
-    per_song_kw: MarketArrayInputs = {**kw, "customers": songs, "downloads_per_customer": 1.0, "card_freeze": False}
-    y = market_arrays(**per_song_kw)
+    rep = s.assumptions.reports.get(LAWSUIT_REPORT)
+    if rep is None or rep.start is None:
+        raise StoreError(f"reports: the lawsuit needs a report named {LAWSUIT_REPORT!r} with a start and a date")
+    run = store_run(s, profile=profile)
+    p = run.periods
+    mask = (p.start >= np.datetime64(rep.start, "D")) & (p.end <= np.datetime64(str(rep.date)[:10], "D"))
+    y = year_from_run(run, mask, accounting_inputs(s))
+    k = songs / y.downloads if y.downloads else 0.0   # every split is proportional to downloads at the model's prices
     claim = songs * per_song
     w = _wholesale(s)[0]
+    days = p.days[mask]
     return LawsuitArithmetic(
         songs=songs, statutory_damages_usd_per_song=per_song, claim_usd=claim,
-        rate_usd_per_mb=float(kw["rate_usd_per_mb"]), mean_price_usd=y.mean_price_usd,
-        revenue_usd=y.revenue_usd, roms_usd=y.roms_usd, fair_usd=y.fair_usd, operator_margin_usd=y.operator_margin_usd,
+        rate_usd_per_mb=float((run.rate_usd_per_mb[mask] * days).sum() / days.sum()), mean_price_usd=y.mean_price_usd,
+        revenue_usd=k * y.revenue_usd, roms_usd=k * y.roms_usd, fair_usd=k * y.fair_usd,
+        operator_margin_usd=k * y.operator_margin_usd,
         itunes_retail_usd=songs * float(s.comparison.itunes_track_usd), itunes_wholesale_usd=songs * w,
-        claim_to_revenue_ratio=_ratio(claim, y.revenue_usd), claim_to_roms_ratio=_ratio(claim, y.roms_usd),
+        claim_to_revenue_ratio=_ratio(claim, k * y.revenue_usd), claim_to_roms_ratio=_ratio(claim, k * y.roms_usd),
         claim_to_wholesale_ratio=_ratio(claim, songs * w),
     )
