@@ -31,10 +31,10 @@ HEADLINE_KEY = "headline_figures"
 _SHORT = {
     "customers": "**{v}** customers",
     "revenue_usd": "**{v}** a year",
-    "implied_downloads_per_customer": "**{v}** downloads each",
+    "downloads_per_customer": "**{v}** downloads each",
     "mean_price_usd": "**{v}** a track",
     "roms_usd": "ROMS **{v}**",
-    "operator_margin_usd": "operator **{v}**",
+    "operator_margin_usd": "margin **{v}**",
 }
 
 

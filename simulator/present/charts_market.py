@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.model.calibration import IsoGrid
-from simulator.model.demand import RateOptimum
+from simulator.model.demand import RateOptimum, RateRise
+from simulator.model.store import year_months
 from simulator.params.scenario import Scenario
 from simulator.present.charts import PALETTE, Chart, make_figure, vline
 from simulator.present.report import format_usd
@@ -77,8 +78,9 @@ def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
     return Chart("iso_revenue", title, caption, alt, fig, data, formula)
 
 
-def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: RateOptimum, scenario: Scenario) -> Chart:
-    """Chart downloads, revenue and operator margin against the rate per MB under constant elasticities.
+def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: RateOptimum, scenario: Scenario,
+                 rise: RateRise | None = None) -> Chart:
+    """Chart the year's downloads, revenue and contribution margin against the rate per MB on the fitted demand.
 
     Parameters
     ----------
@@ -87,37 +89,42 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
     revenue_opt, profit_opt : RateOptimum
         From :func:`simulator.model.demand.best_rate`.
     scenario : Scenario
-        The reference point.
+        The scenario's point.
+    rise : RateRise, optional
+        From :func:`simulator.model.demand.rate_rise`: what the August 2006 rise did.
     """
     s = scenario
     r = curve.rate_usd_per_mb * 100
     traces = [
         {"type": "scatter", "x": r, "y": curve.revenue_usd / 1e6, "name": "Revenue [USD million]",
          "line": {"color": PALETTE[0], "width": 3}},
-        {"type": "scatter", "x": r, "y": curve.operator_margin_usd / 1e6, "name": "Operator margin [USD million]",
-         "line": {"color": PALETTE[2], "width": 2}},
+        {"type": "scatter", "x": r, "y": curve.operator_margin_usd / 1e6,
+         "name": "Contribution margin [USD million]", "line": {"color": PALETTE[2], "width": 2}},
         {"type": "scatter", "x": r, "y": curve.downloads / 1e6, "name": "Downloads [million]", "yaxis": "y2",
          "line": {"color": PALETTE[1], "dash": "dot"}},
     ]
     marks = [vline(s.pricing.rate_usd_per_mb * 100, "scenario", anchor="right"),
              vline(revenue_opt.best_rate_usd_per_mb * 100, "best for revenue", colour=PALETTE[0], dash="dot"),
              vline(profit_opt.best_rate_usd_per_mb * 100, "best for margin", colour=PALETTE[2], dash="dot", top=False)]
-    title = "Demand and revenue against the rate per MB [USD million a year; million downloads]"
-    fig = make_figure(traces, title, "Rate [US cents per MB]", "USD million a year", marks=marks, layout={
+    title = "The fitted demand: the year against the rate per MB [USD million a year; million downloads]"
+    fig = make_figure(traces, title, "Rate from 13 Aug 2006 [US cents per MB]", "USD million a year", marks=marks,
+                      layout={
         "yaxis": {"rangemode": "tozero"},
         "yaxis2": {"title": {"text": "Downloads [million a year]"}, "overlaying": "y", "side": "right",
                    "rangemode": "tozero", "tickformat": ",.0f", "showgrid": False, "tickmode": "auto", "nticks": 6},
         "xaxis": {"range": [float(r.min()), float(r.max())]},
     })
-    e_d, e_c = s.demand.downloads_elasticity, s.demand.customers_elasticity
-    alt = (f"Lines against the rate: downloads fall as the rate rises (elasticities {e_d:g} and {e_c:g}); "
-           f"{revenue_opt.statement} {profit_opt.statement}")
-    caption = ("Constant-elasticity demand around the scenario's point: downloads per customer and customers each "
-               "scale with (rate / scenario rate) to the power of their elasticity (assumptions.yaml, marked as "
-               "assumptions).")
-    e_sum = e_d + e_c
-    formula = (f"D(r) = D₀ (r/r₀)^({e_d:g} {_signed(e_c)}); revenue ∝ r^(1 {_signed(e_sum)}).\n\n"
-               f"Revenue: {revenue_opt.statement}\n\nMargin: {profit_opt.statement}")
+    told = f" {rise.statement}" if rise is not None else ""
+    alt = f"Lines against the rate: downloads fall as the rate rises. {revenue_opt.statement}{told}"
+    caption = (f"The store model's year {year_months(s.timeline.year_end)} at each rate from the August 2006 step on: "
+               "a nested logit in which buyers weigh AllofMP3's encodings against iTunes, P2P and buying nothing, "
+               "fitted to the documented reports (allofmp3-sim fit). A higher rate loses buyers and moves those who "
+               "stay to smaller files: quality versioning.")
+    y0 = curve.iloc[(curve.rate_usd_per_mb - s.pricing.rate_usd_per_mb).abs().argmin()]
+    formula = ("s_A = e^IV / (1 + e^IV + e^V_iTunes + e^V_P2P), IV = δ_A + μ ln Σ_j m_j e^(−α (p_j − p_j^ref) / μ); "
+               "elasticity of downloads = −α p̄ (1 − s_A).\n\n"
+               f"At {100 * float(y0.rate_usd_per_mb):.2f} c/MB: elasticity {float(y0.elasticity):.2f}.\n\n"
+               f"Revenue: {revenue_opt.statement}\n\nMargin: {profit_opt.statement}" + (f"\n\n{rise.statement}" if rise else ""))
     return Chart("demand_and_revenue", title, caption, alt, fig, curve.copy(), formula)
 
 
@@ -148,14 +155,15 @@ def timeline_chart(t: pd.DataFrame, scenario: Scenario) -> Chart:
     })
     peak = t.loc[t.revenue_usd.idxmax()]  # type: ignore[call-overload]  # pandas-stubs: idxmax gives Hashable, .loc takes any label
     years = t.assign(year=t.month.dt.year).groupby("year").revenue_usd.sum()
-    alt = (f"Monthly revenue bars rising with the customer base and the rate steps, peaking at "
+    alt = (f"Monthly revenue bars rising as more buyers learn of the store, peaking at "
            f"{format_usd(peak.revenue_usd)} in {peak.month:%B %Y}, dropping with the card freeze and ending at the "
            "shutdown. " + "; ".join(f"{y}: {format_usd(v)}" for y, v in years.items()) + ".")
-    caption = ("Customers grow from the timeline parameters (5 million reported in Oct 2006), pay the rate in force, "
-               "lose the card-paying share not recovered after MasterCard (Aug 2006) and Visa (Sep 2006) stop, and "
-               "the store closes in July 2007. Dates and sources in assumptions.yaml (events, rate_timeline).")
-    formula = "Month m: revenue = customers(m) × downloads per customer per day × days open × paying factor(m) × mean price(m).\n\n" + \
-        "\n".join(f"- {y}: {format_usd(v)}" for y, v in years.items())
+    caption = ("The store model month by month: potential buyers grow as the store becomes known, choose it over "
+               "iTunes, P2P or nothing at the rate in force, and lose the card-paying route not recovered after "
+               "MasterCard (Aug 2006) and Visa (Sep 2006) stop; the store closes in July 2007. Dates and sources in "
+               "assumptions.yaml (events, rate_timeline); the demand is fitted to the reports (allofmp3-sim fit).")
+    formula = ("Month m: revenue = potential buyers(m) × tracks wanted × paying share(m) × store share(m) × mean "
+               "price(m).\n\n" + "\n".join(f"- {y}: {format_usd(v)}" for y, v in years.items()))
     return Chart("timeline", title, caption, alt, fig, t.drop(columns=["events"], errors="ignore"), formula)
 
 

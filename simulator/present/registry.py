@@ -25,7 +25,7 @@ import pandas as pd
 
 from simulator.model.calibration import iso_grid
 from simulator.model.customers import CustomerYear, Progress, customer_year
-from simulator.model.demand import best_rate, demand_curve
+from simulator.model.demand import best_rate, demand_curve, rate_rise
 from simulator.model.encoding import mb_unit
 from simulator.model.tariffs import price_by_length
 from simulator.model.timeline import monthly_timeline
@@ -113,7 +113,7 @@ def _iso_revenue(s: Scenario) -> Chart:
 
 
 def _demand(s: Scenario) -> Chart:
-    return demand_chart(demand_curve(s), best_rate("revenue", s), best_rate("profit", s), s)
+    return demand_chart(demand_curve(s), best_rate("revenue", s), best_rate("profit", s), s, rate_rise(s))
 
 
 #: Charts built from the scenario alone, by file-name stem.

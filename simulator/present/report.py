@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from simulator.model.store import year_months
 from simulator.model.market import MarketYear, market_year, reported_price_band_usd
 from simulator.model.units import format_quantity
 from simulator.params.scenario import Scenario
@@ -122,7 +123,7 @@ def _band_text(value: float, lo: float, hi: float) -> str:
 
 
 def headline_metrics(scenario: Scenario, *, year: MarketYear | None = None) -> list[Metric]:
-    """Return the six headline figures of a scenario with their gaps to the reported figures.
+    """Return the six headline figures of a scenario's year with their gaps to the reported figures.
 
     Parameters
     ----------
@@ -133,39 +134,35 @@ def headline_metrics(scenario: Scenario, *, year: MarketYear | None = None) -> l
     Returns
     -------
     list of Metric
-        customers, revenue, implied downloads per customer, mean price per
-        track, ROMS payout, operator margin.
-
-    Notes
-    -----
-    Implied downloads per customer = reported revenue / (customers x paying
-    factor x mean price per download): what each customer must have bought
-    for the model to match the reported revenue.
+        customers, revenue, downloads per customer, mean price per track, ROMS payout,
+        the operator's contribution margin; all from the store model's year
+        ``timeline.year_end``.
     """
     s = scenario
     y = year if year is not None else market_year(s)
     rep_rev, rep_cust = y.reported_revenue_usd, y.reported_customers
-    denom = y.customers * y.paying_factor * y.mean_price_usd
-    implied = rep_rev / denom if denom > 0 else float("inf")
     lo, hi = reported_price_band_usd(s)
+    when = year_months(s.timeline.year_end)
     return [
         _metric("customers", "Customers", y.customers, "customers", format_count(y.customers), rep_cust,
-                format_count(rep_cust), "Customer accounts in the scenario; reported: The Times via Numerama (Jul 2007)."),
+                format_count(rep_cust), f"Accounts at the end of {when} in the fitted store model; reported: The Times "
+                "via Numerama (Jul 2007)."),
         _metric("revenue_usd", "Revenue a year", y.revenue_usd, "USD/year", format_usd(y.revenue_usd), rep_rev,
-                format_usd(rep_rev), "customers × downloads per customer × paying share × mean price; reported: The Times' estimate."),
-        _metric("implied_downloads_per_customer", "Implied downloads per customer", implied, "downloads/customer/year",
-                format_count(implied), y.downloads_per_customer, f"the scenario's {y.downloads_per_customer:g}",
-                "What each customer must buy a year for the model to reach the reported revenue; compared with the scenario's own figure.",
-                versus="vs"),
+                format_usd(rep_rev), f"Receipts {when}: potential buyers × tracks wanted × paying share × the store's "
+                "logit share × mean price, month by month; reported: The Times' estimate (others: $10-14M, $25-30M)."),
+        _metric("downloads_per_customer", "Downloads per customer", y.downloads_per_customer,
+                "downloads/customer/year", format_count(y.downloads_per_customer), None, "",
+                f"The year's downloads over the accounts at its end ({when}); an output of the fitted demand."),
         Metric("mean_price_usd", "Mean price per track", y.mean_price_usd, "USD/track",
                format_usd(y.mean_price_usd, cents=True), None, None, _band_text(y.mean_price_usd, lo, hi),
-               f"Mean size {y.mean_size_mb:.2f} {y.mb_unit} × rate × (1 − discount), over the quality mix and the "
-               "catalogue's lengths; the press reported 10-20 c a track (Jul 2007)."),
+               f"Mean size {y.mean_size_mb:.2f} {y.mb_unit} × rate × (1 − discount), over the mix the fitted demand "
+               "gives at each month's rate and the catalogue's lengths; the press reported 10-20 c a track (Jul 2007)."),
         _metric("roms_usd", "ROMS payout a year", y.roms_usd, "USD/year", format_usd(y.roms_usd), None, "",
                 "roms_share × royalty base (gross receipts by default)."),
-        _metric("operator_margin_usd", "Operator margin a year", y.operator_margin_usd, "USD/year",
+        _metric("operator_margin_usd", "Contribution margin a year", y.operator_margin_usd, "USD/year",
                 format_usd(y.operator_margin_usd), None, "",
-                "Revenue less ROMS, FAIR, label wholesale, card fees and bandwidth."),
+                "The operator's contribution margin: revenue less ROMS, FAIR, label wholesale, card fees and "
+                "bandwidth (no fixed costs are modelled)."),
     ]
 
 

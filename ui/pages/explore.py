@@ -7,8 +7,10 @@ from functools import partial
 
 import streamlit as st
 
+from simulator.model.fit import FitError, fit_store
 from simulator.model.uncertainty import MC_OUTPUTS
 from simulator.present.charts_distribution import OUTPUT_LABELS
+from simulator.present.demand_view import alternatives_table, demand_findings, fit_table, report_choices, welfare_table
 from simulator.present.registry import chart, customer_charts, uncertainty_charts
 from simulator.present.report import headline_metrics
 from simulator.present.sources import explore_intro
@@ -111,6 +113,56 @@ def _customers_panel(key) -> None:
     show.chart(hist, key="spend_hist")
 
 
+#: Session-state key of the reports switched off for the fit.
+FIT_WITHOUT_KEY = "fit_without"
+_FIT_MESSAGE = "fit_message"
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _findings(key) -> list[str]:
+    return demand_findings(state.scenario_of(key))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _tables(key, without: tuple[str, ...]):
+    s = state.scenario_of(key)
+    return fit_table(s, without), welfare_table(s), alternatives_table(s), report_choices(s)
+
+
+def _refit(key) -> None:
+    """Re-fit the demand without the reports switched off, and put the fitted values in the inputs."""
+    without = tuple(st.session_state.get(FIT_WITHOUT_KEY) or ())
+    try:
+        f = fit_store(state.scenario_of(key), without=without)
+    except FitError as e:
+        st.session_state[_FIT_MESSAGE] = ("error", f"The fit was not applied: {e}")
+        return
+    state.set_inputs(f.values)
+    n = int(f.table.used.sum())
+    st.session_state[_FIT_MESSAGE] = ("success", f"Re-fitted to {n} reports ({f.evaluations} model evaluations); "
+                                                 "every view now uses the fitted values.")
+
+
+def _demand_panel(key) -> None:
+    for line in _findings(key):
+        st.markdown(line)
+    without = tuple(st.session_state.get(FIT_WITHOUT_KEY) or ())
+    table, welfare, alternatives, choices = _tables(key, without)
+    st.subheader("Who gains: the year's surplus")
+    st.dataframe(welfare, hide_index=True)
+    st.subheader("Per MB against one price a track and an album cap, on the same demand")
+    st.dataframe(alternatives, hide_index=True)
+    st.subheader("The fit: every documented report against the model")
+    st.caption("Weighted least squares (allofmp3-sim fit): each report's miss is in units of its stated uncertainty. "
+               "Switch reports off and re-fit to ask, for instance, what if the Hollywood Reporter's $10-14M is right.")
+    st.multiselect("Reports switched off", list(choices), format_func=lambda n: choices.get(n, n), key=FIT_WITHOUT_KEY)
+    st.button("Re-fit and use the fitted values", on_click=_refit, args=(key,), key="fit_go")
+    msg = st.session_state.pop(_FIT_MESSAGE, None)
+    if msg is not None:
+        (st.error if msg[0] == "error" else st.success)(msg[1])
+    st.dataframe(table, hide_index=True, column_config={"Source": st.column_config.LinkColumn("Source")})
+
+
 #: What each view shows: its charts by registry name (the two panels with their own
 #: controls, Uncertainty and Customers, are fragments and compute inside).
 _VIEW_CHARTS = {
@@ -120,7 +172,7 @@ _VIEW_CHARTS = {
     "Demand": ("demand_and_revenue",),
     "Time line": ("timeline",),
 }
-_PANELS = {"Uncertainty": _uncertainty_panel, "Customers": _customers_panel}
+_PANELS = {"Uncertainty": _uncertainty_panel, "Customers": _customers_panel, "Demand": _demand_panel}
 
 
 def render() -> None:
