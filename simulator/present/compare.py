@@ -281,8 +281,9 @@ def comparison_chart(c: Comparison) -> Chart:
         caption += "Every operator keeps a margin, so each bar's height is its revenue. "
     caption += "Inputs from each scenario."
     formula = "\n\n".join(
-        f"**{n}**: {format_count(y.customers)} customers × {y.downloads_per_customer:g} downloads × "
-        f"{y.paying_factor:g} paying × ${y.mean_price_usd:.4f} = {format_usd(y.revenue_usd)}"
+        f"**{n}**: {format_count(y.customers)} customers × {y.downloads_per_customer:.1f} downloads each × "
+        f"${y.mean_price_usd:.4f} = {format_usd(y.revenue_usd)} (the store model's year; downloads follow the "
+        "fitted demand at each scenario's rates)"
         for n, y in zip(c.names, c.years, strict=True)
     )
     return Chart("scenario_comparison", title, caption, alt, fig, data, formula)
