@@ -1,152 +1,109 @@
-"""Tests of simulator.model.demand: constant-elasticity curves, the Lerner optimum against closed forms, iTunes terms."""
+"""The fitted demand: the year at other rates equals the market year there; best rate, the rise, licensed rate."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
 
-from simulator.model.demand import DemandError, best_rate, demand_curve, itunes_counterfactual
-from simulator.model.market import download_profile, market_year
-from simulator.params.assumptions import load_assumptions
+from simulator.cli import main
+from simulator.model.demand import (
+    DemandError,
+    best_rate,
+    break_even_licensed_rate,
+    demand_curve,
+    itunes_counterfactual,
+    pricing_alternatives,
+    rate_rise,
+    year_at_rates,
+)
+from simulator.model.market import market_year
 from simulator.params.scenario import make_scenario
 
-PRESETS = sorted(load_assumptions().presets)
-MEAN_MB = download_profile(make_scenario()).mean_size_bytes / 1e6          # mean download at the default mix [MB]
+S = make_scenario()
 
 
-def elastic(e_d: float, e_c: float, **more) -> object:
-    return make_scenario(overrides={"demand.downloads_elasticity": e_d, "demand.customers_elasticity": e_c, **more})
+def _at(rate: float, s=S):
+    return market_year(s.with_overrides({"pricing.rate_usd_per_mb": rate}))
 
 
-def test_curve_passes_through_the_scenario_point():
-    c = demand_curve(make_scenario(), rates_usd_per_mb=[0.03])
-    y = market_year(make_scenario())
-    for k in ("customers", "downloads_per_customer", "revenue_usd", "roms_usd", "operator_margin_usd"):
-        assert c[k].iloc[0] == pytest.approx(getattr(y, k), rel=1e-14), k
+@pytest.mark.parametrize("rate", [0.005, 0.02, 0.03, 0.04, 0.1])
+def test_the_curve_is_the_market_year_at_each_rate(rate):
+    c = demand_curve(S, [rate]).iloc[0]
+    y = _at(rate)
+    for k in ("revenue_usd", "customers", "downloads", "consumer_surplus_usd", "operator_margin_usd"):
+        assert float(c[k]) == pytest.approx(getattr(y, k), rel=1e-12, abs=0.005), k
+    mix = [float(c[k]) for k in c.index if k.startswith("share_")]
+    assert sum(mix) == pytest.approx(1.0, rel=1e-12)
 
 
-def test_curve_follows_constant_elasticities():
-    r = np.array([0.01, 0.02, 0.03, 0.06])
-    c = demand_curve(make_scenario(), rates_usd_per_mb=r)
-    x = r / 0.03
-    np.testing.assert_allclose(c.customers, 5.5e6 * x**-0.4, rtol=1e-13)
-    np.testing.assert_allclose(c.downloads_per_customer, 29 * x**-0.8, rtol=1e-13)
-    np.testing.assert_allclose(c.revenue_usd, market_year(make_scenario()).revenue_usd * x ** (1 - 1.2), rtol=1e-13)
-    assert list(c.columns)[:3] == ["rate_usd_per_mb", "customers", "downloads_per_customer"]
+def test_the_elasticities_now_reach_the_year():
+    lo, hi = _at(0.02), _at(0.04)
+    assert lo.downloads > hi.downloads and lo.customers > hi.customers
+    # The year's elasticity is the log-derivative of the year's downloads with respect to the rate.
+    h = 1e-5
+    a, b = _at(0.03 * (1 - h)), _at(0.03 * (1 + h))
+    numeric = (np.log(b.downloads) - np.log(a.downloads)) / (np.log(1 + h) - np.log(1 - h))
+    assert _at(0.03).elasticity == pytest.approx(numeric, rel=1e-5)
 
 
-def test_curve_default_grid():
-    c = demand_curve(make_scenario())
-    assert len(c) == 61 and c.rate_usd_per_mb.iloc[0] == 0.001 and c.rate_usd_per_mb.iloc[-1] == 0.06
-
-
-@pytest.mark.parametrize("rates", [[0.0], [-0.01], [np.nan], [[0.01]], []])
-def test_curve_refuses_bad_rates(rates):
-    with pytest.raises(DemandError, match="rates_usd_per_mb"):
-        demand_curve(make_scenario(), rates_usd_per_mb=rates)
-
-
-@pytest.mark.parametrize(
-    "e_d, e_c, direction, best",
-    [(-0.8, -0.4, "falls", 0.001), (-0.5, -0.3, "rises", 0.3), (-0.6, -0.4, "flat", 0.03), (-0.7, -0.3, "flat", 0.03)],
-    ids=["elastic", "inelastic", "unit", "unit-float-trap"],
-)
-def test_revenue_has_no_interior_maximum(e_d, e_c, direction, best):
-    o = best_rate("revenue", elastic(e_d, e_c))
-    assert (o.interior, o.rate_usd_per_mb, o.direction) == (False, None, direction)
-    assert o.best_rate_usd_per_mb == best
-    assert "no interior maximum" in o.statement or "no unique maximum" in o.statement
-    if direction != "flat":
-        assert o.numeric_rate_usd_per_mb == pytest.approx(best, rel=1e-6)
-
-
-@pytest.mark.parametrize(
-    "overrides, cost_usd_per_mb, gross_share",
-    [
-        ({"costs.bandwidth_usd_per_gb": 2.0}, 0.002, 0.19),
-        ({"costs.bandwidth_usd_per_gb": 2.0, "pricing.discount_share": 0.1}, 0.002, 0.19),
-        ({"costs.bandwidth_usd_per_gb": 2.0, "royalties.base": "profit"}, 0.002, 0.04),
-        ({"costs.bandwidth_usd_per_gb": 2.0, "royalties.fair_enabled": True}, 0.002, 0.44),
-        ({"rights.payment_model": "itunes_wholesale"}, 0.65 / MEAN_MB + 0.0001, 0.04),
-    ],
-    ids=["gross", "discount", "profit-base", "fair", "wholesale"],
-)
-def test_profit_optimum_is_the_lerner_rate(overrides, cost_usd_per_mb, gross_share):
-    s = elastic(-2.0, -1.0, **overrides)                 # e = -3
-    o = best_rate("profit", s)
-    d = overrides.get("pricing.discount_share", 0.0)
-    r_star = cost_usd_per_mb / ((1 - gross_share) * (1 - d) * (1 - 1 / 3))
-    assert o.interior and o.direction == "peaks" and o.elasticity == -3.0
-    assert o.cost_usd_per_mb == pytest.approx(cost_usd_per_mb, rel=1e-12)
-    assert o.gross_share == pytest.approx(gross_share, rel=1e-12)
-    assert o.rate_usd_per_mb == pytest.approx(r_star, rel=1e-12)
-    assert o.in_bounds and o.best_rate_usd_per_mb == o.rate_usd_per_mb
-    assert o.numeric_rate_usd_per_mb == pytest.approx(r_star, rel=1e-5)
-    # Lerner index: (P - c) / P = -1 / e with P the operator's net price per MB
-    p_net = (1 - gross_share) * (1 - d) * o.rate_usd_per_mb
-    assert (p_net - cost_usd_per_mb) / p_net == pytest.approx(1 / 3, rel=1e-12)
-
-
-def test_profit_optimum_at_defaults_lies_below_the_bounds():
-    o = best_rate("profit", make_scenario())
-    r_star = 0.0001 / (0.81 * (1 - 1 / 1.2))             # 0.000741 USD/MB, below 0.001
-    assert o.rate_usd_per_mb == pytest.approx(r_star, rel=1e-12)
-    assert not o.in_bounds and o.best_rate_usd_per_mb == 0.001
-    assert o.numeric_rate_usd_per_mb == pytest.approx(0.001, rel=1e-6)
-    assert "outside the bounds" in o.statement
-
-
-def test_profit_optimum_above_the_bounds_is_clipped():
-    o = best_rate("profit", make_scenario(preset="itunes_terms"))   # c = 0.10 USD/MB, e = -1.2
-    assert o.rate_usd_per_mb > 0.3 and o.best_rate_usd_per_mb == 0.3
-    assert o.numeric_rate_usd_per_mb == pytest.approx(0.3, rel=1e-6)
-
-
-@pytest.mark.parametrize(
-    "e_d, e_c, bandwidth, direction, best",
-    [(-0.5, -0.3, 0.1, "rises", 0.3), (-0.7, -0.3, 0.1, "rises", 0.3), (-0.7, -0.3, 0.0, "flat", 0.03),
-     (-1.0, -0.5, 0.0, "falls", 0.001)],
-    ids=["inelastic", "unit-with-cost", "unit-no-cost", "no-cost"],
-)
-def test_profit_without_interior_maximum(e_d, e_c, bandwidth, direction, best):
-    o = best_rate("profit", elastic(e_d, e_c, **{"costs.bandwidth_usd_per_gb": bandwidth}))
-    assert (o.interior, o.direction, o.best_rate_usd_per_mb) == (False, direction, best)
-    assert "no interior maximum" in o.statement or "no unique maximum" in o.statement
-
-
-def test_profit_when_shares_take_everything():
-    o = best_rate("profit", make_scenario(overrides={"royalties.roms_share": 1.0}))
-    assert not o.interior and "leave nothing" in o.statement
-    assert o.best_value_usd < 0
-
-
-def test_unknown_objective():
+def test_the_best_rate_is_a_maximum_of_the_model():
+    o = best_rate("revenue", S)
+    assert o.direction == "peaks"
+    r = o.best_rate_usd_per_mb
+    for nearby in (r * 0.98, r * 1.02, 0.02, 0.03, 0.04):
+        assert _at(nearby).revenue_usd <= o.best_value_usd + 1e-6
+    assert o.best_value_usd == pytest.approx(_at(r).revenue_usd, rel=1e-12)
+    assert o.scenario_value_usd == pytest.approx(market_year(S).revenue_usd, rel=1e-12)
+    m = best_rate("profit", S)
+    assert m.best_value_usd == pytest.approx(_at(m.best_rate_usd_per_mb).operator_margin_usd, rel=1e-12)
     with pytest.raises(DemandError, match="objective must be one of"):
-        best_rate("volume", make_scenario())
+        best_rate("fame", S)
 
 
-@pytest.mark.parametrize("preset", PRESETS)
-def test_every_preset_runs(preset):
-    s = make_scenario(preset=preset)
-    for o in ("revenue", "profit"):
-        assert best_rate(o, s).statement
-    assert len(demand_curve(s)) == 61 and len(itunes_counterfactual(s)) == 3
+def test_the_rise_compares_the_same_year_at_the_two_rates():
+    r = rate_rise(S)
+    assert r.before_rate_usd_per_mb == 0.02 and r.after_rate_usd_per_mb == 0.03
+    assert r.revenue_before_usd == pytest.approx(_at(0.02).revenue_usd, rel=1e-12)
+    assert r.revenue_after_usd == pytest.approx(market_year(S).revenue_usd, rel=1e-12)
+    assert r.revenue_change_pct == pytest.approx(100 * (r.revenue_after_usd / r.revenue_before_usd - 1), rel=1e-12)
+    assert ("raised" if r.revenue_change_pct > 0 else "lowered") in r.statement
 
 
-def test_itunes_counterfactual_closed_forms():
-    y = market_year(make_scenario())
-    t = itunes_counterfactual(make_scenario()).set_index("case")
-    a, same, dem = t.loc["allofmp3"], t.loc["itunes_same_downloads"], t.loc["itunes_with_demand"]
-    assert a.revenue_usd == pytest.approx(y.revenue_usd) and a.rights_holders_usd == pytest.approx(0.15 * y.revenue_usd)
-    assert a.rights_holders_high_usd == pytest.approx(0.20 * y.revenue_usd)
-    assert same.revenue_usd == pytest.approx(y.downloads * 0.99)
-    assert (same.rights_holders_usd, same.rights_holders_low_usd, same.rights_holders_high_usd) == pytest.approx(
-        (y.downloads * 0.65, y.downloads * 0.62, y.downloads * 0.70))
-    x = 0.99 / y.mean_price_usd
-    assert dem.customers == pytest.approx(5.5e6 * x**-0.4) and dem.downloads == pytest.approx(y.downloads * x**-1.2)
-    assert dem.rights_holders_share == pytest.approx(0.65 / 0.99)
+def test_the_break_even_licensed_rate_leaves_no_margin():
+    r = break_even_licensed_rate(S)
+    assert r is not None and 0.03 < r < 0.3
+    s = S.with_overrides({"rights.payment_model": "itunes_wholesale"})
+    y = year_at_rates(s, [r], on_rate_only=True)
+    assert abs(float(y.operator_margin_usd[0])) < 1e-3 * float(y.revenue_usd[0])
+    assert float(year_at_rates(s, [r * 0.9], on_rate_only=True).operator_margin_usd[0]) < 0
 
 
-def test_itunes_counterfactual_uses_the_share_model_for_allofmp3():
-    t = itunes_counterfactual(make_scenario(preset="itunes_terms")).set_index("case")
-    assert t.loc["allofmp3", "rights_holders_share"] == pytest.approx(0.15)
+def test_a_flat_price_removes_versioning():
+    t = pricing_alternatives(S).set_index("case")
+    assert t.loc["flat", "mean_size_mb"] > 2 * t.loc["per_mb", "mean_size_mb"]   # nobody pays more for bigger files
+    it = itunes_counterfactual(S).set_index("case")
+    assert it.loc["itunes_terms", "downloads"] < 0.5 * it.loc["allofmp3", "downloads"]
+    assert it.loc["allofmp3", "rights_holders_share"] == pytest.approx(0.15, rel=1e-12)
+
+
+def test_bad_rates_are_refused_by_name():
+    for bad in ([0.0], [-0.01], [float("nan")], "x", []):
+        with pytest.raises(DemandError, match="rates"):
+            demand_curve(S, bad)
+
+
+def test_demand_rates_prints_what_market_gives(capsys):
+    assert main(["demand", "--rates", "0.02,0.03", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rates"]
+    assert main(["market", "--set", "pricing.rate_usd_per_mb=0.02", "--json"]) == 0
+    market = json.loads(capsys.readouterr().out)
+    y = market.get("year", market)
+    assert rows[0]["revenue_usd"] == pytest.approx(y["revenue_usd"], rel=1e-12)
+    assert rows[0]["customers"] == pytest.approx(y["customers"], rel=1e-12)
+    assert set(rows[0]["mix"]) == {"mp3-128", "mp3-192", "mp3-256", "mp3-320", "aac-256", "flac"}
+    assert main(["demand", "--rates", "0.02,abc"]) == 2
+    assert "--rates" in capsys.readouterr().err
+    assert main(["demand", "--rates", "0.5"]) == 2
+    assert "pricing.rate_usd_per_mb must be between" in capsys.readouterr().err

@@ -1,56 +1,82 @@
-"""Calibration and goal seek: solve one input so that one output of the market year hits a target.
+"""Goal seek and the iso-revenue grid, on the one store model; re-fitting to the reports.
 
-Method
-------
-Any *number* input of ``assumptions.yaml`` (by dotted name) can be varied
-between its bounds; any numeric field of :class:`~simulator.model.market.MarketYear`
-can be the output. :func:`solve` first scans the input's bounds on an even grid
-(:data:`SCAN_POINTS` intervals) to find the reachable range of the output and
-the first interval where ``output - target`` changes sign, then refines that
-interval with Brent's method (``scipy.optimize.brentq``; Brent, *Algorithms for
-Minimization without Derivatives*, 1973, ch. 4) to machine precision. Every
-output used here is monotone in every input (revenue is linear in customers,
-downloads per customer and the rate; a quality-mix weight moves the mean size
-along a Moebius curve), so the scan's range is the exact reachable range.
+Goal seek
+---------
+Any *number* input of ``assumptions.yaml`` (by dotted name) can be varied between its
+bounds; any numeric field of :class:`~simulator.model.market.MarketYear` (the
+``timeline.year_end`` window of :mod:`simulator.model.store`) can be the output.
+:func:`solve` scans the input's bounds on an even grid (:data:`SCAN_POINTS` intervals,
+one market year each) and then:
 
-Downloads per customer enter revenue linearly, so the iso-revenue contour has a
-closed form: ``dpc(rate) = target / output(rate, dpc=1)`` (see :func:`iso_grid`).
+* if the output is the same at every point, the output does not depend on the input
+  (``costs.card_fee_share`` for revenue, ``charts.*`` for anything): :class:`NoEffectError`;
+* if ``output - target`` changes sign between two points, Brent's method
+  (``scipy.optimize.brentq``; Brent, *Algorithms for Minimization without Derivatives*,
+  1973, ch. 4) refines that interval to machine precision. The store model is not
+  monotone in every input (revenue peaks in the rate), so the output can cross the target
+  more than once: the crossing nearest the scenario's own value is returned;
+* otherwise the scan's highest and lowest points are refined
+  (``scipy.optimize.minimize_scalar``, bounded, over the neighbouring intervals), so that a
+  peak between two points is not missed: the target is then bracketed and solved, or
+  :class:`NoSolutionError` gives the output's reachable range over the bounds.
+
+Points where the scenario is refused (a quality-mix weight leaving every weight 0, the
+reported price band upside down) are left out of the scan.
+
+Iso grid
+--------
+Potential buyers ``N`` (``demand.potential_buyers``) scale every period's potential
+buyers, hence its downloads, receipts and new accounts, so every output of
+:data:`GRID_OUTPUTS` is ``N x g(rate)``, with ``g`` the output per potential buyer. The
+contour of a target has the closed form ``N(rate) = target / g(rate)`` and is lowest at
+the rate that maximizes ``g``, whatever ``N`` (see :func:`iso_grid`).
+
+Re-fitting
+----------
+:func:`calibrated_scenario` re-fits the ``fitted: true`` demand parameters to the
+documented reports (:func:`simulator.model.fit.fit_store`) and returns the scenario with
+the fitted values: what ``--calibrate`` does on the command line.
 
 Examples
 --------
->>> sol = solve(make_scenario())                     # downloads per customer for $30 million
->>> round(sol.value, 3), round(sol.achieved, 2)
-(28.469, 30000000.0)
+>>> sol = solve(make_scenario())                     # the store's appeal for $30 million
+>>> sol.input, round(sol.achieved, 2)
+('demand.store_utility', 30000000.0)
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 
 import numpy as np
-from scipy.optimize import brentq
+from scipy.optimize import brentq, minimize_scalar
 
+from simulator.model.fit import fit_store
 from simulator.model.market import (
     MIX_PREFIX,
     DownloadProfile,
-    MarketArrayInputs,
     MarketYear,
+    accounting_inputs,
     download_profile,
-    market_arrays,
-    market_inputs,
+    market_year,
     quality_mix,
+    year_from_run,
 )
-from simulator.params.scenario import Scenario
+from simulator.model.store import periods_of, run_store, store_inputs, window_mask, year_months
+from simulator.params.scenario import Scenario, ScenarioError
 
 __all__ = [
     "CalibrationError",
     "NoSolutionError",
+    "NoEffectError",
     "Solution",
     "IsoGrid",
     "DEFAULT_INPUT",
     "DEFAULT_OUTPUT",
+    "GRID_INPUT",
     "OUTPUTS",
     "GRID_OUTPUTS",
     "SCAN_POINTS",
@@ -60,19 +86,25 @@ __all__ = [
     "iso_grid",
 ]
 
-#: The input solved for by default. [downloads/customer/year]
-DEFAULT_INPUT = "market.downloads_per_customer"
+#: The input solved for by default: the store's appeal (mean utility of a download). [utils]
+DEFAULT_INPUT = "demand.store_utility"
 #: The output matched by default (to ``market.reported_revenue_usd``). [USD/year]
 DEFAULT_OUTPUT = "revenue_usd"
+#: The y axis of the iso grid: potential buyers at full awareness. [people]
+GRID_INPUT = "demand.potential_buyers"
 #: Numeric fields of MarketYear that can be targeted.
 OUTPUTS = tuple(f.name for f in fields(MarketYear) if f.name != "mb_unit")
-#: Outputs proportional to downloads per customer (all others fixed): the iso map's outputs.
+#: Outputs proportional to potential buyers (all other inputs fixed): the iso map's outputs.
 GRID_OUTPUTS = (
-    "downloads", "revenue_usd", "card_fee_usd", "bandwidth_usd", "roms_usd", "fair_usd",
-    "labels_usd", "operator_margin_usd", "data_served_tb", "revenue_per_customer_usd",
+    "customers", "monthly_buyers", "downloads", "revenue_usd", "card_fee_usd", "bandwidth_usd", "roms_usd",
+    "fair_usd", "labels_usd", "operator_margin_usd", "data_served_tb", "consumer_surplus_usd",
 )
 #: Intervals of the bracketing scan over an input's bounds (a numerical setting, not a model number).
 SCAN_POINTS = 64
+#: Relative spread below which a scanned output counts as constant (rounding, not an effect).
+_FLAT_RTOL = 1e-12
+#: Relative tolerance of the bounded search for a peak or a trough between two scan points.
+_XATOL_SHARE = 1e-10
 
 
 class CalibrationError(ValueError):
@@ -98,6 +130,22 @@ class NoSolutionError(CalibrationError):
         self.reachable_min, self.reachable_max = reachable_min, reachable_max
 
 
+class NoEffectError(CalibrationError):
+    """The output is the same at every value of the input within its bounds: it does not depend on it.
+
+    Attributes
+    ----------
+    input, output : str
+    bounds : tuple of float
+    value : float
+        The output's one value.
+    """
+
+    def __init__(self, message, *, input, output, bounds, value):
+        super().__init__(message)
+        self.input, self.output, self.bounds, self.value = input, output, bounds, value
+
+
 @dataclass(frozen=True)
 class Solution:
     """A solved input.
@@ -116,7 +164,7 @@ class Solution:
     error : float
         ``achieved - target``.
     iterations, function_calls : int
-        Brent iterations; market evaluations including the scan.
+        Brent iterations; market years computed, scan included.
     bounds : tuple of float
         The input's [min, max].
     scenario : Scenario
@@ -145,6 +193,9 @@ class Solution:
 
 def solvable_inputs(scenario: Scenario) -> tuple[str, ...]:
     """Dotted names of the inputs :func:`solve` can vary: every ``number`` parameter with non-empty bounds.
+
+    An input the chosen output does not depend on is refused by :func:`solve` itself
+    (:class:`NoEffectError`), since that depends on the output.
 
     Examples
     --------
@@ -189,8 +240,11 @@ def _reweighted(base: DownloadProfile, s: Scenario) -> DownloadProfile:
     return DownloadProfile(MappingProxyType(mix), by_enc, mean, base.mean_duration_s, base.tracks)
 
 
-def _evaluator(s: Scenario, vary: str, durations_ms):
-    """Return ``f(x) -> (scenario, MarketYear)`` with the profile recomputed only when ``vary`` changes it."""
+def _evaluator(s: Scenario, vary: str, durations_ms) -> Callable[[float], tuple[Scenario, MarketYear] | None]:
+    """Return ``f(x) -> (scenario, MarketYear)``, or None where the scenario is refused.
+
+    The download profile is recomputed only when ``vary`` changes it.
+    """
     base = download_profile(s, durations_ms)
     if vary.startswith(MIX_PREFIX):
         prof = lambda s2: _reweighted(base, s2)  # noqa: E731
@@ -199,15 +253,60 @@ def _evaluator(s: Scenario, vary: str, durations_ms):
     else:
         prof = lambda s2: base  # noqa: E731
 
-    def f(x: float):
-        s2 = s.with_overrides({vary: float(x)})
-        return s2, market_arrays(**market_inputs(s2, prof(s2)))
+    def f(x: float) -> tuple[Scenario, MarketYear] | None:
+        try:
+            s2 = s.with_overrides({vary: float(x)})
+        except ScenarioError:
+            return None
+        return s2, market_year(s2, profile=prof(s2))
 
     return f
 
 
 def _fmt(x: float, output: str) -> str:
     return f"{x:,.2f}" if output.endswith("_usd") else f"{x:,.6g}"
+
+
+def _nearest(intervals: list[tuple[float, float]], x0: float) -> int:
+    """Index of the interval nearest ``x0`` (0 inside it); the lower one on a tie."""
+    d = [max(a - x0, x0 - b, 0.0) for a, b in intervals]
+    return int(np.argmin(d))
+
+
+def _refined_bracket(out: Callable[[float], float], xs: np.ndarray, ys: np.ndarray, goal: float, *,
+                     vary: str, output: str, unit: str) -> tuple[float, float]:
+    """Refine the scan's peak and trough, then bracket ``goal`` between one of them and a scan point.
+
+    Raises
+    ------
+    NoSolutionError
+        If the refined peak and trough do not straddle ``goal``.
+    """
+    fin = np.flatnonzero(np.isfinite(ys))
+    ends = []
+    for sign in (1.0, -1.0):
+        i = int(fin[np.argmax(sign * ys[fin])])
+        a, b = float(xs[max(i - 1, 0)]), float(xs[min(i + 1, xs.size - 1)])
+
+        def loss(v: float, sign: float = sign) -> float:
+            y = out(v)
+            return -sign * y if math.isfinite(y) else math.inf
+
+        r = minimize_scalar(loss, bounds=(a, b), method="bounded", options={"xatol": (b - a) * _XATOL_SHARE})
+        y_r = -sign * float(r.fun)
+        ends.append((float(r.x), y_r, i) if sign * y_r > sign * ys[i] else (float(xs[i]), float(ys[i]), i))
+    (x_top, y_top, i_top), (x_bottom, y_bottom, i_bottom) = ends
+    lo, hi = float(xs[0]), float(xs[-1])
+    if not y_bottom <= goal <= y_top:
+        raise NoSolutionError(
+            f"no value of {vary} between {lo:g} and {hi:g} [{unit}] gives {output} = {_fmt(goal, output)}; "
+            f"over those bounds {output} ranges from {_fmt(y_bottom, output)} to {_fmt(y_top, output)}",
+            input=vary, output=output, target=goal, bounds=(lo, hi), reachable_min=y_bottom, reachable_max=y_top,
+        )
+    # Every scan point lies on one side of goal; the refined end on the other side brackets it with its own point.
+    x_far, i = (x_top, i_top) if ys[fin[0]] < goal else (x_bottom, i_bottom)
+    a, b = sorted((float(xs[i]), x_far))
+    return (a, b) if a < b else (x_far, x_far)
 
 
 def solve(
@@ -218,7 +317,7 @@ def solve(
     vary: str = DEFAULT_INPUT,
     durations_ms=None,
 ) -> Solution:
-    """Solve ``vary`` so that the market year's ``output`` equals ``target``.
+    """Solve ``vary`` so that the market year's ``output`` equals ``target`` (see the module's method).
 
     Parameters
     ----------
@@ -230,119 +329,166 @@ def solve(
         Wanted value [unit of the output]; default ``market.reported_revenue_usd``
         when the output is ``revenue_usd`` (otherwise required).
     vary : str
-        Dotted name of a number input (:func:`solvable_inputs`), searched
-        between its bounds. A quality-mix weight is a weight before
-        normalisation (the share is the weight over the sum of weights).
+        Dotted name of a number input (:func:`solvable_inputs`), searched between its
+        bounds; default :data:`DEFAULT_INPUT`, the store's appeal. A quality-mix weight is a
+        weight before normalisation (the share is the weight over the sum of weights).
     durations_ms : array_like of int, shape (n,), optional
         Track lengths of the catalogue [ms]; default the built-in catalogue.
 
     Returns
     -------
     Solution
-        ``achieved`` equals ``target`` to well under a cent for money outputs.
+        ``achieved`` equals ``target`` to well under a cent for money outputs. When the
+        output crosses the target more than once within the bounds, the crossing nearest
+        the scenario's own value.
 
     Raises
     ------
     CalibrationError
         Unknown or non-number input, unknown output, non-finite target.
+    NoEffectError
+        The output is the same at every value of the input within its bounds.
     NoSolutionError
-        No value within the bounds reaches the target; the message gives the
-        output's reachable range over the bounds.
+        No value within the bounds reaches the target; the message gives the output's
+        reachable range over the bounds.
 
     Examples
     --------
-    >>> sol = solve(make_scenario(), vary="pricing.rate_usd_per_mb")
-    >>> round(sol.value, 5), sol.unit
-    (0.02945, 'USD/MB')
+    >>> sol = solve(make_scenario(), vary="demand.potential_buyers")    # revenue is proportional to it
+    >>> round(sol.value / make_scenario().demand.potential_buyers, 4), sol.unit
+    (1.5294, 'people')
     """
     s = scenario
     lo, hi = _check_input(s, vary)
     _check_output(output)
     goal = _default_target(s, output, target)
-    f = _evaluator(s, vary, durations_ms)
-    xs = np.linspace(lo, hi, SCAN_POINTS + 1)
-    ys = np.array([getattr(f(x)[1], output) for x in xs]) - goal
     unit = s.assumptions.parameters[vary].unit
-    hit = np.flatnonzero(ys == 0.0)
-    cross = np.flatnonzero(np.sign(ys[:-1]) * np.sign(ys[1:]) < 0)
-    if hit.size == 0 and cross.size == 0:
-        mn, mx = float(ys.min() + goal), float(ys.max() + goal)
-        raise NoSolutionError(
-            f"no value of {vary} between {lo:g} and {hi:g} [{unit}] gives {output} = {_fmt(goal, output)}; "
-            f"over those bounds {output} ranges from {_fmt(mn, output)} to {_fmt(mx, output)}",
-            input=vary, output=output, target=goal, bounds=(lo, hi), reachable_min=mn, reachable_max=mx,
+    f = _evaluator(s, vary, durations_ms)
+    calls = [0]
+
+    def out(x: float) -> float:
+        calls[0] += 1
+        r = f(x)
+        return math.nan if r is None else float(getattr(r[1], output))
+
+    xs = np.linspace(lo, hi, SCAN_POINTS + 1)
+    ys = np.array([out(x) for x in xs])
+    ok = np.isfinite(ys)
+    if not ok.any():
+        raise CalibrationError(f"--vary {vary!r}: no value between {lo:g} and {hi:g} gives a scenario the model "
+                               f"accepts together with the other inputs")
+    top, bottom = float(ys[ok].max()), float(ys[ok].min())
+    if top - bottom <= _FLAT_RTOL * max(abs(top), abs(bottom), 1.0):
+        raise NoEffectError(
+            f"{output} does not depend on {vary}: it is {_fmt(top, output)} at every value between {lo:g} and "
+            f"{hi:g} [{unit}]; vary an input the market year's {output} reads (default {DEFAULT_INPUT})",
+            input=vary, output=output, bounds=(lo, hi), value=top,
         )
-    iterations, calls = 0, xs.size
-    if hit.size and (cross.size == 0 or hit[0] <= cross[0]):
-        x = float(xs[hit[0]])
+    x0 = float(s[vary])
+    d = ys - goal
+    intervals = [(float(xs[i]), float(xs[i])) for i in np.flatnonzero(ok & (d == 0.0))]
+    both = ok[:-1] & ok[1:]
+    intervals += [(float(xs[i]), float(xs[i + 1])) for i in np.flatnonzero(both & (np.sign(d[:-1]) * np.sign(d[1:]) < 0))]
+    iterations = 0
+    if not intervals:
+        intervals = [_refined_bracket(out, xs, ys, goal, vary=vary, output=output, unit=unit)]
+    a, b = intervals[_nearest(intervals, x0)]
+    if a == b:
+        x = a
     else:
-        i = int(cross[0])
-        x, r = brentq(
-            lambda v: getattr(f(v)[1], output) - goal, xs[i], xs[i + 1],
-            xtol=(hi - lo) * np.finfo(float).eps, rtol=4 * np.finfo(float).eps, full_output=True,
-        )
-        iterations, calls = r.iterations, calls + r.function_calls
-    s2, y = f(x)
+        x, r = brentq(lambda v: out(v) - goal, a, b, xtol=(hi - lo) * np.finfo(float).eps,
+                      rtol=4 * np.finfo(float).eps, full_output=True)
+        iterations = r.iterations
+    res = f(x)
+    assert res is not None  # x lies in an interval whose ends the model accepted
+    s2, y = res
     achieved = float(getattr(y, output))
-    return Solution(vary, float(x), unit, output, goal, achieved, achieved - goal, iterations, calls, (lo, hi), s2, y)
+    return Solution(vary, float(x), unit, output, goal, achieved, achieved - goal, iterations, calls[0] + 1,
+                    (lo, hi), s2, y)
 
 
-def calibrated_scenario(scenario: Scenario, *, durations_ms=None) -> Scenario:
-    """Return the scenario with downloads per customer solved so that revenue is the reported revenue.
+def calibrated_scenario(scenario: Scenario, *, profile: DownloadProfile | None = None) -> Scenario:
+    """Return the scenario re-fitted to the documented reports (what ``--calibrate`` does).
+
+    The ``fitted: true`` demand parameters are fitted by weighted least squares to the
+    reports of ``assumptions.yaml`` with every other input as in the scenario
+    (:func:`simulator.model.fit.fit_store`); at the shipped defaults the fit returns
+    the defaults, so this matters for scenarios that change the rates, payments, mix or
+    catalogue the reports are read through.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    profile : DownloadProfile, optional
+        Mean sizes by encoding (default: the built-in catalogue).
+
+    Returns
+    -------
+    Scenario
+        ``fit_store(scenario).scenario(scenario)``: the same preset, with the fitted values as overrides.
 
     Raises
     ------
-    NoSolutionError
-        If no downloads per customer within bounds gives it.
+    simulator.model.fit.FitError
+        If the fit does not converge.
 
     Examples
     --------
-    >>> from simulator.model.market import market_year
-    >>> round(market_year(calibrated_scenario(make_scenario())).revenue_per_customer_usd, 4)   # 30e6 / 5.5e6
-    5.4545
+    >>> s = calibrated_scenario(make_scenario())
+    >>> abs(s.demand.potential_buyers / make_scenario().demand.potential_buyers - 1) < 0.01
+    True
     """
-    return solve(scenario, durations_ms=durations_ms).scenario
+    return fit_store(scenario, profile=profile).scenario(scenario)
 
 
 @dataclass(frozen=True)
 class IsoGrid:
-    """An output over (rate per MB x downloads per customer), with the target contour.
+    """An output over (rate per MB x potential buyers), with the target contour.
 
     Attributes
     ----------
     output : str
         The MarketYear field in ``z`` (default ``revenue_usd``).
+    year_label : str
+        The window of the store model the output sums, in words ("Jul 2006 to Jun 2007").
     rate_usd_per_mb : ndarray, shape (n_x,)
-        x axis. [USD/MB or USD/MiB]
-    downloads_per_customer : ndarray, shape (n_y,)
-        y axis. [downloads/customer/year]
+        x axis: the rate from the last rate step on. [USD/MB or USD/MiB]
+    potential_buyers : ndarray, shape (n_y,)
+        y axis: ``demand.potential_buyers``. [people]
     z : ndarray, shape (n_y, n_x)
-        ``z[j, i]`` is the output at ``rate_usd_per_mb[i]``, ``downloads_per_customer[j]``.
+        ``z[j, i]`` is the output at ``rate_usd_per_mb[i]``, ``potential_buyers[j]``.
+    output_per_buyer : ndarray, shape (n_x,)
+        The output per potential buyer at each rate, ``g(rate)``. [unit of the output / person]
     target : float
         The contour's level. [unit of the output]
-    contour_downloads_per_customer : ndarray, shape (n_x,)
-        Downloads per customer that give ``target`` at each rate (closed form);
-        NaN where no non-negative value does.
+    contour_potential_buyers : ndarray, shape (n_x,)
+        Potential buyers that give ``target`` at each rate, ``target / g(rate)`` (closed form);
+        NaN where no positive value does.
     contour_in_bounds : ndarray of bool, shape (n_x,)
-        Whether the contour lies within the bounds of ``market.downloads_per_customer``.
-    point_rate_usd_per_mb, point_downloads_per_customer, point_value : float
+        Whether the contour lies within the bounds of ``demand.potential_buyers``.
+    point_rate_usd_per_mb, point_potential_buyers, point_value : float
         The scenario's own point and its output.
     """
 
     output: str
+    year_label: str
     rate_usd_per_mb: np.ndarray
-    downloads_per_customer: np.ndarray
+    potential_buyers: np.ndarray
     z: np.ndarray
+    output_per_buyer: np.ndarray
     target: float
-    contour_downloads_per_customer: np.ndarray
+    contour_potential_buyers: np.ndarray
     contour_in_bounds: np.ndarray
     point_rate_usd_per_mb: float
-    point_downloads_per_customer: float
+    point_potential_buyers: float
     point_value: float
 
 
 def _axis(values, name: str, default: np.ndarray) -> np.ndarray:
-    a = default if values is None else np.asarray(values, dtype=float)
+    try:
+        a = default if values is None else np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        a = np.array([np.nan])
     if a.ndim != 1 or a.size == 0 or not np.all(np.isfinite(a)) or np.any(a < 0):
         raise CalibrationError(f"{name} must be a non-empty 1-D array of finite numbers >= 0, got {values!r}")
     return a
@@ -352,12 +498,12 @@ def iso_grid(
     scenario: Scenario,
     *,
     rates_usd_per_mb=None,
-    downloads_per_customer=None,
+    potential_buyers=None,
     output: str = DEFAULT_OUTPUT,
     target: float | None = None,
     profile: DownloadProfile | None = None,
 ) -> IsoGrid:
-    """Evaluate an output over a grid of rates per MB and downloads per customer (vectorized).
+    """Evaluate an output of the year over a grid of rates per MB and potential buyers (vectorized).
 
     Parameters
     ----------
@@ -365,11 +511,11 @@ def iso_grid(
     rates_usd_per_mb : array_like, shape (n_x,), optional
         Default: ``charts.grid_points`` rates from the rate's lower bound to
         ``charts.rate_max_usd_per_mb``. [USD/MB]
-    downloads_per_customer : array_like, shape (n_y,), optional
-        Default: ``charts.grid_points`` values from 0 to
-        ``charts.downloads_per_customer_max``. [downloads/customer/year]
+    potential_buyers : array_like, shape (n_y,), optional
+        Default: ``charts.grid_points`` values from the lower bound of
+        ``demand.potential_buyers`` to ``charts.potential_buyers_max``. [people]
     output : str
-        One of :data:`GRID_OUTPUTS` (the outputs proportional to downloads).
+        One of :data:`GRID_OUTPUTS` (the outputs proportional to potential buyers).
     target : float, optional
         Contour level; default ``market.reported_revenue_usd`` for ``revenue_usd``.
     profile : DownloadProfile, optional
@@ -386,46 +532,55 @@ def iso_grid(
 
     Notes
     -----
-    The output is ``dpc x g(rate)``, so the contour is ``target / g(rate)``
-    with ``g`` the output at one download per customer.
+    One run of the store model over the whole grid (rates on the last axis of the
+    inputs, potential buyers on the one before), summed over the ``timeline.year_end``
+    window: ``z[j, i]`` equals ``market_year`` of the scenario with those two inputs. The
+    output is ``N x g(rate)``, so the contour is ``target / g(rate)``, with ``g`` from a
+    second run at one potential buyer.
 
     Examples
     --------
-    >>> g = iso_grid(make_scenario(), rates_usd_per_mb=[0.02, 0.03], downloads_per_customer=[10, 20, 30])
-    >>> g.z.shape, g.contour_downloads_per_customer.round(2).tolist()
-    ((3, 2), [42.7, 28.47])
+    >>> g = iso_grid(make_scenario(), rates_usd_per_mb=[0.02, 0.03], potential_buyers=[5e6, 1e7])
+    >>> g.z.shape, bool(abs(g.z[1, 1] / g.z[0, 1] - 2) < 1e-12)
+    ((2, 2), True)
     """
     s = scenario
     _check_output(output, GRID_OUTPUTS)
     goal = _default_target(s, output, target)
     a, n = s.assumptions.parameters, int(s.charts.grid_points)
-    rate_bounds, dpc_bounds = a["pricing.rate_usd_per_mb"].bounds, a[DEFAULT_INPUT].bounds
-    assert rate_bounds is not None and dpc_bounds is not None  # number parameters always have bounds
+    rate_bounds, n_bounds = a["pricing.rate_usd_per_mb"].bounds, a[GRID_INPUT].bounds
+    assert rate_bounds is not None and n_bounds is not None  # number parameters always have bounds
     x = _axis(rates_usd_per_mb, "rates_usd_per_mb",
               np.linspace(rate_bounds[0], s.charts.rate_max_usd_per_mb, n))
-    y = _axis(downloads_per_customer, "downloads_per_customer",
-              np.linspace(dpc_bounds[0], s.charts.downloads_per_customer_max, n))
-    kw = market_inputs(s, profile)
-    grid_kw: MarketArrayInputs = {**kw, "rate_usd_per_mb": x[None, :], "downloads_per_customer": y[:, None]}
-    unit_kw: MarketArrayInputs = {**kw, "rate_usd_per_mb": x, "downloads_per_customer": np.ones_like(x)}
-    grid = market_arrays(**grid_kw)
-    unit = market_arrays(**unit_kw)
-    g = np.asarray(getattr(unit, output), dtype=float)
+    y = _axis(potential_buyers, "potential_buyers",
+              np.linspace(n_bounds[0], s.charts.potential_buyers_max, n))
+    x0 = store_inputs(s, profile)
+    p = periods_of(s)
+    mask = window_mask(p, s.timeline.year_end)
+    acct = accounting_inputs(s)
+
+    def year(**changes) -> MarketYear:
+        return year_from_run(run_store(p, replace(x0, **changes)), mask, acct)
+
+    grid = year(rate_usd_per_mb=x[None, :], potential_buyers=y[:, None])
+    g = np.broadcast_to(np.asarray(getattr(year(rate_usd_per_mb=x, potential_buyers=1.0), output), dtype=float),
+                        x.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
-        contour = np.where(g != 0, goal / g, np.nan)
-    contour = np.where(contour >= 0, contour, np.nan)
-    lo, hi = dpc_bounds
+        contour = np.where(g > 0, goal / g, np.nan)
+    contour = np.where(contour > 0, contour, np.nan)
+    lo, hi = n_bounds
     c = np.nan_to_num(contour, nan=-1.0)
-    point = market_arrays(**kw)
     return IsoGrid(
         output=output,
+        year_label=year_months(s.timeline.year_end),
         rate_usd_per_mb=x,
-        downloads_per_customer=y,
-        z=np.asarray(getattr(grid, output), dtype=float),
+        potential_buyers=y,
+        z=np.broadcast_to(np.asarray(getattr(grid, output), dtype=float), (y.size, x.size)).copy(),
+        output_per_buyer=g.copy(),
         target=goal,
-        contour_downloads_per_customer=contour,
+        contour_potential_buyers=contour,
         contour_in_bounds=(c >= lo) & (c <= hi),
-        point_rate_usd_per_mb=float(kw["rate_usd_per_mb"]),
-        point_downloads_per_customer=float(kw["downloads_per_customer"]),
-        point_value=float(getattr(point, output)),
+        point_rate_usd_per_mb=float(x0.rate_usd_per_mb),
+        point_potential_buyers=float(x0.potential_buyers),
+        point_value=float(getattr(year(), output)),
     )

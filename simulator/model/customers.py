@@ -2,16 +2,22 @@
 
 Model
 -----
-Each of the scenario's ``N`` customers buys a continuous, lognormal number of
-downloads ``X = exp(mu + sigma Z)``, ``Z ~ N(0, 1)``, with
-``sigma = customers.downloads_sigma`` and ``mu = ln(m) - sigma**2 / 2`` so that
-``E[X] = m``, the calibrated mean of :func:`simulator.model.market.market_year`
-(``m = downloads / customers``: downloads per customer times the paying factor).
-Every download costs the market's mean price ``p``, so spend ``= p X`` [USD/year]
-and the expected revenue equals the market year's. Downloads are treated as
-continuous (no Poisson counts), which keeps the Gini comparable with the lognormal
-closed form ``G = 2 Phi(sigma / sqrt 2) - 1 = erf(sigma / 2)``
+The year's customers ``C`` and their mean downloads ``m`` come from the one store model,
+:func:`simulator.model.market.market_year` (``C`` = accounts at the year's end,
+``m = downloads / C``). Each customer buys a continuous, lognormal number of downloads
+``X = exp(mu + sigma Z)``, ``Z ~ N(0, 1)``, with ``sigma = customers.downloads_sigma`` and
+``mu = ln(m) - sigma**2 / 2`` so that ``E[X] = m``. Every download costs the year's mean
+price ``p``, so spend ``= p X`` [USD/year] and the expected revenue equals the market
+year's. Downloads are treated as continuous (no Poisson counts), which keeps the Gini
+comparable with the lognormal closed form ``G = 2 Phi(sigma / sqrt 2) - 1 = erf(sigma / 2)``
 (Aitchison & Brown, *The Lognormal Distribution*, 1957).
+
+Sample
+------
+By default every one of the ``C`` customers (rounded) is drawn. With ``sample_customers=n``
+only ``n`` are drawn and every total (revenue, clone customers and revenue, the histogram's
+counts and revenue) is scaled by ``C / n`` to the year's customers; shares, means, the
+Gini and the Lorenz curve are the sample's (their sampling error shrinks as ``1/sqrt(n)``).
 
 Streaming
 ---------
@@ -37,8 +43,8 @@ linearly inside one bin (error at most that bin's revenue share).
 Examples
 --------
 >>> from simulator.params.scenario import make_scenario
->>> y = customer_year(make_scenario(overrides={"market.customers": 20_000}))
->>> y.customers, round(lognormal_gini(1.2), 3), abs(y.gini - lognormal_gini(1.2)) < 0.02
+>>> y = customer_year(make_scenario(), sample_customers=20_000)
+>>> y.sample_customers, round(lognormal_gini(1.2), 3), abs(y.gini - lognormal_gini(1.2)) < 0.02
 (20000, 0.604, True)
 >>> bool(y.top_1_share < y.top_10_share < y.top_20_share)
 True
@@ -109,17 +115,21 @@ class CustomerYear:
     Attributes
     ----------
     customers : int
+        The year's customers, ``C`` rounded (the totals are scaled to them). [customers]
+    sample_customers : int
+        Customers drawn, ``n`` (``customers`` unless a sample was asked for). [customers]
     seed : int
     downloads_sigma : float
         Lognormal spread of downloads per customer. [ln(downloads)]
     mean_price_usd : float
-        Price of every download. [USD]
-    calibrated_downloads_per_customer : float
-        Target mean ``m``. [downloads/customer/year]
+        Price of every download: the year's mean. [USD]
+    downloads_per_customer : float
+        The year's mean ``m`` (the store model's downloads over its customers). [downloads/customer/year]
     mean_downloads, mean_downloads_se : float
-        Simulated mean and its standard error ``m sqrt(exp(sigma**2) - 1) / sqrt(N)``.
+        Sample mean and its standard error ``m sqrt(exp(sigma**2) - 1) / sqrt(n)``.
     revenue_usd, mean_spend_usd, median_spend_usd : float
-        Total [USD/year]; per customer [USD/customer/year] (median: within one fine bin).
+        Total, ``customers x mean_downloads x mean_price_usd`` [USD/year]; per customer
+        [USD/customer/year] (median: within one fine bin).
     gini, gini_bin_error, gini_lognormal : float
         Simulated Gini, bound on its binning error, closed form ``erf(sigma / 2)``.
     top_1_share, top_10_share, top_20_share : float
@@ -132,22 +142,25 @@ class CustomerYear:
         this keeps ``1 - lorenz_revenue_share`` of revenue.
     hist_edges_usd : ndarray, shape (m + 1,)
         Log-spaced edges of the spend histogram. [USD/year]
-    hist_customers : ndarray of int64, shape (m,)
+    hist_customers : ndarray of float, shape (m,)
+        Customers per bin, scaled to ``customers`` (whole numbers when every customer is drawn).
     hist_revenue_usd : ndarray, shape (m,)  [USD/year]
     clone_threshold_usd : float
         ``customers.clone_threshold_usd``. [USD/year]
     clone_customers : int
-        Customers spending at least the threshold (exact).
+        Customers spending at least the threshold (exact when every customer is drawn;
+        scaled from the sample and rounded otherwise).
     clone_customer_share, clone_revenue_share : float  [0-1]
     clone_revenue_usd : float
         Revenue an invite-only clone keeps if only they follow it. [USD/year]
     """
 
     customers: int
+    sample_customers: int
     seed: int
     downloads_sigma: float
     mean_price_usd: float
-    calibrated_downloads_per_customer: float
+    downloads_per_customer: float
     mean_downloads: float
     mean_downloads_se: float
     revenue_usd: float
@@ -238,6 +251,7 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 def customer_year(
     scenario: Scenario,
     *,
+    sample_customers: int | None = None,
     seed: int | None = None,
     progress: Progress | None = None,
     profile: DownloadProfile | None = None,
@@ -248,12 +262,15 @@ def customer_year(
     Parameters
     ----------
     scenario : Scenario
-        Supplies ``market.customers`` (N), the calibrated mean, the mean price,
+        Its market year supplies the customers, their mean downloads and the mean price;
         ``customers.downloads_sigma``, ``customers.clone_threshold_usd`` and ``customers.seed``.
+    sample_customers : int, optional
+        Customers to draw (default: every customer of the year); totals are scaled to the
+        year's customers, so fewer is faster and changes the figures only by sampling error.
     seed : int, optional
         Overrides ``customers.seed``.
     progress : callable(done_customers, total_customers), optional
-        Called after each chunk; the last call has ``done == total``.
+        Called after each chunk with the customers drawn so far; the last call has ``done == total``.
     profile : DownloadProfile, optional
         A precomputed download profile (e.g. of an uploaded catalogue).
     chunk_customers : int, optional
@@ -267,20 +284,26 @@ def customer_year(
     Raises
     ------
     ValueError
-        If the calibrated mean downloads per customer is 0 (nothing to distribute),
-        or ``chunk_customers`` < 1, or a negative seed.
+        If the year has no customer or no download (nothing to distribute),
+        ``sample_customers`` or ``chunk_customers`` < 1, or a negative seed.
     """
     s = scenario
     if chunk_customers < 1:
         raise ValueError(f"chunk_customers must be at least 1, got {chunk_customers}")
+    if sample_customers is not None and (isinstance(sample_customers, bool) or int(sample_customers) != sample_customers
+                                         or sample_customers < 1):
+        raise ValueError(f"sample_customers must be a whole number >= 1, got {sample_customers!r}")
     y = market_year(s, profile=profile)
-    n = max(int(round(y.customers)), 1)
-    mean_dl = y.downloads / y.customers
-    if not mean_dl > 0:
+    mean_dl = float(y.downloads_per_customer)
+    if not (y.customers >= 0.5 and mean_dl > 0):
         raise ValueError(
-            "the customer simulation needs downloads per customer above 0 (market.downloads_per_customer "
-            f"x paying factor), got {mean_dl:g}"
+            "the customer simulation needs a year with customers and downloads per customer above 0 (the store "
+            f"model's {y.customers:,.0f} customers and {mean_dl:g} downloads each in the year before "
+            f"{s.timeline.year_end})"
         )
+    total_n = int(round(y.customers))
+    n = total_n if sample_customers is None else int(sample_customers)
+    scale = total_n / n
     sigma = float(s.customers.downloads_sigma)
     seed = int(s.customers.seed if seed is None else seed)
     if seed < 0:
@@ -310,14 +333,15 @@ def customer_year(
     lo, hi = nz[0], nz[-1] + 1
     median_z = float(np.interp(0.5, pop, edges_z))
     return CustomerYear(
-        customers=n,
+        customers=total_n,
+        sample_customers=n,
         seed=seed,
         downloads_sigma=sigma,
         mean_price_usd=price,
-        calibrated_downloads_per_customer=float(mean_dl),
+        downloads_per_customer=mean_dl,
         mean_downloads=total / n,
         mean_downloads_se=mean_dl * math.sqrt(math.expm1(sigma**2) / n),
-        revenue_usd=total * price,
+        revenue_usd=total * price * scale,
         mean_spend_usd=total * price / n,
         median_spend_usd=price * math.exp(mu + sigma * median_z),
         gini=gini,
@@ -330,11 +354,11 @@ def customer_year(
         lorenz_revenue_share=_readonly(rev[j]),
         lorenz_spend_usd=_readonly(spend_at[j]),
         hist_edges_usd=_readonly(spend_at[coarse[lo : hi + 1]]),
-        hist_customers=_readonly(hc[lo:hi]),
-        hist_revenue_usd=_readonly(np.add.reduceat(sums, coarse[:-1])[lo:hi] * price),
+        hist_customers=_readonly(hc[lo:hi] * scale),
+        hist_revenue_usd=_readonly(np.add.reduceat(sums, coarse[:-1])[lo:hi] * price * scale),
         clone_threshold_usd=threshold,
-        clone_customers=clone_n,
+        clone_customers=int(round(clone_n * scale)),
         clone_customer_share=clone_n / n,
-        clone_revenue_usd=clone_sum * price,
+        clone_revenue_usd=clone_sum * price * scale,
         clone_revenue_share=clone_sum / total,
     )

@@ -80,7 +80,8 @@ def monthly_timeline(scenario: Scenario, *, profile: DownloadProfile | None = No
         month_days = float(p.month_days[mask][0])
         rows.append({
             "month": pd.Timestamp(m), "days_open": int(d.sum()),
-            "rate_usd_per_mb": float((run.rate_usd_per_mb[mask] * d).sum() / d.sum()),
+            "rate_usd_per_mb": float(run.rate_usd_per_mb[mask][0]) if d.size == 1 else
+            float((run.rate_usd_per_mb[mask] * d).sum() / d.sum()),
             "potential_buyers": float((run.potential_buyers[mask] * d).sum() / d.sum()),
             "buyers": float(run.buyers[mask].sum()), "new_accounts": float(run.new_accounts[mask].sum()),
             "customers": y.customers, "paying_factor": y.paying_factor,

@@ -184,7 +184,7 @@ class ChartsInputs:
     """Inputs of the ``charts`` group (see ``assumptions.yaml`` for units, bounds and sources)."""
 
     rate_max_usd_per_mb: float  # [USD/MB]
-    downloads_per_customer_max: float  # [downloads/customer/year]
+    potential_buyers_max: float  # [people]
     track_length_max_s: float  # [s]
     grid_points: int  # [points]
 
