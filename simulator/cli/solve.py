@@ -28,8 +28,12 @@ def register(sub) -> None:
         "solve",
         help="solve one input so that an output hits a target",
         description=(
-            "Goal seek: vary one number input between its bounds until a market-year output equals a target. "
-            f"Default: {DEFAULT_INPUT} such that {DEFAULT_OUTPUT} equals market.reported_revenue_usd."
+            "Goal seek on the store model: vary one number input between its bounds until an output of the "
+            "year (timeline.year_end) equals a target. "
+            f"Default: {DEFAULT_INPUT} (the store's appeal) such that {DEFAULT_OUTPUT} equals "
+            "market.reported_revenue_usd. An input the output does not depend on is refused with a message; "
+            "when the output crosses the target more than once (revenue peaks in the rate), the value nearest "
+            "the scenario's own is given."
         ),
     )
     explain_columns(p, SOLVE_COLUMNS)
@@ -83,8 +87,9 @@ def run(args: argparse.Namespace) -> int:
     Raises
     ------
     ValueError
-        For a bad ``--target`` or ``--vary``, a target that cannot be reached, or a bad input;
-        :func:`simulator.cli.main` reports it.
+        For a bad ``--target`` or ``--vary``, an input the output does not depend on, a target that
+        cannot be reached (the message gives the reachable range), or a bad input; :func:`simulator.cli.main`
+        reports it.
     """
     output, target = parse_target(args.target)
     s = scenario_from_args(args)

@@ -36,7 +36,8 @@ COMPARED_OUTPUTS = {
     "labels_usd": ("Label wholesale a year", "USD/year"),
     "card_fee_usd": ("Card fees a year", "USD/year"),
     "bandwidth_usd": ("Bandwidth a year", "USD/year"),
-    "operator_margin_usd": ("Operator margin a year", "USD/year"),
+    "operator_margin_usd": ("Contribution margin a year", "USD/year"),
+    "consumer_surplus_usd": ("Consumer surplus a year", "USD/year"),
     "data_served_tb": ("Data served a year", "TB/year"),
 }
 
@@ -87,7 +88,7 @@ def _quantity(s: Scenario, key: str) -> str:
     p, v = s.assumptions.parameters[key], s[key]
     if p.unit in _SHARE_UNITS:
         return f"{v:.0%}" if round(v * 100, 6).is_integer() else f"{v:.1%}"
-    if p.unit == "customers":
+    if p.unit in ("customers", "people"):
         return format_count(v)
     if isinstance(v, float) and v.is_integer() and abs(v) >= _THOUSAND:
         v = int(v)
@@ -229,8 +230,12 @@ def compare_scenarios(named: list[tuple[str, Scenario]]) -> Comparison:
     paid = [_paid("ROMS", years[0].roms_usd, years[-1].roms_usd)]
     if years[0].labels_usd or years[-1].labels_usd:
         paid.append(_paid("labels", years[0].labels_usd, years[-1].labels_usd))
+    dl = cast(pd.Series, table.set_index("output").loc["downloads"])
+    m = _move(dl.difference_pct, dl.difference)
+    buyers = f", while downloads {m.replace('rises', 'rise').replace('falls', 'fall')} on the fitted demand" \
+        if m != "stays the same" else ""
     verdict = (
-        f"{head}, {revenue} if demand does not move. The operator's margin "
+        f"{head}, {revenue}{buyers}. The operator's contribution margin "
         f"{_margin_move(margin[names[0]], margin[names[-1]], margin.difference_pct, margin.difference)}; "
         f"{'; '.join(paid)}."
     )
