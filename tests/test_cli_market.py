@@ -37,7 +37,8 @@ def test_market_table_on_the_defaults(capsys):
     lines = dict(line.split(None, 1) for line in out.splitlines())
     for k in MARKET_KEYS:
         assert k in lines
-    assert lines["customers"].strip() == "5,500,000" and lines["reported_revenue_usd"].strip() == "30,000,000.00"
+    y = market_year(make_scenario())
+    assert lines["customers"].strip() == f"{y.customers:,.0f}" and lines["reported_revenue_usd"].strip() == "30,000,000.00"
 
 
 @pytest.mark.parametrize("preset", [None, *PRESETS])
@@ -53,8 +54,9 @@ def test_market_json_on_every_preset(capsys, preset):
 
 
 def test_market_with_set(capsys):
-    code, out, _ = run(capsys, "market", "--json", "--set", "market.customers=1000000")
-    assert code == 0 and json.loads(out)["customers"] == 1e6
+    code, out, _ = run(capsys, "market", "--json", "--set", "demand.potential_buyers=1000000")
+    y = market_year(make_scenario(overrides={"demand.potential_buyers": 1e6}))
+    assert code == 0 and json.loads(out)["customers"] == pytest.approx(y.customers, rel=1e-15)
 
 
 def test_presets_command(capsys):
@@ -119,7 +121,9 @@ def test_solve_errors(capsys, argv, needles):
 
 def test_market_errors(capsys):
     assert_clean_error(*run(capsys, "market", "--preset", "nope"), "unknown preset")
-    assert_clean_error(*run(capsys, "market", "--set", "market.customers=-1"), "market.customers must be between")
+    assert_clean_error(*run(capsys, "market", "--set", "demand.potential_buyers=-1"),
+                       "demand.potential_buyers must be between")
+    assert_clean_error(*run(capsys, "market", "--set", "market.customers=1"), "unknown input 'market.customers'")
 
 
 def test_argparse_errors_exit_2(capsys):
@@ -131,10 +135,10 @@ def test_argparse_errors_exit_2(capsys):
 def test_timeline_command(capsys):
     code, out, _ = run(capsys, "timeline")
     assert code == 0 and out.splitlines()[0].split()[:3] == ["month", "rate_usd_per_mb", "customers"]
-    assert "2007-07" in out and "shutdown" in out
-    code, out, _ = run(capsys, "timeline", "--json", "--calibrate")
+    assert "2007-06" in out and "visa_stop" in out
+    code, out, _ = run(capsys, "timeline", "--json")
     rows = json.loads(out)
-    assert len(rows) == 43 and rows[0]["month"] == "2004-01" and rows[-1]["mean_price_usd"] is None
+    assert len(rows) == 42 and rows[0]["month"] == "2004-01" and rows[-1]["month"] == "2007-06"
     code, out, _ = run(capsys, "timeline", "--csv", "--yearly")
     years = list(csv.DictReader(io.StringIO(out)))
     assert [r["year"] for r in years] == ["2004", "2005", "2006", "2007"]
@@ -143,11 +147,12 @@ def test_timeline_command(capsys):
 
 
 def test_demand_command(capsys):
-    code, out, _ = run(capsys, "demand", "--calibrate")
-    assert code == 0 and out.startswith("revenue: ") and "Lerner rate" in out and "itunes_with_demand" in out
+    code, out, _ = run(capsys, "demand")
+    assert code == 0 and out.startswith("revenue: On the fitted demand") and "rise: " in out and "itunes_terms" in out
     code, out, _ = run(capsys, "demand", "--json")
     d = json.loads(out)
-    assert d["profit"]["objective"] == "profit" and len(d["itunes"]) == 3
+    assert d["profit"]["objective"] == "profit" and len(d["itunes"]) == 2
+    assert d["rise"]["after_rate_usd_per_mb"] == 0.03 and d["break_even_licensed_rate_usd_per_mb"] > 0.03
 
 
 def test_models_command(capsys):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from simulator.model.market import market_year
+from simulator.model.store import store_run
 from simulator.model.rights import lawsuit_arithmetic, rights_comparison, roms_per_track_table
 from simulator.params.assumptions import load_assumptions
 from simulator.params.scenario import make_scenario
@@ -60,25 +62,33 @@ def test_roms_per_track_other_length_and_errors():
 
 
 def test_lawsuit_arithmetic():
-    law = lawsuit_arithmetic(make_scenario())
-    p = market_year(make_scenario()).mean_price_usd
+    s = make_scenario()
+    law = lawsuit_arithmetic(s)
+    r = store_run(s)
+    p = r.periods
+    inside = (p.start >= np.datetime64("2006-06-01")) & (p.end <= np.datetime64("2006-11-01"))
+    price = r.revenue_usd[inside].sum() / r.downloads[inside].sum()     # the model's mean price, June-October 2006
     assert law.claim_usd == 1_650_000_000_000 == 11_000_000 * 150_000
     assert law.songs == 11e6 and law.statutory_damages_usd_per_song == 150_000
-    assert law.rate_usd_per_mb == 0.03 and law.mean_price_usd == pytest.approx(p, rel=1e-15)
-    assert law.revenue_usd == pytest.approx(11e6 * p, rel=1e-12)
-    assert law.roms_usd == pytest.approx(0.15 * 11e6 * p, rel=1e-12)
+    # 1 Jun - 12 Aug at 2 c/MB (73 days), 13 Aug - 31 Oct at 3 c/MB (80 days)
+    assert law.rate_usd_per_mb == pytest.approx((73 * 0.02 + 80 * 0.03) / 153, rel=1e-12)
+    assert law.mean_price_usd == pytest.approx(price, rel=1e-12)
+    assert law.revenue_usd == pytest.approx(11e6 * price, rel=1e-12)
+    assert law.roms_usd == pytest.approx(0.15 * 11e6 * price, rel=1e-12)
     assert law.itunes_retail_usd == pytest.approx(11e6 * 0.99) and law.itunes_wholesale_usd == pytest.approx(11e6 * 0.65)
-    assert law.claim_to_revenue_ratio == pytest.approx(150_000 / p, rel=1e-12)
-    assert law.claim_to_roms_ratio == pytest.approx(150_000 / (0.15 * p), rel=1e-12)
+    assert law.claim_to_revenue_ratio == pytest.approx(150_000 / price, rel=1e-12)
+    assert law.claim_to_roms_ratio == pytest.approx(150_000 / (0.15 * price), rel=1e-12)
     assert law.claim_to_wholesale_ratio == pytest.approx(150_000 / 0.65, rel=1e-12)
     m = law.revenue_usd - 0.04 * law.revenue_usd - law.roms_usd
     assert law.operator_margin_usd < m                                           # bandwidth comes off too
 
 
-def test_lawsuit_ignores_the_card_freeze_and_follows_the_rate():
+def test_lawsuit_follows_the_rate_after_the_rise_only():
     base = lawsuit_arithmetic(make_scenario())
-    assert lawsuit_arithmetic(make_scenario(preset="card_freeze")).revenue_usd == pytest.approx(base.revenue_usd)
-    assert lawsuit_arithmetic(make_scenario(preset="rate_2005")).revenue_usd == pytest.approx(base.revenue_usd * 2 / 3)
+    at_2c = lawsuit_arithmetic(make_scenario(preset="rate_2005"))
+    assert at_2c.rate_usd_per_mb == 0.02 and at_2c.mean_price_usd < base.mean_price_usd
+    # Without the freeze more of the period's downloads fall after the rise, at 3 c/MB: a dearer mean song.
+    assert lawsuit_arithmetic(make_scenario(preset="card_freeze")).mean_price_usd > base.mean_price_usd
 
 
 def test_zero_songs_gives_undefined_ratios_and_zero_damages_infinite_ones():

@@ -22,9 +22,10 @@ TABLE_COLUMNS = ("month", "rate_usd_per_mb", "customers", "paying_factor", "down
 
 #: Columns ``timeline`` prints (text, JSON, CSV), explained in its ``--help``.
 TIMELINE_COLUMNS = (
-    "month", "year", "days", "days_open", "rate_usd_per_mb", "customers", "paying_factor",
-    "downloads_per_customer", "downloads", "mean_price_usd", "revenue_usd", "card_fee_usd", "bandwidth_usd",
-    "roms_usd", "fair_usd", "labels_usd", "operator_margin_usd", "data_served_tb", "annualized_revenue_usd",
+    "month", "year", "days_open", "rate_usd_per_mb", "potential_buyers", "buyers", "new_accounts", "customers",
+    "paying_factor", "downloads_per_customer", "downloads", "mean_size_mb", "mean_price_usd", "revenue_usd",
+    "card_fee_usd", "bandwidth_usd", "roms_usd", "fair_usd", "labels_usd", "operator_margin_usd", "data_served_tb",
+    "consumer_surplus_usd", "elasticity", "annualized_revenue_usd",
     "events",
 )
 

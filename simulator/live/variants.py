@@ -1,6 +1,7 @@
 """Per-student variants: the class scenario with a few inputs moved by a seed derived from the student.
 
-Neighbours cannot copy: each student's rate per MB, customer count, card share and the number of
+Neighbours cannot copy: each student's rate per MB, potential buyers (the store model's market
+size: revenue, customers and downloads are proportional to it), card share and the number of
 songs in the lawsuit are the class's values times a factor drawn from :data:`FACTORS` (never 1, so
 every student's numbers differ from the class scenario's and the static worksheet's), rounded to
 the input's step and kept within its bounds. The seed is a hash of the class's random salt and the
@@ -30,9 +31,9 @@ from simulator.params.scenario import Scenario
 
 __all__ = ["VARIED", "FACTORS", "student_seed", "variant_overrides", "variant_scenario", "describe_variant"]
 
-#: The inputs each student's variant moves: one per kind of exercise (prices, calibration and the
-#: clone, the card freeze, the lawsuit).
-VARIED = ("pricing.rate_usd_per_mb", "market.customers", "payments.card_share", "rights.us_songs_jun_oct_2006")
+#: The inputs each student's variant moves: one per kind of exercise (prices, the market's size for
+#: revenue, customers and the clone, the card freeze, the lawsuit).
+VARIED = ("pricing.rate_usd_per_mb", "demand.potential_buyers", "payments.card_share", "rights.us_songs_jun_oct_2006")
 #: Factors a varied input is multiplied by: 5-25% either way in steps of 2% (coarser than any tolerance,
 #: 1% at most), 22 choices per input: two neighbours share one input's factor 1 time in 22, all four
 #: about 1 in 230,000 (an input with a coarse step, like the rate's 0.1 c/MB, can merge neighbouring
@@ -96,11 +97,26 @@ def variant_scenario(scenario: Scenario, seed: int) -> Scenario:
 
 
 def describe_variant(scenario: Scenario, overrides: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """Describe a variant as (input's label, class value, student's value) text, for the student and the teacher."""
+    """Describe a variant as (input's label, class value, student's value) text, for the student and the teacher.
+
+    A stored variant may name an input this model no longer has (``market.customers``, before the
+    store model): its row says so instead of failing.
+
+    Examples
+    --------
+    >>> from simulator.params.scenario import make_scenario
+    >>> rows = describe_variant(make_scenario(), {"demand.potential_buyers": 7_600_000.0, "market.customers": 5e6})
+    >>> rows[0]
+    ('Potential buyers at full awareness', '7,271,000 people', '7,600,000 people')
+    >>> rows[1]
+    ('market.customers', '(not an input of this model)', '5,000,000')
+    """
     rows = []
     for key, v in overrides.items():
         p = scenario.assumptions.parameters.get(key)
-        label = getattr(p, "label", None) or key
-        unit = f" {p.unit}" if p is not None and p.unit else ""
-        rows.append((label, f"{scenario[key]:,.10g}{unit}", f"{v:,.10g}{unit}"))
+        if p is None:
+            rows.append((key, "(not an input of this model)", f"{v:,.10g}"))
+            continue
+        unit = f" {p.unit}" if p.unit else ""
+        rows.append((p.label or key, f"{scenario[key]:,.10g}{unit}", f"{v:,.10g}{unit}"))
     return rows

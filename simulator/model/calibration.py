@@ -451,6 +451,8 @@ class IsoGrid:
         The MarketYear field in ``z`` (default ``revenue_usd``).
     year_label : str
         The window of the store model the output sums, in words ("Jul 2006 to Jun 2007").
+    rate_from : str
+        The date of the last rate step, from which the rate on the x axis applies (YYYY-MM-DD).
     rate_usd_per_mb : ndarray, shape (n_x,)
         x axis: the rate from the last rate step on. [USD/MB or USD/MiB]
     potential_buyers : ndarray, shape (n_y,)
@@ -472,6 +474,7 @@ class IsoGrid:
 
     output: str
     year_label: str
+    rate_from: str
     rate_usd_per_mb: np.ndarray
     potential_buyers: np.ndarray
     z: np.ndarray
@@ -573,6 +576,7 @@ def iso_grid(
     return IsoGrid(
         output=output,
         year_label=year_months(s.timeline.year_end),
+        rate_from=str(s.assumptions.rate_timeline[-1].from_)[:10],
         rate_usd_per_mb=x,
         potential_buyers=y,
         z=np.broadcast_to(np.asarray(getattr(grid, output), dtype=float), (y.size, x.size)).copy(),

@@ -17,14 +17,14 @@ out-of-bounds value gives the model's own message.
 
 Examples
 --------
->>> s = make_scenario(preset="rate_2005", overrides={"market.customers": 4_000_000.0})
+>>> s = make_scenario(preset="rate_2005", overrides={"demand.potential_buyers": 4_000_000.0})
 >>> text = scenario_to_yaml(s)
 >>> print(text.split("\n", 1)[1], end="")
 kind: allofmp3-sim scenario
 format_version: 1
 preset: rate_2005
 overrides:
-  market.customers: 4000000
+  demand.potential_buyers: 4000000
 >>> scenario_from_yaml(text).values == s.values
 True
 

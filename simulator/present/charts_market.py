@@ -30,51 +30,70 @@ def _signed(x: float) -> str:
 
 
 def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
-    """Revenue over (rate per MB x downloads per customer), the target contour and the scenario's point.
+    """Revenue over (rate per MB x potential buyers), the target contour and the scenario's point.
+
+    Parameters
+    ----------
+    g : IsoGrid
+        From :func:`simulator.model.calibration.iso_grid` (revenue, or another money output).
+    mb_unit : str
+        "MB" or "MiB", for the labels.
 
     Returns
     -------
     Chart
-        Data columns: rate_usd_per_mb, downloads_per_customer, revenue_usd (long format).
+        Data columns: rate_usd_per_mb [USD/MB], potential_buyers [people] and the output
+        (``revenue_usd`` by default) [USD/year] (long format).
     """
-    x, y = g.rate_usd_per_mb, g.downloads_per_customer
+    x, y, mln = g.rate_usd_per_mb, g.potential_buyers, 1e6
     ok = g.contour_in_bounds
     traces = [
-        {"type": "contour", "x": x * 100, "y": y, "z": g.z / 1e6, "colorscale": CONTOUR_SCALE, "name": "revenue",
+        {"type": "contour", "x": x * 100, "y": y / mln, "z": g.z / mln, "colorscale": CONTOUR_SCALE, "name": "revenue",
          "colorbar": {"title": {"text": "USD million<br>a year"}},
          "contours": {"showlabels": True, "labelfont": {"size": 12, "color": "#000000"}},
          "line": {"color": "rgba(0,0,0,0.35)"},
-         "hovertemplate": "%{x:.2f} c/" + mb_unit + ", %{y:.1f} downloads: $%{z:.1f} million<extra></extra>"},
-        {"type": "scatter", "x": x[ok] * 100, "y": g.contour_downloads_per_customer[ok], "mode": "lines",
+         "hovertemplate": "%{x:.2f} c/" + mb_unit + ", %{y:.2f} million potential buyers: $%{z:.1f} million"
+                          "<extra></extra>"},
+        {"type": "scatter", "x": x[ok] * 100, "y": g.contour_potential_buyers[ok] / mln, "mode": "lines",
          "name": f"{format_usd(g.target)} a year", "line": {"color": PALETTE[5], "width": 3}},
-        {"type": "scatter", "x": [g.point_rate_usd_per_mb * 100], "y": [g.point_downloads_per_customer],
+        {"type": "scatter", "x": [g.point_rate_usd_per_mb * 100], "y": [g.point_potential_buyers / mln],
          "mode": "markers", "name": "this scenario",
          "marker": {"color": PALETTE[6], "size": 14, "symbol": "x", "line": {"color": "#000000", "width": 1}}},
     ]
-    title = f"Iso-revenue map: revenue a year over rate and downloads per customer [USD million; c/{mb_unit}]"
-    # The contour can run far above the grid at low rates: keep the y axis on the grid.
-    fig = make_figure(traces, title, f"Rate [US cents per {mb_unit}]", "Downloads per customer a year",
-                      layout={"hovermode": "closest", "yaxis": {"range": [float(y.min()), float(y.max())]},
+    title = (f"Iso-revenue map: revenue a year over rate and potential buyers "
+             f"[USD million; c/{mb_unit}; million people]")
+    # The contour can run far above the grid away from the best rate: keep the y axis on the grid.
+    fig = make_figure(traces, title, f"Rate [US cents per {mb_unit}]", "Potential buyers [million people]",
+                      layout={"hovermode": "closest", "yaxis": {"range": [float(y.min()) / mln, float(y.max()) / mln]},
                               "xaxis": {"range": [float(x.min()) * 100, float(x.max()) * 100]}})
-    rows = [{"rate_usd_per_mb": float(xi), "downloads_per_customer": float(yj), "revenue_usd": float(g.z[j, i])}
+    rows = [{"rate_usd_per_mb": float(xi), "potential_buyers": float(yj), g.output: float(g.z[j, i])}
             for j, yj in enumerate(y) for i, xi in enumerate(x)]
     data = pd.DataFrame(rows)
-    at_point = g.point_rate_usd_per_mb
-    alt = (f"Contour map: revenue grows with both the rate and downloads per customer. The {format_usd(g.target)} "
-           f"line falls as the rate rises; this scenario sits at {at_point * 100:.2f} c/{mb_unit} and "
-           f"{g.point_downloads_per_customer:g} downloads, earning {format_usd(g.point_value)}.")
-    caption = ("Every combination of rate per MB and downloads per customer, the other inputs as in the scenario. "
-               f"The thick vermillion line is the combinations that earn {format_usd(g.target)} a year (The Times' estimate); "
-               "it is a closed form, since revenue is proportional to downloads.")
-    if g.point_rate_usd_per_mb * g.point_downloads_per_customer:
-        k = g.point_value / (g.point_rate_usd_per_mb * g.point_downloads_per_customer)
-    else:  # the scenario sits on an axis (0 downloads): read k off the grid's far corner instead
-        i, j = int(np.argmax(x)), int(np.argmax(y))
-        k = float(g.z[j, i] / (x[i] * y[j])) if x[i] * y[j] else 0.0
-    formula = (f"revenue = k × rate × downloads per customer, with k = customers × paying share × mean MB × "
-               f"(1 − discount) = {k:,.0f}.\n\n"
-               f"Contour: downloads per customer = {format_usd(g.target)} ÷ (k × rate); at "
-               f"{at_point * 100:.2f} c/{mb_unit} that is {g.target / (k * at_point) if k and at_point else float('nan'):.1f}.")
+    rate_c, n_point = g.point_rate_usd_per_mb * 100, g.point_potential_buyers
+    per_buyer = g.point_value / n_point if n_point else float("nan")
+    best = int(np.argmax(g.output_per_buyer))
+    best_c, g_best = float(x[best]) * 100, float(g.output_per_buyer[best])
+    n_best = g.target / g_best / mln if g_best > 0 else float("nan")
+    if 0 < best < x.size - 1:
+        shape = f"peaks near {best_c:.2f} c/{mb_unit}"
+        lowest = f"g peaks near {best_c:.2f} c/{mb_unit}, where the contour is lowest ({n_best:.2f} million)"
+    else:
+        shape = "rises across the map" if best else "falls across the map"
+        lowest = f"g {shape}: the contour is lowest at {best_c:.2f} c/{mb_unit} ({n_best:.2f} million)"
+    need = g.target / per_buyer / mln if per_buyer > 0 else float("nan")
+    alt = (f"Contour map: revenue grows in proportion to potential buyers and, along the rate, {shape}. The "
+           f"{format_usd(g.target)} line is lowest at that rate; this scenario sits at {rate_c:.2f} c/{mb_unit} and "
+           f"{n_point / mln:.2f} million potential buyers, earning {format_usd(g.point_value)}.")
+    caption = (f"Every combination of the rate per MB (from {g.rate_from} on) and the potential buyers (people "
+               "who, once aware of the store, weigh it against iTunes, P2P and going without), the other inputs as "
+               f"in the scenario, through the monthly store model over {g.year_label}. "
+               f"The thick vermillion line is the combinations that earn {format_usd(g.target)} a year "
+               "(The Times' estimate). Revenue is proportional to potential buyers, so the line is a closed form, "
+               "and it is lowest at the revenue-maximizing rate: a bigger market does not move the best rate.")
+    formula = (f"revenue = N × g(rate): N potential buyers times g, the year's revenue per potential buyer from "
+               f"the nested logit (at {rate_c:.2f} c/{mb_unit}, g = {format_usd(per_buyer, cents=True)}).\n\n"
+               f"Contour: N = {format_usd(g.target)} ÷ g(rate); at {rate_c:.2f} c/{mb_unit} that is "
+               f"{need:.2f} million (the scenario has {n_point / mln:.2f} million). On this grid {lowest}.")
     return Chart("iso_revenue", title, caption, alt, fig, data, formula)
 
 

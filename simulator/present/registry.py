@@ -83,7 +83,7 @@ def scenario_label(scenario: Scenario) -> str:
     --------
     >>> scenario_label(make_scenario(preset="rate_2005"))
     'rate_2005'
-    >>> scenario_label(make_scenario(preset="rate_2005", overrides={"market.customers": 4e6}))
+    >>> scenario_label(make_scenario(preset="rate_2005", overrides={"demand.potential_buyers": 4e6}))
     'custom'
     """
     base = preset_values(scenario.assumptions, scenario.preset)
@@ -210,8 +210,9 @@ def customer_charts(scenario: Scenario, *, customers: int | None = None,
     ----------
     scenario : Scenario
     customers : int, optional
-        Simulated customers (default: the scenario's ``market.customers``); fewer is faster
-        and changes the figures only by sampling error.
+        Customers to draw (default: every customer of the year in the store model); totals are
+        scaled to the year's customers, so fewer is faster and changes the figures only by
+        sampling error.
     progress : callable(done, total), optional
         Called as the simulation goes.
 
@@ -219,8 +220,7 @@ def customer_charts(scenario: Scenario, *, customers: int | None = None,
     -------
     CustomerCharts
     """
-    s = scenario if customers is None else scenario.with_overrides({"market.customers": float(customers)})
-    cy = customer_year(s, progress=progress)
+    cy = customer_year(scenario, sample_customers=customers, progress=progress)
     return CustomerCharts(_credited(lorenz_chart(cy), scenario), _credited(spend_histogram_chart(cy), scenario), cy)
 
 
