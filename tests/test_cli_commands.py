@@ -109,5 +109,5 @@ def test_a_scenario_file_warning_is_one_line_and_the_command_goes_on(tmp_path, c
                  "  demand.potential_buyers: 2e7\n", encoding="utf-8")
     assert main(["export", "--scenario", str(f), "--out", str(tmp_path / "b"), "--format", "csv", "--no-progress"]) == 0
     err = capsys.readouterr().err
-    assert err.splitlines()[0] == (f"allofmp3-sim export: warning: {f}: key overrides.market.customers is given 2 times "
+    assert err.splitlines()[0] == (f"allofmp3-sim export: warning: {f}: key overrides.demand.potential_buyers is given 2 times "
                                    "(1e7, 2e7): the last one, 2e7, is used")

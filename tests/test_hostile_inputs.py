@@ -329,7 +329,7 @@ def test_app_scenario_uploads_keep_the_current_scenario():
 
 
 #: A valid value opened together with the bad ones: it must be applied, the others left out.
-_GOOD = ("market.downloads_per_customer", "58")
+_GOOD = ("payments.recovered_share", "0.5")
 
 
 def _batches(cases: list[Case]) -> list[list[Case]]:
@@ -386,7 +386,7 @@ def test_benign_variants_of_valid_files_still_load(tmp_path):
     p = tmp_path / "a.yaml"
     p.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     assert load_assumptions(p).parameters[RATE].value == 0.03
-    s = make_scenario(A, preset="rate_2005", overrides={"market.customers": 4e6})
+    s = make_scenario(A, preset="rate_2005", overrides={"demand.potential_buyers": 4e6})
     data = b"\xef\xbb\xbf" + scenario_to_yaml(s).replace("\n", "\r\n").encode("utf-8")
     assert read_scenario_bytes(data, A).values == s.values
     csv = "\ufeffname,seconds\r\n=HYPERLINK(\"http://evil\"),240\r\n".encode()
