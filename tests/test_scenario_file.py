@@ -43,9 +43,9 @@ def file_text(**fields) -> str:
 
 
 def test_file_names_the_preset_kind_version_and_only_the_differing_inputs():
-    s = make_scenario(preset="rate_2005", overrides={"market.customers": 4_000_000.0, "pricing.rate_usd_per_mb": 0.02})
+    s = make_scenario(preset="rate_2005", overrides={"demand.potential_buyers": 4_000_000.0, "pricing.rate_usd_per_mb": 0.02})
     d = doc(scenario_to_yaml(s))
-    assert d == {"kind": KIND, "format_version": 1, "preset": "rate_2005", "overrides": {"market.customers": 4_000_000.0}}
+    assert d == {"kind": KIND, "format_version": 1, "preset": "rate_2005", "overrides": {"demand.potential_buyers": 4_000_000.0}}
 
 
 def test_a_preset_as_it_is_has_no_overrides():
@@ -64,7 +64,7 @@ def changed_scenario(preset: str):
     """A preset with a few inputs of each kind changed."""
     return make_scenario(A, preset=preset, overrides={
         "pricing.rate_usd_per_mb": 0.0317,
-        "market.customers": 3_141_592.0,
+        "demand.potential_buyers": 3_141_592.0,
         "royalties.fair_enabled": True,
         "pricing.mb_convention": "binary",
     })
@@ -216,19 +216,19 @@ def upload(at, name: str, data: bytes):
 
 
 def test_uploading_a_scenario_file_sets_the_preset_and_inputs_like_the_original():
-    s = make_scenario(A, preset="rate_2005", overrides={"market.customers": 4_000_000.0})
+    s = make_scenario(A, preset="rate_2005", overrides={"demand.potential_buyers": 4_000_000.0})
     reference = new_app()
     reference.selectbox(key="preset").set_value("rate_2005")
     app_run(reference)
-    reference.session_state["input_groups"] = ["pricing", "market"]  # the sidebar draws only chosen groups
+    reference.session_state["input_groups"] = ["pricing", "demand"]  # the sidebar draws only chosen groups
     app_run(reference)
-    reference.slider(key="market.customers").set_value(4_000_000.0)
+    reference.slider(key="demand.potential_buyers").set_value(4_000_000.0)
     app_run(reference)
 
     at = new_app()
     upload(at, "mine.yaml", scenario_to_yaml(s).encode())
     assert at.session_state["preset"] == "rate_2005"
-    assert at.session_state["_inputs"]["market.customers"] == 4_000_000.0
+    assert at.session_state["_inputs"]["demand.potential_buyers"] == 4_000_000.0
     assert not at.error
     assert any("Loaded mine.yaml" in c.value for c in at.sidebar.caption)
     assert metric_values(at) == metric_values(reference)
@@ -266,20 +266,20 @@ def test_the_app_offers_the_scenario_file_and_the_bundle_as_downloads():
 
 def test_text_yaml_leaves_a_string_is_read_as_set_reads_it():
     """YAML 1.1 reads 1e7 (no dot) and a quoted 'yes' as strings; --set accepts both."""
-    text = ("kind: allofmp3-sim scenario\nformat_version: 1\noverrides:\n  market.customers: 1e7\n"
+    text = ("kind: allofmp3-sim scenario\nformat_version: 1\noverrides:\n  demand.potential_buyers: 1e7\n"
             "  royalties.fair_enabled: 'yes'\n  pricing.rounding: per_basket\n")
     s = scenario_from_yaml(text, A)
-    assert dict(s.overrides) == {"market.customers": 10_000_000.0, "royalties.fair_enabled": True,
+    assert dict(s.overrides) == {"demand.potential_buyers": 10_000_000.0, "royalties.fair_enabled": True,
                                  "pricing.rounding": "per_basket"}
 
 
 def test_counts_are_written_as_whole_numbers_and_read_back_the_same():
-    s = make_scenario(A, preset="rate_2005", overrides={"market.customers": 4_000_000.0,
-                                                        "market.downloads_per_customer": 30.0,
+    s = make_scenario(A, preset="rate_2005", overrides={"demand.potential_buyers": 4_000_000.0,
+                                                        "demand.track_wants_per_month": 40.0,
                                                         "pricing.rate_usd_per_mb": 0.025})
     text = scenario_to_yaml(s)
-    assert "market.customers: 4000000\n" in text and "4000000.0" not in text
-    assert "market.downloads_per_customer: 30\n" in text and "pricing.rate_usd_per_mb: 0.025\n" in text
+    assert "demand.potential_buyers: 4000000\n" in text and "4000000.0" not in text
+    assert "demand.track_wants_per_month: 40\n" in text and "pricing.rate_usd_per_mb: 0.025\n" in text
     assert dict(scenario_from_yaml(text, A).values) == dict(s.values)
 
 
@@ -299,12 +299,12 @@ def test_a_file_without_repeated_keys_reads_without_a_warning(recwarn):
 
 
 def test_an_upload_with_a_key_given_twice_loads_the_last_value_and_says_so():
-    text = scenario_to_yaml(make_scenario(A, preset="rate_2005", overrides={"market.customers": 4_000_000.0}))
-    twice = text.replace("  market.customers: 4000000", "  market.customers: 3000000\n  market.customers: 4000000")
+    text = scenario_to_yaml(make_scenario(A, preset="rate_2005", overrides={"demand.potential_buyers": 4_000_000.0}))
+    twice = text.replace("  demand.potential_buyers: 4000000", "  demand.potential_buyers: 3000000\n  demand.potential_buyers: 4000000")
     assert twice != text
     at = new_app()
     upload(at, "twice.yaml", twice.encode())
     assert not at.error
-    assert at.session_state["_inputs"]["market.customers"] == 4_000_000
+    assert at.session_state["_inputs"]["demand.potential_buyers"] == 4_000_000
     note = next(c.value for c in at.sidebar.caption if "Loaded twice.yaml" in c.value)
-    assert "market.customers" in note and "twice" in note.lower()
+    assert "demand.potential_buyers" in note and "twice" in note.lower()
