@@ -86,18 +86,20 @@ NAMED_SPECS = [
     ("pricing.discount_share", "Discount off the base rate [fraction]", "slider", 0.0, 0.34, 0.01, "%.2f"),
     ("costs.card_fee_share", "Card-processing fee [fraction]", "slider", 0.0, 0.2, 0.005, "%.3f"),
     # 10,000 positions: a number box (a slider's pixel would skip 40 of them)
-    ("market.downloads_per_customer", "Downloads per customer per year [downloads/customer/year]",
-     "number_input", 0.0, 5000.0, 0.5, "%.1f"),
+    ("comparison.subscription_usd_per_month", "eMusic-style subscription fee [USD/month]", "number_input", 0.0,
+     100.0, 0.01, "%.2f"),
     # 4,999 positions: still a slider, with thousands separators
-    ("market.customers", "Customers [customers]", "slider", 10_000.0, 50_000_000.0, 10_000.0, "%,d"),
+    ("market.reported_customers", "Reported customers [customers]", "slider", 10_000.0, 50_000_000.0, 10_000.0,
+     "%,d"),
+    ("demand.potential_buyers", "Potential buyers at full awareness [people]", "slider", 100_000.0, 100_000_000.0,
+     100_000.0, "%,d"),
     ("encoding.tag_overhead_bytes", "Tag overhead per file [bytes]", "slider", 0, 2_000_000, 1000, "%,d"),
     # number boxes show plain digits: no separators, floats with whole steps as %.0f
     ("catalogue.albums", "Albums in the built-in catalogue [albums]", "number_input", 1, 100_000, 1, "%d"),
     ("market.reported_revenue_usd", "Reported revenue [USD/year]", "number_input", 100_000.0,
      1_000_000_000.0, 100_000.0, "%.0f"),
     ("customers.seed", "Seed of the customer simulation", "number_input", 0, 4_294_967_295, 1, "%d"),
-    ("demand.downloads_elasticity", "Price elasticity of downloads per customer", "slider", -5.0, 0.0, 0.05,
-     "%.2f"),
+    ("demand.nest_scale", "Nest scale of AllofMP3's encodings", "slider", 0.05, 1.0, 0.05, "%.2f"),
 ]
 
 
@@ -114,10 +116,10 @@ def test_help_text_carries_range_and_source_or_assumption():
     assert rate[0] == A.parameters[RATE].help
     assert rate[1] == "Plausible range: 0.02 to 0.03 USD/MB."
     assert rate[2].startswith(f"Source: [{url}]({url}), 2006-08-28 ($30 per GB from 13 Aug 2006")
-    dpc = SPECS["market.downloads_per_customer"].help
-    assert "Assumption: no source reports it" in dpc and "Source:" not in dpc
+    fitted = SPECS["demand.potential_buyers"].help
+    assert "Assumption: fitted by weighted least squares" in fitted and "Source:" not in fitted
     # a unitless range has no double space
-    assert "Plausible range: -1.5 to -0.3." in SPECS["demand.downloads_elasticity"].help
+    assert "Plausible range: 0.3 to 0.8." in SPECS["demand.nest_scale"].help
 
 
 def test_choice_and_boolean_specs():
@@ -127,8 +129,8 @@ def test_choice_and_boolean_specs():
     enc = SPECS["encoding.default"]
     assert enc.options == A.encoding_names() and len(enc.options) == 37 and enc.default == "mp3-192"
     assert enc.options[0] == "mp3-64" and enc.options[-2:] == ("flac", "wav")
-    f = SPECS["payments.card_freeze_active"]
-    assert (f.widget, f.default, f.options, f.format) == ("toggle", False, None, None)
+    f = SPECS["payments.card_freeze_active"]  # on by default: the freeze happened (Aug-Sep 2006)
+    assert (f.widget, f.default, f.options, f.format) == ("toggle", True, None, None)
 
 
 def test_labels_of_groups_and_options():
@@ -242,7 +244,7 @@ def test_changed_keys_between_presets():
     [
         ({RATE: "0.02"}, None, {RATE: 0.02}),
         ({RATE: " 0.025 "}, None, {RATE: 0.025}),
-        ({"market.customers": "6e6"}, None, {"market.customers": 6_000_000.0}),
+        ({"demand.potential_buyers": "6e6"}, None, {"demand.potential_buyers": 6_000_000.0}),
         ({"encoding.tag_overhead_bytes": "1000"}, None, {"encoding.tag_overhead_bytes": 1000}),
         ({"pricing.rounding": "per_basket"}, None, {"pricing.rounding": "per_basket"}),
         ({"pricing.rounding": "per track"}, None, {"pricing.rounding": "per_track"}),          # the shown label
@@ -277,7 +279,7 @@ BAD = [
     (RATE, "abc", "must be a number between 0.001 and 0.3"),
     (RATE, "", "must be a number"),
     (RATE, "3c", "must be a number"),
-    ("market.customers", "-5", "must be between 10000 and 50000000"),
+    ("demand.potential_buyers", "-5", "must be between 100000 and 100000000"),
     ("encoding.tag_overhead_bytes", "1.5", "must be a whole number"),
     ("pricing.mb_convention", "hex", "must be one of ['decimal', 'binary']"),
     ("pricing.rounding", "per-track", "must be one of"),
@@ -372,9 +374,9 @@ def test_only_inputs_with_a_slider_span_get_a_box_beside_the_slider():
 
 
 @pytest.mark.parametrize(("key", "typed", "kept", "expected"), [
-    ("market.downloads_per_customer", 6000.0, 29.0,
-     "Downloads per customer per year [downloads/customer/year]: 6,000.0 is outside the allowed 0.0 to 5,000.0; "
-     "the model keeps 29.0."),
+    ("demand.track_wants_per_month", 250.0, 30.0,
+     "Tracks a potential buyer wants a month [tracks/person/month]: 250.0 is outside the allowed 0.5 to 200.0; "
+     "the model keeps 30.0."),
     (RATE, 0.5, 0.03, "Rate per megabyte [USD/MB]: 0.500 is outside the allowed 0.001 to 0.300; the model keeps 0.030."),
     ("catalogue.albums", 0, 300, "Albums in the built-in catalogue [albums]: 0 is outside the allowed 1 to 100,000; "
                                  "the model keeps 300."),
