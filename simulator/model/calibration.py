@@ -105,6 +105,8 @@ SCAN_POINTS = 64
 _FLAT_RTOL = 1e-12
 #: Relative tolerance of the bounded search for a peak or a trough between two scan points.
 _XATOL_SHARE = 1e-10
+#: Largest relative miss of a solution (a cent in $10 million); a larger one means the output jumps.
+_HIT_RTOL = 1e-9
 
 
 class CalibrationError(ValueError):
@@ -258,13 +260,22 @@ def _evaluator(s: Scenario, vary: str, durations_ms) -> Callable[[float], tuple[
             s2 = s.with_overrides({vary: float(x)})
         except ScenarioError:
             return None
-        return s2, market_year(s2, profile=prof(s2))
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # at a bound a share can reach 1
+            return s2, market_year(s2, profile=prof(s2))
 
     return f
 
 
 def _fmt(x: float, output: str) -> str:
-    return f"{x:,.2f}" if output.endswith("_usd") else f"{x:,.6g}"
+    """Format an output's value for a message: dollars to the cent, counts whole, the rest to 6 digits."""
+    if output.endswith("_usd"):
+        return f"{x:,.2f}"
+    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:,.6g}"
+
+
+def _num(x: float) -> str:
+    """Format an input's value for a message: ``100,000,000``, ``0.001``, ``-10``."""
+    return f"{x:,.10g}"
 
 
 def _nearest(intervals: list[tuple[float, float]], x0: float) -> int:
@@ -299,7 +310,7 @@ def _refined_bracket(out: Callable[[float], float], xs: np.ndarray, ys: np.ndarr
     lo, hi = float(xs[0]), float(xs[-1])
     if not y_bottom <= goal <= y_top:
         raise NoSolutionError(
-            f"no value of {vary} between {lo:g} and {hi:g} [{unit}] gives {output} = {_fmt(goal, output)}; "
+            f"no value of {vary} between {_num(lo)} and {_num(hi)} [{unit}] gives {output} = {_fmt(goal, output)}; "
             f"over those bounds {output} ranges from {_fmt(y_bottom, output)} to {_fmt(y_top, output)}",
             input=vary, output=output, target=goal, bounds=(lo, hi), reachable_min=y_bottom, reachable_max=y_top,
         )
@@ -375,20 +386,21 @@ def solve(
     ys = np.array([out(x) for x in xs])
     ok = np.isfinite(ys)
     if not ok.any():
-        raise CalibrationError(f"--vary {vary!r}: no value between {lo:g} and {hi:g} gives a scenario the model "
-                               f"accepts together with the other inputs")
+        raise CalibrationError(f"--vary {vary!r}: no value between {_num(lo)} and {_num(hi)} gives a scenario the "
+                               f"model accepts together with the other inputs")
     top, bottom = float(ys[ok].max()), float(ys[ok].min())
     if top - bottom <= _FLAT_RTOL * max(abs(top), abs(bottom), 1.0):
         raise NoEffectError(
-            f"{output} does not depend on {vary}: it is {_fmt(top, output)} at every value between {lo:g} and "
-            f"{hi:g} [{unit}]; vary an input the market year's {output} reads (default {DEFAULT_INPUT})",
+            f"{output} does not depend on {vary}: it is {_fmt(top, output)} at every value between {_num(lo)} and "
+            f"{_num(hi)} [{unit}]; vary an input the market year's {output} reads (default {DEFAULT_INPUT})",
             input=vary, output=output, bounds=(lo, hi), value=top,
         )
     x0 = float(s[vary])
     d = ys - goal
     intervals = [(float(xs[i]), float(xs[i])) for i in np.flatnonzero(ok & (d == 0.0))]
     both = ok[:-1] & ok[1:]
-    intervals += [(float(xs[i]), float(xs[i + 1])) for i in np.flatnonzero(both & (np.sign(d[:-1]) * np.sign(d[1:]) < 0))]
+    cross = np.flatnonzero(both & (np.sign(d[:-1]) * np.sign(d[1:]) < 0))
+    intervals += [(float(xs[i]), float(xs[i + 1])) for i in cross]
     iterations = 0
     if not intervals:
         intervals = [_refined_bracket(out, xs, ys, goal, vary=vary, output=output, unit=unit)]
@@ -403,6 +415,13 @@ def solve(
     assert res is not None  # x lies in an interval whose ends the model accepted
     s2, y = res
     achieved = float(getattr(y, output))
+    if abs(achieved - goal) > _HIT_RTOL * max(abs(goal), top - bottom):
+        why = " (it redraws the built-in catalogue)" if vary.startswith("catalogue.") else ""
+        raise NoSolutionError(
+            f"no value of {vary} gives {output} = {_fmt(goal, output)}: {vary} moves {output} in steps{why}, "
+            f"and near {vary} = {_num(x)} it jumps across the target ({_fmt(achieved, output)} there)",
+            input=vary, output=output, target=goal, bounds=(lo, hi), reachable_min=bottom, reachable_max=top,
+        )
     return Solution(vary, float(x), unit, output, goal, achieved, achieved - goal, iterations, calls[0] + 1,
                     (lo, hi), s2, y)
 

@@ -60,8 +60,7 @@ def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
          "mode": "markers", "name": "this scenario",
          "marker": {"color": PALETTE[6], "size": 14, "symbol": "x", "line": {"color": "#000000", "width": 1}}},
     ]
-    title = (f"Iso-revenue map: revenue a year over rate and potential buyers "
-             f"[USD million; c/{mb_unit}; million people]")
+    title = f"Iso-revenue map over rate and potential buyers [USD million a year; c/{mb_unit}; million people]"
     # The contour can run far above the grid away from the best rate: keep the y axis on the grid.
     fig = make_figure(traces, title, f"Rate [US cents per {mb_unit}]", "Potential buyers [million people]",
                       layout={"hovermode": "closest", "yaxis": {"range": [float(y.min()) / mln, float(y.max()) / mln]},
@@ -75,14 +74,15 @@ def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
     best_c, g_best = float(x[best]) * 100, float(g.output_per_buyer[best])
     n_best = g.target / g_best / mln if g_best > 0 else float("nan")
     if 0 < best < x.size - 1:
-        shape = f"peaks near {best_c:.2f} c/{mb_unit}"
-        lowest = f"g peaks near {best_c:.2f} c/{mb_unit}, where the contour is lowest ({n_best:.2f} million)"
+        shape, where = f"peaks near {best_c:.2f} c/{mb_unit}", "at that rate"
+        lowest = f"g peaks near {best_c:.2f} c/{mb_unit}, where the contour is lowest ({n_best:,.2f} million)"
     else:
         shape = "rises across the map" if best else "falls across the map"
-        lowest = f"g {shape}: the contour is lowest at {best_c:.2f} c/{mb_unit} ({n_best:.2f} million)"
+        where = f"at the map's {'right' if best else 'left'} edge, {best_c:.2f} c/{mb_unit}"
+        lowest = f"g {shape}: the contour is lowest at {best_c:.2f} c/{mb_unit} ({n_best:,.2f} million)"
     need = g.target / per_buyer / mln if per_buyer > 0 else float("nan")
     alt = (f"Contour map: revenue grows in proportion to potential buyers and, along the rate, {shape}. The "
-           f"{format_usd(g.target)} line is lowest at that rate; this scenario sits at {rate_c:.2f} c/{mb_unit} and "
+           f"{format_usd(g.target)} line is lowest {where}; this scenario sits at {rate_c:.2f} c/{mb_unit} and "
            f"{n_point / mln:.2f} million potential buyers, earning {format_usd(g.point_value)}.")
     caption = (f"Every combination of the rate per MB (from {g.rate_from} on) and the potential buyers (people "
                "who, once aware of the store, weigh it against iTunes, P2P and going without), the other inputs as "
@@ -93,7 +93,7 @@ def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
     formula = (f"revenue = N × g(rate): N potential buyers times g, the year's revenue per potential buyer from "
                f"the nested logit (at {rate_c:.2f} c/{mb_unit}, g = {format_usd(per_buyer, cents=True)}).\n\n"
                f"Contour: N = {format_usd(g.target)} ÷ g(rate); at {rate_c:.2f} c/{mb_unit} that is "
-               f"{need:.2f} million (the scenario has {n_point / mln:.2f} million). On this grid {lowest}.")
+               f"{need:,.2f} million (the scenario has {n_point / mln:.2f} million). On this grid {lowest}.")
     return Chart("iso_revenue", title, caption, alt, fig, data, formula)
 
 
