@@ -66,59 +66,6 @@ def test_presets_command(capsys):
     assert code == 0 and out.startswith("reported_2006: ")
 
 
-def test_solve_defaults(capsys):
-    code, out, err = run(capsys, "solve", "--json")
-    assert code == 0 and err == ""
-    d = json.loads(out)
-    assert {"value", "achieved"} <= set(d)
-    assert abs(d["achieved"] - 30e6) <= 0.01
-    assert d["input"] == "market.downloads_per_customer" and d["value"] == pytest.approx(28.4693, abs=1e-4)
-
-
-def test_solve_table(capsys):
-    code, out, _ = run(capsys, "solve")
-    assert code == 0
-    lines = dict(line.split(None, 1) for line in out.splitlines())
-    assert lines["value"].strip() == "28.4693" and lines["output"].strip() == "revenue_usd"
-
-
-@pytest.mark.parametrize(
-    "argv, expect",
-    [
-        (["--target", "roms_usd=5e6", "--vary", "pricing.rate_usd_per_mb"], 5e6),
-        (["--target", "revenue_usd=30e6", "--vary", "market.customers", "--preset", "card_freeze"], 30e6),
-        (["--target", "revenue_usd=20e6", "--vary", "market.quality_mix.mp3-128", "--set", "pricing.rate_usd_per_mb=0.02"],
-         20e6),
-    ],
-)
-def test_solve_targets(capsys, argv, expect):
-    code, out, _ = run(capsys, "solve", "--json", *argv)
-    assert code == 0
-    assert abs(json.loads(out)["achieved"] - expect) <= 0.01
-
-
-@pytest.mark.parametrize(
-    "argv, needles",
-    [
-        (["--preset", "nope"], ["unknown preset 'nope'", "reported_2006"]),
-        (["--set", "market.nope=1"], ["unknown input 'market.nope'"]),
-        (["--set", "pricing.rate_usd_per_mb=5"], ["pricing.rate_usd_per_mb must be between 0.001 and 0.3", "got 5"]),
-        (["--set", "pricing.rate_usd_per_mb"], ["--set must look like KEY=VALUE"]),
-        (["--target", "revenue_usd=1e12"], ["no value of market.downloads_per_customer", "ranges from 0.00 to"]),
-        (["--target", "revenue_usd"], ["--target must look like OUTPUT=VALUE"]),
-        (["--target", "revenue_usd=nan"], ["--target must look like OUTPUT=VALUE"]),
-        (["--target", "nope=3"], ["output 'nope' is not one of"]),
-        (["--vary", "catalogue.seed"], ["not a continuous number input"]),
-        (["--vary", "market.nope"], ["unknown input"]),
-        (["--assumptions", "/nonexistent.yaml"], ["cannot read file"]),
-    ],
-    ids=["preset", "set-key", "set-bounds", "set-form", "no-solution", "target-form", "target-nan", "output",
-         "vary-integer", "vary-unknown", "file"],
-)
-def test_solve_errors(capsys, argv, needles):
-    assert_clean_error(*run(capsys, "solve", *argv), "allofmp3-sim solve: error:", *needles)
-
-
 def test_market_errors(capsys):
     assert_clean_error(*run(capsys, "market", "--preset", "nope"), "unknown preset")
     assert_clean_error(*run(capsys, "market", "--set", "demand.potential_buyers=-1"),

@@ -37,6 +37,7 @@ def explain_columns(parser: argparse.ArgumentParser, columns: Iterable[str]) -> 
 #: Column name -> what it holds [unit]. Money is in US dollars; counts are per year unless named otherwise.
 GLOSSARY: dict[str, str] = {
     # the store model
+    "sample_customers": "customers simulated one by one, scaled to the year's customers [customers]",
     "potential_buyers": "people who know the store and weigh it against iTunes, P2P and nothing [people]",
     "buyers": "potential buyers who bought at least once in the month [people]",
     "new_accounts": "accounts opened in the month [accounts]",
@@ -213,7 +214,6 @@ GLOSSARY: dict[str, str] = {
     "deterministic_value": "the output at the scenario's own values [the output's unit]",
     # customers
     "downloads_sigma": "spread of ln(downloads per customer) [1]",
-    "calibrated_downloads_per_customer": "mean downloads that give the scenario's revenue [downloads/customer/year]",
     "mean_downloads": "mean simulated downloads [downloads/customer/year]",
     "mean_downloads_se": "standard error of that mean [downloads/customer/year]",
     "mean_spend_usd": "mean spend per customer [USD/customer/year]",
