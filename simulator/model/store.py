@@ -51,8 +51,8 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, fields
+from functools import cached_property, lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -255,9 +255,67 @@ def store_inputs(scenario: Scenario, profile: DownloadProfile | None = None) -> 
     )
 
 
-@dataclass(frozen=True)
+#: The numeric fields of :class:`StoreInputs` that broadcast on the leading axes.
+_NUMERIC = tuple(f.name for f in fields(StoreInputs) if f.name not in
+                 ("sizes_bytes", "mix_weights", "bytes_per_mb", "card_freeze", "flat_price_usd", "cap_usd_per_track"))
+#: Card payment states of a period: both networks work, MasterCard stopped, every card stopped.
+_CARD_STATES = 3
+
+
+@dataclass(frozen=True, eq=False)
+class _States:
+    """The model at its few distinct states: every period is in one of them.
+
+    Within AllofMP3's nest a period depends only on its rate *level* (the history's rates
+    before the last rate step, then the scenario's rate: ``R`` levels); the card freeze only
+    on its *payment state* (``_CARD_STATES``); the choice shares on its *kind*, the (level,
+    state) pairs that occur (``C``). Arrays hold the states on their first axis, then the
+    leading axes ``L`` of the inputs (the mix: ``(E, R) + L``), so a run of many draws
+    evaluates ``E x R`` and ``C`` cells a draw rather than ``P x E``; the potential buyers
+    and the wants are per period, ``(P,) + L``.
+    """
+
+    lead: tuple[int, ...]
+    level: np.ndarray
+    state: np.ndarray
+    kind: np.ndarray
+    bytes_per_mb: float
+    rate: np.ndarray
+    mix: np.ndarray
+    store_share_if_paying: np.ndarray
+    mean_price: np.ndarray
+    mean_mb: np.ndarray
+    elasticity: np.ndarray
+    diversion_p2p: np.ndarray
+    diversion_itunes: np.ndarray
+    diversion_none: np.ndarray
+    paying: np.ndarray
+    share: np.ndarray
+    itunes: np.ndarray
+    p2p: np.ndarray
+    none: np.ndarray
+    cs_per_want: np.ndarray
+    log_keep: np.ndarray
+    potential_buyers: np.ndarray
+    wants: np.ndarray
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+def _last(a: np.ndarray) -> np.ndarray:
+    """Return a (P,) + L array as L + (P,) (a view)."""
+    return np.moveaxis(a, 0, -1)
+
+
+@dataclass(frozen=True, eq=False)
 class StoreRun:
-    """The model's periods: arrays of shape (..., P), the mix (..., P, E).
+    """The model's periods: arrays of shape ``L + (P,)``, the mix ``L + (P, E)``.
+
+    Each field is computed on first use from the model's few distinct states (read-only
+    arrays), so a reader pays only for the fields it reads.
 
     Attributes
     ----------
@@ -280,33 +338,131 @@ class StoreRun:
     """
 
     periods: Periods
-    rate_usd_per_mb: np.ndarray
-    potential_buyers: np.ndarray
-    paying_share: np.ndarray
-    store_share: np.ndarray
-    itunes_share: np.ndarray
-    p2p_share: np.ndarray
-    none_share: np.ndarray
-    store_share_if_paying: np.ndarray
-    mix: np.ndarray
-    mean_price_usd: np.ndarray
-    mean_size_bytes: np.ndarray
-    downloads: np.ndarray
-    revenue_usd: np.ndarray
-    bytes_served: np.ndarray
-    buyers: np.ndarray
-    new_accounts: np.ndarray
-    accounts: np.ndarray
-    consumer_surplus_usd: np.ndarray
-    elasticity: np.ndarray
-    diversion_p2p: np.ndarray
-    diversion_itunes: np.ndarray
-    diversion_none: np.ndarray
+    _s: _States
 
+    def _take(self, a: np.ndarray, index: np.ndarray) -> np.ndarray:
+        """Per-state values ``a`` (states first) for every period, ``(P,) + L`` (a new array)."""
+        return np.take(a, index, axis=0)
 
-def _col(x) -> np.ndarray:
-    """An input as an array with a trailing axis for the periods."""
-    return np.asarray(x, dtype=float)[..., None]
+    def _by(self, a: np.ndarray, index: np.ndarray) -> np.ndarray:
+        return _last(_frozen(self._take(a, index)))
+
+    @cached_property
+    def _buyers_times_wants(self) -> np.ndarray:
+        return _frozen(self._s.potential_buyers * self._s.wants)
+
+    @cached_property
+    def _downloads(self) -> np.ndarray:
+        out = self._take(self._s.share, self._s.kind)
+        return _frozen(np.multiply(self._buyers_times_wants, out, out=out))
+
+    @cached_property
+    def _accounts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        s = self._s
+        n = s.potential_buyers
+        prob = self._take(s.log_keep, s.kind)
+        np.multiply(s.wants, prob, out=prob)
+        np.negative(np.expm1(prob, out=prob), out=prob)      # buys at least once: 1 - (1 - share)^wants
+        new, acc = np.empty(n.shape), np.empty(n.shape)
+        gap = np.empty(n.shape[1:])
+        prev = np.zeros(n.shape[1:])
+        for t in range(n.shape[0]):
+            np.maximum(np.subtract(n[t], prev, out=gap), 0.0, out=gap)
+            np.multiply(gap, prob[t], out=new[t, ...])
+            prev = np.add(prev, new[t], out=acc[t, ...])
+        return _frozen(prob), _frozen(new), _frozen(acc)
+
+    @cached_property
+    def rate_usd_per_mb(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.rate, self._s.level)
+
+    @cached_property
+    def potential_buyers(self) -> np.ndarray:  # noqa: D102
+        return _last(self._s.potential_buyers)
+
+    @cached_property
+    def paying_share(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.paying, self._s.state)
+
+    @cached_property
+    def store_share(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.share, self._s.kind)
+
+    @cached_property
+    def itunes_share(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.itunes, self._s.kind)
+
+    @cached_property
+    def p2p_share(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.p2p, self._s.kind)
+
+    @cached_property
+    def none_share(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.none, self._s.kind)
+
+    @cached_property
+    def store_share_if_paying(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.store_share_if_paying, self._s.level)
+
+    @cached_property
+    def mix(self) -> np.ndarray:  # noqa: D102
+        return np.moveaxis(_frozen(np.take(self._s.mix, self._s.level, axis=1)), (0, 1), (-1, -2))
+
+    @cached_property
+    def mean_price_usd(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.mean_price, self._s.level)
+
+    @cached_property
+    def mean_size_bytes(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.mean_mb * self._s.bytes_per_mb, self._s.level)
+
+    @cached_property
+    def downloads(self) -> np.ndarray:  # noqa: D102
+        return _last(self._downloads)
+
+    @cached_property
+    def revenue_usd(self) -> np.ndarray:  # noqa: D102
+        out = self._take(self._s.mean_price, self._s.level)
+        return _last(_frozen(np.multiply(self._downloads, out, out=out)))
+
+    @cached_property
+    def bytes_served(self) -> np.ndarray:  # noqa: D102
+        out = self._take(self._s.mean_mb, self._s.level)
+        np.multiply(self._downloads, out, out=out)
+        return _last(_frozen(np.multiply(out, self._s.bytes_per_mb, out=out)))
+
+    @cached_property
+    def buyers(self) -> np.ndarray:  # noqa: D102
+        return _last(_frozen(self._s.potential_buyers * self._accounts[0]))
+
+    @cached_property
+    def new_accounts(self) -> np.ndarray:  # noqa: D102
+        return _last(self._accounts[1])
+
+    @cached_property
+    def accounts(self) -> np.ndarray:  # noqa: D102
+        return _last(self._accounts[2])
+
+    @cached_property
+    def consumer_surplus_usd(self) -> np.ndarray:  # noqa: D102
+        out = self._take(self._s.cs_per_want, self._s.kind)
+        return _last(_frozen(np.multiply(self._buyers_times_wants, out, out=out)))
+
+    @cached_property
+    def elasticity(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.elasticity, self._s.level)
+
+    @cached_property
+    def diversion_p2p(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.diversion_p2p, self._s.level)
+
+    @cached_property
+    def diversion_itunes(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.diversion_itunes, self._s.level)
+
+    @cached_property
+    def diversion_none(self) -> np.ndarray:  # noqa: D102
+        return self._by(self._s.diversion_none, self._s.level)
 
 
 def run_store(p: Periods, x: StoreInputs) -> StoreRun:
@@ -317,90 +473,101 @@ def run_store(p: Periods, x: StoreInputs) -> StoreRun:
     p : Periods
         From :func:`periods_of`.
     x : StoreInputs
-        Floats, or arrays of one broadcast shape ``L`` (the sizes and weights stay (E,)).
+        Floats, or arrays of one broadcast shape ``L`` (the sizes stay (E,); the mix
+        weights may be ``L + (E,)``).
 
     Returns
     -------
     StoreRun
-        Arrays of shape ``L + (P,)`` (the mix ``L + (P, E)``).
+        Arrays of shape ``L + (P,)`` (the mix ``L + (P, E)``), each computed when first read.
+
+    Notes
+    -----
+    The nest is evaluated once per rate level and the choice shares once per (rate level,
+    payment state) pair that occurs (:class:`_States`); only the potential buyers, the wants
+    and the fields read from the run are computed for every period.
     """
-    alpha = _col(x.price_sensitivity_per_usd)
-    mu = _col(x.nest_scale)
-    disc = _col(x.discount_share)
-    rate = np.where(p.last_step, _col(x.rate_usd_per_mb), p.history_rate_usd_per_mb)
-    mb = x.sizes_bytes / x.bytes_per_mb                                   # (E,) [MB]
-    unit_price = rate * (1.0 - disc)                                      # (..., P) [USD/MB]
-    ref_price = _col(x.mix_reference_rate_usd_per_mb) * (1.0 - disc)
+    opt = [a for a in (x.cap_usd_per_track, x.flat_price_usd) if a is not None]
+    lead = np.broadcast_shapes(*(np.shape(getattr(x, f)) for f in _NUMERIC), np.shape(x.mix_weights)[:-1],
+                               np.shape(x.card_freeze), *(np.shape(a) for a in opt))
+    one = (1,) * len(lead)
+
+    def v(a) -> np.ndarray:
+        return np.broadcast_to(np.asarray(a, dtype=float), lead)
+
+    alpha, mu, disc = v(x.price_sensitivity_per_usd), v(x.nest_scale), v(x.discount_share)
+    history = np.unique(p.history_rate_usd_per_mb[~p.last_step])
+    level = np.where(p.last_step, history.size, np.searchsorted(history, p.history_rate_usd_per_mb))
+    rate = np.empty((history.size + 1,) + lead)                           # (R,) + L [USD/MB]
+    rate[:-1] = history.reshape((-1,) + one)
+    rate[-1] = v(x.rate_usd_per_mb)
+    mb = (x.sizes_bytes / x.bytes_per_mb).reshape((-1, 1) + one)         # (E, 1) + L [MB]
+    unit_price = rate * (1.0 - disc)                                      # (R,) + L [USD/MB]
+    ref_price = v(x.mix_reference_rate_usd_per_mb) * (1.0 - disc)
+    w = np.asarray(x.mix_weights, dtype=float)
+    w = w.reshape((-1,) + one) if w.ndim == 1 else np.moveaxis(np.broadcast_to(w, lead + w.shape[-1:]), -1, 0)
     with np.errstate(divide="ignore"):
-        log_w = np.log(x.mix_weights)                                     # -inf for an unused encoding
-    log_w = log_w + _col(x.quality_tilt) * np.log(x.sizes_bytes / x.sizes_bytes.min())  # (..., E)
-    lw_max = np.max(log_w, axis=-1, keepdims=True)
-    log_w = (log_w - lw_max - np.log(np.exp(log_w - lw_max).sum(axis=-1, keepdims=True)))[..., None, :]
-    price = unit_price[..., None] * mb                                    # (..., P, E) [USD]
+        log_w = np.log(w)                                                 # (E,) + L; -inf for an unused encoding
+    log_w = log_w + v(x.quality_tilt) * np.log(x.sizes_bytes / x.sizes_bytes.min()).reshape((-1,) + one)
+    lw_max = np.max(log_w, axis=0)
+    log_w = (log_w - lw_max - np.log(np.exp(log_w - lw_max).sum(axis=0)))[:, None]   # (E, 1) + L
+    price = unit_price * mb                                               # (E, R) + L [USD]
     per_mb = price                                                        # the part of a price that moves with the rate
-    if x.cap_usd_per_track is not None:
-        cap = np.asarray(x.cap_usd_per_track, dtype=float)[..., None, None]
-        capped = p.last_step[:, None] & (price > cap)
-        price = np.where(capped, cap, price)
-        per_mb = np.where(capped, 0.0, per_mb)
-    if x.flat_price_usd is not None:
-        price = np.where(p.last_step[:, None], np.asarray(x.flat_price_usd, dtype=float)[..., None, None], price)
-        per_mb = np.where(p.last_step[:, None], 0.0, per_mb)
-    z = log_w - alpha[..., None] * (price - ref_price[..., None] * mb) / mu[..., None]
-    z_max = np.max(z, axis=-1, keepdims=True)
-    ez = np.exp(z - z_max)
-    sum_ez = ez.sum(axis=-1, keepdims=True)
-    mix = ez / sum_ez
-    log_sum = (z_max + np.log(sum_ez))[..., 0]
-    iv = _col(x.store_utility) + mu * log_sum
-    v_i = _col(x.itunes_utility) - alpha * _col(x.itunes_track_usd)
-    v_p = _col(x.p2p_utility)
+    if opt:  # the teaching alternatives change the last level only (the scenario's rate)
+        per_mb = price.copy()
+        if x.cap_usd_per_track is not None:
+            cap = np.asarray(x.cap_usd_per_track, dtype=float)
+            capped = price[:, -1] > cap
+            price[:, -1] = np.where(capped, cap, price[:, -1])
+            per_mb[:, -1] = np.where(capped, 0.0, per_mb[:, -1])
+        if x.flat_price_usd is not None:
+            price[:, -1] = np.asarray(x.flat_price_usd, dtype=float)
+            per_mb[:, -1] = 0.0
+    z = price - ref_price * mb
+    np.multiply(alpha, z, out=z)
+    np.divide(z, mu, out=z)
+    np.subtract(log_w, z, out=z)                                          # (E, R) + L
+    z_max = np.max(z, axis=0)
+    ez = np.exp(np.subtract(z, z_max, out=z), out=z)
+    sum_ez = ez.sum(axis=0)
+    mix = np.divide(ez, sum_ez, out=ez)
+    log_sum = z_max + np.log(sum_ez)                                      # (R,) + L
+    iv = v(x.store_utility) + mu * log_sum
+    v_i = v(x.itunes_utility) - alpha * v(x.itunes_track_usd)
+    v_p = v(x.p2p_utility)
     top = np.maximum(np.maximum(iv, v_i), np.maximum(v_p, 0.0))
     e_a, e_i, e_p, e_0 = np.exp(iv - top), np.exp(v_i - top), np.exp(v_p - top), np.exp(-top)
     with_store = e_0 + e_a + e_i + e_p
     without = e_0 + e_i + e_p
     s_a = e_a / with_store
-    lost = np.where(p.visa_off, 1.0, np.where(p.mastercard_off, _col(x.mastercard_share), 0.0))
-    lost = np.where(np.asarray(x.card_freeze)[..., None], lost, 0.0)
-    paying = 1.0 - _col(x.card_share) * lost * (1.0 - _col(x.recovered_share))
-    share = paying * s_a
-    itunes = paying * e_i / with_store + (1.0 - paying) * e_i / without
-    p2p = paying * e_p / with_store + (1.0 - paying) * e_p / without
-    none = 1.0 - share - itunes - p2p
-    n = _col(x.potential_buyers) / (1.0 + np.exp(-(p.months_since_start - _col(x.awareness_midpoint_months))
-                                                  / _col(x.awareness_spread_months)))
-    wants = _col(x.track_wants_per_month) * p.days / p.month_days
-    downloads = n * wants * share
-    mean_mb = (mix * mb).sum(axis=-1)
-    mean_price = (mix * price).sum(axis=-1)
-    revenue = downloads * mean_price
-    buy_prob = -np.expm1(wants * np.log1p(-np.minimum(share, 1.0 - 1e-15)))
-    buyers = n * buy_prob
-    shape = np.broadcast_shapes(n.shape, buy_prob.shape)
-    n_b, prob_b = np.broadcast_to(n, shape), np.broadcast_to(buy_prob, shape)
-    new = np.empty(shape)
-    acc = np.empty(shape)
-    prev = np.zeros(shape[:-1])
-    for t in range(shape[-1]):
-        new[..., t] = np.maximum(n_b[..., t] - prev, 0.0) * prob_b[..., t]
-        prev = prev + new[..., t]
-        acc[..., t] = prev
-    cs_per_want = paying * (np.log(with_store) - np.log(without)) / alpha
-    elasticity = -alpha * (mix * per_mb).sum(axis=-1) * (1.0 - s_a)
     lost_pool = 1.0 - s_a
-    return StoreRun(
-        periods=p, rate_usd_per_mb=np.broadcast_to(rate, shape), potential_buyers=n_b, paying_share=np.broadcast_to(paying, shape),
-        store_share=np.broadcast_to(share, shape), itunes_share=np.broadcast_to(itunes, shape),
-        p2p_share=np.broadcast_to(p2p, shape), none_share=np.broadcast_to(none, shape),
-        store_share_if_paying=np.broadcast_to(s_a, shape), mix=mix, mean_price_usd=np.broadcast_to(mean_price, shape),
-        mean_size_bytes=np.broadcast_to(mean_mb * x.bytes_per_mb, shape), downloads=np.broadcast_to(downloads, shape),
-        revenue_usd=np.broadcast_to(revenue, shape), bytes_served=np.broadcast_to(downloads * mean_mb * x.bytes_per_mb, shape),
-        buyers=np.broadcast_to(buyers, shape), new_accounts=new, accounts=acc,
-        consumer_surplus_usd=np.broadcast_to(n * wants * cs_per_want, shape), elasticity=np.broadcast_to(elasticity, shape),
-        diversion_p2p=np.broadcast_to(e_p / with_store / lost_pool, shape),
-        diversion_itunes=np.broadcast_to(e_i / with_store / lost_pool, shape),
-        diversion_none=np.broadcast_to(e_0 / with_store / lost_pool, shape),
-    )
+    state = np.where(p.visa_off, 2, np.where(p.mastercard_off, 1, 0))
+    lost = np.stack([np.zeros(lead), v(x.mastercard_share), np.ones(lead)])
+    lost = np.where(np.asarray(x.card_freeze), lost, 0.0)
+    paying = 1.0 - v(x.card_share) * lost * (1.0 - v(x.recovered_share))   # (3,) + L
+    kinds, kind = np.unique(level * _CARD_STATES + state, return_inverse=True)
+    lv, st = kinds // _CARD_STATES, kinds % _CARD_STATES
+    pay, ws, wo, e_ik, e_pk = paying[st], with_store[lv], without[lv], e_i[lv], e_p[lv]   # (C,) + L
+    share = pay * s_a[lv]
+    itunes = pay * e_ik / ws + (1.0 - pay) * e_ik / wo
+    p2p = pay * e_pk / ws + (1.0 - pay) * e_pk / wo
+    shape = (-1,) + one
+    n = np.subtract(p.months_since_start.reshape(shape), v(x.awareness_midpoint_months))   # (P,) + L
+    np.divide(n, v(x.awareness_spread_months), out=n)
+    np.exp(np.negative(n, out=n), out=n)
+    np.divide(v(x.potential_buyers), np.add(n, 1.0, out=n), out=n)
+    wants = np.multiply(v(x.track_wants_per_month), p.days.reshape(shape))
+    np.divide(wants, p.month_days.reshape(shape), out=wants)
+    return StoreRun(periods=p, _s=_States(
+        lead=lead, level=level, state=state, kind=kind.ravel(), bytes_per_mb=float(x.bytes_per_mb),
+        rate=rate, mix=_frozen(mix), store_share_if_paying=s_a,
+        mean_price=(mix * price).sum(axis=0), mean_mb=(mix * mb).sum(axis=0),
+        elasticity=-alpha * (mix * per_mb).sum(axis=0) * (1.0 - s_a),
+        diversion_p2p=e_p / with_store / lost_pool, diversion_itunes=e_i / with_store / lost_pool,
+        diversion_none=e_0 / with_store / lost_pool, paying=paying, share=share, itunes=itunes, p2p=p2p,
+        none=1.0 - share - itunes - p2p, cs_per_want=pay * (np.log(ws) - np.log(wo)) / alpha,
+        log_keep=np.log1p(-np.minimum(share, 1.0 - 1e-15)), potential_buyers=_frozen(n), wants=_frozen(wants),
+    ))
 
 
 def store_run(scenario: Scenario, *, profile: DownloadProfile | None = None) -> StoreRun:
