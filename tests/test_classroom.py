@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from simulator.model.calibration import solve
@@ -32,7 +34,7 @@ def test_seven_exercises_in_teaching_order(default):
         assert e.title and e.question.endswith(("?", "."))
         assert e.hints and all(isinstance(h, str) and h for h in e.hints)
         assert len(e.answer) > 80 and len(e.teacher_note) > 40
-        assert "nan" not in e.answer and " inf" not in e.answer
+        assert not re.search(r"\bnan\b|\binf\b", e.answer)
 
 
 def test_per_mb_follows_cost_by_hand(default):
@@ -122,18 +124,36 @@ def test_best_rate_reads_the_lerner_condition_backwards(default):
 def test_lawsuit(default):
     a = default["lawsuit"].answer
     law = lawsuit_arithmetic(S)
-    assert a.startswith("11.00 million songs × $150,000 = **$1.65 trillion**.")
-    assert f"earned the store about {format_usd(11e6 * market_year(S).mean_price_usd)}" in a
-    assert f"The claim is {150_000 / law.mean_price_usd:,.0f}× the revenue." in a
+    assert a.startswith("11.00 million songs × $150,000 = **$1.65 trillion**, the figure the press reported.")
+    # per work, not per copy: the statute's unit, named with its section
+    assert "US statutory damages are awarded per work infringed, not per copy (17 U.S.C. §504(c))" in a
+    assert "is the press's arithmetic, not what the statute allows" in a
+    # 1 Jun - 12 Aug 2006 is 73 days at 2 c/MB, 13 Aug - 31 Oct 80 days at 3 c/MB: (73 x 2 + 80 x 3) / 153 = 2.52 c/MB
+    assert ("73 days at 2 c/MB (1 June to 12 August 2006) and 80 days at 3 c/MB (13 August to 31 October 2006): "
+            "a day-weighted 2.52 c/MB") in a
+    # 11 million x the mean size of a download (MB) x 2.5229 c/MB = $1.77 million, not the $2.11 million of 3 c/MB
+    revenue = 11e6 * market_year(S).mean_size_mb * (73 * 0.02 + 80 * 0.03) / 153
+    assert law.revenue_usd == pytest.approx(revenue, rel=1e-12) and f"{revenue / 1e6:.2f}" == "1.77"
+    assert "earned the store about **$1.77 million** ($0.16 each) and ROMS $265,852" in a
+    assert f"The press's figure is {150_000 / law.mean_price_usd:,.0f}× the revenue." in a
+    assert "per work infringed, not per copy sold" in default["lawsuit"].hints[1]
+
+
+def test_lawsuit_in_binary_megabytes_names_the_unit():
+    a = {e.key: e for e in exercises(SMALL.with_overrides({"pricing.mb_convention": "binary"}))}["lawsuit"].answer
+    assert "73 days at 2 c/MiB" in a and "a day-weighted 2.52 c/MiB" in a
 
 
 def test_answers_change_with_the_scenario_and_nothing_else_does(default):
     other = {e.key: e for e in exercises(make_scenario(preset="rate_2005"))}
     for k in KEYS:
-        assert other[k].answer != default[k].answer, k
+        # the lawsuit's songs were bought at the dated rates of June-October 2006, whatever rate the scenario explores
+        assert (other[k].answer == default[k].answer) == (k == "lawsuit"), k
         assert (other[k].question, other[k].hints, other[k].teacher_note, other[k].title) == (
             default[k].question, default[k].hints, default[k].teacher_note, default[k].title)
     assert "(about 200×)" in other["per_mb_follows_cost"].answer             # 0.02 / 0.0001
+    lossless = {e.key: e for e in exercises(make_scenario(preset="lossless"))}["lawsuit"]
+    assert lossless.answer != default["lawsuit"].answer                       # the mix moves what the songs earned
 
 
 @pytest.mark.parametrize("preset", list(load_assumptions().presets))

@@ -179,3 +179,10 @@ def test_comparison_chart_stacks_to_each_revenue(presets):
         assert list(t.x) == list(presets)
     spec = json.loads(fig.to_json())
     assert "http" not in json.dumps(spec["data"]) and "http" not in json.dumps(spec["layout"])
+
+
+def test_a_changed_date_reads_as_a_date():
+    later = make_scenario(overrides={"rights.us_songs_first_day": "2006-07-01"})
+    c = compare_scenarios([("June", R2006), ("July", later)])
+    assert c.changed_inputs == ("rights.us_songs_first_day",)
+    assert c.verdict.startswith("With the first day of the lawsuit's download count on 2006-07-01 instead of 2006-06-01,")

@@ -242,6 +242,13 @@ def test_sources_story_quotes_the_document_and_the_model():
     assert "an album of 11 tracks of 4:00 costs $0.44 (128 kbps) to $0.66 (192 kbps)" in text
     assert "$150,000 a song" in text and "11.00 million songs" in text and "**$1.65 trillion**" in text
     assert lawsuit_arithmetic(s).claim_usd == 150_000 * 11_000_000
+    # the statute counts works, not copies: the trillion is the press's arithmetic
+    assert "US statutory damages are awarded per work infringed, not per copy (17 U.S.C. §504(c))" in text
+    assert "Songs bought × $150,000 is the press's arithmetic, not what the statute allows" in text
+    # 73 days at 2 c/MB and 80 at 3 c/MB: 11 million x mean MB x 2.5229 c/MB = $1.77 million
+    assert ("Bought over 73 days at 2 c/MB (1 June to 12 August 2006) and 80 days at 3 c/MB (13 August to "
+            "31 October 2006), those songs earned the store about\n  $1.77 million") in text
+    assert round(lawsuit_arithmetic(s).revenue_usd / 1e6, 2) == 1.77
     assert "MP3Sparks (20-30 c a track)" in text
     assert "**5.50 million customers**" in text and "**$30.0 million a year**" in text
     # the figures follow the document: another reported revenue, another sentence

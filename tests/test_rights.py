@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
 from simulator.model.market import market_year
-from simulator.model.rights import lawsuit_arithmetic, rights_comparison, roms_per_track_table
-from simulator.params.assumptions import load_assumptions
+from simulator.model.rights import (
+    lawsuit_arithmetic,
+    lawsuit_rate_days,
+    rights_comparison,
+    roms_per_track_table,
+)
+from simulator.params.assumptions import ScenarioError, load_assumptions
 from simulator.params.scenario import make_scenario
 
 PRESETS = sorted(load_assumptions().presets)
@@ -59,26 +65,91 @@ def test_roms_per_track_other_length_and_errors():
         roms_per_track_table(make_scenario(), encodings=["mp3-1"])
 
 
+#: The lawsuit's songs were bought 1 June - 31 October 2006: 1 Jun - 12 Aug is 30 + 31 + 12 = 73 days at 2 c/MB,
+#: 13 Aug - 31 Oct is 19 + 30 + 31 = 80 days at 3 c/MB (the rise of 13 Aug 2006, rate_timeline).
+DAY_WEIGHTED_RATE = (73 * 0.02 + 80 * 0.03) / 153
+
+
+def test_lawsuit_rate_days_by_hand():
+    t = lawsuit_rate_days(make_scenario())
+    assert [(str(r.first_day), str(r.last_day), r.rate_usd_per_mb, r.days) for r in t.itertuples()] == [
+        ("2006-06-01", "2006-08-12", 0.02, 73.0), ("2006-08-13", "2006-10-31", 0.03, 80.0)]
+    assert DAY_WEIGHTED_RATE == pytest.approx(0.0252288, abs=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [("2006-08-13", "2006-08-13", [(0.03, 1.0)]),                                # the day of the rise
+     ("2006-08-12", "2006-08-13", [(0.02, 1.0), (0.03, 1.0)]),
+     ("2004-12-01", "2005-02-28", [(0.01, 45.0), (0.02, 45.0)]),                  # 1 Dec-14 Jan, 15 Jan-28 Feb
+     ("2004-01-01", "2007-07-31", [(0.01, 380.0), (0.02, 575.0), (0.03, 353.0)])],
+    ids=["one-day", "across-the-rise", "across-the-2005-rise", "the-whole-history"],
+)
+def test_lawsuit_rate_days_other_windows(first, last, expected):
+    s = make_scenario(overrides={"rights.us_songs_first_day": first, "rights.us_songs_last_day": last})
+    t = lawsuit_rate_days(s)
+    assert list(zip(t.rate_usd_per_mb, t.days, strict=True)) == expected
+
+
 def test_lawsuit_arithmetic():
-    law = lawsuit_arithmetic(make_scenario())
-    p = market_year(make_scenario()).mean_price_usd
+    s = make_scenario()
+    law = lawsuit_arithmetic(s)
+    y = market_year(s)
+    # Closed form: songs x mean size x day-weighted rate x (1 - discount); the default discount is 0.
+    revenue = 11e6 * y.mean_size_mb * DAY_WEIGHTED_RATE * (1 - 0.0)
+    assert law.revenue_usd == pytest.approx(revenue, rel=1e-12)
+    assert round(law.revenue_usd / 1e6, 2) == 1.77                                # not the $2.11M of 3 c/MB
+    assert law.revenue_usd == pytest.approx(y.revenue_usd / y.downloads * 11e6 * DAY_WEIGHTED_RATE / 0.03, rel=1e-12)
     assert law.claim_usd == 1_650_000_000_000 == 11_000_000 * 150_000
     assert law.songs == 11e6 and law.statutory_damages_usd_per_song == 150_000
-    assert law.rate_usd_per_mb == 0.03 and law.mean_price_usd == pytest.approx(p, rel=1e-15)
-    assert law.revenue_usd == pytest.approx(11e6 * p, rel=1e-12)
-    assert law.roms_usd == pytest.approx(0.15 * 11e6 * p, rel=1e-12)
+    assert law.rate_usd_per_mb == pytest.approx(DAY_WEIGHTED_RATE, rel=1e-15)
+    p = y.mean_size_mb * DAY_WEIGHTED_RATE
+    assert law.mean_price_usd == pytest.approx(p, rel=1e-12)
+    assert law.roms_usd == pytest.approx(0.15 * revenue, rel=1e-12)
     assert law.itunes_retail_usd == pytest.approx(11e6 * 0.99) and law.itunes_wholesale_usd == pytest.approx(11e6 * 0.65)
     assert law.claim_to_revenue_ratio == pytest.approx(150_000 / p, rel=1e-12)
     assert law.claim_to_roms_ratio == pytest.approx(150_000 / (0.15 * p), rel=1e-12)
     assert law.claim_to_wholesale_ratio == pytest.approx(150_000 / 0.65, rel=1e-12)
-    m = law.revenue_usd - 0.04 * law.revenue_usd - law.roms_usd
-    assert law.operator_margin_usd < m                                           # bandwidth comes off too
+    # contribution margin: revenue less card fees (4%), ROMS (15%) and bandwidth (0.1 USD/GB of the bytes served)
+    bandwidth = 11e6 * y.mean_size_mb * 1e6 * 0.10 / 1e9
+    assert law.operator_margin_usd == pytest.approx(revenue * (1 - 0.04 - 0.15) - bandwidth, rel=1e-12)
 
 
-def test_lawsuit_ignores_the_card_freeze_and_follows_the_rate():
+def test_lawsuit_with_a_discount_and_fair():
+    s = make_scenario(overrides={"pricing.discount_share": 0.25, "royalties.fair_enabled": True})
+    law = lawsuit_arithmetic(s)
+    revenue = 11e6 * market_year(s).mean_size_mb * DAY_WEIGHTED_RATE * (1 - 0.25)
+    assert law.revenue_usd == pytest.approx(revenue, rel=1e-12)
+    assert (law.roms_usd, law.fair_usd) == (pytest.approx(0.15 * revenue, rel=1e-12), pytest.approx(0.25 * revenue, rel=1e-12))
+
+
+def test_lawsuit_ignores_the_card_freeze_and_the_scenario_rate():
+    # The songs were bought at the dated rates of June-October 2006, whatever rate the scenario explores.
     base = lawsuit_arithmetic(make_scenario())
-    assert lawsuit_arithmetic(make_scenario(preset="card_freeze")).revenue_usd == pytest.approx(base.revenue_usd)
-    assert lawsuit_arithmetic(make_scenario(preset="rate_2005")).revenue_usd == pytest.approx(base.revenue_usd * 2 / 3)
+    for other in (make_scenario(preset="card_freeze"), make_scenario(preset="rate_2005"),
+                  make_scenario(overrides={"pricing.rate_usd_per_mb": 0.1})):
+        assert lawsuit_arithmetic(other).revenue_usd == pytest.approx(base.revenue_usd, rel=1e-12)
+
+
+def test_lawsuit_follows_the_window():
+    # All 11 million songs bought after the rise: exactly the 3 c/MB figure.
+    s = make_scenario(overrides={"rights.us_songs_first_day": "2006-08-13"})
+    y = market_year(s)
+    assert lawsuit_arithmetic(s).revenue_usd == pytest.approx(11e6 * y.mean_price_usd, rel=1e-12)
+    assert round(lawsuit_arithmetic(s).revenue_usd / 1e6, 2) == 2.11
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [({"rights.us_songs_first_day": "2006-11-01"}, "must not be after rights.us_songs_last_day"),
+     ({"rights.us_songs_first_day": "2003-12-31"}, "must not be before the first rate of rate_timeline (2004-01-01)"),
+     ({"rights.us_songs_last_day": "2006-02-30"}, "rights.us_songs_last_day must be a date written YYYY-MM-DD"),
+     ({"rights.us_songs_last_day": 20061031}, "must be a date written YYYY-MM-DD, got 20061031")],
+    ids=["ends-before-it-starts", "before-the-first-rate", "no-such-day", "a-number"],
+)
+def test_bad_windows_are_refused(overrides, words):
+    with pytest.raises(ScenarioError, match=re.escape(words)):
+        make_scenario(overrides=overrides)
 
 
 def test_zero_songs_gives_undefined_ratios_and_zero_damages_infinite_ones():

@@ -9,10 +9,20 @@ Formulas
   (low and high from its plausible range, 0.62-0.70; appleinsider 2004, LA Times 2006).
 * Lawsuit: claim = ``rights.us_songs_jun_oct_2006 x rights.statutory_damages_usd_per_song``
   (about 11 million songs x $150,000 = $1.65 trillion; techenclave, TechCrunch 2007).
-  What those songs earned: the same songs as one market year of ``songs``
-  downloads at the scenario's rate and mix, without the card freeze. The rate
-  was 2 c/MB until 13 Aug 2006 and 3 c/MB after, so the default 3 c/MB gives
-  an upper bound on the earnings.
+  That product is the press's arithmetic: US statutory damages are awarded per
+  work infringed, not per copy (17 U.S.C. 504(c)(1)), from $750 to $30,000 a
+  work and up to $150,000 for a wilful infringement (504(c)(2)), however many
+  copies were sold: the ceiling is the number of works infringed x $150,000,
+  not the number of downloads x $150,000.
+  What those songs earned: the songs were bought from ``rights.us_songs_first_day``
+  to ``rights.us_songs_last_day`` (June-October 2006) at the dated rates of
+  ``rate_timeline`` (2 c/MB until 12 Aug 2006, 3 c/MB from 13 Aug), not at the
+  scenario's rate. Spread evenly over the days of that window, they earned
+  ``songs x S / bytes_per_mb x r_days x (1 - discount)``, with ``S`` the mean
+  size of a download at the scenario's mix and ``r_days`` the day-weighted rate
+  ``sum(rate_i x days_i) / sum(days_i)`` (:func:`lawsuit_rate_days`); about
+  $1.77 million at the defaults. The card freeze does not apply: the count is
+  of songs bought.
 
 Examples
 --------
@@ -23,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -32,7 +43,8 @@ from simulator.model.market import DownloadProfile, MarketArrayInputs, market_ar
 from simulator.model.pricing import quote_track
 from simulator.params.scenario import Scenario
 
-__all__ = ["RightsComparison", "LawsuitArithmetic", "rights_comparison", "roms_per_track_table", "lawsuit_arithmetic"]
+__all__ = ["RightsComparison", "LawsuitArithmetic", "rights_comparison", "roms_per_track_table", "lawsuit_rate_days",
+           "lawsuit_arithmetic"]
 
 
 def _share_model(s: Scenario) -> Scenario:
@@ -179,6 +191,41 @@ def roms_per_track_table(scenario: Scenario, *, duration_s: float | None = None,
     return pd.DataFrame(rows)
 
 
+def lawsuit_rate_days(scenario: Scenario) -> pd.DataFrame:
+    """Return the rates per MB in force while the lawsuit's songs were bought, and their days.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        ``rights.us_songs_first_day`` and ``rights.us_songs_last_day`` give the window (both
+        days counted); the document's ``rate_timeline`` gives the dated rates.
+
+    Returns
+    -------
+    pandas.DataFrame, one row per rate step that overlaps the window, oldest first
+        ``first_day`` and ``last_day`` [date] of the step within the window,
+        ``rate_usd_per_mb`` [USD/MB] and ``days`` [days].
+
+    Examples
+    --------
+    >>> t = lawsuit_rate_days(make_scenario())            # 1 Jun-12 Aug and 13 Aug-31 Oct 2006
+    >>> t[["rate_usd_per_mb", "days"]].values.tolist()
+    [[0.02, 73.0], [0.03, 80.0]]
+    """
+    s = scenario
+    first = dt.date.fromisoformat(s.rights.us_songs_first_day)
+    last = dt.date.fromisoformat(s.rights.us_songs_last_day)
+    steps = s.assumptions.rate_timeline
+    rows = []
+    for i, step in enumerate(steps):
+        start = max(step.from_, first)
+        end = min(steps[i + 1].from_ - dt.timedelta(days=1), last) if i + 1 < len(steps) else last
+        if start <= end:
+            rows.append({"first_day": start, "last_day": end, "rate_usd_per_mb": float(step.rate_usd_per_mb),
+                         "days": float((end - start).days + 1)})
+    return pd.DataFrame(rows, columns=["first_day", "last_day", "rate_usd_per_mb", "days"])
+
+
 @dataclass(frozen=True)
 class LawsuitArithmetic:
     """The US labels' claim next to what the same songs earned.
@@ -188,13 +235,15 @@ class LawsuitArithmetic:
     songs : float
         Songs bought by US customers, June-October 2006. [songs]
     statutory_damages_usd_per_song : float
-        [USD/song]
+        The statute's most per work infringed, which the press multiplied by the songs. [USD/song]
     claim_usd : float
-        songs x damages per song. [USD]
+        songs x damages per song: the press's arithmetic, not what the statute allows. [USD]
     rate_usd_per_mb, mean_price_usd : float
-        The rate assumed and the mean price of a song. [USD/MB], [USD]
+        The rate the songs were bought at, weighted by the days each dated rate was in force in
+        the window (:func:`lawsuit_rate_days`), and the mean price of a song. [USD/MB], [USD]
     revenue_usd, roms_usd, fair_usd, operator_margin_usd : float
-        What the songs earned the store, ROMS, FAIR and the operator. [USD]
+        What the songs earned the store, ROMS, FAIR and the operator (its contribution margin,
+        before fixed costs). [USD]
     itunes_retail_usd, itunes_wholesale_usd : float
         The same songs at iTunes retail and at label wholesale. [USD]
     claim_to_revenue_ratio, claim_to_roms_ratio, claim_to_wholesale_ratio : float
@@ -227,7 +276,9 @@ def lawsuit_arithmetic(scenario: Scenario, *, profile: DownloadProfile | None = 
     Parameters
     ----------
     scenario : Scenario
-        ``rights.*`` give the claim; the rate, mix and royalties give the earnings.
+        ``rights.*`` give the claim and the window of the count; the dated rates of
+        ``rate_timeline`` in that window, the scenario's mix, discount and royalties give the
+        earnings (the scenario's own rate and card freeze do not apply).
     profile : DownloadProfile, optional
 
     Returns
@@ -236,23 +287,30 @@ def lawsuit_arithmetic(scenario: Scenario, *, profile: DownloadProfile | None = 
 
     Examples
     --------
-    >>> law = lawsuit_arithmetic(make_scenario())
-    >>> round(law.revenue_usd), round(law.roms_usd), f"{law.claim_to_revenue_ratio:,.0f}"
-    (2107533, 316130, '782,906')
+    >>> law = lawsuit_arithmetic(make_scenario())       # 73 days at 2 c/MB, 80 at 3 c/MB
+    >>> round(law.rate_usd_per_mb, 6), round(law.revenue_usd), round(law.roms_usd)
+    (0.025229, 1772348, 265852)
     """
     s = _share_model(scenario)
     songs = float(s.rights.us_songs_jun_oct_2006)
     per_song = float(s.rights.statutory_damages_usd_per_song)
+    spells = lawsuit_rate_days(s)
+    days = spells["days"].to_numpy(dtype=float)
+    rates = spells["rate_usd_per_mb"].to_numpy(dtype=float)
     kw = market_inputs(s, profile)
-    per_song_kw: MarketArrayInputs = {**kw, "customers": songs, "downloads_per_customer": 1.0, "card_freeze": False}
-    y = market_arrays(**per_song_kw)
+    # The songs spread evenly over the window's days, each day's songs at the rate then in force.
+    per_spell: MarketArrayInputs = {**kw, "customers": songs * days / days.sum(), "downloads_per_customer": 1.0,
+                                    "rate_usd_per_mb": rates, "card_freeze": False}
+    y = market_arrays(**per_spell)
+    revenue, roms = float(np.sum(y.revenue_usd)), float(np.sum(y.roms_usd))
     claim = songs * per_song
     w = _wholesale(s)[0]
     return LawsuitArithmetic(
         songs=songs, statutory_damages_usd_per_song=per_song, claim_usd=claim,
-        rate_usd_per_mb=float(kw["rate_usd_per_mb"]), mean_price_usd=y.mean_price_usd,
-        revenue_usd=y.revenue_usd, roms_usd=y.roms_usd, fair_usd=y.fair_usd, operator_margin_usd=y.operator_margin_usd,
+        rate_usd_per_mb=float(rates @ days / days.sum()), mean_price_usd=revenue / songs if songs else 0.0,
+        revenue_usd=revenue, roms_usd=roms, fair_usd=float(np.sum(y.fair_usd)),
+        operator_margin_usd=float(np.sum(y.operator_margin_usd)),
         itunes_retail_usd=songs * float(s.comparison.itunes_track_usd), itunes_wholesale_usd=songs * w,
-        claim_to_revenue_ratio=_ratio(claim, y.revenue_usd), claim_to_roms_ratio=_ratio(claim, y.roms_usd),
+        claim_to_revenue_ratio=_ratio(claim, revenue), claim_to_roms_ratio=_ratio(claim, roms),
         claim_to_wholesale_ratio=_ratio(claim, songs * w),
     )

@@ -27,11 +27,12 @@ from decimal import Decimal
 from simulator.model.calibration import CalibrationError, solve
 from simulator.model.customers import customer_year
 from simulator.model.demand import best_rate
-from simulator.model.encoding import encoding_menu, size_bytes
+from simulator.model.encoding import encoding_menu, mb_unit, size_bytes
 from simulator.model.market import market_year
 from simulator.model.pricing import cost_terms, pricing_terms, track_price_usd
 from simulator.model.rights import lawsuit_arithmetic, rights_comparison
 from simulator.params.scenario import Scenario
+from simulator.present.lawsuit import STATUTE, earned_usd_text, per_work_text, rate_days_text
 from simulator.present.report import format_count, format_usd
 
 __all__ = ["Exercise", "NumericAnswer", "exercises", "EXERCISE_KEYS"]
@@ -286,20 +287,31 @@ def _best_rate(s: Scenario) -> Exercise:
 
 def _lawsuit(s: Scenario) -> Exercise:
     law = lawsuit_arithmetic(s)
+    per_song = format_usd(law.statutory_damages_usd_per_song)
     answer = (
-        f"{format_count(law.songs)} songs × ${law.statutory_damages_usd_per_song:,.0f} = "
-        f"**{format_usd(law.claim_usd)}**. Those songs earned the store about {format_usd(law.revenue_usd)} "
-        f"(${law.mean_price_usd:.2f} each) and ROMS {format_usd(law.roms_usd)}; at iTunes wholesale labels would "
-        f"have got {format_usd(law.itunes_wholesale_usd)}. The claim is {law.claim_to_revenue_ratio:,.0f}× the revenue."
+        f"{format_count(law.songs)} songs × {per_song} = **{format_usd(law.claim_usd)}**, the figure the press reported. "
+        f"{per_work_text(s)}\n\n"
+        f"The songs were bought over {rate_days_text(s)}: a day-weighted "
+        f"{law.rate_usd_per_mb * float(s.assumptions.constants['cents_per_usd']):.2f} c/{mb_unit(s.pricing.mb_convention)}. "
+        f"At the scenario's quality mix they earned the store about **{earned_usd_text(law.revenue_usd)}** "
+        f"(${law.mean_price_usd:.2f} each) and ROMS {earned_usd_text(law.roms_usd)}; at iTunes wholesale labels would "
+        f"have got {earned_usd_text(law.itunes_wholesale_usd)}. The press's figure is "
+        f"{law.claim_to_revenue_ratio:,.0f}× the revenue."
     )
     return Exercise(
         "lawsuit", "The $1.65 trillion lawsuit",
-        "US labels sued for $150,000 per song on about 11 million songs bought by US customers in June-October 2006. "
-        "Set that next to what those songs earned.",
-        ("Statutory damages are per work infringed, not per dollar lost.",),
+        f"US labels sued over about {format_count(s.rights.us_songs_jun_oct_2006)} songs bought by US customers in "
+        f"June-October 2006, and the press multiplied them by {format_usd(s.rights.statutory_damages_usd_per_song)}, "
+        "the statute's most for a wilful infringement. Set that figure next to what those songs earned, and say what "
+        "the statute allows.",
+        ("The rate rose during the count: weight each rate per MB by the days it was in force (see Sources).",
+         f"US statutory damages ({STATUTE}) are awarded per work infringed, not per copy sold."),
         answer,
-        "Statutory damages as deterrence, not compensation; the suit was dropped in 2008 as the site was defunct.",
-        _finite(NumericAnswer("The claim, in US dollars.", law.claim_usd, "USD", READ_OFF_TOLERANCE, relative=True)),
+        "Statutory damages as deterrence, not compensation, and counted per work, not per copy: multiplying downloads "
+        "by the per-work maximum is how a headline reached $1.65 trillion. The suit was dropped in 2008 as the site "
+        "was defunct.",
+        _finite(NumericAnswer("The press's figure (songs × damages per song), in US dollars.", law.claim_usd, "USD",
+                              READ_OFF_TOLERANCE, relative=True)),
     )
 
 

@@ -115,6 +115,8 @@ def _change(first: Scenario, last: Scenario, key: str) -> str:
         return f"“{p.label}” turned {'on' if last[key] else 'off'}"
     if p.kind == "choice":
         return f"“{p.label}” set to {option_label(str(last[key]))} instead of {option_label(str(first[key]))}"
+    if p.kind == "date":
+        return f"the {_lower_first(p.label)} on {last[key]} instead of {first[key]}"
     return f"the {_lower_first(p.label)} at {_quantity(last, key)} instead of {_quantity(first, key)}"
 
 
