@@ -75,7 +75,7 @@ def story_markdown(scenario: Scenario) -> str:
     ev, rates = a.events, a.rate_timeline
     per_usd = float(a.constants["cents_per_usd"])
     tracks, length_ms, prices = _album_prices(s, rates[0].rate_usd_per_mb)
-    album = (f"an album of {tracks} tracks of {format_duration(length_ms)} costs "
+    album = (f"an album of {tracks} tracks of {format_duration(length_ms)} ({format_duration(tracks * length_ms)} in all) costs "
              + " to ".join(f"{format_usd(p, cents=True)} ({enc.split('-')[1]} kbps)"
                            for p, enc in zip(prices, _ALBUM_ENCODINGS, strict=True)))
     law = lawsuit_arithmetic(s)
