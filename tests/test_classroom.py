@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -38,7 +39,9 @@ def test_seven_exercises_in_teaching_order(default):
 
 
 def test_per_mb_follows_cost_by_hand(default):
-    a = default["per_mb_follows_cost"].answer
+    ex = default["per_mb_follows_cost"]
+    a = ex.answer
+    assert ex.title == "Pricing by the kilo: quality versioning, not cost" and "follows cost" not in ex.title
     header, *rows = [line for line in a.splitlines() if line.startswith("| ")]
     assert header == "| track | encoding | size | AllofMP3 | bandwidth cost | iTunes |"
     assert len(rows) == 3 and all(r.count("|") == 7 for r in rows)
@@ -47,8 +50,28 @@ def test_per_mb_follows_cost_by_hand(default):
     assert rows[0] == "| a 3:30 pop single | mp3-192 | 5.04 MB | $0.15 | $0.00050 | $0.99 |"
     assert rows[1] == "| a 12:00 prog epic | mp3-192 | 17.28 MB | $0.52 | $0.00173 | $0.99 |"
     assert rows[2] == "| the pop single in FLAC | flac | 20.23 MB | $0.61 | $0.00202 | $0.99 |"
-    # price / cost = 0.03 USD/MB / 0.0001 USD/MB = 300; 0.52 / 0.15 = 3.47; 0.61 / 0.15 = 4.07
-    assert "(about 300×)" in a and "The epic costs 3.5× the single and the FLAC single 4.1×" in a
+    # bandwidth: 0.10 USD/GB = 0.0001 USD/MB against 0.03 USD/MB charged: 1/300 = 0.33% of every price
+    assert 0.10 / 1000 / 0.03 == pytest.approx(0.003333, abs=1e-6)
+    assert "Sending the bytes costs $0.0001 a MB against $0.03 a MB charged: bandwidth is **0.33% of every price**" in a
+    assert "each price is about 300× its delivery cost" in a
+    # versioning: the FLAC single costs 0.61 / 0.15 = 4.07 times the 192 kbps one, for 770.5152 / 192 = 4.01 x the bits
+    assert "**quality versioning**" in a
+    assert "The FLAC buyer pays **4.1×** what the 192 kbps buyer pays for the same single (4.0× the bits)" in a
+    assert "the epic costs 3.5× the single, where iTunes charged both $0.99" in a               # 0.52 / 0.15 = 3.47
+    assert (ex.numeric.value, ex.numeric.unit, ex.numeric.tolerance) == (Decimal("0.61"), "USD", Decimal("0.005"))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [({"pricing.discount_share": 0.25}, "$0.0001 a MB against $0.0225 a MB charged: bandwidth is **0.44% of every price**"),
+     ({"costs.bandwidth_usd_per_gb": 0.2, "pricing.rate_usd_per_mb": 0.02},
+      "$0.0002 a MB against $0.02 a MB charged: bandwidth is **1.00% of every price**, so each price is about 100×"),
+     ({"costs.bandwidth_usd_per_gb": 0.0}, "bandwidth is **0.00% of every price**. The price does not follow cost.")],
+    ids=["a-quarter-off", "dear-bandwidth-2005-rate", "free-bandwidth"],
+)
+def test_bandwidth_share_follows_the_scenario(overrides, words):
+    a = {e.key: e for e in exercises(SMALL.with_overrides(overrides))}["per_mb_follows_cost"].answer
+    assert words in a
 
 
 def test_implied_downloads_is_the_solved_value(default):
@@ -151,7 +174,7 @@ def test_answers_change_with_the_scenario_and_nothing_else_does(default):
         assert (other[k].answer == default[k].answer) == (k == "lawsuit"), k
         assert (other[k].question, other[k].hints, other[k].teacher_note, other[k].title) == (
             default[k].question, default[k].hints, default[k].teacher_note, default[k].title)
-    assert "(about 200×)" in other["per_mb_follows_cost"].answer             # 0.02 / 0.0001
+    assert "each price is about 200× its delivery cost" in other["per_mb_follows_cost"].answer  # 0.02 / 0.0001
     lossless = {e.key: e for e in exercises(make_scenario(preset="lossless"))}["lawsuit"]
     assert lossless.answer != default["lawsuit"].answer                       # the mix moves what the songs earned
 
@@ -172,7 +195,7 @@ def test_every_preset_has_answers(preset):
         ({"payments.card_freeze_active": True, "payments.card_share": 1.0, "payments.recovered_share": 0.0},
          "clone", "This scenario has no answer"),
         ({"pricing.rate_usd_per_mb": 0.001, "pricing.discount_share": 0.34}, "per_mb_follows_cost",
-         "The epic costs infinitely many times the single"),             # the single rounds to $0.00
+         "the epic costs infinitely many times the single"),             # the single rounds to $0.00
     ],
     ids=["too-few-customers", "no-downloads", "nobody-paying", "free-single"],
 )

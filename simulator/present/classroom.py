@@ -113,6 +113,10 @@ def _finite(n: NumericAnswer) -> NumericAnswer | None:
 
 
 def _per_mb_follows_cost(s: Scenario) -> Exercise:
+    """Exercise 1: per-MB pricing is quality versioning; bandwidth is a fraction of a percent of the price.
+
+    The key keeps its first name (``per_mb_follows_cost``): live classes store answers under it.
+    """
     t, c = pricing_terms(s), cost_terms(s)
     enc = encoding_menu(s)
     ms = int(s.assumptions.constants["ms_per_s"])
@@ -132,22 +136,35 @@ def _per_mb_follows_cost(s: Scenario) -> Exercise:
 
     table = "\n".join(f"| {lab} | {e} | {b / t.bytes_per_mb:,.2f} {t.mb_unit} | ${p} | ${cost:.5f} | ${itunes:.2f} |"
                       for lab, e, b, p, cost in rows)
-    ratio = float(t.usd_per_byte / c.bandwidth_usd_per_byte) if c.bandwidth_usd_per_byte else float("inf")
+    price_per_mb = float(t.usd_per_byte) * t.bytes_per_mb                  # after the discount
+    cost_per_mb = float(c.bandwidth_usd_per_byte) * t.bytes_per_mb
+    share = cost_per_mb / price_per_mb                                      # the rate is above 0 (its bounds)
+    multiple = f", so each price is about {1 / share:,.0f}× its delivery cost" if share else ""
+    bits = float(enc["flac"].bitrate_kbps / enc["mp3-192"].bitrate_kbps)
     answer = (
         "| track | encoding | size | AllofMP3 | bandwidth cost | iTunes |\n|---|---|---|---|---|---|\n" + table +
-        f"\n\nEvery price is the same multiple of its delivery cost (about {ratio:,.0f}×): the price follows the bytes "
-        f"sent, not the song. The epic costs {times(rows[1][3])} the single and the FLAC single "
-        f"{times(rows[2][3])}, where iTunes charged both ${itunes:.2f}."
+        f"\n\nSending the bytes costs ${cost_per_mb:.4g} a {t.mb_unit} against ${price_per_mb:.4g} a {t.mb_unit} "
+        f"charged: bandwidth is **{share:.2%} of every price**{multiple}. The price does not follow cost. It follows "
+        "the bits, and buyers value bits: per-MB pricing is **quality versioning**, the same song sold in versions "
+        f"of different quality. The FLAC buyer pays **{times(rows[2][3])}** what the 192 kbps buyer pays for the same "
+        f"single ({bits:.1f}× the bits): he pays for a quality he values, not for a cost the store bears. Length is "
+        f"metered too: the epic costs "
+        f"{times(rows[1][3])} the single, where iTunes charged both ${itunes:.2f}."
     )
     return Exercise(
-        "per_mb_follows_cost", "Pricing by the kilo follows cost, not value",
-        "Price a 3:30 pop single and a 12-minute prog-rock epic at 192 kbps, and the single in FLAC. "
-        "What does each cost at AllofMP3 and at iTunes, and what does the store's price track?",
-        ("Size in bytes = kbps × ms / 8.", "Compare each price with the cost of sending its bytes."),
+        "per_mb_follows_cost", "Pricing by the kilo: quality versioning, not cost",
+        "Price a 3:30 pop single and a 12-minute prog-rock epic at 192 kbps, and the single in FLAC, at AllofMP3 and "
+        "at iTunes. What share of each AllofMP3 price is the cost of sending its bytes, and what is the store "
+        "charging for?",
+        ("Size in bytes = kbps × ms / 8; price = size in MB × rate per MB.",
+         "Bandwidth share = bandwidth cost per MB ÷ price per MB.",
+         "Who buys the FLAC version, and what does he pay more for?"),
         answer,
-        "Per-unit pricing of information goods: marginal cost is near zero and buyers value songs, not megabytes. "
-        "Ask who gains from per-MB pricing (short-song listeners, lossy-quality buyers) and who loses.",
-        NumericAnswer("The AllofMP3 price of the 12:00 epic at 192 kbps, in US dollars.", rows[1][3], "USD",
+        "Versioning of an information good (Shapiro and Varian, Information Rules, 1998, ch. 3): a download's "
+        "marginal cost is near zero, so per-MB pricing is not cost-plus; it sells one song in several qualities and "
+        "lets buyers sort themselves by what they will pay, with the bits as the meter. It also charges for length, "
+        "which buyers value less: ask who gains (short songs, lossy quality) and who loses (long tracks, lossless).",
+        NumericAnswer("The AllofMP3 price of the 3:30 pop single in FLAC, in US dollars.", rows[2][3], "USD",
                       PRICE_TOLERANCE_USD),
     )
 
