@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from simulator.model.calibration import solve
 from simulator.model.customers import customer_year
+from simulator.model.demand import best_rate, demand_curve
 from simulator.model.market import market_year
 from simulator.model.rights import lawsuit_arithmetic, rights_comparison
 from simulator.params.assumptions import load_assumptions
@@ -142,6 +144,17 @@ def test_best_rate_reads_the_lerner_condition_backwards(default):
     assert e == pytest.approx(-1.004132, abs=1e-6)
     assert f"{e:.3f}" == "-1.004" and "is about **-1.004**: barely elastic demand" in a
     assert "With elasticities -0.8 (downloads) and -0.4 (customers), total -1.2" in a
+
+
+def test_best_rate_note_says_revenue_is_flat_at_unit_elasticity(default):
+    note = default["best_rate"].teacher_note
+    assert "unless e = −1" not in note
+    assert "at e = −1 it is flat (every rate gives the same revenue, so there is no maximum either)" in note
+    # closed form R(r) = R0 (r / r0) ** (1 + e): at e = -0.6 - 0.4 = -1 revenue is the same at every rate
+    unit = make_scenario(overrides={"demand.downloads_elasticity": -0.6, "demand.customers_elasticity": -0.4})
+    c = demand_curve(unit, rates_usd_per_mb=[0.001, 0.01, 0.03, 0.3])
+    np.testing.assert_allclose(c.revenue_usd, market_year(unit).revenue_usd, rtol=1e-12)
+    assert best_rate("revenue", unit).direction == "flat"
 
 
 def test_lawsuit(default):

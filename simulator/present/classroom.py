@@ -295,8 +295,10 @@ def _best_rate(s: Scenario) -> Exercise:
         "operator's margin?",
         ("Revenue ∝ rate^(1 + e): when is that rising?", "Lerner: (p − c)/p = −1/e."),
         answer,
-        "Constant elasticity has no interior revenue maximum unless e = −1; profit has one only when demand is "
-        "elastic. Let students move the elasticities in the sidebar and watch the Demand view of Explore.",
+        "Under constant elasticity revenue ∝ rate^(1 + e) has no interior maximum at any e: it rises with the rate "
+        "when e > −1, falls when e < −1, and at e = −1 it is flat (every rate gives the same revenue, so there is "
+        "no maximum either). Profit has an interior maximum only when demand is elastic (e < −1) and each MB costs "
+        "something to serve. Let students move the elasticities in the sidebar and watch the Demand view of Explore.",
         _finite(NumericAnswer("The total elasticity at which the scenario's rate maximizes profit.", implied, "",
                               ELASTICITY_TOLERANCE)),
     )
