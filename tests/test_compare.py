@@ -52,7 +52,7 @@ def test_verdict_names_the_change_and_the_move(rates):
     assert rates.verdict == (
         "With the rate per megabyte at 0.03 USD/MB instead of 0.02 USD/MB, revenue rises 50% "
         f"({format_usd(y05.revenue_usd)} → {format_usd(y06.revenue_usd)}) if demand does not move. "
-        f"The operator's margin rises 50% ({format_usd(y05.operator_margin_usd)} → {format_usd(y06.operator_margin_usd)}); "
+        f"The operator's contribution margin rises 50% ({format_usd(y05.operator_margin_usd)} → {format_usd(y06.operator_margin_usd)}); "
         f"ROMS gets {format_usd(y06.roms_usd)} instead of {format_usd(y05.roms_usd)}."
     )
     back = compare_scenarios([("2006", R2006), ("2005", R2005)])
@@ -71,17 +71,17 @@ def test_identical_scenarios_stay_the_same():
     assert c.changed_inputs == ()
     assert (c.table.difference == 0).all() and (c.table.difference_pct == 0).all()
     assert c.verdict == ("With the same inputs, revenue stays at $30.6 million if demand does not move. "
-                         "The operator's margin stays at $24.7 million; ROMS gets $4.6 million in both.")
+                         "The operator's contribution margin stays at $24.7 million; ROMS gets $4.6 million in both.")
 
 
 @pytest.mark.parametrize(
     ("preset", "words"),
     [
         ("card_freeze", "With “Card freeze in force” turned on, revenue falls 42% ($30.6 million → $17.7 million) "
-                        "if demand does not move. The operator's margin falls 42% ($24.7 million → $14.3 million); "
+                        "if demand does not move. The operator's contribution margin falls 42% ($24.7 million → $14.3 million); "
                         "ROMS gets $2.7 million instead of $4.6 million."),
         ("itunes_terms", "With “How rights holders are paid” set to itunes wholesale instead of share, revenue stays "
-                         "at $30.6 million if demand does not move. The operator's margin turns into a loss: "
+                         "at $30.6 million if demand does not move. The operator's contribution margin turns into a loss: "
                          "$24.7 million → -$74.4 million; ROMS gets nothing instead of $4.6 million; labels get "
                          "$103.7 million instead of nothing."),
         ("mp3sparks", "With the rate per megabyte at 0.04 USD/MB instead of 0.03 USD/MB, revenue rises 33% "
@@ -115,13 +115,13 @@ def test_a_margin_that_turns_from_loss_to_profit_rises():
     assert m.wholesale < 0 < m.share
     assert m.difference_pct == pytest.approx(100 * (m.share - m.wholesale) / abs(m.wholesale), rel=1e-12)
     assert m.difference_pct > 0
-    assert "The operator's margin turns from a loss into a profit: -$74.4 million → $24.7 million;" in c.verdict
+    assert "The operator's contribution margin turns from a loss into a positive margin: -$74.4 million → $24.7 million;" in c.verdict
     # labels get 0.65 per download under wholesale, nothing under the share model: -100%
     labels = c.table.set_index("output").loc["labels_usd"]
     assert labels.wholesale == pytest.approx(0.65 * market_year(share).downloads, rel=1e-12)
     assert labels.difference_pct == pytest.approx(-100.0)
     there = compare_scenarios([("share", share), ("wholesale", wholesale)])
-    assert "The operator's margin turns into a loss" in there.verdict
+    assert "The operator's contribution margin turns into a loss" in there.verdict
 
 
 def test_from_zero_has_no_percentage():
@@ -159,7 +159,7 @@ def test_comparison_chart_stacks_to_each_revenue(presets):
         assert format_usd(y.revenue_usd) in ch.alt and format_usd(y.revenue_usd) in ch.formula
     fig = ch.figure
     assert [t.name for t in fig.data] == ["ROMS", "FAIR", "Labels (wholesale)", "Card fees", "Bandwidth",
-                                          "Operator margin", "Revenue"]
+                                          "Contribution margin", "Revenue"]
     assert fig.layout.barmode == "relative"
     bars = [t for t in fig.data if t.type == "bar"]
     stacked = np.sum([np.asarray(t.y, dtype=float) for t in bars], axis=0)
@@ -169,7 +169,7 @@ def test_comparison_chart_stacks_to_each_revenue(presets):
     above = np.sum([np.clip(np.asarray(t.y, dtype=float), 0, None) for t in bars], axis=0)
     for p, y, top in zip(presets, c.years, above, strict=True):
         if y.operator_margin_usd < 0:
-            assert f"{p}: the operator loses {format_usd(-y.operator_margin_usd)}" in ch.caption
+            assert f"{p}: the operator's contribution margin is a loss of {format_usd(-y.operator_margin_usd)}" in ch.caption
             assert f"add up to {format_usd(top * 1e6)}, revenue plus that loss" in ch.caption
         else:
             assert top == pytest.approx(y.revenue_usd / 1e6, rel=1e-12)

@@ -34,7 +34,7 @@ _SHORT = {
     "implied_downloads_per_customer": "**{v}** downloads each",
     "mean_price_usd": "**{v}** a track",
     "roms_usd": "ROMS **{v}**",
-    "operator_margin_usd": "operator **{v}**",
+    "operator_margin_usd": "contribution margin **{v}**",
 }
 
 

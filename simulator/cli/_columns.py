@@ -55,7 +55,7 @@ GLOSSARY: dict[str, str] = {
     "fair_usd": "paid to FAIR (0 when FAIR is off) [USD; per year in market tables]",
     "card_fee_usd": "card processing fees [USD; per year in market tables]",
     "bandwidth_usd": "cost of serving the bytes [USD; per year in market tables]",
-    "operator_usd": "what the store kept: the price less every other part [USD]",
+    "operator_usd": "what the store kept: the price less every other part, before fixed costs [USD]",
     "itunes_price_usd": "iTunes' price of one track [USD]",
     # catalogue
     "album": "album title",
@@ -74,7 +74,8 @@ GLOSSARY: dict[str, str] = {
     "mean_price_usd": "mean price of a download [USD/download]",
     "revenue_usd": "what customers paid [USD/year]",
     "labels_usd": "label wholesale, when labels are paid per download [USD/year]",
-    "operator_margin_usd": "revenue less ROMS, FAIR, labels, card fees and bandwidth [USD/year]",
+    "operator_margin_usd": ("the operator's contribution margin (before fixed costs): revenue less ROMS, FAIR, labels, "
+                            "card fees and bandwidth [USD/year]"),
     "data_served_tb": "data served [TB/year; 1 TB = 10^12 bytes]",
     "revenue_per_customer_usd": "revenue / customers [USD/customer/year]",
     "reported_revenue_usd": "revenue the press reported [USD/year]",

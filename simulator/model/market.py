@@ -17,7 +17,7 @@ For one year (sources of every input in ``assumptions.yaml``):
   ROMS ``= roms_share x B``; FAIR ``= fair_share x B`` when on; with
   ``rights.payment_model = itunes_wholesale`` labels get ``label_wholesale_usd x D``
   instead of the shares;
-* operator margin = R - card - bandwidth - ROMS - FAIR - labels.
+* operator margin = R - card - bandwidth - ROMS - FAIR - labels: a contribution margin (the model has no fixed costs).
 
 :func:`market_arrays` evaluates these with numpy broadcasting (used by the
 Monte Carlo); :func:`market_year` evaluates them for one scenario.
@@ -206,7 +206,7 @@ class MarketYear:
     mean_price_usd : mean price of a download [USD]
     revenue_usd : gross receipts [USD/year]
     card_fee_usd, bandwidth_usd, roms_usd, fair_usd, labels_usd : [USD/year]
-    operator_margin_usd : the remainder [USD/year]
+    operator_margin_usd : the remainder, a contribution margin before fixed costs [USD/year]
     data_served_tb : [TB/year, 10**12 bytes]
     revenue_per_customer_usd : [USD/customer/year]
     reported_revenue_usd, reported_customers : the reported figures

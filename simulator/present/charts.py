@@ -269,7 +269,7 @@ def revenue_split_chart(scenario: Scenario, *, year: MarketYear | None = None) -
         "Labels (wholesale)": y.labels_usd,
         "Card fees": y.card_fee_usd,
         "Bandwidth": y.bandwidth_usd,
-        "Operator margin": y.operator_margin_usd,
+        "Contribution margin": y.operator_margin_usd,
     }
     rev = y.revenue_usd
     data = pd.DataFrame(
@@ -299,7 +299,7 @@ def revenue_split_chart(scenario: Scenario, *, year: MarketYear | None = None) -
         f"ROMS = {s.royalties.roms_share:g} × base = ${y.roms_usd:,.0f}; card fees = "
         f"{s.costs.card_fee_share:g} × revenue = ${y.card_fee_usd:,.0f}; bandwidth = "
         f"{y.data_served_tb:,.1f} TB × ${s.costs.bandwidth_usd_per_gb:g}/GB = ${y.bandwidth_usd:,.0f}; "
-        f"operator = the remainder = ${y.operator_margin_usd:,.0f}."
+        f"operator's contribution margin = the remainder, before fixed costs = ${y.operator_margin_usd:,.0f}."
     )
     caption = (
         "The year's receipts split between the collecting societies, the card processors, bandwidth and the "

@@ -22,7 +22,7 @@ OUTPUT_LABELS = {
     "revenue_usd": "Revenue a year",
     "implied_downloads_per_customer": "Implied downloads per customer",
     "roms_usd": "ROMS payout a year",
-    "operator_margin_usd": "Operator margin a year",
+    "operator_margin_usd": "Operator's contribution margin a year",
 }
 
 

@@ -78,7 +78,7 @@ def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
 
 
 def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: RateOptimum, scenario: Scenario) -> Chart:
-    """Chart downloads, revenue and operator margin against the rate per MB under constant elasticities.
+    """Chart downloads, revenue and the operator's contribution margin against the rate per MB (constant elasticities).
 
     Parameters
     ----------
@@ -94,14 +94,14 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
     traces = [
         {"type": "scatter", "x": r, "y": curve.revenue_usd / 1e6, "name": "Revenue [USD million]",
          "line": {"color": PALETTE[0], "width": 3}},
-        {"type": "scatter", "x": r, "y": curve.operator_margin_usd / 1e6, "name": "Operator margin [USD million]",
+        {"type": "scatter", "x": r, "y": curve.operator_margin_usd / 1e6, "name": "Operator's contribution margin [USD million]",
          "line": {"color": PALETTE[2], "width": 2}},
         {"type": "scatter", "x": r, "y": curve.downloads / 1e6, "name": "Downloads [million]", "yaxis": "y2",
          "line": {"color": PALETTE[1], "dash": "dot"}},
     ]
     marks = [vline(s.pricing.rate_usd_per_mb * 100, "scenario", anchor="right"),
              vline(revenue_opt.best_rate_usd_per_mb * 100, "best for revenue", colour=PALETTE[0], dash="dot"),
-             vline(profit_opt.best_rate_usd_per_mb * 100, "best for margin", colour=PALETTE[2], dash="dot", top=False)]
+             vline(profit_opt.best_rate_usd_per_mb * 100, "best for contribution margin", colour=PALETTE[2], dash="dot", top=False)]
     title = "Demand and revenue against the rate per MB [USD million a year; million downloads]"
     fig = make_figure(traces, title, "Rate [US cents per MB]", "USD million a year", marks=marks, layout={
         "yaxis": {"rangemode": "tozero"},
@@ -117,7 +117,8 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
                "assumptions).")
     e_sum = e_d + e_c
     formula = (f"D(r) = D₀ (r/r₀)^({e_d:g} {_signed(e_c)}); revenue ∝ r^(1 {_signed(e_sum)}).\n\n"
-               f"Revenue: {revenue_opt.statement}\n\nMargin: {profit_opt.statement}")
+               f"Revenue: {revenue_opt.statement}\n\nContribution margin (revenue less royalties, card fees and "
+               f"bandwidth, before fixed costs): {profit_opt.statement}")
     return Chart("demand_and_revenue", title, caption, alt, fig, curve.copy(), formula)
 
 

@@ -292,7 +292,7 @@ def _best_rate(s: Scenario) -> Exercise:
     return Exercise(
         "best_rate", "The revenue-maximizing rate",
         "Under constant-elasticity demand, which rate per MB maximizes revenue, and which maximizes the "
-        "operator's margin?",
+        "operator's contribution margin (revenue less royalties, card fees and bandwidth, before fixed costs)?",
         ("Revenue ∝ rate^(1 + e): when is that rising?", "Lerner: (p − c)/p = −1/e."),
         answer,
         "Under constant elasticity revenue ∝ rate^(1 + e) has no interior maximum at any e: it rises with the rate "

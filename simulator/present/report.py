@@ -134,7 +134,7 @@ def headline_metrics(scenario: Scenario, *, year: MarketYear | None = None) -> l
     -------
     list of Metric
         customers, revenue, implied downloads per customer, mean price per
-        track, ROMS payout, operator margin.
+        track, ROMS payout, the operator's contribution margin.
 
     Notes
     -----
@@ -163,9 +163,10 @@ def headline_metrics(scenario: Scenario, *, year: MarketYear | None = None) -> l
                "catalogue's lengths; the press reported 10-20 c a track (Jul 2007)."),
         _metric("roms_usd", "ROMS payout a year", y.roms_usd, "USD/year", format_usd(y.roms_usd), None, "",
                 "roms_share × royalty base (gross receipts by default)."),
-        _metric("operator_margin_usd", "Operator margin a year", y.operator_margin_usd, "USD/year",
+        _metric("operator_margin_usd", "Operator's contribution margin a year", y.operator_margin_usd, "USD/year",
                 format_usd(y.operator_margin_usd), None, "",
-                "Revenue less ROMS, FAIR, label wholesale, card fees and bandwidth."),
+                "Revenue less ROMS, FAIR, label wholesale, card fees and bandwidth: a contribution margin, before "
+                "fixed costs (staff, offices, servers), which the model leaves out."),
     ]
 
 
