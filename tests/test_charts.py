@@ -78,7 +78,7 @@ NAMES = ["price_vs_length", "revenue_split", "iso_revenue", "demand_and_revenue"
          "tornado_revenue_usd"]
 
 #: Column suffixes that carry a unit, and the columns that are labels, counts or say their unit elsewhere.
-UNIT_SUFFIXES = ("_usd", "_s", "_ms", "_mb", "_tb", "_share", "_per_mb", "_per_customer", "_per_year",
+UNIT_SUFFIXES = ("_usd", "_s", "_ms", "_mb", "_mib", "_tb", "_share", "_per_mb", "_per_customer", "_per_year",
                  "_per_dollar", "_factor")
 UNITLESS = {"encoding", "recipient", "scenario", "model", "series", "month", "input", "label", "unit",
             "customers", "downloads", "tracks", "days", "days_open",
@@ -495,3 +495,26 @@ def test_the_operators_margin_is_named_a_contribution_margin(charts):
     for c in charts.values():
         for text in (c.title, c.caption, c.alt, c.formula):
             assert "Operator margin" not in text and "operator margin" not in text, c.name
+
+
+def test_price_vs_length_names_binary_megabytes_in_its_data():
+    c = price_vs_length_chart(make_scenario(overrides={"pricing.mb_convention": "binary"}))
+    assert list(c.data.columns) == ["duration_s", "encoding", "size_mib", "price_usd"]
+    mp3 = c.data[c.data.encoding == "mp3-192"]
+    assert np.allclose(mp3.size_mib, 192_000 * mp3.duration_s / 8 / 2**20, rtol=1e-15)   # 240 s: 5.49 MiB
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [({}, "15% of gross receipts to ROMS (as the company's 2006 statement said)"),
+     ({"royalties.roms_share": 0.2}, "20% of gross receipts to ROMS (the company's 2006 statement said 15%)"),
+     ({"royalties.roms_share": 0.175, "royalties.base": "profit"},
+      "17.5% of receipts less card fees and bandwidth to ROMS (the company's 2006 statement said 15%)")],
+    ids=["stated", "twenty", "on-profit"],
+)
+def test_revenue_split_caption_takes_the_share_from_the_scenario(overrides, words):
+    s = make_scenario(overrides=overrides)
+    c = revenue_split_chart(s)
+    assert words in c.caption
+    assert c.data.set_index("recipient").cents_per_dollar["ROMS"] == pytest.approx(
+        100 * market_year(s).roms_usd / market_year(s).revenue_usd, rel=1e-12)

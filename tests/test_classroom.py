@@ -8,7 +8,6 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from simulator.model.calibration import solve
 from simulator.model.customers import customer_year
 from simulator.model.demand import best_rate, demand_curve
 from simulator.model.market import market_year
@@ -16,7 +15,7 @@ from simulator.model.rights import lawsuit_arithmetic, rights_comparison
 from simulator.params.assumptions import load_assumptions
 from simulator.params.scenario import make_scenario
 from simulator.present.classroom import Exercise, exercises
-from simulator.present.report import format_usd
+from simulator.present.report import format_count, format_usd
 
 KEYS = ["per_mb_follows_cost", "implied_downloads", "roms_vs_itunes", "card_freeze", "clone", "best_rate", "lawsuit"]
 S = make_scenario()
@@ -76,21 +75,34 @@ def test_bandwidth_share_follows_the_scenario(overrides, words):
     assert words in a
 
 
-def test_implied_downloads_is_the_solved_value(default):
+def test_implied_downloads_uses_the_models_revenue(default):
     small = {"market.customers": 100_000.0}
     for s in (S, make_scenario(preset="rate_2005", overrides=small), make_scenario(preset="card_freeze", overrides=small),
               SMALL):
         a = default["implied_downloads"].answer if s is S else exercises(s)[1].answer
-        sol = solve(s)
         y = market_year(s)
-        assert f"**{sol.value:.2f} downloads per customer a year**" in a
-        assert sol.value == pytest.approx(30e6 / (y.customers * y.paying_factor * y.mean_price_usd), rel=1e-9)
-        # the chain of the answer holds: revenue per paying customer / mean price = the solved value
-        per = 30e6 / (y.customers * y.paying_factor)
-        assert f"**${per:.2f} a year**" in a and per / y.mean_price_usd == pytest.approx(sol.value, rel=1e-9)
-        assert f"{sol.value / 11:.1f} albums' worth" in a                     # 11 tracks per album
-    assert "**28.47 downloads per customer a year**" in default["implied_downloads"].answer
-    assert "$30.0 million ÷ 5.50 million = **$5.45 a year**" in default["implied_downloads"].answer
+        # the chain of the answer: the model's revenue / paying customers / mean price = the scenario's downloads
+        per = y.revenue_usd / (y.customers * y.paying_factor)
+        assert f"{format_usd(y.revenue_usd)} ÷ {format_count(y.customers * y.paying_factor)} = **${per:.2f} a year**" in a
+        assert per / y.mean_price_usd == pytest.approx(s.market.downloads_per_customer, rel=1e-12)
+        assert f"**{per / y.mean_price_usd:.2f} downloads per customer a year**" in a
+        assert f"{per / y.mean_price_usd / 11:.1f} albums' worth" in a             # 11 tracks per album
+        assert f"is {y.revenue_gap_pct:+.1f}% against The Times' $30.0 million" in a
+    d = default["implied_downloads"]
+    # 5.5 million customers x 29 downloads x $0.19159 = $30.56 million, the figure of exercises 3-5
+    assert "$30.6 million ÷ 5.50 million = **$5.56 a year**" in d.answer and "**29.00 downloads" in d.answer
+    assert "is +1.9% against The Times' $30.0 million" in d.answer              # 30.559 / 30 - 1 = 1.86%
+    assert d.numeric.value == pytest.approx(29.0, rel=1e-12)
+
+
+def test_exercises_two_to_five_quote_one_revenue(default):
+    revenue = format_usd(market_year(S).revenue_usd)
+    assert revenue == "$30.6 million"
+    assert f"{revenue} ÷" in default["implied_downloads"].answer
+    assert f"revenue falls from {revenue}" in default["card_freeze"].answer
+    r = rights_comparison(S)
+    assert r.revenue_usd == market_year(S).revenue_usd                          # ROMS vs iTunes: the same year
+    assert "$30.0 million ÷" not in default["implied_downloads"].answer
 
 
 def test_roms_vs_itunes(default):
@@ -196,21 +208,21 @@ def test_answers_change_with_the_scenario_and_nothing_else_does(default):
 def test_every_preset_has_answers(preset):
     ex = exercises(make_scenario(preset=preset))
     assert [e.key for e in ex] == KEYS and all(e.answer for e in ex)
-    assert f"**{solve(make_scenario(preset=preset)).value:.2f} downloads" in ex[1].answer
+    assert f"**{make_scenario(preset=preset).market.downloads_per_customer:.2f} downloads" in ex[1].answer
 
 
 @pytest.mark.parametrize(
     ("overrides", "key", "words"),
     [
-        ({"market.customers": 10_000.0}, "implied_downloads",
-         "This scenario has no answer: no value of market.downloads_per_customer between 0 and 5000"),
+        ({"payments.card_freeze_active": True, "payments.card_share": 1.0, "payments.recovered_share": 0.0},
+         "implied_downloads", "This scenario has no answer: no customer can pay"),
         ({"market.downloads_per_customer": 0.0}, "clone", "This scenario has no answer: the customer simulation"),
         ({"payments.card_freeze_active": True, "payments.card_share": 1.0, "payments.recovered_share": 0.0},
          "clone", "This scenario has no answer"),
         ({"pricing.rate_usd_per_mb": 0.001, "pricing.discount_share": 0.34}, "per_mb_follows_cost",
          "the epic costs infinitely many times the single"),             # the single rounds to $0.00
     ],
-    ids=["too-few-customers", "no-downloads", "nobody-paying", "free-single"],
+    ids=["nobody-paying-implied", "no-downloads", "nobody-paying", "free-single"],
 )
 def test_valid_scenarios_without_an_answer_say_so(overrides, key, words):
     s = make_scenario(overrides={"market.customers": 100_000.0, **overrides})

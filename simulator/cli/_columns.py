@@ -43,7 +43,8 @@ GLOSSARY: dict[str, str] = {
     "duration": "track length [m:ss or h:mm:ss]",
     "duration_s": "track length, or an album's total [s]",
     "size_bytes": "file size: bitrate x length / 8, rounded up, plus tags [bytes]",
-    "size_mb": "file size in the MB convention of mb_unit [MB or MiB]",
+    "size_mb": "file size in decimal megabytes (10^6 bytes); in price and market, in the unit of mb_unit [MB or MiB]",
+    "size_mib": "file size in binary megabytes (2^20 bytes): size_mb's name when pricing.mb_convention is binary [MiB]",
     "mb_unit": "MB (10^6 bytes) or MiB (2^20 bytes)",
     "rate_usd_per_mb": ("price of one MB (or MiB); in demand, the closed-form best rate, maybe outside the bounds; in "
                         "the lawsuit, the dated rates of June-October 2006 weighted by their days [USD/MB]"),

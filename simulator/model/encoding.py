@@ -33,6 +33,7 @@ from simulator.params.assumptions import load_assumptions
 from simulator.params.scenario import Scenario
 
 __all__ = [
+    "size_column",
     "Encoding",
     "EncodingError",
     "encoding_menu",
@@ -215,6 +216,17 @@ def bytes_per_mb(mb_convention: str, scenario: Scenario) -> int:
 def mb_unit(mb_convention: str) -> str:
     """Label of the megabyte under a convention: ``"MB"`` (10**6 bytes) or ``"MiB"`` (2**20 bytes)."""
     return {"decimal": "MB", "binary": "MiB"}[mb_convention]
+
+
+def size_column(mb_convention: str) -> str:
+    """Name of a size column in the unit in force: ``size_mb`` (decimal MB) or ``size_mib`` (binary MiB).
+
+    Examples
+    --------
+    >>> size_column("decimal"), size_column("binary")
+    ('size_mb', 'size_mib')
+    """
+    return f"size_{mb_unit(mb_convention).lower()}"
 
 
 def size_mb(size_bytes_, mb_convention: str, scenario: Scenario):

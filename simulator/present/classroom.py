@@ -11,11 +11,11 @@ Examples
 >>> ex = {e.key: e for e in exercises(make_scenario())}
 >>> sorted(ex)[:3]
 ['best_rate', 'card_freeze', 'clone']
->>> "28.47" in ex["implied_downloads"].answer
+>>> "**29.00 downloads per customer a year**" in ex["implied_downloads"].answer
 True
 >>> n = ex["implied_downloads"].numeric
 >>> round(n.value, 2), n.unit, n.tolerance, n.relative
-(28.47, 'downloads a year', 0.01, True)
+(29.0, 'downloads a year', 0.01, True)
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from simulator.model.calibration import CalibrationError, solve
 from simulator.model.customers import customer_year
 from simulator.model.demand import best_rate
 from simulator.model.encoding import encoding_menu, mb_unit, size_bytes
@@ -170,29 +169,30 @@ def _per_mb_follows_cost(s: Scenario) -> Exercise:
 
 
 def _implied_downloads(s: Scenario) -> Exercise:
-    rev = s.market.reported_revenue_usd
+    # The model's year, as in every later exercise (and Explore's headline figures): one revenue figure for the class.
+    y = market_year(s)
+    paying = y.customers * y.paying_factor
     numeric = None
-    try:
-        sol = solve(s)
-    except CalibrationError as e:  # e.g. too few customers: no answer within the bounds
-        sol, answer = None, f"This scenario has no answer: {e}."
-    if sol is not None:
-        y = sol.market
-        paying = y.customers * y.paying_factor  # the customers the solve divides by
+    if paying <= 0:  # a freeze that leaves nobody able to pay
+        answer = "This scenario has no answer: no customer can pay, so there is no revenue per paying customer."
+    else:
+        per = y.revenue_usd / paying
+        downloads = per / y.mean_price_usd                                   # the price is above 0 (rate bounds)
         answer = (
-            f"Revenue per paying customer = {format_usd(rev)} ÷ {format_count(paying)} = **${rev / paying:.2f} a year**. "
-            f"At a mean price of ${y.mean_price_usd:.4f} a download that is **{sol.value:.2f} downloads per customer "
-            f"a year** (solved with Brent's method to {format_usd(sol.achieved, cents=True)} of revenue), about "
-            f"{sol.value / 12:.1f} a month: {sol.value / s.catalogue.tracks_per_album_mean:.1f} albums' worth of "
-            "tracks a year."
+            f"Revenue per paying customer = {format_usd(y.revenue_usd)} ÷ {format_count(paying)} = "
+            f"**${per:.2f} a year**. At a mean price of ${y.mean_price_usd:.4f} a download that is "
+            f"**{downloads:.2f} downloads per customer a year**, about {downloads / 12:.1f} a month: "
+            f"{downloads / s.catalogue.tracks_per_album_mean:.1f} albums' worth of tracks a year. The model's year "
+            f"is {y.revenue_gap_pct:+.1f}% against The Times' {format_usd(y.reported_revenue_usd)}."
         )
-        numeric = NumericAnswer("Downloads per customer a year.", sol.value, "downloads a year", READ_OFF_TOLERANCE,
+        numeric = NumericAnswer("Downloads per customer a year.", downloads, "downloads a year", READ_OFF_TOLERANCE,
                                 relative=True)
     return Exercise(
-        "implied_downloads", "What 5.5 million customers and $30 million imply",
-        "The Times reported 5.5 million customers and about $30 million a year. How many tracks did the average "
-        "customer buy?",
-        ("Revenue per customer = revenue ÷ customers.", "Divide by the mean price of a download."),
+        "implied_downloads", "What the customers and the revenue imply",
+        f"Explore's headline figures give the store's revenue a year and its customers (The Times reported "
+        f"{format_count(s.market.reported_customers)} customers and about {format_usd(s.market.reported_revenue_usd)}). "
+        "How many tracks did the average paying customer buy?",
+        ("Revenue per paying customer = revenue ÷ paying customers.", "Divide by the mean price of a download."),
         answer,
         "A classic calibration: most 'customers' must have been occasional buyers. Discuss whether 5.5 million "
         "counts accounts ever opened, and what the $10-14 million estimate would imply instead.",
@@ -295,10 +295,10 @@ def _best_rate(s: Scenario) -> Exercise:
         "operator's contribution margin (revenue less royalties, card fees and bandwidth, before fixed costs)?",
         ("Revenue ∝ rate^(1 + e): when is that rising?", "Lerner: (p − c)/p = −1/e."),
         answer,
-        "Under constant elasticity revenue ∝ rate^(1 + e) has no interior maximum at any e: it rises with the rate "
-        "when e > −1, falls when e < −1, and at e = −1 it is flat (every rate gives the same revenue, so there is "
-        "no maximum either). Profit has an interior maximum only when demand is elastic (e < −1) and each MB costs "
-        "something to serve. Let students move the elasticities in the sidebar and watch the Demand view of Explore.",
+        "Under constant elasticity revenue ∝ rate^(1 + e) has no interior maximum at any e: it rises when e > −1, "
+        "falls when e < −1, and at e = −1 it is flat (every rate gives the same revenue, so there is no maximum "
+        "either). Profit peaks inside only when demand is elastic (e < −1) and serving a MB costs something. Let "
+        "students move the elasticities and watch the Demand view of Explore.",
         _finite(NumericAnswer("The total elasticity at which the scenario's rate maximizes profit.", implied, "",
                               ELASTICITY_TOLERANCE)),
     )

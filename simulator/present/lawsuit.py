@@ -76,9 +76,8 @@ def per_work_text(scenario: Scenario) -> str:
     """
     most = format_usd(scenario.rights.statutory_damages_usd_per_song)
     return (f"US statutory damages are awarded per work infringed, not per copy ({STATUTE}): at most {most} for each "
-            "work wilfully infringed, however many copies were sold. Songs bought × "
-            f"{most} is the press's arithmetic, not what the statute allows: its ceiling is the number of works "
-            f"infringed × {most}, and a work downloaded many times counts once.")
+            f"work wilfully infringed, however many copies were sold. Songs bought × {most} is the press's "
+            "arithmetic, not what the statute allows.")
 
 
 def earned_usd_text(x: float) -> str:
