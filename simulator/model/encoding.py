@@ -7,7 +7,10 @@ A constant-bitrate file of ``bitrate_kbps`` (1 kbps = 1000 bit/s) lasting
 (kbit/s x ms = bit), rounded **up** to a whole byte (a file holds whole bytes),
 plus ``overhead_bytes`` of tags. Source: the standard size formula,
 size = bitrate x seconds / 8 (audiomountain.com/tech/calculations), which real
-constant-bitrate MP3s in the Chinook data match within 0.05%.
+constant-bitrate MP3s in the Chinook data match within 0.05% (2-3 kB of tags a
+file). Chinook's MP3s near 256 kbps are variable-bitrate: they average about
+5 kbps above 256 (261.4 kbps) plus about 52 kB a file, not 256 kbps plus artwork;
+that 52 kB is the high end of ``encoding.tag_overhead_bytes``.
 
 Lossless formats have no fixed bitrate: their average size is a fraction of CD
 audio's 1,411.2 kbps (``encoding.flac_cd_fraction``; WAV is 1).

@@ -201,7 +201,7 @@ def inputs_table(assumptions: Assumptions) -> pd.DataFrame:
     --------
     >>> t = inputs_table(make_scenario().assumptions).set_index("input")
     >>> t.loc["encoding.tag_overhead_bytes", ["low", "high"]].tolist(), t.loc["pricing.rounding", "low"]
-    (['0', '200,000'], '—')
+    (['0', '52,000'], '—')
     """
     t = sources_table(assumptions)
     for column in ("low", "high"):
