@@ -223,7 +223,7 @@ def test_uncertainty_table_names_its_outputs():
     open_tab(at, "Uncertainty")
     table = at.dataframe[0].value
     assert list(table.output) == ["Revenue a year", "Implied downloads per customer", "ROMS payout a year",
-                                  "Operator margin a year"]
+                                  "Operator's contribution margin a year"]
     assert table.set_index("output").loc["Revenue a year", "deterministic_value"] == pytest.approx(
         market_year(make_scenario()).revenue_usd, rel=1e-12)
 
@@ -259,7 +259,7 @@ EFFECTS = [
     ("market.downloads_per_customer", 58.0, {"Revenue a year", "ROMS payout a year"},
      {"Customers", "Mean price per track"}, {SPLIT_CHART}),
     ("market.quality_mix.flac", 0.5, {"Revenue a year", "Mean price per track"}, {"Customers"}, {SPLIT_CHART}),
-    ("royalties.roms_share", 0.3, {"ROMS payout a year", "Operator margin a year"},
+    ("royalties.roms_share", 0.3, {"ROMS payout a year", "Operator's contribution margin a year"},
      {"Customers", "Revenue a year", "Mean price per track"}, {SPLIT_CHART}),
     ("payments.card_freeze_active", True, {"Revenue a year", "ROMS payout a year"},
      {"Customers", "Mean price per track"}, {SPLIT_CHART}),

@@ -290,6 +290,36 @@ BAD = [
         id="unknown-encoding",
     ),
     pytest.param(
+        lambda d: param(d, "rights.us_songs_first_day").update(value="1 June 2006"),
+        ["parameters.rights.us_songs_first_day", "a date written YYYY-MM-DD", "'1 June 2006'"],
+        id="date-in-words",
+    ),
+    pytest.param(
+        lambda d: param(d, "rights.us_songs_first_day").update(value="2006-06-31"),
+        ["parameters.rights.us_songs_first_day", "a date written YYYY-MM-DD", "'2006-06-31'"],
+        id="date-no-such-day",
+    ),
+    pytest.param(
+        lambda d: param(d, "rights.us_songs_first_day").update(value=20060601),
+        ["parameters.rights.us_songs_first_day", "a date written YYYY-MM-DD", "20060601"],
+        id="date-as-a-number",
+    ),
+    pytest.param(
+        lambda d: param(d, "rights.us_songs_first_day").update(ui=True),
+        ["parameters.rights.us_songs_first_day", "not drawn as a widget", "ui: false"],
+        id="date-as-a-widget",
+    ),
+    pytest.param(
+        lambda d: param(d, "rights.us_songs_first_day").update(bounds=["2006-01-01", "2006-12-31"]),
+        ["parameters.rights.us_songs_first_day"],
+        id="date-with-bounds",
+    ),
+    pytest.param(
+        lambda d: param(d, "rights.us_songs_first_day").update(low=1),
+        ["parameters.rights.us_songs_first_day", "a date takes no low"],
+        id="date-with-a-range",
+    ),
+    pytest.param(
         lambda d: param(d, "pricing.rate_usd_per_mb").update(kind="integer", value=1, bounds=[0, 3]),
         ["parameters.pricing.rate_usd_per_mb.kind", "must be 'number'", "'integer'"],
         id="kind-changed",
@@ -333,6 +363,14 @@ def test_bad_content_is_refused_with_a_useful_message(tmp_path, doc, edit, fragm
     msg = refusal(write(tmp_path, doc))
     for fragment in fragments:
         assert fragment in msg, f"{fragment!r} not in {msg!r}"
+
+
+def test_an_unquoted_yaml_date_is_read_as_its_text(tmp_path):
+    text = TEXT.replace('value: "2006-06-01"', "value: 2006-07-01", 1)
+    assert text != TEXT
+    a = load_assumptions(write(tmp_path, text))
+    assert a.parameters["rights.us_songs_first_day"].value == "2006-07-01"
+    assert a.defaults()["rights.us_songs_first_day"] == "2006-07-01"
 
 
 def test_nan_and_inf_as_written_in_yaml(tmp_path):

@@ -365,7 +365,10 @@ def test_cli_real_bytes_rate_and_xml(tmp_path, capsys):
     assert main(["catalogue", str(f), "--real-bytes", "--rate-usd-per-mb", "0.02", "--json"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["rows"][0]["price_usd"] == 0.08  # 4 MB x 2 c
-    assert "real file sizes for 1 track, formula sizes for 0" in captured.err
+    # the sizes are the file's own bytes, not mp3-192's formula: the total says so and names no encoding
+    assert ("total: 1 track, 4.0 MB (the files' real bytes, whatever their encoding) at $0.02/MB: $0.08 (each track "
+            "rounded)") in captured.err
+    assert "mp3-192" not in captured.err.splitlines()[0]
     assert "excluded 1 video and 0 podcasts" in captured.err
 
 
@@ -393,3 +396,39 @@ def test_cli_bad_row_names_row_and_column_and_skip_counts(tmp_path, capsys):
     assert main(["catalogue", str(f), "--skip-bad-rows"]) == 0
     out = capsys.readouterr().out
     assert "skipped 1 bad row" in out and "1 bad rows" not in out and "skipped: " in out and len(_table_rows(out)) == 2
+
+
+def _two_tracks(tmp_path):
+    f = tmp_path / "two.csv"
+    f.write_text("name,artist,album,seconds,bytes\na,x,A,240,4000000\nb,x,A,240,\n", encoding="utf-8")
+    return f
+
+
+@pytest.mark.parametrize(
+    ("extra", "total"),
+    [([], "total: 2 tracks, 11.5 MB, mp3-192 at $0.03/MB: $0.34 (each track rounded)"),      # 2 x 5.76 MB
+     (["--real-bytes"], "total: 2 tracks, 9.8 MB (the real bytes of 1 track; mp3-192 formula sizes for the 1 "
+                        "without) at $0.03/MB: $0.29 (each track rounded)")],                    # 4 + 5.76 MB
+    ids=["formula", "real-and-formula"],
+)
+def test_cli_total_says_where_the_sizes_come_from(tmp_path, capsys, extra, total):
+    assert main(["catalogue", str(_two_tracks(tmp_path)), *extra]) == 0
+    assert total in capsys.readouterr().out
+
+
+def test_cli_names_the_size_column_by_its_unit(tmp_path, capsys):
+    f = _two_tracks(tmp_path)
+    binary = ["--set", "pricing.mb_convention=binary"]
+    assert main(["catalogue", str(f), "--json", *binary]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["total"]["mb_unit"] == "MiB" and "size_mb" not in d["rows"][0]
+    assert d["rows"][0]["size_mib"] == 5_760_000 / 2**20                        # 5.4931640625 MiB
+    assert main(["catalogue", str(f), "--csv", "--real-bytes", *binary]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert float(rows[0]["size_mib"]) == 4_000_000 / 2**20                      # 3.814697265625 MiB
+    assert main(["catalogue", str(f), "--by", "album", *binary]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[5] == "size_mib"
+    assert "total: 2 tracks, 11.0 MiB, mp3-192 at $0.03/MiB" in out               # 11,520,000 / 2**20 = 10.99
+    assert main(["catalogue", str(f), "--json"]) == 0
+    assert "size_mb" in json.loads(capsys.readouterr().out)["rows"][0]         # decimal MB keep their name

@@ -127,6 +127,22 @@ def test_album_tracks():
     assert r.price_usd.tolist() == [D("0.12"), D("0.12")]                  # 12 c and 11.52 c
 
 
+@pytest.mark.parametrize(
+    ("sizes", "where", "formula"),
+    [([4_000_000, 5_000_000], "the files' real sizes", "Each track: its file's real bytes ÷ bytes per MB × rate"),
+     ([4_000_000, None], "real sizes (1 track) and mp3-128 (1)",
+      "Each track: its real bytes where known, else ⌈kbps × ms / 8⌉ bytes ÷ bytes per MB × rate")],
+    ids=["all-real", "some-real"],
+)
+def test_price_histogram_with_real_bytes_names_no_encoding_for_them(sizes, where, formula):
+    real = Catalogue(make_tracks_frame(["A", "A"], ["X", "X"], ["1", "2"], [240_000, 240_000], size_bytes=sizes), "real")
+    c = price_histogram_chart(real, "mp3-128", make_scenario(), use_real_bytes=True)
+    assert c.title == f"Price per track across the catalogue at {where} [USD; number of tracks]"
+    assert c.alt.startswith(f"Histogram of 2 track prices at {where}: ") and c.formula.startswith(formula)
+    assert c.data.price_usd.tolist() == ([0.12, 0.15] if sizes[1] else [0.12])     # 4 MB x 3 c; 5 MB; 3.84 MB -> 12 c
+    assert "at mp3-128 [" in price_histogram_chart(real, "mp3-128", make_scenario()).title   # formula sizes
+
+
 def test_price_histogram_counts_every_track():
     c = price_histogram_chart(HAND, "mp3-128", make_scenario())
     assert c.name == "catalogue_price_histogram" and "[USD; number of tracks]" in c.title

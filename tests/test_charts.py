@@ -78,7 +78,7 @@ NAMES = ["price_vs_length", "revenue_split", "iso_revenue", "demand_and_revenue"
          "tornado_revenue_usd"]
 
 #: Column suffixes that carry a unit, and the columns that are labels, counts or say their unit elsewhere.
-UNIT_SUFFIXES = ("_usd", "_s", "_ms", "_mb", "_tb", "_share", "_per_mb", "_per_customer", "_per_year",
+UNIT_SUFFIXES = ("_usd", "_s", "_ms", "_mb", "_mib", "_tb", "_share", "_per_mb", "_per_customer", "_per_year",
                  "_per_dollar", "_factor")
 UNITLESS = {"encoding", "recipient", "scenario", "model", "series", "month", "input", "label", "unit",
             "customers", "downloads", "tracks", "days", "days_open",
@@ -202,10 +202,10 @@ def test_revenue_split_closed_form(charts):
     c = charts["revenue_split"]
     y = market_year(S)
     d = c.data.set_index("recipient")
-    assert list(d.index) == ["ROMS", "FAIR", "Labels (wholesale)", "Card fees", "Bandwidth", "Operator margin"]
+    assert list(d.index) == ["ROMS", "FAIR", "Labels (wholesale)", "Card fees", "Bandwidth", "Contribution margin"]
     # cents of each dollar: 15 to ROMS, 4 to cards, bandwidth 0.1 USD/GB / 30 USD/GB = 1/3 c, the rest
     expected = {"ROMS": 15.0, "FAIR": 0.0, "Labels (wholesale)": 0.0, "Card fees": 4.0, "Bandwidth": 1 / 3,
-                "Operator margin": 100 - 15 - 4 - 1 / 3}
+                "Contribution margin": 100 - 15 - 4 - 1 / 3}
     assert d.cents_per_dollar.to_dict() == pytest.approx(expected, rel=1e-12, abs=1e-12)
     assert d.usd_per_year.sum() == pytest.approx(y.revenue_usd, rel=1e-12)
     bars = np.asarray(c.figure.data[0].y, dtype=float)
@@ -216,7 +216,7 @@ def test_revenue_split_closed_form(charts):
     assert list(c.figure.data[0].x)[2] == "Labels<br>(wholesale)"  # two lines, never rotated
     assert c.figure.layout.xaxis.tickangle == 0
     assert f"${y.revenue_usd / 1e6:.1f} million" in c.alt and "15.0 c of each dollar" in c.alt
-    assert "Operator margin" in c.alt
+    assert "Contribution margin" in c.alt
 
 
 @pytest.mark.parametrize(
@@ -244,7 +244,7 @@ def test_revenue_split_of_labels_on_itunes_terms_leaves_a_loss():
     y = market_year(s)
     assert d.usd_per_year["Labels (wholesale)"] == pytest.approx(0.65 * y.downloads, rel=1e-12)
     assert d.cents_per_dollar["Labels (wholesale)"] == pytest.approx(65 / y.mean_price_usd, rel=1e-12)
-    assert d.usd_per_year["Operator margin"] < 0
+    assert d.usd_per_year["Contribution margin"] < 0
 
 
 def test_revenue_split_with_no_revenue():
@@ -424,7 +424,7 @@ def test_montecarlo_lines_match_the_summary(charts, mc):
 def test_montecarlo_table_names_the_outputs(mc):
     t = montecarlo_table(mc)
     assert list(t.output) == ["Revenue a year", "Implied downloads per customer", "ROMS payout a year",
-                              "Operator margin a year"]
+                              "Operator's contribution margin a year"]
     assert t.drop(columns="output").equals(mc.summary.drop(columns="output"))  # the numbers are the summary's
     assert list(mc.summary.output)[0] == "revenue_usd"  # the summary itself keeps machine names
 
@@ -473,3 +473,48 @@ def test_timeline_labels_its_events_with_their_short_names():
     texts = [a["text"] for a in timeline_chart(monthly_timeline(s), s).figure.to_plotly_json()["layout"]["annotations"]]
     for short in ("MasterCard stops", "Visa stops", "US lawsuit", "MP3Sparks", "Shutdown"):  # no "Us lawsuit"
         assert short in texts, texts
+
+
+def test_the_operators_margin_is_named_a_contribution_margin(charts):
+    # The model has no fixed costs: revenue less royalties, card fees and bandwidth is a contribution margin.
+    from simulator.cli._columns import GLOSSARY
+    from simulator.present.charts_distribution import OUTPUT_LABELS
+    from simulator.present.report import headline_metrics
+
+    m = {x.key: x for x in headline_metrics(S)}["operator_margin_usd"]
+    assert m.label == "Operator's contribution margin a year" and "before fixed costs" in m.help
+    assert OUTPUT_LABELS["operator_margin_usd"] == "Operator's contribution margin a year"
+    assert GLOSSARY["operator_margin_usd"].startswith("the operator's contribution margin (before fixed costs)")
+    d = charts["demand_and_revenue"]
+    assert [t.name for t in d.figure.data][1] == "Operator's contribution margin [USD million]"
+    assert "best for contribution margin" in json.dumps(d.figure.layout.to_plotly_json())
+    assert "Contribution margin (revenue less royalties, card fees and bandwidth, before fixed costs):" in d.formula
+    split = charts["revenue_split"]
+    y = market_year(S)
+    assert f"operator's contribution margin = the remainder, before fixed costs = ${y.operator_margin_usd:,.0f}." in split.formula
+    for c in charts.values():
+        for text in (c.title, c.caption, c.alt, c.formula):
+            assert "Operator margin" not in text and "operator margin" not in text, c.name
+
+
+def test_price_vs_length_names_binary_megabytes_in_its_data():
+    c = price_vs_length_chart(make_scenario(overrides={"pricing.mb_convention": "binary"}))
+    assert list(c.data.columns) == ["duration_s", "encoding", "size_mib", "price_usd"]
+    mp3 = c.data[c.data.encoding == "mp3-192"]
+    assert np.allclose(mp3.size_mib, 192_000 * mp3.duration_s / 8 / 2**20, rtol=1e-15)   # 240 s: 5.49 MiB
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [({}, "15% of gross receipts to ROMS (as the company's 2006 statement said)"),
+     ({"royalties.roms_share": 0.2}, "20% of gross receipts to ROMS (the company's 2006 statement said 15%)"),
+     ({"royalties.roms_share": 0.175, "royalties.base": "profit"},
+      "17.5% of receipts less card fees and bandwidth to ROMS (the company's 2006 statement said 15%)")],
+    ids=["stated", "twenty", "on-profit"],
+)
+def test_revenue_split_caption_takes_the_share_from_the_scenario(overrides, words):
+    s = make_scenario(overrides=overrides)
+    c = revenue_split_chart(s)
+    assert words in c.caption
+    assert c.data.set_index("recipient").cents_per_dollar["ROMS"] == pytest.approx(
+        100 * market_year(s).roms_usd / market_year(s).revenue_usd, rel=1e-12)

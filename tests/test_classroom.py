@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
+import numpy as np
 import pytest
 
-from simulator.model.calibration import solve
 from simulator.model.customers import customer_year
+from simulator.model.demand import best_rate, demand_curve
 from simulator.model.market import market_year
 from simulator.model.rights import lawsuit_arithmetic, rights_comparison
 from simulator.params.assumptions import load_assumptions
 from simulator.params.scenario import make_scenario
 from simulator.present.classroom import Exercise, exercises
-from simulator.present.report import format_usd
+from simulator.present.report import format_count, format_usd
 
 KEYS = ["per_mb_follows_cost", "implied_downloads", "roms_vs_itunes", "card_freeze", "clone", "best_rate", "lawsuit"]
 S = make_scenario()
@@ -32,11 +36,13 @@ def test_seven_exercises_in_teaching_order(default):
         assert e.title and e.question.endswith(("?", "."))
         assert e.hints and all(isinstance(h, str) and h for h in e.hints)
         assert len(e.answer) > 80 and len(e.teacher_note) > 40
-        assert "nan" not in e.answer and " inf" not in e.answer
+        assert not re.search(r"\bnan\b|\binf\b", e.answer)
 
 
 def test_per_mb_follows_cost_by_hand(default):
-    a = default["per_mb_follows_cost"].answer
+    ex = default["per_mb_follows_cost"]
+    a = ex.answer
+    assert ex.title == "Pricing by the kilo: quality versioning, not cost" and "follows cost" not in ex.title
     header, *rows = [line for line in a.splitlines() if line.startswith("| ")]
     assert header == "| track | encoding | size | AllofMP3 | bandwidth cost | iTunes |"
     assert len(rows) == 3 and all(r.count("|") == 7 for r in rows)
@@ -45,25 +51,58 @@ def test_per_mb_follows_cost_by_hand(default):
     assert rows[0] == "| a 3:30 pop single | mp3-192 | 5.04 MB | $0.15 | $0.00050 | $0.99 |"
     assert rows[1] == "| a 12:00 prog epic | mp3-192 | 17.28 MB | $0.52 | $0.00173 | $0.99 |"
     assert rows[2] == "| the pop single in FLAC | flac | 20.23 MB | $0.61 | $0.00202 | $0.99 |"
-    # price / cost = 0.03 USD/MB / 0.0001 USD/MB = 300; 0.52 / 0.15 = 3.47; 0.61 / 0.15 = 4.07
-    assert "(about 300×)" in a and "The epic costs 3.5× the single and the FLAC single 4.1×" in a
+    # bandwidth: 0.10 USD/GB = 0.0001 USD/MB against 0.03 USD/MB charged: 1/300 = 0.33% of every price
+    assert 0.10 / 1000 / 0.03 == pytest.approx(0.003333, abs=1e-6)
+    assert "Sending the bytes costs $0.0001 a MB against $0.03 a MB charged: bandwidth is **0.33% of every price**" in a
+    assert "each price is about 300× its delivery cost" in a
+    # versioning: the FLAC single costs 0.61 / 0.15 = 4.07 times the 192 kbps one, for 770.5152 / 192 = 4.01 x the bits
+    assert "**quality versioning**" in a
+    assert "The FLAC buyer pays **4.1×** what the 192 kbps buyer pays for the same single (4.0× the bits)" in a
+    assert "the epic costs 3.5× the single, where iTunes charged both $0.99" in a               # 0.52 / 0.15 = 3.47
+    assert (ex.numeric.value, ex.numeric.unit, ex.numeric.tolerance) == (Decimal("0.61"), "USD", Decimal("0.005"))
 
 
-def test_implied_downloads_is_the_solved_value(default):
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [({"pricing.discount_share": 0.25}, "$0.0001 a MB against $0.0225 a MB charged: bandwidth is **0.44% of every price**"),
+     ({"costs.bandwidth_usd_per_gb": 0.2, "pricing.rate_usd_per_mb": 0.02},
+      "$0.0002 a MB against $0.02 a MB charged: bandwidth is **1.00% of every price**, so each price is about 100×"),
+     ({"costs.bandwidth_usd_per_gb": 0.0}, "bandwidth is **0.00% of every price**. The price does not follow cost.")],
+    ids=["a-quarter-off", "dear-bandwidth-2005-rate", "free-bandwidth"],
+)
+def test_bandwidth_share_follows_the_scenario(overrides, words):
+    a = {e.key: e for e in exercises(SMALL.with_overrides(overrides))}["per_mb_follows_cost"].answer
+    assert words in a
+
+
+def test_implied_downloads_uses_the_models_revenue(default):
     small = {"market.customers": 100_000.0}
     for s in (S, make_scenario(preset="rate_2005", overrides=small), make_scenario(preset="card_freeze", overrides=small),
               SMALL):
         a = default["implied_downloads"].answer if s is S else exercises(s)[1].answer
-        sol = solve(s)
         y = market_year(s)
-        assert f"**{sol.value:.2f} downloads per customer a year**" in a
-        assert sol.value == pytest.approx(30e6 / (y.customers * y.paying_factor * y.mean_price_usd), rel=1e-9)
-        # the chain of the answer holds: revenue per paying customer / mean price = the solved value
-        per = 30e6 / (y.customers * y.paying_factor)
-        assert f"**${per:.2f} a year**" in a and per / y.mean_price_usd == pytest.approx(sol.value, rel=1e-9)
-        assert f"{sol.value / 11:.1f} albums' worth" in a                     # 11 tracks per album
-    assert "**28.47 downloads per customer a year**" in default["implied_downloads"].answer
-    assert "$30.0 million ÷ 5.50 million = **$5.45 a year**" in default["implied_downloads"].answer
+        # the chain of the answer: the model's revenue / paying customers / mean price = the scenario's downloads
+        per = y.revenue_usd / (y.customers * y.paying_factor)
+        assert f"{format_usd(y.revenue_usd)} ÷ {format_count(y.customers * y.paying_factor)} = **${per:.2f} a year**" in a
+        assert per / y.mean_price_usd == pytest.approx(s.market.downloads_per_customer, rel=1e-12)
+        assert f"**{per / y.mean_price_usd:.2f} downloads per customer a year**" in a
+        assert f"{per / y.mean_price_usd / 11:.1f} albums' worth" in a             # 11 tracks per album
+        assert f"is {y.revenue_gap_pct:+.1f}% against The Times' $30.0 million" in a
+    d = default["implied_downloads"]
+    # 5.5 million customers x 29 downloads x $0.19159 = $30.56 million, the figure of exercises 3-5
+    assert "$30.6 million ÷ 5.50 million = **$5.56 a year**" in d.answer and "**29.00 downloads" in d.answer
+    assert "is +1.9% against The Times' $30.0 million" in d.answer              # 30.559 / 30 - 1 = 1.86%
+    assert d.numeric.value == pytest.approx(29.0, rel=1e-12)
+
+
+def test_exercises_two_to_five_quote_one_revenue(default):
+    revenue = format_usd(market_year(S).revenue_usd)
+    assert revenue == "$30.6 million"
+    assert f"{revenue} ÷" in default["implied_downloads"].answer
+    assert f"revenue falls from {revenue}" in default["card_freeze"].answer
+    r = rights_comparison(S)
+    assert r.revenue_usd == market_year(S).revenue_usd                          # ROMS vs iTunes: the same year
+    assert "$30.0 million ÷" not in default["implied_downloads"].answer
 
 
 def test_roms_vs_itunes(default):
@@ -119,42 +158,71 @@ def test_best_rate_reads_the_lerner_condition_backwards(default):
     assert "With elasticities -0.8 (downloads) and -0.4 (customers), total -1.2" in a
 
 
+def test_best_rate_note_says_revenue_is_flat_at_unit_elasticity(default):
+    note = default["best_rate"].teacher_note
+    assert "unless e = −1" not in note
+    assert "at e = −1 it is flat (every rate gives the same revenue, so there is no maximum either)" in note
+    # closed form R(r) = R0 (r / r0) ** (1 + e): at e = -0.6 - 0.4 = -1 revenue is the same at every rate
+    unit = make_scenario(overrides={"demand.downloads_elasticity": -0.6, "demand.customers_elasticity": -0.4})
+    c = demand_curve(unit, rates_usd_per_mb=[0.001, 0.01, 0.03, 0.3])
+    np.testing.assert_allclose(c.revenue_usd, market_year(unit).revenue_usd, rtol=1e-12)
+    assert best_rate("revenue", unit).direction == "flat"
+
+
 def test_lawsuit(default):
     a = default["lawsuit"].answer
     law = lawsuit_arithmetic(S)
-    assert a.startswith("11.00 million songs × $150,000 = **$1.65 trillion**.")
-    assert f"earned the store about {format_usd(11e6 * market_year(S).mean_price_usd)}" in a
-    assert f"The claim is {150_000 / law.mean_price_usd:,.0f}× the revenue." in a
+    assert a.startswith("11.00 million songs × $150,000 = **$1.65 trillion**, the figure the press reported.")
+    # per work, not per copy: the statute's unit, named with its section
+    assert "US statutory damages are awarded per work infringed, not per copy (17 U.S.C. §504(c))" in a
+    assert "is the press's arithmetic, not what the statute allows" in a
+    # 1 Jun - 12 Aug 2006 is 73 days at 2 c/MB, 13 Aug - 31 Oct 80 days at 3 c/MB: (73 x 2 + 80 x 3) / 153 = 2.52 c/MB
+    assert ("73 days at 2 c/MB (1 June to 12 August 2006) and 80 days at 3 c/MB (13 August to 31 October 2006): "
+            "a day-weighted 2.52 c/MB") in a
+    # 11 million x the mean size of a download (MB) x 2.5229 c/MB = $1.77 million, not the $2.11 million of 3 c/MB
+    revenue = 11e6 * market_year(S).mean_size_mb * (73 * 0.02 + 80 * 0.03) / 153
+    assert law.revenue_usd == pytest.approx(revenue, rel=1e-12) and f"{revenue / 1e6:.2f}" == "1.77"
+    assert "earned the store about **$1.77 million** ($0.16 each) and ROMS $265,852" in a
+    assert f"The press's figure is {150_000 / law.mean_price_usd:,.0f}× the revenue." in a
+    assert "per work infringed, not per copy sold" in default["lawsuit"].hints[1]
+
+
+def test_lawsuit_in_binary_megabytes_names_the_unit():
+    a = {e.key: e for e in exercises(SMALL.with_overrides({"pricing.mb_convention": "binary"}))}["lawsuit"].answer
+    assert "73 days at 2 c/MiB" in a and "a day-weighted 2.52 c/MiB" in a
 
 
 def test_answers_change_with_the_scenario_and_nothing_else_does(default):
     other = {e.key: e for e in exercises(make_scenario(preset="rate_2005"))}
     for k in KEYS:
-        assert other[k].answer != default[k].answer, k
+        # the lawsuit's songs were bought at the dated rates of June-October 2006, whatever rate the scenario explores
+        assert (other[k].answer == default[k].answer) == (k == "lawsuit"), k
         assert (other[k].question, other[k].hints, other[k].teacher_note, other[k].title) == (
             default[k].question, default[k].hints, default[k].teacher_note, default[k].title)
-    assert "(about 200×)" in other["per_mb_follows_cost"].answer             # 0.02 / 0.0001
+    assert "each price is about 200× its delivery cost" in other["per_mb_follows_cost"].answer  # 0.02 / 0.0001
+    lossless = {e.key: e for e in exercises(make_scenario(preset="lossless"))}["lawsuit"]
+    assert lossless.answer != default["lawsuit"].answer                       # the mix moves what the songs earned
 
 
 @pytest.mark.parametrize("preset", list(load_assumptions().presets))
 def test_every_preset_has_answers(preset):
     ex = exercises(make_scenario(preset=preset))
     assert [e.key for e in ex] == KEYS and all(e.answer for e in ex)
-    assert f"**{solve(make_scenario(preset=preset)).value:.2f} downloads" in ex[1].answer
+    assert f"**{make_scenario(preset=preset).market.downloads_per_customer:.2f} downloads" in ex[1].answer
 
 
 @pytest.mark.parametrize(
     ("overrides", "key", "words"),
     [
-        ({"market.customers": 10_000.0}, "implied_downloads",
-         "This scenario has no answer: no value of market.downloads_per_customer between 0 and 5000"),
+        ({"payments.card_freeze_active": True, "payments.card_share": 1.0, "payments.recovered_share": 0.0},
+         "implied_downloads", "This scenario has no answer: no customer can pay"),
         ({"market.downloads_per_customer": 0.0}, "clone", "This scenario has no answer: the customer simulation"),
         ({"payments.card_freeze_active": True, "payments.card_share": 1.0, "payments.recovered_share": 0.0},
          "clone", "This scenario has no answer"),
         ({"pricing.rate_usd_per_mb": 0.001, "pricing.discount_share": 0.34}, "per_mb_follows_cost",
-         "The epic costs infinitely many times the single"),             # the single rounds to $0.00
+         "the epic costs infinitely many times the single"),             # the single rounds to $0.00
     ],
-    ids=["too-few-customers", "no-downloads", "nobody-paying", "free-single"],
+    ids=["nobody-paying-implied", "no-downloads", "nobody-paying", "free-single"],
 )
 def test_valid_scenarios_without_an_answer_say_so(overrides, key, words):
     s = make_scenario(overrides={"market.customers": 100_000.0, **overrides})

@@ -109,7 +109,7 @@ def test_a_margin_that_turns_from_loss_to_profit_rises():
     assert m.wholesale < 0 < m.share
     assert m.difference_pct == pytest.approx(100 * (m.share - m.wholesale) / abs(m.wholesale), rel=1e-12)
     assert m.difference_pct > 0
-    assert (f"The operator's contribution margin turns from a loss into a profit: {format_usd(m.wholesale)} → "
+    assert (f"The operator's contribution margin turns from a loss into a positive margin: {format_usd(m.wholesale)} → "
             f"{format_usd(m.share)};") in c.verdict
     # labels get 0.65 per download under wholesale, nothing under the share model: -100%
     labels = c.table.set_index("output").loc["labels_usd"]
@@ -135,3 +135,47 @@ def test_three_scenarios_difference_is_last_minus_first():
     for name, (_, sc) in zip(("2005", "freeze", "clone"), named, strict=True):
         assert t.loc["revenue_usd", name] == market_year(sc).revenue_usd
     assert c.changed_inputs == ("pricing.rate_usd_per_mb",)                              # first vs last only
+
+
+# --- the chart ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("presets", [("rate_2005", "reported_2006"), ("reported_2006", "itunes_terms", "lossless")])
+def test_comparison_chart_stacks_to_each_revenue(presets):
+    c = compare_scenarios([(p, make_scenario(preset=p)) for p in presets])
+    ch = comparison_chart(c)
+    assert ch.name == "scenario_comparison" and "[USD million per year]" in ch.title
+    assert list(ch.data.columns) == ["scenario", "recipient", "usd_per_year"]
+    sums = ch.data.groupby("scenario", sort=False).usd_per_year.sum()
+    for p, y in zip(presets, c.years, strict=True):
+        assert sums[p] == pytest.approx(y.revenue_usd, rel=1e-12)
+        assert format_usd(y.revenue_usd) in ch.alt and format_usd(y.revenue_usd) in ch.formula
+    fig = ch.figure
+    assert [t.name for t in fig.data] == ["ROMS", "FAIR", "Labels (wholesale)", "Card fees", "Bandwidth",
+                                          "Contribution margin", "Revenue"]
+    assert fig.layout.barmode == "relative"
+    bars = [t for t in fig.data if t.type == "bar"]
+    stacked = np.sum([np.asarray(t.y, dtype=float) for t in bars], axis=0)
+    assert stacked == pytest.approx([y.revenue_usd / 1e6 for y in c.years], rel=1e-12)
+    assert list(fig.data[-1].y) == pytest.approx([y.revenue_usd / 1e6 for y in c.years], rel=1e-12)
+    # what the caption says is what the bars show: above zero, revenue plus any loss
+    above = np.sum([np.clip(np.asarray(t.y, dtype=float), 0, None) for t in bars], axis=0)
+    for p, y, top in zip(presets, c.years, above, strict=True):
+        if y.operator_margin_usd < 0:
+            assert f"{p}: the operator's contribution margin is a loss of {format_usd(-y.operator_margin_usd)}" in ch.caption
+            assert f"add up to {format_usd(top * 1e6)}, revenue plus that loss" in ch.caption
+        else:
+            assert top == pytest.approx(y.revenue_usd / 1e6, rel=1e-12)
+    if all(y.operator_margin_usd >= 0 for y in c.years):
+        assert "each bar's height is its revenue" in ch.caption
+    for t in fig.data:
+        assert list(t.x) == list(presets)
+    spec = json.loads(fig.to_json())
+    assert "http" not in json.dumps(spec["data"]) and "http" not in json.dumps(spec["layout"])
+
+
+def test_a_changed_date_reads_as_a_date():
+    later = make_scenario(overrides={"rights.us_songs_first_day": "2006-07-01"})
+    c = compare_scenarios([("June", R2006), ("July", later)])
+    assert c.changed_inputs == ("rights.us_songs_first_day",)
+    assert c.verdict.startswith("With the first day of the lawsuit's download count on 2006-07-01 instead of 2006-06-01,")

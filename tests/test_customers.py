@@ -257,3 +257,19 @@ def test_cli_customers_errors(capsys, argv, message):
     assert main(["customers", "--quiet", *argv]) == 2
     out, err = capsys.readouterr()
     assert out == "" and message in err and err.count("\n") == 1
+
+
+def test_the_spread_is_an_assumption_whose_figures_are_its_closed_forms():
+    # No source gives the spread of spending: the note says what sigma 1.2 implies and claims no outside range.
+    from simulator.params.assumptions import load_assumptions
+
+    p = load_assumptions().parameters["customers.downloads_sigma"]
+    assert p.value == 1.2 and p.source is None and "digital-goods" not in p.assumption
+    assert "no source gives the spread" in p.assumption and "chosen, not measured" in p.assumption
+    # Gini 2 Phi(1.2 / sqrt 2) - 1 = 0.6039; top 10%: 1 - Phi(Phi^-1(0.9) - 1.2) = 0.4675
+    gini = 2 * NormalDist().cdf(1.2 / math.sqrt(2)) - 1
+    top10 = 1 - NormalDist().cdf(NormalDist().inv_cdf(0.9) - 1.2)
+    assert (round(gini, 4), round(top10, 4)) == (0.6039, 0.4675)
+    assert (lognormal_gini(1.2), lognormal_top_share(1.2, 0.1)) == (pytest.approx(gini, rel=1e-12), pytest.approx(top10, rel=1e-12))
+    assert f"a Gini of spend of {gini:.2f} (erf(sigma/2))" in p.assumption
+    assert f"the top 10% of customers bringing {top10:.0%} of revenue" in p.assumption

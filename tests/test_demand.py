@@ -103,7 +103,8 @@ def test_demand_rates_prints_what_market_gives(capsys):
     assert rows[0]["revenue_usd"] == pytest.approx(y["revenue_usd"], rel=1e-12)
     assert rows[0]["customers"] == pytest.approx(y["customers"], rel=1e-12)
     assert set(rows[0]["mix"]) == {"mp3-128", "mp3-192", "mp3-256", "mp3-320", "aac-256", "flac"}
-    assert main(["demand", "--rates", "0.02,abc"]) == 2
-    assert "--rates" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        main(["demand", "--rates", "0.02,abc"])
+    assert e.value.code == 2 and "--rates" in capsys.readouterr().err
     assert main(["demand", "--rates", "0.5"]) == 2
     assert "pricing.rate_usd_per_mb must be between" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from simulator.params.assumptions import load_assumptions
 from simulator.params.groups import GROUPS, QUALITY_MIX_PREFIX
 from simulator.params.scenario import make_scenario
 
-KIND_TYPE = {"number": float, "integer": int, "boolean": bool, "choice": str}
+KIND_TYPE = {"number": float, "integer": int, "boolean": bool, "choice": str, "date": str}
 
 
 def _typed_fields() -> dict[str, object]:

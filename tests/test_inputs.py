@@ -76,6 +76,7 @@ def test_specs_keep_the_file_order_and_leave_out_limits_and_fixed_values():
     assert list(SPECS) == [k for k, p in A.parameters.items() if _is_adjustable(p)]
     left_out = sorted(set(A.parameters) - set(SPECS))
     assert left_out == ["catalogue.max_file_mb", "catalogue.max_rows", "catalogue.max_xml_file_mb", "encoding.wav_cd_fraction",
+                        "rights.us_songs_first_day", "rights.us_songs_last_day",       # dates of a reported count
                         "uncertainty.draws", "uncertainty.seed"]
     assert input_specs() == SPECS  # the embedded file by default
 

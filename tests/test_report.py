@@ -100,7 +100,7 @@ def test_headline_metrics_at_the_defaults():
     assert m["operator_margin_usd"].value == pytest.approx(y.revenue_usd * (1 - 0.15 - 0.04) - bandwidth, rel=1e-12)
     for k in ("downloads_per_customer", "mean_price_usd", "roms_usd", "operator_margin_usd"):
         assert m[k].reference is None and m[k].delta_pct is None
-    assert m["operator_margin_usd"].label == "Contribution margin a year"
+    assert m["operator_margin_usd"].label == "Operator's contribution margin a year"
     assert all(x.help and x.label and x.unit for x in ms)
     assert [x.unit for x in ms] == ["customers", "USD/year", "downloads/customer/year", "USD/track", "USD/year",
                                     "USD/year"]
@@ -195,13 +195,38 @@ def test_sources_story_quotes_the_document_and_the_model():
     text = story_markdown(s)
     # 1 c/MB, 11 tracks of 4:00: 3,840,000 bytes (+ tags) at 128 kbps is 3.84 MB -> $0.04 a track, $0.44 an album;
     # 5,760,000 bytes at 192 kbps is 5.76 MB -> $0.06 a track, $0.66 an album
-    assert "an album of 11 tracks of 4:00 costs $0.44 (128 kbps) to $0.66 (192 kbps)" in text
+    assert "an album of 11 tracks of 4:00 (44:00 in all) costs $0.44 (128 kbps) to $0.66 (192 kbps)" in text
     assert "$150,000 a song" in text and "11.00 million songs" in text and "**$1.65 trillion**" in text
     assert lawsuit_arithmetic(s).claim_usd == 150_000 * 11_000_000
+    # the statute counts works, not copies: the trillion is the press's arithmetic
+    assert "US statutory damages are awarded per work infringed, not per copy (17 U.S.C. §504(c))" in text
+    assert "Songs bought × $150,000 is the press's arithmetic, not what the statute allows" in text
+    # 73 days at 2 c/MB and 80 at 3 c/MB: 11 million songs at the store model's mean price of June-October 2006
+    earned = lawsuit_arithmetic(s).revenue_usd
+    assert ("Bought over 73 days at 2 c/MB (1 June to 12 August 2006) and 80 days at 3 c/MB (13 August to "
+            f"31 October 2006), those songs earned the store about\n  ${earned / 1e6:.2f} million") in text
     assert "MP3Sparks (20-30 c a track)" in text
     assert "**5.50 million customers**" in text and "**$30.0 million a year**" in text
     # the figures follow the document: another reported revenue, another sentence
     assert "**$25.0 million a year**" in story_markdown(make_scenario(overrides={"market.reported_revenue_usd": 25e6}))
+
+
+@pytest.mark.parametrize(
+    ("rounding", "words"),
+    # A 50-minute album at 1 c/MB: 3,000 s x 16,000 B/s = 48 MB at 128 kbps, 72 MB at 192 kbps, so $0.48-0.72
+    # bought exactly; each 5:00 track rounded to the cent (4.8 c -> 5 c, 7.2 c -> 7 c) makes it $0.50-0.70.
+    # Not "a dollar or two".
+    [("unrounded", "an album of 10 tracks of 5:00 (50:00 in all) costs $0.48 (128 kbps) to $0.72 (192 kbps)"),
+     ("per_track", "an album of 10 tracks of 5:00 (50:00 in all) costs $0.50 (128 kbps) to $0.70 (192 kbps)")],
+)
+def test_sources_story_prices_a_fifty_minute_album_at_one_cent(rounding, words):
+    from simulator.present.sources import story_markdown
+
+    s = make_scenario(overrides={"catalogue.tracks_per_album_mean": 10.0, "catalogue.track_median_s": 300.0,
+                                 "pricing.rounding": rounding})
+    assert s.assumptions.rate_timeline[0].rate_usd_per_mb == 0.01
+    assert 3000 * 128_000 / 8 / 1e6 * 0.01 == pytest.approx(0.48) and 3000 * 192_000 / 8 / 1e6 * 0.01 == pytest.approx(0.72)
+    assert words in story_markdown(s)
 
 
 def test_provenance_table_lists_every_sourced_entry_of_the_document():

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
 
 from simulator.model.market import market_year
 from simulator.model.store import store_run
-from simulator.model.rights import lawsuit_arithmetic, rights_comparison, roms_per_track_table
-from simulator.params.assumptions import load_assumptions
+from simulator.model.rights import (
+    lawsuit_arithmetic,
+    lawsuit_rate_days,
+    rights_comparison,
+    roms_per_track_table,
+)
+from simulator.params.assumptions import ScenarioError, load_assumptions
 from simulator.params.scenario import make_scenario
 
 PRESETS = sorted(load_assumptions().presets)
@@ -61,6 +67,32 @@ def test_roms_per_track_other_length_and_errors():
         roms_per_track_table(make_scenario(), encodings=["mp3-1"])
 
 
+#: The lawsuit's songs were bought 1 June - 31 October 2006: 1 Jun - 12 Aug is 30 + 31 + 12 = 73 days at 2 c/MB,
+#: 13 Aug - 31 Oct is 19 + 30 + 31 = 80 days at 3 c/MB (the rise of 13 Aug 2006, rate_timeline).
+DAY_WEIGHTED_RATE = (73 * 0.02 + 80 * 0.03) / 153
+
+
+def test_lawsuit_rate_days_by_hand():
+    t = lawsuit_rate_days(make_scenario())
+    assert [(str(r.first_day), str(r.last_day), r.rate_usd_per_mb, r.days) for r in t.itertuples()] == [
+        ("2006-06-01", "2006-08-12", 0.02, 73.0), ("2006-08-13", "2006-10-31", 0.03, 80.0)]
+    assert DAY_WEIGHTED_RATE == pytest.approx(0.0252288, abs=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [("2006-08-13", "2006-08-13", [(0.03, 1.0)]),                                # the day of the rise
+     ("2006-08-12", "2006-08-13", [(0.02, 1.0), (0.03, 1.0)]),
+     ("2004-12-01", "2005-02-28", [(0.01, 45.0), (0.02, 45.0)]),                  # 1 Dec-14 Jan, 15 Jan-28 Feb
+     ("2004-01-01", "2007-07-31", [(0.01, 380.0), (0.02, 575.0), (0.03, 353.0)])],
+    ids=["one-day", "across-the-rise", "across-the-2005-rise", "the-whole-history"],
+)
+def test_lawsuit_rate_days_other_windows(first, last, expected):
+    s = make_scenario(overrides={"rights.us_songs_first_day": first, "rights.us_songs_last_day": last})
+    t = lawsuit_rate_days(s)
+    assert list(zip(t.rate_usd_per_mb, t.days, strict=True)) == expected
+
+
 def test_lawsuit_arithmetic():
     s = make_scenario()
     law = lawsuit_arithmetic(s)
@@ -79,8 +111,10 @@ def test_lawsuit_arithmetic():
     assert law.claim_to_revenue_ratio == pytest.approx(150_000 / price, rel=1e-12)
     assert law.claim_to_roms_ratio == pytest.approx(150_000 / (0.15 * price), rel=1e-12)
     assert law.claim_to_wholesale_ratio == pytest.approx(150_000 / 0.65, rel=1e-12)
-    m = law.revenue_usd - 0.04 * law.revenue_usd - law.roms_usd
-    assert law.operator_margin_usd < m                                           # bandwidth comes off too
+    # contribution margin: revenue less card fees (4%), ROMS (15%) and bandwidth (0.1 USD/GB of the bytes served)
+    mean_bytes = r.bytes_served[inside].sum() / r.downloads[inside].sum()
+    bandwidth = 11e6 * mean_bytes * 0.10 / 1e9
+    assert law.operator_margin_usd == pytest.approx(11e6 * price * (1 - 0.04 - 0.15) - bandwidth, rel=1e-12)
 
 
 def test_lawsuit_follows_the_rate_after_the_rise_only():
@@ -89,6 +123,42 @@ def test_lawsuit_follows_the_rate_after_the_rise_only():
     assert at_2c.rate_usd_per_mb == 0.02 and at_2c.mean_price_usd < base.mean_price_usd
     # Without the freeze more of the period's downloads fall after the rise, at 3 c/MB: a dearer mean song.
     assert lawsuit_arithmetic(make_scenario(preset="card_freeze")).mean_price_usd > base.mean_price_usd
+def test_lawsuit_with_fair_splits_the_same_receipts():
+    s = make_scenario(overrides={"royalties.fair_enabled": True})
+    law = lawsuit_arithmetic(s)
+    assert law.revenue_usd == pytest.approx(lawsuit_arithmetic(make_scenario()).revenue_usd, rel=1e-12)
+    assert (law.roms_usd, law.fair_usd) == (pytest.approx(0.15 * law.revenue_usd, rel=1e-12),
+                                            pytest.approx(0.25 * law.revenue_usd, rel=1e-12))
+
+
+def test_lawsuit_rate_days_follow_the_dated_rates_and_the_scenarios():
+    assert lawsuit_rate_days(make_scenario())[["rate_usd_per_mb", "days"]].values.tolist() == [[0.02, 73.0], [0.03, 80.0]]
+    t = lawsuit_rate_days(make_scenario(preset="mp3sparks"))
+    assert t.rate_usd_per_mb.tolist() == [0.02, 0.04]                  # from 13 Aug 2006, the scenario's rate
+
+
+def test_lawsuit_follows_the_window():
+    # All 11 million songs bought after the rise: the model's mean price from 13 Aug to 31 Oct 2006.
+    s = make_scenario(overrides={"rights.us_songs_first_day": "2006-08-13"})
+    r = store_run(s)
+    p = r.periods
+    inside = (p.start >= np.datetime64("2006-08-13")) & (p.end <= np.datetime64("2006-11-01"))
+    law = lawsuit_arithmetic(s)
+    assert law.rate_usd_per_mb == pytest.approx(0.03, rel=1e-12)
+    assert law.revenue_usd == pytest.approx(11e6 * r.revenue_usd[inside].sum() / r.downloads[inside].sum(), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [({"rights.us_songs_first_day": "2006-11-01"}, "must not be after rights.us_songs_last_day"),
+     ({"rights.us_songs_first_day": "2003-12-31"}, "must not be before the first rate of rate_timeline (2004-01-01)"),
+     ({"rights.us_songs_last_day": "2006-02-30"}, "rights.us_songs_last_day must be a date written YYYY-MM-DD"),
+     ({"rights.us_songs_last_day": 20061031}, "must be a date written YYYY-MM-DD, got 20061031")],
+    ids=["ends-before-it-starts", "before-the-first-rate", "no-such-day", "a-number"],
+)
+def test_bad_windows_are_refused(overrides, words):
+    with pytest.raises(ScenarioError, match=re.escape(words)):
+        make_scenario(overrides=overrides)
 
 
 def test_zero_songs_gives_undefined_ratios_and_zero_damages_infinite_ones():

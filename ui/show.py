@@ -34,7 +34,7 @@ _SHORT = {
     "downloads_per_customer": "**{v}** downloads each",
     "mean_price_usd": "**{v}** a track",
     "roms_usd": "ROMS **{v}**",
-    "operator_margin_usd": "margin **{v}**",
+    "operator_margin_usd": "contribution margin **{v}**",
 }
 
 

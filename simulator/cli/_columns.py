@@ -80,9 +80,11 @@ GLOSSARY: dict[str, str] = {
     "duration": "track length [m:ss or h:mm:ss]",
     "duration_s": "track length, or an album's total [s]",
     "size_bytes": "file size: bitrate x length / 8, rounded up, plus tags [bytes]",
-    "size_mb": "file size in the MB convention of mb_unit [MB or MiB]",
+    "size_mb": "file size in decimal megabytes (10^6 bytes); in price and market, in the unit of mb_unit [MB or MiB]",
+    "size_mib": "file size in binary megabytes (2^20 bytes): size_mb's name when pricing.mb_convention is binary [MiB]",
     "mb_unit": "MB (10^6 bytes) or MiB (2^20 bytes)",
-    "rate_usd_per_mb": "price of one MB (or MiB); in demand, the closed-form best rate, maybe outside the bounds [USD/MB]",
+    "rate_usd_per_mb": ("price of one MB (or MiB); in demand, the closed-form best rate, maybe outside the bounds; in "
+                        "the lawsuit, the dated rates of June-October 2006 weighted by their days [USD/MB]"),
     "discount_share": "fraction taken off the rate [0-1]",
     "rounding": "rounding rule: per_track, per_basket or unrounded",
     "price_usd": "what the buyer paid (an album: each track rounded, summed) [USD]",
@@ -91,7 +93,7 @@ GLOSSARY: dict[str, str] = {
     "fair_usd": "paid to FAIR (0 when FAIR is off) [USD; per year in market tables]",
     "card_fee_usd": "card processing fees [USD; per year in market tables]",
     "bandwidth_usd": "cost of serving the bytes [USD; per year in market tables]",
-    "operator_usd": "what the store kept: the price less every other part [USD]",
+    "operator_usd": "what the store kept: the price less every other part, before fixed costs [USD]",
     "itunes_price_usd": "iTunes' price of one track [USD]",
     # catalogue
     "album": "album title",
@@ -110,7 +112,8 @@ GLOSSARY: dict[str, str] = {
     "mean_price_usd": "mean price of a download [USD/download]",
     "revenue_usd": "what customers paid [USD/year]",
     "labels_usd": "label wholesale, when labels are paid per download [USD/year]",
-    "operator_margin_usd": "revenue less ROMS, FAIR, labels, card fees and bandwidth [USD/year]",
+    "operator_margin_usd": ("the operator's contribution margin (before fixed costs): revenue less ROMS, FAIR, labels, "
+                            "card fees and bandwidth [USD/year]"),
     "data_served_tb": "data served [TB/year; 1 TB = 10^12 bytes]",
     "revenue_per_customer_usd": "revenue / customers [USD/customer/year]",
     "reported_revenue_usd": "revenue the press reported [USD/year]",
@@ -179,9 +182,11 @@ GLOSSARY: dict[str, str] = {
     "wholesale_to_paid_ratio": "wholesale / (ROMS + FAIR): how many times more labels would have got [ratio]",
     "shortfall_usd_per_year": "wholesale - (ROMS + FAIR) [USD/year]",
     "wholesale_share_of_revenue": "wholesale / the store's receipts (above 1: more than the store took) [ratio]",
-    "songs": "songs named in the US labels' lawsuit [songs]",
-    "statutory_damages_usd_per_song": "the most the US statute allows per work [USD/song]",
-    "claim_usd": "songs x statutory damages: the press's $1.65 trillion [USD]",
+    "songs": "songs bought by US customers June-October 2006, named in the US labels' lawsuit [songs]",
+    "statutory_damages_usd_per_song": ("the most the US statute allows per work wilfully infringed, however many copies "
+                                       "were sold [USD/song]"),
+    "claim_usd": ("songs x statutory damages: the press's $1.65 trillion, not what the statute allows (17 U.S.C. "
+                  "504(c) awards damages per work infringed, not per copy) [USD]"),
     "itunes_retail_usd": "the same songs' downloads at iTunes retail [USD]",
     "itunes_wholesale_usd": "the same songs' downloads at label wholesale [USD]",
     "claim_to_revenue_ratio": "how many times the claim exceeds what the songs earned the store [ratio]",

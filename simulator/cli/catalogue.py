@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -24,7 +24,7 @@ from simulator.io.limits import EXCLUDED_NOUNS, BadRowError, describe_excluded, 
 from simulator.io.load import read_catalogue
 from simulator.model.catalogue import Catalogue, builtin_catalogue, one_album_per_track
 from simulator.model.catalogue_pricing import price_catalogue
-from simulator.model.encoding import size_mb
+from simulator.model.encoding import size_column, size_mb
 from simulator.model.units import format_quantity
 from simulator.params.scenario import Scenario
 
@@ -45,7 +45,7 @@ _T = TypeVar("_T")
 
 #: Columns ``catalogue`` prints (text, JSON, CSV), explained in its ``--help``.
 CATALOGUE_COLUMNS = (
-    "album", "artist", "track", "tracks", "duration_s", "size_bytes", "size_mb", "price_usd",
+    "album", "artist", "track", "tracks", "duration_s", "size_bytes", "size_mb", "size_mib", "price_usd",
     "price_per_basket_usd", "itunes_usd", "catalogue", "source", "rows_read", "tracks_priced", "excluded",
     "video", "podcast", "audiobook", "booklet", "ebook", "app", "stream", "other_file", "missing_file",
     "skipped_bad_rows", "skipped_examples", "columns", "warnings", "total", "mb_unit", "encoding",
@@ -106,22 +106,35 @@ def report(catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
+def _sizes(a: Mapping[Hashable, Any], mb: float) -> str:
+    """Say where the total's megabytes come from: the formula at the encoding, the files' real bytes, or both."""
+    real, formula = a["real_bytes_tracks"], a["formula_bytes_tracks"]
+    size = f"{mb:,.1f} {a['mb_unit']}"
+    if not real:
+        return f"{size}, {a['encoding']}"
+    if not formula:
+        return f"{size} (the files' real bytes, whatever their encoding)"
+    return (f"{size} (the real bytes of {format_quantity(real, 'track')}; {a['encoding']} formula sizes for the "
+            f"{formula:,} without)")
+
+
 def footer(priced: pd.DataFrame, catalogue: Catalogue, scenario: Scenario) -> list[str]:
-    """Return the one-line total and what was read and left out, as text lines."""
+    """Return the one-line total and what was read and left out, as text lines.
+
+    The total names the encoding only where the sizes come from its formula; with ``--real-bytes``
+    it says the sizes are the files' own.
+    """
     a = priced.attrs
     mb = size_mb(a["size_bytes"], scenario.pricing.mb_convention, scenario)
     read = catalogue.rows_read if catalogue.rows_read is not None else catalogue.n_tracks
     lines = [
-        f"total: {format_quantity(a['tracks'], 'track')}, {mb:,.1f} {a['mb_unit']}, {a['encoding']} at ${a['rate_usd_per_mb']}/"
+        f"total: {format_quantity(a['tracks'], 'track')}, {_sizes(a, mb)} at ${a['rate_usd_per_mb']}/"
         f"{a['mb_unit']}: ${a['price_usd']:,} (each track rounded), ${a['price_per_basket_usd']:,} "
         f"(rounded once); iTunes ${a['itunes_usd']:,}",
         f"source: {catalogue.source}; read {format_quantity(read, 'row')}, priced "
         f"{format_quantity(catalogue.n_tracks, 'track')}; excluded {describe_excluded(catalogue.excluded)}; "
         f"skipped {format_quantity(catalogue.skipped_rows, 'bad row')}",
     ]
-    if a["real_bytes_tracks"]:
-        lines.append(f"real file sizes for {format_quantity(a['real_bytes_tracks'], 'track')}, "
-                     f"formula sizes for {a['formula_bytes_tracks']:,}")
     lines += [f"skipped: {m}" for m in catalogue.skipped_examples]
     return lines
 
@@ -185,6 +198,10 @@ def run(args: argparse.Namespace) -> int:
                              by=args.by, use_real_bytes=args.real_bytes)
     cols = list(COLUMNS[args.by])
     rows = records(priced[cols])
+    size = size_column(s.pricing.mb_convention)  # size_mib under binary megabytes: the name says the unit
+    if size != "size_mb":
+        cols = [size if c == "size_mb" else c for c in cols]
+        rows = [{(size if k == "size_mb" else k): v for k, v in r.items()} for r in rows]
     if args.by == "track" and all(c in catalogue.tracks for c in FILE_COLUMNS):
         cols += FILE_COLUMNS
         info = catalogue.tracks[FILE_COLUMNS].astype(object)

@@ -12,6 +12,7 @@ from simulator.cli._common import (
     print_record,
 )
 from simulator.model.rights import lawsuit_arithmetic, rights_comparison
+from simulator.present.lawsuit import per_work_text, rate_days_text
 
 #: Columns ``rights`` prints (text, JSON, CSV), explained in its ``--help``.
 RIGHTS_COLUMNS = (
@@ -37,7 +38,9 @@ def register(sub) -> None:
         "rights",
         help="ROMS payout vs labels at iTunes wholesale; the $1.65 trillion lawsuit",
         description=("What ROMS got per download and per year against labels at iTunes wholesale, and the US "
-                     "labels' statutory-damages claim next to what the same songs earned."),
+                     "labels' lawsuit: the press's $1.65 trillion (songs x the statute's most per work; US statutory "
+                     "damages are per work infringed, not per copy) next to what the same songs earned at the "
+                     "rates of June-October 2006."),
     )
     explain_columns(p, RIGHTS_COLUMNS)
     add_scenario_options(p)
@@ -70,4 +73,7 @@ def run(args: argparse.Namespace) -> int:
         print_json(rec)
         return 0
     print_record({**rec["rights"], **{f"lawsuit_{k}": v for k, v in rec["lawsuit"].items()}})
+    print(f"\nlawsuit_claim_usd: {per_work_text(s)}")
+    print(f"lawsuit_rate_usd_per_mb: the songs were bought over {rate_days_text(s)}; the rate is weighted by those "
+          "days, whatever rate the scenario explores.")
     return 0

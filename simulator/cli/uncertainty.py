@@ -56,7 +56,8 @@ def register(sub) -> None:
         "montecarlo",
         help="seeded Monte Carlo over the plausible ranges: percentiles 5/50/95",
         description="Draw every uncertain input (triangular low/value/high) in one vectorized pass; "
-        "percentiles of revenue, implied downloads per customer, ROMS payout and operator margin.",
+        "percentiles of revenue, implied downloads per customer, ROMS payout and the operator's contribution "
+        "margin (before fixed costs).",
     )
     explain_columns(q, MONTECARLO_COLUMNS)
     add_scenario_options(q)

@@ -7,7 +7,10 @@ A constant-bitrate file of ``bitrate_kbps`` (1 kbps = 1000 bit/s) lasting
 (kbit/s x ms = bit), rounded **up** to a whole byte (a file holds whole bytes),
 plus ``overhead_bytes`` of tags. Source: the standard size formula,
 size = bitrate x seconds / 8 (audiomountain.com/tech/calculations), which real
-constant-bitrate MP3s in the Chinook data match within 0.05%.
+constant-bitrate MP3s in the Chinook data match within 0.05% (2-3 kB of tags a
+file). Chinook's MP3s near 256 kbps are variable-bitrate: they average about
+5 kbps above 256 (261.4 kbps) plus about 52 kB a file, not 256 kbps plus artwork;
+that 52 kB is the high end of ``encoding.tag_overhead_bytes``.
 
 Lossless formats have no fixed bitrate: their average size is a fraction of CD
 audio's 1,411.2 kbps (``encoding.flac_cd_fraction``; WAV is 1).
@@ -33,6 +36,7 @@ from simulator.params.assumptions import load_assumptions
 from simulator.params.scenario import Scenario
 
 __all__ = [
+    "size_column",
     "Encoding",
     "EncodingError",
     "encoding_menu",
@@ -215,6 +219,17 @@ def bytes_per_mb(mb_convention: str, scenario: Scenario) -> int:
 def mb_unit(mb_convention: str) -> str:
     """Label of the megabyte under a convention: ``"MB"`` (10**6 bytes) or ``"MiB"`` (2**20 bytes)."""
     return {"decimal": "MB", "binary": "MiB"}[mb_convention]
+
+
+def size_column(mb_convention: str) -> str:
+    """Name of a size column in the unit in force: ``size_mb`` (decimal MB) or ``size_mib`` (binary MiB).
+
+    Examples
+    --------
+    >>> size_column("decimal"), size_column("binary")
+    ('size_mb', 'size_mib')
+    """
+    return f"size_{mb_unit(mb_convention).lower()}"
 
 
 def size_mb(size_bytes_, mb_convention: str, scenario: Scenario):

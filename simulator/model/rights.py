@@ -9,8 +9,13 @@ Formulas
   (low and high from its plausible range, 0.62-0.70; appleinsider 2004, LA Times 2006).
 * Lawsuit: claim = ``rights.us_songs_jun_oct_2006 x rights.statutory_damages_usd_per_song``
   (about 11 million songs x $150,000 = $1.65 trillion; techenclave, TechCrunch 2007).
-  What those songs earned: ``songs`` downloads at the store model's mean price over
-  June-October 2006 (the period of the ``us_songs_jun_oct_2006`` report), which weights
+  That product is the press's arithmetic: US statutory damages are awarded per
+  work infringed, not per copy (17 U.S.C. 504(c)(1)), from $750 to $30,000 a
+  work and up to $150,000 for a wilful infringement (504(c)(2)), however many
+  copies were sold: the ceiling is the number of works infringed x $150,000,
+  not the number of downloads x $150,000.
+  What those songs earned: ``songs`` downloads at the store model's mean price from
+  ``rights.us_songs_first_day`` to ``rights.us_songs_last_day`` (June-October 2006), which weights
   each day by its downloads at the rate in force (2 c/MB until 13 Aug 2006, the
   scenario's rate after) and the mix the fitted demand gives at each rate; ROMS, FAIR and
   the contribution margin split those receipts as in :mod:`simulator.model.market`.
@@ -24,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -35,11 +41,8 @@ from simulator.model.profile import DownloadProfile
 from simulator.model.store import StoreError, store_run
 from simulator.params.scenario import Scenario
 
-__all__ = ["LAWSUIT_REPORT", "RightsComparison", "LawsuitArithmetic", "rights_comparison", "roms_per_track_table",
+__all__ = ["RightsComparison", "LawsuitArithmetic", "rights_comparison", "roms_per_track_table", "lawsuit_rate_days",
            "lawsuit_arithmetic"]
-
-#: The report whose period (June-October 2006) the lawsuit's songs were bought in.
-LAWSUIT_REPORT = "us_songs_jun_oct_2006"
 
 
 def _share_model(s: Scenario) -> Scenario:
@@ -186,6 +189,43 @@ def roms_per_track_table(scenario: Scenario, *, duration_s: float | None = None,
     return pd.DataFrame(rows)
 
 
+def lawsuit_rate_days(scenario: Scenario) -> pd.DataFrame:
+    """Return the rates per MB in force while the lawsuit's songs were bought, and their days.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        ``rights.us_songs_first_day`` and ``rights.us_songs_last_day`` give the window (both
+        days counted); the document's ``rate_timeline`` gives the dated rates, the scenario's
+        ``pricing.rate_usd_per_mb`` the last step's (as in the store model).
+
+    Returns
+    -------
+    pandas.DataFrame, one row per rate step that overlaps the window, oldest first
+        ``first_day`` and ``last_day`` [date] of the step within the window,
+        ``rate_usd_per_mb`` [USD/MB] and ``days`` [days].
+
+    Examples
+    --------
+    >>> t = lawsuit_rate_days(make_scenario())            # 1 Jun-12 Aug and 13 Aug-31 Oct 2006
+    >>> t[["rate_usd_per_mb", "days"]].values.tolist()
+    [[0.02, 73.0], [0.03, 80.0]]
+    """
+    s = scenario
+    first = dt.date.fromisoformat(s.rights.us_songs_first_day)
+    last = dt.date.fromisoformat(s.rights.us_songs_last_day)
+    steps = s.assumptions.rate_timeline
+    rows = []
+    for i, step in enumerate(steps):
+        start = max(step.from_, first)
+        end = min(steps[i + 1].from_ - dt.timedelta(days=1), last) if i + 1 < len(steps) else last
+        if start <= end:
+            rate = float(s.pricing.rate_usd_per_mb) if i + 1 == len(steps) else float(step.rate_usd_per_mb)
+            rows.append({"first_day": start, "last_day": end, "rate_usd_per_mb": rate,
+                         "days": float((end - start).days + 1)})
+    return pd.DataFrame(rows, columns=["first_day", "last_day", "rate_usd_per_mb", "days"])
+
+
 @dataclass(frozen=True)
 class LawsuitArithmetic:
     """The US labels' claim next to what the same songs earned.
@@ -195,13 +235,14 @@ class LawsuitArithmetic:
     songs : float
         Songs bought by US customers, June-October 2006. [songs]
     statutory_damages_usd_per_song : float
-        [USD/song]
+        The statute's most per work infringed, which the press multiplied by the songs. [USD/song]
     claim_usd : float
-        songs x damages per song. [USD]
+        songs x damages per song: the press's arithmetic, not what the statute allows. [USD]
     rate_usd_per_mb, mean_price_usd : float
         The rate over June-October 2006 (mean by day) and the mean price of a song. [USD/MB], [USD]
     revenue_usd, roms_usd, fair_usd, operator_margin_usd : float
-        What the songs earned the store, ROMS, FAIR and the operator. [USD]
+        What the songs earned the store, ROMS, FAIR and the operator (its contribution margin,
+        before fixed costs). [USD]
     itunes_retail_usd, itunes_wholesale_usd : float
         The same songs at iTunes retail and at label wholesale. [USD]
     claim_to_revenue_ratio, claim_to_roms_ratio, claim_to_wholesale_ratio : float
@@ -234,7 +275,9 @@ def lawsuit_arithmetic(scenario: Scenario, *, profile: DownloadProfile | None = 
     Parameters
     ----------
     scenario : Scenario
-        ``rights.*`` give the claim; the rate, mix and royalties give the earnings.
+        ``rights.*`` give the claim and the window of the count; the dated rates of
+        ``rate_timeline`` in that window, the scenario's mix, discount and royalties give the
+        earnings (the scenario's own rate and card freeze do not apply).
     profile : DownloadProfile, optional
 
     Returns
@@ -243,19 +286,21 @@ def lawsuit_arithmetic(scenario: Scenario, *, profile: DownloadProfile | None = 
 
     Examples
     --------
-    >>> law = lawsuit_arithmetic(make_scenario())
-    >>> round(law.revenue_usd), round(law.roms_usd), f"{law.claim_to_revenue_ratio:,.0f}"
-    (2107533, 316130, '782,906')
+    >>> law = lawsuit_arithmetic(make_scenario())       # 73 days at 2 c/MB, 80 at 3 c/MB
+    >>> round(law.rate_usd_per_mb, 6), round(law.revenue_usd), round(law.roms_usd)
+    (0.025229, 1772348, 265852)
     """
     s = _share_model(scenario)
     songs = float(s.rights.us_songs_jun_oct_2006)
     per_song = float(s.rights.statutory_damages_usd_per_song)
-    rep = s.assumptions.reports.get(LAWSUIT_REPORT)
-    if rep is None or rep.start is None:
-        raise StoreError(f"reports: the lawsuit needs a report named {LAWSUIT_REPORT!r} with a start and a date")
+    first = np.datetime64(s.rights.us_songs_first_day, "D")
+    after_last = np.datetime64(s.rights.us_songs_last_day, "D") + 1
     run = store_run(s, profile=profile)
     p = run.periods
-    mask = (p.start >= np.datetime64(rep.start, "D")) & (p.end <= np.datetime64(str(rep.date)[:10], "D"))
+    mask = (p.start >= first) & (p.end <= after_last)   # the model's periods within the window
+    if not mask.any():
+        raise StoreError(f"rights.us_songs_first_day/last_day: the window {first} to {after_last - 1} holds no whole "
+                         "period of the time line (a month, or its part before or after a rate step)")
     y = year_from_run(run, mask, accounting_inputs(s))
     k = songs / y.downloads if y.downloads else 0.0   # every split is proportional to downloads at the model's prices
     claim = songs * per_song

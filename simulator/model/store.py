@@ -51,7 +51,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -298,6 +298,7 @@ class _States:
     log_keep: np.ndarray
     potential_buyers: np.ndarray
     wants: np.ndarray
+    accounts_before: np.ndarray | float = 0.0
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -365,12 +366,47 @@ class StoreRun:
         np.negative(np.expm1(prob, out=prob), out=prob)      # buys at least once: 1 - (1 - share)^wants
         new, acc = np.empty(n.shape), np.empty(n.shape)
         gap = np.empty(n.shape[1:])
-        prev = np.zeros(n.shape[1:])
+        prev = np.broadcast_to(s.accounts_before, n.shape[1:])
         for t in range(n.shape[0]):
             np.maximum(np.subtract(n[t], prev, out=gap), 0.0, out=gap)
             np.multiply(gap, prob[t], out=new[t, ...])
             prev = np.add(prev, new[t], out=acc[t, ...])
         return _frozen(prob), _frozen(new), _frozen(acc)
+
+    def window(self, mask: np.ndarray) -> StoreRun:
+        """Return the run over the consecutive periods in ``mask`` alone, with the accounts opened before them.
+
+        ``year_from_run(run.window(m), np.ones(m.sum(), bool), acct)`` equals
+        ``year_from_run(run, m, acct)`` but computes the fields of the window's periods only
+        (the accounts' recursion still runs over the periods before it): what a Monte Carlo
+        of one year needs.
+
+        Parameters
+        ----------
+        mask : ndarray of bool, shape (P,)
+            Consecutive periods, e.g. from :func:`window_mask`.
+
+        Raises
+        ------
+        ValueError
+            If ``mask`` selects no period, or periods that are not consecutive.
+        """
+        idx = np.flatnonzero(mask)
+        if idx.size == 0 or np.any(np.diff(idx) != 1):
+            raise ValueError(f"window: the mask must select consecutive periods, got {idx.tolist()}")
+        part = slice(int(idx[0]), int(idx[-1]) + 1)
+        s, p = self._s, self.periods
+        if "_accounts" in self.__dict__ or part.start == 0:
+            before = self._accounts[2][part.start - 1] if part.start else s.accounts_before
+        else:
+            head = StoreRun(periods=p, _s=replace(s, level=s.level[:part.start], state=s.state[:part.start],
+                                                  kind=s.kind[:part.start], potential_buyers=s.potential_buyers[:part.start],
+                                                  wants=s.wants[:part.start]))
+            before = head._accounts[2][-1]
+        return StoreRun(periods=Periods(**{f.name: getattr(p, f.name)[part] for f in fields(Periods)}),
+                        _s=replace(s, level=s.level[part], state=s.state[part], kind=s.kind[part],
+                                   potential_buyers=s.potential_buyers[part], wants=s.wants[part],
+                                   accounts_before=before))
 
     @cached_property
     def rate_usd_per_mb(self) -> np.ndarray:  # noqa: D102

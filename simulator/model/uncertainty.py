@@ -1,65 +1,74 @@
-"""Uncertainty and sensitivity of the market year: a seeded Monte Carlo and a tornado.
+"""Uncertainty around the fitted store model: a seeded Monte Carlo and a tornado.
 
 Monte Carlo
 -----------
-Every input of :func:`simulator.model.market.market_arrays` that can change this
-scenario's outputs and has a plausible range ``low < high`` in ``assumptions.yaml``
-is drawn independently from ``triangular(low, value, high)`` (mode = the scenario's
-value; when a preset or the user puts the value outside ``[low, high]`` the range
-is widened to include it, so the scenario is never ignored); integers are
-rounded. Inputs without a range, or with ``low == high``, stay at the scenario's
-value. The draws are evaluated in **one** vectorized call of ``market_arrays``
-(no Python loop per draw), so a Monte Carlo whose ranges all have zero width
-reproduces :func:`~simulator.model.market.market_year` exactly.
+Each draw is one run of the whole monthly store model (:func:`~simulator.model.store.run_store`),
+summed over the ``timeline.year_end`` window (:func:`~simulator.model.market.year_from_run`);
+the draws are evaluated as arrays, ``CHUNK_DRAWS`` at a time, never one by one. What is drawn:
 
-Mean download size (approximation): the mean size is linear in the normalised
-mix weights, ``S = sum_e w_e S_e / sum_e w_e``, with ``S_e`` the catalogue's mean
-size at encoding ``e`` (from :func:`~simulator.model.market.download_profile`). A draw
-scales the audio part of ``S_e`` by ``k = d / d_0`` and adds the change of the tag
-overhead; ``d ∝ median x exp(sigma**2 / 2)`` is the lognormal mean track length of
-the built-in catalogue (``catalogue.track_median_s``, ``catalogue.track_length_sigma``),
-and lossless encodings also scale with their fraction of CD audio
-(``encoding.flac_cd_fraction``). Per-track rounding up to a whole byte and the
-finite catalogue sample are ignored (well under 0.1%); ``catalogue.tracks_per_album_mean``
-only changes which tracks are sampled, so it is not drawn.
+* the fitted demand parameters (:data:`~simulator.model.fit.FIT_PARAMETERS`), each from a
+  normal centred on the scenario's value in the fit's internal parameterisation (a lognormal
+  for :data:`~simulator.model.fit.LOG_FITTED`, so the scenario's value is the median), with
+  its *conditional* standard error ``1 / sqrt((C^-1)_jj)`` from the covariance ``C`` of
+  :func:`~simulator.model.fit.fit_store` at the scenario (the ±1 range in
+  ``assumptions.yaml``), and clipped to the parameter's bounds. The joint covariance is a
+  linearisation that fails along the fit's weakest combinations: one standard deviation along
+  its widest axis raises the misfit by about 10**6 rather than 1, and joint draws put the
+  year's revenue between $3M and $170M (5th to 95th percentile) with a median 15% above the
+  fit. The conditional errors keep every draw as close to the reports as the fit's own
+  linear theory expects (a median misfit increase of about 6 for 7 parameters);
+* the other inputs the model or its accounting reads that have a plausible range
+  ``low < high`` in ``assumptions.yaml``, each from ``triangular(low, value, high)``
+  (the range widened to include the scenario's value): P2P's appeal, the nest scale, the
+  wants, the quality-mix weights, the card shares (under the card freeze), ROMS's and FAIR's
+  shares or the label wholesale price (as the rights model pays them), card fees and bandwidth.
 
-``implied downloads per customer = reported revenue / (customers x paying factor x mean price)``:
-what each customer must have bought for the model to match the reported revenue.
+Not drawn: the store's pricing (``pricing.rate_usd_per_mb`` and ``pricing.discount_share`` are
+the scenario's decisions; the tornado and the Demand view show what they do), the reported
+figures (they enter through the fit), and the catalogue's and encodings' inputs that change
+file sizes (each would rebuild the catalogue; the tornado shows them).
 
 Tornado
 -------
-Each input with a ``low``/``high`` range (zero-width ranges included, with zero
-swing) is set to its low and to its high with the others at the scenario's
-values, and the market year is evaluated exactly (:func:`~simulator.model.market.market_year`).
+Each input with a ``low``/``high`` range that can move this scenario's year (the Monte
+Carlo's, the pricing, the reported figures, the file-size inputs; fitted parameters at ±1
+conditional standard error, the ranges of ``assumptions.yaml``) is set to its low and to its
+high, the others at the scenario's values, and the year is evaluated exactly by
+:func:`~simulator.model.market.market_year`.
 
 Examples
 --------
 >>> mc = monte_carlo(make_scenario(), draws=2000, seed=1)
 >>> p = mc.summary.set_index("output").loc["revenue_usd"]
->>> bool(p.p5_value < p.p50_value < p.p95_value)
+>>> bool(p.p5_value < p.deterministic_value < p.p95_value)
 True
->>> t = tornado(make_scenario(), output="revenue_usd")
->>> round(t.loc[t.input == "market.customers", "output_at_low"].item() / market_year(make_scenario()).revenue_usd, 12)
-0.909090909091
+>>> t = tornado(make_scenario(), output="revenue_usd").set_index("input")
+>>> base = market_year(make_scenario()).revenue_usd
+>>> round(t.loc["demand.track_wants_per_month", "output_at_high"] / base, 12)  # downloads scale with the wants
+1.5
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
-from typing import Literal
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
+from simulator.model.fit import FIT_PARAMETERS, LOG_FITTED, fit_store
 from simulator.model.market import (
     MIX_PREFIX,
+    AccountingInputs,
     MarketYear,
-    download_profile,
-    market_arrays,
-    market_inputs,
+    accounting_inputs,
     market_year,
+    year_from_run,
 )
+from simulator.model.profile import DownloadProfile, download_profile
+from simulator.model.store import periods_of, run_store, store_inputs, window_mask
 from simulator.params.scenario import Scenario
 
 __all__ = [
@@ -67,7 +76,8 @@ __all__ = [
     "OUTPUTS",
     "OUTPUT_UNITS",
     "MC_OUTPUTS",
-    "implied_downloads_per_customer",
+    "MAX_DRAWS",
+    "CHUNK_DRAWS",
     "market_output",
     "uncertain_inputs",
     "draw_inputs",
@@ -75,14 +85,18 @@ __all__ = [
     "tornado",
 ]
 
-#: Most draws in one Monte Carlo (implementation limit: about 25 inputs x 8 MB per million draws).
+#: Most draws in one Monte Carlo (implementation limit: about 25 drawn inputs x 8 MB per million draws).
 MAX_DRAWS = 1_000_000
+#: Draws evaluated in one model run (implementation setting: bounds memory, keeps arrays in cache).
+CHUNK_DRAWS = 4096
 #: Percentiles reported by the Monte Carlo.
 PERCENTILES = (5, 50, 95)
 
-#: Units of every output a tornado can show (the numeric MarketYear fields and the implied downloads).
+#: Units of every output a tornado can show: the numeric fields of MarketYear.
 OUTPUT_UNITS = {
     "customers": "customers",
+    "monthly_buyers": "buyers/month",
+    "potential_buyers": "people",
     "paying_factor": "fraction",
     "downloads_per_customer": "downloads/customer/year",
     "downloads": "downloads/year",
@@ -97,130 +111,141 @@ OUTPUT_UNITS = {
     "operator_margin_usd": "USD/year",
     "data_served_tb": "TB/year",
     "revenue_per_customer_usd": "USD/customer/year",
+    "consumer_surplus_usd": "USD/year",
+    "elasticity": "%/%",
+    "diversion_p2p": "fraction",
+    "diversion_itunes": "fraction",
     "reported_revenue_usd": "USD/year",
     "reported_customers": "customers",
     "revenue_gap_usd": "USD/year",
     "revenue_gap_pct": "%",
     "customers_gap": "customers",
     "customers_gap_pct": "%",
-    "implied_downloads_per_customer": "downloads/customer/year",
 }
 OUTPUTS = tuple(OUTPUT_UNITS)
 #: Outputs summarised by the Monte Carlo.
-MC_OUTPUTS = ("revenue_usd", "implied_downloads_per_customer", "roms_usd", "operator_margin_usd")
+MC_OUTPUTS = ("revenue_usd", "customers", "downloads_per_customer", "roms_usd", "operator_margin_usd")
 
-# market_arrays keyword <- parameter, for inputs that pass straight through.
-_DirectKey = Literal["customers", "downloads_per_customer", "rate_usd_per_mb", "discount_share", "card_fee_share",
-                     "reported_revenue_usd", "reported_customers"]
-_DIRECT: dict[_DirectKey, str] = {
-    "customers": "market.customers",
-    "downloads_per_customer": "market.downloads_per_customer",
-    "rate_usd_per_mb": "pricing.rate_usd_per_mb",
-    "discount_share": "pricing.discount_share",
-    "card_fee_share": "costs.card_fee_share",
-    "reported_revenue_usd": "market.reported_revenue_usd",
-    "reported_customers": "market.reported_customers",
+# StoreInputs field <- parameter, for inputs the store model reads as they are.
+_STORE = {
+    **{k: k.split(".")[1] for k in FIT_PARAMETERS},
+    "demand.p2p_utility": "p2p_utility",
+    "demand.nest_scale": "nest_scale",
+    "demand.track_wants_per_month": "track_wants_per_month",
+    "payments.card_share": "card_share",
+    "payments.recovered_share": "recovered_share",
+    "payments.mastercard_share": "mastercard_share",
+    "pricing.rate_usd_per_mb": "rate_usd_per_mb",
+    "pricing.discount_share": "discount_share",
 }
-_LENGTH = ("catalogue.track_median_s", "catalogue.track_length_sigma")
-# market_arrays keyword <- parameter, for the shares and the wholesale price (set after the mean size).
-_SHARES: tuple[tuple[Literal["roms_share", "fair_share", "wholesale_usd_per_download", "card_share",
-                             "recovered_share"], str], ...] = (
-    ("roms_share", "royalties.roms_share"), ("fair_share", "royalties.fair_share"),
-    ("wholesale_usd_per_download", "comparison.label_wholesale_usd"),
-    ("card_share", "payments.card_share"), ("recovered_share", "payments.recovered_share"),
-)
-# Drawn inputs that do not change the mean download size.
-_NOT_SIZE = {*_DIRECT.values(), "costs.bandwidth_usd_per_gb", "royalties.roms_share", "royalties.fair_share",
-             "comparison.label_wholesale_usd", "payments.card_share", "payments.recovered_share"}
-
-
-def implied_downloads_per_customer(year: MarketYear):
-    """Return the downloads per customer that would match the reported revenue [downloads/customer/year].
-
-    ``reported_revenue_usd / (customers x paying_factor x mean_price_usd)``; floats or arrays.
-    Infinite where nobody can pay (the denominator is 0): no number of downloads reaches the revenue.
-
-    Examples
-    --------
-    >>> round(implied_downloads_per_customer(market_year(make_scenario())), 2)
-    28.47
-    """
-    denom = np.multiply(np.multiply(year.customers, year.paying_factor), year.mean_price_usd)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(denom > 0, np.divide(year.reported_revenue_usd, np.where(denom > 0, denom, 1.0)), np.inf)
-    return float(out) if np.ndim(out) == 0 else out
+# AccountingInputs key <- parameter (the bandwidth is converted to USD/byte).
+_ACCOUNTS = {
+    "royalties.roms_share": "roms_share",
+    "royalties.fair_share": "fair_share",
+    "comparison.label_wholesale_usd": "wholesale_usd_per_download",
+    "costs.card_fee_share": "card_fee_share",
+    "market.reported_revenue_usd": "reported_revenue_usd",
+    "market.reported_customers": "reported_customers",
+}
+_BANDWIDTH = "costs.bandwidth_usd_per_gb"
+# Not drawn by the Monte Carlo (module docstring): the store's decisions and the reports.
+_DECISIONS = ("pricing.rate_usd_per_mb", "pricing.discount_share")
+_REPORTED = ("market.reported_revenue_usd", "market.reported_customers")
+# Inputs that change the catalogue's file sizes: the tornado only.
+_SIZES = ("encoding.tag_overhead_bytes", "catalogue.track_median_s", "catalogue.track_length_sigma",
+          "catalogue.tracks_per_album_mean")
 
 
 def market_output(year: MarketYear, output: str):
-    """One output of a market year by name (see ``OUTPUTS``).
+    """One output of a market year by name (see ``OUTPUTS``): a float, or an array for many draws.
 
     Raises
     ------
     ValueError
         If ``output`` is not one of ``OUTPUTS``; the message lists them.
+
+    Examples
+    --------
+    >>> y = market_year(make_scenario())
+    >>> market_output(y, "downloads_per_customer") == y.downloads / y.customers
+    True
     """
     if output not in OUTPUT_UNITS:
         raise ValueError(f"unknown output {output!r}; valid outputs are: {', '.join(OUTPUTS)}")
-    if output == "implied_downloads_per_customer":
-        return implied_downloads_per_customer(year)
     return getattr(year, output)
 
 
-def _inputs(s: Scenario, *, builtin: bool, drawn: bool) -> list[str]:
-    """Return the inputs that can move this scenario's market year, in a fixed order."""
+def _inputs(s: Scenario, *, builtin: bool, tornado: bool) -> list[str]:
+    """Return the inputs with a range that can move this scenario's year, in a fixed order."""
     wholesale = s.rights.payment_model == "itunes_wholesale"
-    names = [*_DIRECT.values(), "costs.bandwidth_usd_per_gb", "encoding.tag_overhead_bytes"]
+    names = [*FIT_PARAMETERS, "demand.p2p_utility", "demand.nest_scale", "demand.track_wants_per_month"]
     names += [k for k in s.values if k.startswith(MIX_PREFIX)]
-    fmts = s.assumptions.formats
-    names += sorted({cd for e in (k.removeprefix(MIX_PREFIX) for k in names)
-                     if e in fmts and (cd := fmts[e].cd_fraction)})
+    names += ["payments.card_share", "payments.recovered_share", "payments.mastercard_share"] \
+        if s.payments.card_freeze_active else []
     names += ["comparison.label_wholesale_usd"] if wholesale else ["royalties.roms_share"]
     names += ["royalties.fair_share"] if s.royalties.fair_enabled and not wholesale else []
-    names += ["payments.card_share", "payments.recovered_share"] if s.payments.card_freeze_active else []
-    if builtin:
-        names += [*_LENGTH] + ([] if drawn else ["catalogue.tracks_per_album_mean"])
+    names += ["costs.card_fee_share", _BANDWIDTH]
+    if tornado:
+        fmts = s.assumptions.formats
+        cd = sorted({c for k in s.values if k.startswith(MIX_PREFIX)
+                     if (e := k.removeprefix(MIX_PREFIX)) in fmts and (c := fmts[e].cd_fraction)})
+        names += [*_DECISIONS, *_REPORTED, _SIZES[0], *cd] + ([*_SIZES[1:]] if builtin else [])
     params = s.assumptions.parameters
     return [k for k in names if (p := params[k]).low is not None and p.high is not None
-            and (p.low < p.high or not drawn)]
+            and (tornado or p.low < p.high)]
+
+
+@lru_cache(maxsize=8)
+def _fit_sd(s: Scenario, _assumptions_id: int) -> tuple[float, ...]:
+    """Conditional standard errors of the fitted parameters, internal units (logs for LOG_FITTED)."""
+    info = np.linalg.inv(fit_store(s).covariance)
+    return tuple(float(x) for x in 1.0 / np.sqrt(np.diag(info)))
 
 
 def uncertain_inputs(scenario: Scenario, *, builtin_catalogue: bool = True) -> pd.DataFrame:
-    """List the inputs the Monte Carlo draws and how.
-
-    Only inputs that can change this scenario's market year are listed: ROMS's share
-    under the share model, the label wholesale price under ``itunes_wholesale``,
-    FAIR's share only when FAIR is paid, the card shares only under the card freeze.
+    """List the inputs the Monte Carlo draws and how (module docstring).
 
     Parameters
     ----------
     scenario : Scenario
     builtin_catalogue : bool, optional
-        False for an uploaded catalogue (its length parameters are then left out).
+        Accepted for symmetry with :func:`tornado`; no catalogue input is drawn.
 
     Returns
     -------
     DataFrame
         One row per drawn input: ``input``, ``label``, ``unit``, ``distribution``
-        (always ``"triangular"``), ``low``, ``mode`` (the scenario's value), ``high``.
-        The range is the parameter's plausible low/high, widened to include the
-        scenario's value when a preset or the user sets it outside that range.
+        (``"normal"``, ``"lognormal"`` or ``"triangular"``), ``low``, ``mode``, ``high`` (the
+        triangle; for a fitted parameter the scenario's value and one standard deviation
+        either side, a factor ``exp(sd)`` for a lognormal), ``sd`` (the standard deviation of
+        a normal, or of the log of a lognormal; NaN for a triangle).
+
+    Raises
+    ------
+    simulator.model.fit.FitError
+        If the fit that gives the standard errors cannot run at this scenario.
     """
     s = scenario
+    params = s.assumptions.parameters
+    sd = dict(zip(FIT_PARAMETERS, _fit_sd(s, id(s.assumptions)), strict=True))
     rows = []
-    for k in _inputs(s, builtin=builtin_catalogue, drawn=True):
-        p, v = s.assumptions.parameters[k], float(s[k])
-        assert p.low is not None and p.high is not None  # _inputs keeps only inputs with both
-        # The scenario's own value is always the mode: a preset or a user value outside the
-        # plausible range widens it rather than being replaced by draws that ignore it.
-        lo, hi = min(float(p.low), v), max(float(p.high), v)
-        rows.append({"input": k, "label": p.label, "unit": p.unit, "distribution": "triangular",
-                     "low": lo, "mode": v, "high": hi})
-    return pd.DataFrame(rows, columns=["input", "label", "unit", "distribution", "low", "mode", "high"])
+    for k in _inputs(s, builtin=builtin_catalogue, tornado=False):
+        p, v = params[k], float(s[k])
+        if k in sd:
+            log = k in LOG_FITTED
+            lo, hi = (v * math.exp(-sd[k]), v * math.exp(sd[k])) if log else (v - sd[k], v + sd[k])
+            dist, width = ("lognormal" if log else "normal"), sd[k]
+        else:
+            assert p.low is not None and p.high is not None  # _inputs keeps only inputs with both
+            lo, hi, dist, width = min(float(p.low), v), max(float(p.high), v), "triangular", math.nan
+        rows.append({"input": k, "label": p.label, "unit": p.unit, "distribution": dist,
+                     "low": lo, "mode": v, "high": hi, "sd": width})
+    return pd.DataFrame(rows, columns=["input", "label", "unit", "distribution", "low", "mode", "high", "sd"])
 
 
 def draw_inputs(scenario: Scenario, draws: int, rng: np.random.Generator, *,
                 builtin_catalogue: bool = True) -> dict[str, np.ndarray]:
-    """Draw every uncertain input of :func:`uncertain_inputs`, in its row order.
+    """Draw every input of :func:`uncertain_inputs`, in its row order.
 
     Parameters
     ----------
@@ -230,62 +255,54 @@ def draw_inputs(scenario: Scenario, draws: int, rng: np.random.Generator, *,
     rng : numpy.random.Generator
         Consumed input after input.
     builtin_catalogue : bool, optional
-        False for an uploaded catalogue: the built-in catalogue's length parameters are not drawn.
+        See :func:`uncertain_inputs`.
 
     Returns
     -------
     dict[str, ndarray of shape (draws,)]
-        By dotted input name, in the input's unit; integer inputs rounded.
+        By dotted input name, in the input's unit, within its bounds.
+
+    Examples
+    --------
+    >>> v = draw_inputs(make_scenario(), 3, np.random.default_rng(0))
+    >>> v["demand.track_wants_per_month"].shape
+    (3,)
     """
-    return _draw(scenario, uncertain_inputs(scenario, builtin_catalogue=builtin_catalogue), draws, rng)
+    s = scenario
+    return _draw(s, uncertain_inputs(s, builtin_catalogue=builtin_catalogue), draws, rng)
 
 
 def _draw(s: Scenario, inputs: pd.DataFrame, draws: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     out = {}
-    for name, lo, mode, hi in zip(inputs.input, inputs.low, inputs["mode"], inputs.high, strict=True):
-        x = rng.triangular(lo, mode, hi, size=draws) if lo < hi else np.full(draws, mode)
-        out[name] = np.rint(x) if s.assumptions.parameters[name].kind == "integer" else x
+    for name, dist, lo, mode, hi, sd in zip(inputs.input, inputs.distribution, inputs.low, inputs["mode"],
+                                            inputs.high, inputs.sd, strict=True):
+        p = s.assumptions.parameters[name]
+        if dist == "triangular":
+            x = rng.triangular(lo, mode, hi, size=draws) if lo < hi else np.full(draws, mode)
+        else:
+            z = rng.standard_normal(draws)
+            x = mode * np.exp(sd * z) if dist == "lognormal" else mode + sd * z
+            assert p.bounds is not None  # numbers have bounds
+            np.clip(x, p.bounds[0], p.bounds[1], out=x)
+        out[name] = np.rint(x) if p.kind == "integer" else x
     return out
 
 
-def _mean_size_bytes(s: Scenario, profile, v: dict):
-    """Mix-weighted mean size for drawn values ``v`` (module docstring); exact at the scenario's values.
-
-    The operations repeat :func:`~simulator.model.market.download_profile`'s in the same order.
-    """
-    o0 = float(s.encoding.tag_overhead_bytes)
-    m0, g0 = (float(s[k]) for k in _LENGTH)
-    m, g = (v.get(k, float(s[k])) for k in _LENGTH)
-    k_len = (m / m0) * np.exp((g * g - g0 * g0) / 2.0)
-    d_over = v.get("encoding.tag_overhead_bytes", o0) - o0
-    fmts = s.assumptions.formats
-    weights = {e: v.get(MIX_PREFIX + e, float(s[MIX_PREFIX + e])) for e in profile.mix}
-    total = 0
-    for w in weights.values():
-        total = total + w
-    mean = 0
-    for e, w in weights.items():
-        size0 = profile.mean_size_bytes_by_encoding[e]
-        k = k_len
-        f = fmts[e].cd_fraction if e in fmts else None
-        if f:
-            k = k * (v.get(f, float(s[f])) / float(s[f]))
-        mean = mean + (w / total) * (size0 + (size0 - o0) * (k - 1.0) + d_over)
-    return mean
-
-
-def _evaluate(s: Scenario, profile, v: dict) -> MarketYear:
-    """Evaluate the market year with drawn values ``v`` (arrays) in place of the scenario's, in one vectorized call."""
-    kw = market_inputs(s, profile)
-    for key, name in _DIRECT.items():
-        kw[key] = v.get(name, kw[key])
-    if any(k not in _NOT_SIZE for k in v):  # a mix weight, the overhead, a lossless fraction or a length
-        kw["mean_size_bytes"] = _mean_size_bytes(s, profile, v)
-    if "costs.bandwidth_usd_per_gb" in v:
-        kw["bandwidth_usd_per_byte"] = v["costs.bandwidth_usd_per_gb"] / float(s.assumptions.constants["bytes_per_gb"])
-    for share, name in _SHARES:
-        kw[share] = v.get(name, kw[share])
-    return market_arrays(**kw)
+def _evaluate(s: Scenario, profile: DownloadProfile, v: dict[str, np.ndarray]) -> MarketYear:
+    """Return the year with drawn values ``v`` (arrays of one shape) in place of the scenario's: one model run."""
+    x = store_inputs(s, profile)
+    changes: dict[str, Any] = {field: v[k] for k, field in _STORE.items() if k in v}
+    mix = [MIX_PREFIX + e for e in profile.mix]
+    if any(k in v for k in mix):
+        shape = np.shape(next(iter(v.values())))
+        changes["mix_weights"] = np.stack([np.broadcast_to(v.get(k, float(s[k])), shape) for k in mix], axis=-1)
+    acct = dict(accounting_inputs(s))  # only the shares the rights model pays are drawn (_inputs)
+    acct.update({key: v[k] for k, key in _ACCOUNTS.items() if k in v})
+    if _BANDWIDTH in v:
+        acct["bandwidth_usd_per_byte"] = v[_BANDWIDTH] / float(s.assumptions.constants["bytes_per_gb"])
+    p = periods_of(s)
+    run = run_store(p, replace(x, **changes)).window(window_mask(p, s.timeline.year_end))
+    return year_from_run(run, np.ones(run.periods.days.size, dtype=bool), cast(AccountingInputs, acct))
 
 
 @dataclass(frozen=True, eq=False)
@@ -301,8 +318,9 @@ class MonteCarloResult:
     samples : DataFrame, shape (draws, len(MC_OUTPUTS))
         One column per output of ``MC_OUTPUTS``, one row per draw (for histograms).
     summary : DataFrame
-        One row per output: ``output``, ``unit``, ``p5_value``, ``p50_value``,
-        ``p95_value``, ``mean_value``, ``deterministic_value`` (the scenario's own market year).
+        One row per output: ``output``, ``unit``, ``p5_value``, ``p50_value``, ``p95_value``,
+        ``mean_value``, ``deterministic_value`` (the scenario's own market year) and
+        ``deterministic_percentile`` (the share of draws below it [%]).
     """
 
     draws: int
@@ -317,9 +335,19 @@ class MonteCarloResult:
         return {k: v.to_dict(orient="records") if isinstance(v, pd.DataFrame) else v for k, v in d.items()}
 
 
+def _check_draws(s: Scenario, draws, seed) -> tuple[int, int]:
+    draws = int(s.uncertainty.draws) if draws is None else draws
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= MAX_DRAWS:
+        raise ValueError(f"draws must be a whole number from 1 to {MAX_DRAWS:,}, got {draws!r}")
+    seed = s.uncertainty.seed if seed is None else seed
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    return int(draws), int(seed)
+
+
 def monte_carlo(scenario: Scenario, *, draws: int | None = None, seed: int | None = None,
                 durations_ms=None) -> MonteCarloResult:
-    """Seeded Monte Carlo over the plausible ranges (module docstring), in one vectorized pass.
+    """Seeded Monte Carlo of the fitted store model (module docstring), evaluated in vectorized chunks.
 
     Parameters
     ----------
@@ -327,10 +355,9 @@ def monte_carlo(scenario: Scenario, *, draws: int | None = None, seed: int | Non
     draws : int, optional
         Joint draws, 1 to ``MAX_DRAWS``; default ``uncertainty.draws``.
     seed : int, optional
-        Seed of ``numpy.random.default_rng``; default ``uncertainty.seed``.
+        Seed of ``numpy.random.default_rng``, 0 or more; default ``uncertainty.seed``.
     durations_ms : array_like of int, shape (n,), optional
-        Track lengths of an uploaded catalogue [ms]; then the built-in catalogue's
-        length parameters are not drawn.
+        Track lengths of an uploaded catalogue [ms] (default: the built-in catalogue).
 
     Returns
     -------
@@ -339,30 +366,30 @@ def monte_carlo(scenario: Scenario, *, draws: int | None = None, seed: int | Non
     Raises
     ------
     ValueError
-        If ``draws`` is not a whole number from 1 to ``MAX_DRAWS``, or ``seed`` is negative.
+        If ``draws`` is not a whole number from 1 to ``MAX_DRAWS``, or ``seed`` not a whole
+        number of 0 or more.
+    simulator.model.fit.FitError
+        If the fit that gives the fitted parameters' standard errors cannot run.
     """
     s = scenario
-    draws = int(s.uncertainty.draws) if draws is None else draws
-    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= MAX_DRAWS:
-        raise ValueError(f"draws must be a whole number from 1 to {MAX_DRAWS:,}, got {draws!r}")
-    seed = int(s.uncertainty.seed if seed is None else seed)
-    if seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed}")
-    builtin = durations_ms is None
+    draws, seed = _check_draws(s, draws, seed)
     profile = download_profile(s, durations_ms)
-    inputs = uncertain_inputs(s, builtin_catalogue=builtin)
-    v = _draw(s, inputs, int(draws), np.random.default_rng(seed))
-    year, base = _evaluate(s, profile, v), market_year(s, profile=profile)
-    x = np.empty((int(draws), len(MC_OUTPUTS)))
-    for i, o in enumerate(MC_OUTPUTS):
-        x[:, i] = market_output(year, o)  # broadcasts a float when nothing was drawn
+    inputs = uncertain_inputs(s, builtin_catalogue=durations_ms is None)
+    v = _draw(s, inputs, draws, np.random.default_rng(seed))
+    x = np.empty((draws, len(MC_OUTPUTS)))
+    for i in range(0, draws, CHUNK_DRAWS):
+        year = _evaluate(s, profile, {k: a[i:i + CHUNK_DRAWS] for k, a in v.items()})
+        for j, o in enumerate(MC_OUTPUTS):
+            x[i:i + CHUNK_DRAWS, j] = market_output(year, o)  # broadcasts a float when nothing was drawn
+    base = market_year(s, profile=profile)
+    det = np.array([float(market_output(base, o)) for o in MC_OUTPUTS])
     p = np.percentile(x, PERCENTILES, axis=0)
     summary = pd.DataFrame({"output": MC_OUTPUTS, "unit": [OUTPUT_UNITS[o] for o in MC_OUTPUTS],
                             **{f"p{q}_value": p[i] for i, q in enumerate(PERCENTILES)},
-                            "mean_value": x.mean(axis=0),
-                            "deterministic_value": [float(market_output(base, o)) for o in MC_OUTPUTS]})
+                            "mean_value": x.mean(axis=0), "deterministic_value": det,
+                            "deterministic_percentile": 100.0 * (x < det).mean(axis=0)})
     samples = pd.DataFrame(x, columns=list(MC_OUTPUTS), copy=False)
-    return MonteCarloResult(draws=int(draws), seed=seed, inputs=inputs, samples=samples, summary=summary)
+    return MonteCarloResult(draws=draws, seed=seed, inputs=inputs, samples=samples, summary=summary)
 
 
 def tornado(scenario: Scenario, *, output: str = "revenue_usd", durations_ms=None) -> pd.DataFrame:
@@ -372,9 +399,9 @@ def tornado(scenario: Scenario, *, output: str = "revenue_usd", durations_ms=Non
     ----------
     scenario : Scenario
     output : str
-        One of ``OUTPUTS`` (a numeric MarketYear field or ``implied_downloads_per_customer``).
+        One of ``OUTPUTS`` (a numeric field of MarketYear).
     durations_ms : array_like of int, optional
-        Track lengths of an uploaded catalogue [ms] (then catalogue parameters are left out).
+        Track lengths of an uploaded catalogue [ms] (then the built-in catalogue's inputs are left out).
 
     Returns
     -------
@@ -382,7 +409,8 @@ def tornado(scenario: Scenario, *, output: str = "revenue_usd", durations_ms=Non
         One row per input, sorted by ``swing`` (largest first): ``input``, ``label``, ``unit``,
         ``low``, ``base``, ``high`` (input values), ``output``, ``output_unit``, ``output_at_low``,
         ``output_base``, ``output_at_high``, ``swing = |output_at_high - output_at_low|``.
-        An end that makes the scenario invalid (every quality-mix weight 0) gives NaN, sorted last.
+        Each end equals ``market_year(scenario.with_overrides({input: end}))``; an end that
+        makes the scenario invalid (every quality-mix weight 0) gives NaN, sorted last.
 
     Raises
     ------
@@ -401,7 +429,7 @@ def tornado(scenario: Scenario, *, output: str = "revenue_usd", durations_ms=Non
 
     base = at({})
     rows = []
-    for k in _inputs(s, builtin=durations_ms is None, drawn=False):
+    for k in _inputs(s, builtin=durations_ms is None, tornado=True):
         p = s.assumptions.parameters[k]
         assert p.low is not None and p.high is not None  # _inputs keeps only inputs with both
         lo, hi = at({k: p.low}), at({k: p.high})

@@ -8,7 +8,7 @@ computed by the model for that scenario and the teaching notes.
 Examples
 --------
 >>> page = worksheet_html(make_scenario())
->>> "Pricing by the kilo follows cost" in page, "Answer:" in page
+>>> "Pricing by the kilo: quality versioning, not cost" in page, "Answer:" in page
 (True, False)
 >>> "Answer:" in worksheet_html(make_scenario(), teacher=True)
 True

@@ -115,8 +115,10 @@ def _finite(x: float, what: str) -> float:
 class Parameter(_Sourced):
     """One adjustable input.
 
-    ``kind`` is ``number`` (a finite float), ``integer``, ``boolean`` or
-    ``choice`` (one of ``options``). Numbers and integers carry ``bounds``
+    ``kind`` is ``number`` (a finite float), ``integer``, ``boolean``,
+    ``choice`` (one of ``options``) or ``date`` (a calendar day written
+    ``YYYY-MM-DD``, such as the first day of a reported count; it is not drawn
+    as a widget, so it needs ``ui: false``, and takes no range). Numbers and integers carry ``bounds``
     (the allowed [min, max], used as slider limits) and optionally a plausible
     ``low``/``high`` range used by the sensitivity analysis, and optionally a
     ``slider`` span narrower than the bounds (the app's slider covers it, a
@@ -125,7 +127,7 @@ class Parameter(_Sourced):
     it is not drawn as a widget.
     """
 
-    kind: Literal["number", "integer", "boolean", "choice"] = "number"
+    kind: Literal["number", "integer", "boolean", "choice", "date"] = "number"
     value: Scalar
     unit: StrictStr
     label: StrictStr = Field(min_length=1)
@@ -141,10 +143,27 @@ class Parameter(_Sourced):
     fitted: StrictBool = False
     slider: tuple[StrictInt | StrictFloat, StrictInt | StrictFloat] | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _date_as_text(cls, data: Any) -> Any:
+        # YAML reads an unquoted 2006-06-01 as a date: a date parameter keeps it as its ISO text.
+        if isinstance(data, dict) and data.get("kind") == "date" and type(data.get("value")) is _dt.date:
+            return {**data, "value": data["value"].isoformat()}
+        return data
+
     @model_validator(mode="after")
     def _check_value(self):
         v = self.value
-        if self.kind in ("number", "integer"):
+        if self.kind == "date":
+            if not isinstance(v, str) or _iso_day(v) is None:
+                raise ValueError(f"value must be a date written YYYY-MM-DD, got {v!r}")
+            extra = [k for k in ("bounds", "step", "low", "high", "slider", "options", "options_from")
+                     if getattr(self, k) is not None]
+            if extra:
+                raise ValueError(f"a date takes no {extra[0]}")
+            if self.ui:
+                raise ValueError("a date is not drawn as a widget: it needs 'ui: false'")
+        elif self.kind in ("number", "integer"):
             if self.kind == "integer" and not (isinstance(v, int) and not isinstance(v, bool)):
                 raise ValueError(f"value must be a whole number, got {v!r}")
             # An integer has passed the check above, so this one only refuses non-numbers of kind "number".
@@ -198,6 +217,8 @@ class Parameter(_Sourced):
             return f"{whole} between {lo} and {hi}"
         if self.kind == "boolean":
             return "true or false"
+        if self.kind == "date":
+            return "a date written YYYY-MM-DD"
         return f"one of {list(self.options or ())}"
 
 
@@ -212,6 +233,16 @@ class Constant(_Sourced):
     @classmethod
     def _fin(cls, v):
         return _finite(v, "value")
+
+
+def _iso_day(text: str) -> _dt.date | None:
+    """Return the day ``YYYY-MM-DD`` names, or None for any other text (no week dates, no times)."""
+    if not (len(text) == len("YYYY-MM-DD") and text[4] == text[7] == "-"):
+        return None
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _iso_date(v: Any) -> Any:
@@ -421,12 +452,12 @@ class Assumptions:
         key : str
             Dotted parameter name.
         value : Any
-            The value (a number, a boolean or a choice).
+            The value (a number, a boolean, a choice, or a date as ``YYYY-MM-DD`` text or a ``datetime.date``).
 
         Returns
         -------
         Any
-            The value, integers normalised to ``int`` and numbers to ``float``.
+            The value, integers normalised to ``int``, numbers to ``float`` and dates to ``YYYY-MM-DD`` text.
 
         Raises
         ------
@@ -455,6 +486,11 @@ class Assumptions:
             if not isinstance(value, bool):
                 raise ScenarioError(f"{key} must be true or false, got {value!r}")
             return value
+        if p.kind == "date":
+            day = value if type(value) is _dt.date else _iso_day(value) if isinstance(value, str) else None
+            if day is None:
+                raise ScenarioError(f"{key} must be {p.allowed()}, got {_short(value)}")
+            return day.isoformat()
         allowed = self.choices(key)
         if value not in allowed:
             raise ScenarioError(f"{key} must be one of {list(allowed)}, got {value!r}")

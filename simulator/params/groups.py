@@ -151,6 +151,8 @@ class RightsInputs:
 
     payment_model: str
     us_songs_jun_oct_2006: float  # [songs]
+    us_songs_first_day: str  # [date, YYYY-MM-DD]
+    us_songs_last_day: str  # [date, YYYY-MM-DD]
     statutory_damages_usd_per_song: float  # [USD/song]
 
 @dataclass(frozen=True, slots=True)

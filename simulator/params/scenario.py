@@ -99,7 +99,7 @@ def parse_value(assumptions: Assumptions, key: str, text: str) -> Any:
         if low in ("false", "no", "off", "0"):
             return False
         raise ScenarioError(f"{key} must be true or false, got {text!r}")
-    if p.kind == "choice":
+    if p.kind in ("choice", "date"):
         return assumptions.check_value(key, t)
     try:
         v = int(t) if p.kind == "integer" else float(t)
@@ -226,15 +226,23 @@ class Scenario:
         return hash((self.preset, tuple(sorted(self.values.items()))))
 
 
-def _check_together(values: Mapping[str, Any]) -> None:
+def _check_together(values: Mapping[str, Any], assumptions: Assumptions) -> None:
     """Check the inputs that must fit together, each being valid on its own.
 
     Raises
     ------
     ScenarioError
-        Every quality-mix weight 0 (no download would have an encoding), or the reported
-        price band upside down.
+        Every quality-mix weight 0 (no download would have an encoding), the reported
+        price band upside down, or the lawsuit's count ending before it starts or starting
+        before the first dated rate.
     """
+    first, last = values["rights.us_songs_first_day"], values["rights.us_songs_last_day"]
+    if first > last:  # ISO dates compare as text in calendar order
+        raise ScenarioError(f"rights.us_songs_first_day ({first}) must not be after rights.us_songs_last_day ({last})")
+    known = assumptions.rate_timeline[0].from_.isoformat()  # no rate is known before the first step
+    if first < known:
+        raise ScenarioError(f"rights.us_songs_first_day must not be before the first rate of rate_timeline ({known}), "
+                            f"got {first}")
     if not any(v > 0 for k, v in values.items() if k.startswith(QUALITY_MIX_PREFIX)):
         raise ScenarioError(f"{QUALITY_MIX_PREFIX}*: at least one quality-mix weight must be above 0, got all 0")
     lo, hi = values["market.reported_track_price_low_usd"], values["market.reported_track_price_high_usd"]
@@ -269,7 +277,8 @@ def make_scenario(
     ScenarioError
         An unknown preset (the message lists the known ones), an unknown input,
         a value outside its bounds, or inputs that do not fit together (every
-        quality-mix weight 0, the reported price band upside down).
+        quality-mix weight 0, the reported price band upside down, the lawsuit's
+        count ending before it starts).
     """
     a = assumptions if assumptions is not None else load_assumptions()
     values = a.defaults()
@@ -279,7 +288,7 @@ def make_scenario(
         values.update(validate_overrides(a, a.presets[preset].overrides))
     ov = validate_overrides(a, dict(overrides or {}))
     values.update(ov)
-    _check_together(values)
+    _check_together(values, a)
     return Scenario(
         assumptions=a,
         preset=preset,

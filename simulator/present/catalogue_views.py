@@ -20,6 +20,7 @@ from simulator.model.catalogue_pricing import price_catalogue
 from simulator.model.encoding import encoding_menu, size_bytes, size_mb
 from simulator.model.money import round_half_up_cents, to_fraction
 from simulator.model.pricing import basket_total, pricing_terms
+from simulator.model.units import format_quantity
 from simulator.params.scenario import Scenario
 from simulator.present.charts import PALETTE, Chart, make_figure, vline
 
@@ -116,18 +117,24 @@ def price_histogram_chart(
     itunes = s.comparison.itunes_track_usd
     n = int(counts.sum())
     median = float(np.median(cents)) / 100
-    title = f"Price per track across the catalogue at {encoding} [USD; number of tracks]"
+    totals = priced.attrs
+    real, formula_n = totals["real_bytes_tracks"], totals["formula_bytes_tracks"]
+    # Real bytes are the files' own sizes, whatever their encoding: name the encoding only for formula sizes.
+    where = encoding if not real else "the files' real sizes" if not formula_n else \
+        f"real sizes ({format_quantity(real, 'track')}) and {encoding} ({formula_n:,})"
+    title = f"Price per track across the catalogue at {where} [USD; number of tracks]"
     fig = make_figure(
         [{"type": "bar", "x": data.price_usd.to_numpy(), "y": data.tracks.to_numpy(), "marker": {"color": PALETTE[0]},
           "hovertemplate": "$%{x:.2f}: %{y} tracks<extra></extra>"}],
         title, "Price per track [USD]", "Tracks", marks=[vline(itunes, f"iTunes ${itunes:.2f}", anchor="right")],
         layout={"xaxis": {"tickformat": "$.2f"}, "showlegend": False, "hovermode": "closest", "bargap": 0.05})
-    totals = priced.attrs
-    alt = (f"Histogram of {n:,} track prices at {encoding}: median ${median:.2f}, from ${values.min() / 100:.2f} "
+    alt = (f"Histogram of {n:,} track prices at {where}: median ${median:.2f}, from ${values.min() / 100:.2f} "
            f"to ${values.max() / 100:.2f}, against iTunes' flat ${itunes:.2f}.")
-    caption = (f"Every track of '{catalogue.source}' priced at {encoding}, rounded to the cent; the dashed line is "
+    caption = (f"Every track of '{catalogue.source}' priced at {where}, rounded to the cent; the dashed line is "
                "iTunes' flat price. Lengths (and real bytes, if chosen) from the catalogue; rate from the scenario.")
-    formula = (f"Each track: ⌈kbps × ms / 8⌉ bytes ÷ bytes per {totals.get('mb_unit', 'MB')} × rate, rounded half-up. "
+    size = "its file's real bytes" if real and not formula_n else \
+        "its real bytes where known, else ⌈kbps × ms / 8⌉ bytes" if real else "⌈kbps × ms / 8⌉ bytes"
+    formula = (f"Each track: {size} ÷ bytes per {totals.get('mb_unit', 'MB')} × rate, rounded half-up. "
                f"Whole catalogue: ${totals.get('price_usd')} with per-track rounding, ${totals.get('price_per_basket_usd')} "
                f"rounded once, against ${totals.get('itunes_usd')} at iTunes.")
     return Chart("catalogue_price_histogram", title, caption, alt, fig, data, formula)

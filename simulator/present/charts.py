@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from simulator.model.encoding import encoding_menu, get_encoding, size_bytes
+from simulator.model.encoding import encoding_menu, get_encoding, size_bytes, size_column
 from simulator.model.market import MarketYear, market_year, reported_price_band_usd
 from simulator.model.pricing import pricing_terms, track_price_cents
 from simulator.params.scenario import Scenario
@@ -183,7 +183,8 @@ def price_vs_length_chart(
     Returns
     -------
     Chart
-        Data columns: duration_s, encoding, size_mb, price_usd (rounded per track).
+        Data columns: duration_s, encoding, size_mb (named size_mib under binary megabytes),
+        price_usd (rounded per track).
 
     Raises
     ------
@@ -212,7 +213,7 @@ def price_vs_length_chart(
         nbytes = size_bytes(dur_ms, menu[name].bitrate_kbps, t.overhead_bytes)
         price = track_price_cents(nbytes, t) / 100
         frames.append({"duration_s": dur_s, "encoding": np.full(dur_s.size, name, dtype=object),
-                       "size_mb": nbytes / t.bytes_per_mb, "price_usd": price})
+                       size_column(t.mb_convention): nbytes / t.bytes_per_mb, "price_usd": price})
         # A step line needs only its corners: the first second and every second the price changes.
         corner = np.union1d(np.flatnonzero(np.r_[True, np.diff(price) != 0]), [price.size - 1])
         traces.append({
@@ -247,6 +248,11 @@ def price_vs_length_chart(
     return Chart("price_vs_length", title, caption, alt, fig, data, formula)
 
 
+def _pct(share: float) -> str:
+    """Return a share as a percentage: ``15%``, ``17.5%``."""
+    return f"{share:.0%}" if round(share * 100, 6).is_integer() else f"{share:.1%}"
+
+
 def revenue_split_chart(scenario: Scenario, *, year: MarketYear | None = None) -> Chart:
     """Who gets what: the year's revenue split, in dollars a year and cents of each dollar.
 
@@ -269,7 +275,7 @@ def revenue_split_chart(scenario: Scenario, *, year: MarketYear | None = None) -
         "Labels (wholesale)": y.labels_usd,
         "Card fees": y.card_fee_usd,
         "Bandwidth": y.bandwidth_usd,
-        "Operator margin": y.operator_margin_usd,
+        "Contribution margin": y.operator_margin_usd,
     }
     rev = y.revenue_usd
     data = pd.DataFrame(
@@ -299,10 +305,14 @@ def revenue_split_chart(scenario: Scenario, *, year: MarketYear | None = None) -
         f"ROMS = {s.royalties.roms_share:g} × base = ${y.roms_usd:,.0f}; card fees = "
         f"{s.costs.card_fee_share:g} × revenue = ${y.card_fee_usd:,.0f}; bandwidth = "
         f"{y.data_served_tb:,.1f} TB × ${s.costs.bandwidth_usd_per_gb:g}/GB = ${y.bandwidth_usd:,.0f}; "
-        f"operator = the remainder = ${y.operator_margin_usd:,.0f}."
+        f"operator's contribution margin = the remainder, before fixed costs = ${y.operator_margin_usd:,.0f}."
     )
+    roms, stated = s.royalties.roms_share, float(s.assumptions.parameters["royalties.roms_share"].value)
+    said = "as the company's 2006 statement said" if roms == stated else f"the company's 2006 statement said {_pct(stated)}"
+    base = "gross receipts" if s.royalties.base == "gross" else "receipts less card fees and bandwidth"
     caption = (
         "The year's receipts split between the collecting societies, the card processors, bandwidth and the "
-        "operator. Shares from the current scenario (15% to ROMS per the company's 2006 statement)."
+        f"operator. Shares from the current scenario: {_pct(roms)} of {base} to ROMS ({said}). The operator's "
+        "contribution margin is what it keeps before fixed costs, which the model leaves out."
     )
     return Chart("revenue_split", title, caption, alt, fig, data, formula)

@@ -20,9 +20,10 @@ __all__ = ["lorenz_chart", "spend_histogram_chart", "montecarlo_chart", "monteca
 #: Readable names of the outputs the Monte Carlo and the tornado report.
 OUTPUT_LABELS = {
     "revenue_usd": "Revenue a year",
-    "implied_downloads_per_customer": "Implied downloads per customer",
+    "customers": "Customers at the year's end",
+    "downloads_per_customer": "Downloads per customer",
     "roms_usd": "ROMS payout a year",
-    "operator_margin_usd": "Operator margin a year",
+    "operator_margin_usd": "Operator's contribution margin a year",
 }
 
 
@@ -130,6 +131,17 @@ def spend_histogram_chart(cy: CustomerYear) -> Chart:
     return Chart("spend_histogram", title, caption, alt, fig, data, formula)
 
 
+def _drawn(r: pd.Series) -> str:
+    """Say how one input is drawn, as a Markdown list item."""
+    if r.distribution == "lognormal":
+        how = f"lognormal, median {r['mode']:g}, ln-sd {r.sd:.3g} (±1 sd: {r.low:.4g} to {r.high:.4g})"
+    elif r.distribution == "normal":
+        how = f"normal, mean {r['mode']:g}, sd {r.sd:.3g}"
+    else:
+        how = f"triangular({r.low:g}, {r['mode']:g}, {r.high:g})"
+    return f"- {r.label} [{r.unit}]: {how}"
+
+
 def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart:
     """Distribution of one Monte Carlo output with its 5th, 50th and 95th percentiles.
 
@@ -141,7 +153,7 @@ def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart
     if output not in mc.samples.columns:
         raise ValueError(f"output must be one of {list(mc.samples.columns)}, got {output!r}")
     x = mc.samples[output].to_numpy()
-    x = x[np.isfinite(x)]  # an implied figure is infinite in draws where nobody can pay
+    x = x[np.isfinite(x)]
     row = mc.summary.set_index("output").loc[output]
     unit = OUTPUT_UNITS.get(output, "")
     money = unit.startswith("USD")
@@ -162,12 +174,13 @@ def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart
                               "xaxis": {"range": [float(x.min() / scale), float(x.max() / scale)]} if x.size else {}})
     fmt = (lambda v: format_usd(v)) if money else (lambda v: f"{v:,.1f}")
     alt = (f"Histogram of {_label(output).lower()}: 90% of draws between {fmt(row.p5_value)} and {fmt(row.p95_value)}, "
-           f"median {fmt(row.p50_value)}, against {fmt(row.deterministic_value)} for the scenario itself.")
-    caption = (f"Every uncertain input drawn at once, {mc.draws:,} times (seed {mc.seed}), from a triangular "
-               "distribution over its plausible range in assumptions.yaml with the scenario's value as the mode.")
-    formula = "\n".join(
-        f"- {r.label} [{r.unit}]: triangular({r.low:g}, {r['mode']:g}, {r.high:g})" for _, r in mc.inputs.iterrows()
-    )
+           f"median {fmt(row.p50_value)}, against {fmt(row.deterministic_value)} for the scenario itself "
+           f"(its {row.deterministic_percentile:.0f}th percentile).")
+    caption = (f"{mc.draws:,} runs of the monthly store model (seed {mc.seed}), every uncertain input drawn at once: "
+               "the fitted demand parameters around their fitted values (normal, their standard errors from the fit), "
+               "the others from a triangle over their plausible range in assumptions.yaml with the scenario's value "
+               f"as the peak. The scenario sits at the {row.deterministic_percentile:.0f}th percentile of its own band.")
+    formula = "\n".join(_drawn(r) for _, r in mc.inputs.iterrows())
     data = mc.samples[[output]].rename(columns={output: f"{output}"})
     return Chart(f"montecarlo_{output}", title, caption, alt, fig, data, "Inputs drawn:\n\n" + formula)
 
@@ -204,8 +217,9 @@ def tornado_chart(table: pd.DataFrame, *, top: int = 12) -> Chart:
     alt = ("Horizontal bars around the scenario's value, longest first." if first is None else
            f"Horizontal bars around {fmt(base)}; the biggest swing is {first.label.lower()} "
            f"({fmt(first.output_at_low)} at {first.low:g} to {fmt(first.output_at_high)} at {first.high:g} {first.unit}).")
-    caption = ("Each bar moves one input from its plausible low to its plausible high (assumptions.yaml) while every "
-               "other input stays at the scenario's value; sorted by the swing of the output.")
+    caption = ("Each bar moves one input from its plausible low to its plausible high (assumptions.yaml; a fitted "
+               "demand parameter by one standard error either side of its fitted value) while every other input stays "
+               "at the scenario's value; sorted by the swing of the output.")
     formula = "swing = |output(input at high) − output(input at low)|, others at base; base = " + fmt(base)
     data = table[["input", "label", "unit", "low", "base", "high", "output_at_low", "output_base", "output_at_high",
                   "swing"]].copy()

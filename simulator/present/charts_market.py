@@ -117,8 +117,8 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
     traces = [
         {"type": "scatter", "x": r, "y": curve.revenue_usd / 1e6, "name": "Revenue [USD million]",
          "line": {"color": PALETTE[0], "width": 3}},
-        {"type": "scatter", "x": r, "y": curve.operator_margin_usd / 1e6,
-         "name": "Contribution margin [USD million]", "line": {"color": PALETTE[2], "width": 2}},
+        {"type": "scatter", "x": r, "y": curve.operator_margin_usd / 1e6, "name": "Operator's contribution margin [USD million]",
+         "line": {"color": PALETTE[2], "width": 2}},
         {"type": "scatter", "x": r, "y": curve.downloads / 1e6, "name": "Downloads [million]", "yaxis": "y2",
          "line": {"color": PALETTE[1], "dash": "dot"}},
     ]

@@ -11,11 +11,11 @@ Examples
 >>> ex = {e.key: e for e in exercises(make_scenario())}
 >>> sorted(ex)[:3]
 ['best_rate', 'card_freeze', 'clone']
->>> "28.47" in ex["implied_downloads"].answer
+>>> "**29.00 downloads per customer a year**" in ex["implied_downloads"].answer
 True
 >>> n = ex["implied_downloads"].numeric
 >>> round(n.value, 2), n.unit, n.tolerance, n.relative
-(28.47, 'downloads a year', 0.01, True)
+(29.0, 'downloads a year', 0.01, True)
 """
 
 from __future__ import annotations
@@ -24,14 +24,14 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from simulator.model.calibration import CalibrationError, solve
 from simulator.model.customers import customer_year
 from simulator.model.demand import best_rate
-from simulator.model.encoding import encoding_menu, size_bytes
+from simulator.model.encoding import encoding_menu, mb_unit, size_bytes
 from simulator.model.market import market_year
 from simulator.model.pricing import cost_terms, pricing_terms, track_price_usd
 from simulator.model.rights import lawsuit_arithmetic, rights_comparison
 from simulator.params.scenario import Scenario
+from simulator.present.lawsuit import STATUTE, earned_usd_text, per_work_text, rate_days_text
 from simulator.present.report import format_count, format_usd
 
 __all__ = ["Exercise", "NumericAnswer", "exercises", "EXERCISE_KEYS"]
@@ -112,6 +112,10 @@ def _finite(n: NumericAnswer) -> NumericAnswer | None:
 
 
 def _per_mb_follows_cost(s: Scenario) -> Exercise:
+    """Exercise 1: per-MB pricing is quality versioning; bandwidth is a fraction of a percent of the price.
+
+    The key keeps its first name (``per_mb_follows_cost``): live classes store answers under it.
+    """
     t, c = pricing_terms(s), cost_terms(s)
     enc = encoding_menu(s)
     ms = int(s.assumptions.constants["ms_per_s"])
@@ -131,50 +135,64 @@ def _per_mb_follows_cost(s: Scenario) -> Exercise:
 
     table = "\n".join(f"| {lab} | {e} | {b / t.bytes_per_mb:,.2f} {t.mb_unit} | ${p} | ${cost:.5f} | ${itunes:.2f} |"
                       for lab, e, b, p, cost in rows)
-    ratio = float(t.usd_per_byte / c.bandwidth_usd_per_byte) if c.bandwidth_usd_per_byte else float("inf")
+    price_per_mb = float(t.usd_per_byte) * t.bytes_per_mb                  # after the discount
+    cost_per_mb = float(c.bandwidth_usd_per_byte) * t.bytes_per_mb
+    share = cost_per_mb / price_per_mb                                      # the rate is above 0 (its bounds)
+    multiple = f", so each price is about {1 / share:,.0f}× its delivery cost" if share else ""
+    bits = float(enc["flac"].bitrate_kbps / enc["mp3-192"].bitrate_kbps)
     answer = (
         "| track | encoding | size | AllofMP3 | bandwidth cost | iTunes |\n|---|---|---|---|---|---|\n" + table +
-        f"\n\nEvery price is the same multiple of its delivery cost (about {ratio:,.0f}×): the price follows the bytes "
-        f"sent, not the song. The epic costs {times(rows[1][3])} the single and the FLAC single "
-        f"{times(rows[2][3])}, where iTunes charged both ${itunes:.2f}."
+        f"\n\nSending the bytes costs ${cost_per_mb:.4g} a {t.mb_unit} against ${price_per_mb:.4g} a {t.mb_unit} "
+        f"charged: bandwidth is **{share:.2%} of every price**{multiple}. The price does not follow cost. It follows "
+        "the bits, and buyers value bits: per-MB pricing is **quality versioning**, the same song sold in versions "
+        f"of different quality. The FLAC buyer pays **{times(rows[2][3])}** what the 192 kbps buyer pays for the same "
+        f"single ({bits:.1f}× the bits): he pays for a quality he values, not for a cost the store bears. Length is "
+        f"metered too: the epic costs "
+        f"{times(rows[1][3])} the single, where iTunes charged both ${itunes:.2f}."
     )
     return Exercise(
-        "per_mb_follows_cost", "Pricing by the kilo follows cost, not value",
-        "Price a 3:30 pop single and a 12-minute prog-rock epic at 192 kbps, and the single in FLAC. "
-        "What does each cost at AllofMP3 and at iTunes, and what does the store's price track?",
-        ("Size in bytes = kbps × ms / 8.", "Compare each price with the cost of sending its bytes."),
+        "per_mb_follows_cost", "Pricing by the kilo: quality versioning, not cost",
+        "Price a 3:30 pop single and a 12-minute prog-rock epic at 192 kbps, and the single in FLAC, at AllofMP3 and "
+        "at iTunes. What share of each AllofMP3 price is the cost of sending its bytes, and what is the store "
+        "charging for?",
+        ("Size in bytes = kbps × ms / 8; price = size in MB × rate per MB.",
+         "Bandwidth share = bandwidth cost per MB ÷ price per MB.",
+         "Who buys the FLAC version, and what does he pay more for?"),
         answer,
-        "Per-unit pricing of information goods: marginal cost is near zero and buyers value songs, not megabytes. "
-        "Ask who gains from per-MB pricing (short-song listeners, lossy-quality buyers) and who loses.",
-        NumericAnswer("The AllofMP3 price of the 12:00 epic at 192 kbps, in US dollars.", rows[1][3], "USD",
+        "Versioning of an information good (Shapiro and Varian, Information Rules, 1998, ch. 3): a download's "
+        "marginal cost is near zero, so per-MB pricing is not cost-plus; it sells one song in several qualities and "
+        "lets buyers sort themselves by what they will pay, with the bits as the meter. It also charges for length, "
+        "which buyers value less: ask who gains (short songs, lossy quality) and who loses (long tracks, lossless).",
+        NumericAnswer("The AllofMP3 price of the 3:30 pop single in FLAC, in US dollars.", rows[2][3], "USD",
                       PRICE_TOLERANCE_USD),
     )
 
 
 def _implied_downloads(s: Scenario) -> Exercise:
-    rev = s.market.reported_revenue_usd
+    # The model's year, as in every later exercise (and Explore's headline figures): one revenue figure for the class.
+    y = market_year(s)
+    paying = y.customers * y.paying_factor
     numeric = None
-    try:
-        sol = solve(s)
-    except CalibrationError as e:  # e.g. too few customers: no answer within the bounds
-        sol, answer = None, f"This scenario has no answer: {e}."
-    if sol is not None:
-        y = sol.market
-        paying = y.customers * y.paying_factor  # the customers the solve divides by
+    if paying <= 0:  # a freeze that leaves nobody able to pay
+        answer = "This scenario has no answer: no customer can pay, so there is no revenue per paying customer."
+    else:
+        per = y.revenue_usd / paying
+        downloads = per / y.mean_price_usd                                   # the price is above 0 (rate bounds)
         answer = (
-            f"Revenue per paying customer = {format_usd(rev)} ÷ {format_count(paying)} = **${rev / paying:.2f} a year**. "
-            f"At a mean price of ${y.mean_price_usd:.4f} a download that is **{sol.value:.2f} downloads per customer "
-            f"a year** (solved with Brent's method to {format_usd(sol.achieved, cents=True)} of revenue), about "
-            f"{sol.value / 12:.1f} a month: {sol.value / s.catalogue.tracks_per_album_mean:.1f} albums' worth of "
-            "tracks a year."
+            f"Revenue per paying customer = {format_usd(y.revenue_usd)} ÷ {format_count(paying)} = "
+            f"**${per:.2f} a year**. At a mean price of ${y.mean_price_usd:.4f} a download that is "
+            f"**{downloads:.2f} downloads per customer a year**, about {downloads / 12:.1f} a month: "
+            f"{downloads / s.catalogue.tracks_per_album_mean:.1f} albums' worth of tracks a year. The model's year "
+            f"is {y.revenue_gap_pct:+.1f}% against The Times' {format_usd(y.reported_revenue_usd)}."
         )
-        numeric = NumericAnswer("Downloads per customer a year.", sol.value, "downloads a year", READ_OFF_TOLERANCE,
+        numeric = NumericAnswer("Downloads per customer a year.", downloads, "downloads a year", READ_OFF_TOLERANCE,
                                 relative=True)
     return Exercise(
-        "implied_downloads", "What 5.5 million customers and $30 million imply",
-        "The Times reported 5.5 million customers and about $30 million a year. How many tracks did the average "
-        "customer buy?",
-        ("Revenue per customer = revenue ÷ customers.", "Divide by the mean price of a download."),
+        "implied_downloads", "What the customers and the revenue imply",
+        f"Explore's headline figures give the store's revenue a year and its customers (The Times reported "
+        f"{format_count(s.market.reported_customers)} customers and about {format_usd(s.market.reported_revenue_usd)}). "
+        "How many tracks did the average paying customer buy?",
+        ("Revenue per paying customer = revenue ÷ paying customers.", "Divide by the mean price of a download."),
         answer,
         "A classic calibration: most 'customers' must have been occasional buyers. Discuss whether 5.5 million "
         "counts accounts ever opened, and what the $10-14 million estimate would imply instead.",
@@ -274,11 +292,13 @@ def _best_rate(s: Scenario) -> Exercise:
     return Exercise(
         "best_rate", "The revenue-maximizing rate",
         "Under constant-elasticity demand, which rate per MB maximizes revenue, and which maximizes the "
-        "operator's margin?",
+        "operator's contribution margin (revenue less royalties, card fees and bandwidth, before fixed costs)?",
         ("Revenue ∝ rate^(1 + e): when is that rising?", "Lerner: (p − c)/p = −1/e."),
         answer,
-        "Constant elasticity has no interior revenue maximum unless e = −1; profit has one only when demand is "
-        "elastic. Let students move the elasticities in the sidebar and watch the Demand view of Explore.",
+        "Under constant elasticity revenue ∝ rate^(1 + e) has no interior maximum at any e: it rises when e > −1, "
+        "falls when e < −1, and at e = −1 it is flat (every rate gives the same revenue, so there is no maximum "
+        "either). Profit peaks inside only when demand is elastic (e < −1) and serving a MB costs something. Let "
+        "students move the elasticities and watch the Demand view of Explore.",
         _finite(NumericAnswer("The total elasticity at which the scenario's rate maximizes profit.", implied, "",
                               ELASTICITY_TOLERANCE)),
     )
@@ -286,20 +306,31 @@ def _best_rate(s: Scenario) -> Exercise:
 
 def _lawsuit(s: Scenario) -> Exercise:
     law = lawsuit_arithmetic(s)
+    per_song = format_usd(law.statutory_damages_usd_per_song)
     answer = (
-        f"{format_count(law.songs)} songs × ${law.statutory_damages_usd_per_song:,.0f} = "
-        f"**{format_usd(law.claim_usd)}**. Those songs earned the store about {format_usd(law.revenue_usd)} "
-        f"(${law.mean_price_usd:.2f} each) and ROMS {format_usd(law.roms_usd)}; at iTunes wholesale labels would "
-        f"have got {format_usd(law.itunes_wholesale_usd)}. The claim is {law.claim_to_revenue_ratio:,.0f}× the revenue."
+        f"{format_count(law.songs)} songs × {per_song} = **{format_usd(law.claim_usd)}**, the figure the press reported. "
+        f"{per_work_text(s)}\n\n"
+        f"The songs were bought over {rate_days_text(s)}: a day-weighted "
+        f"{law.rate_usd_per_mb * float(s.assumptions.constants['cents_per_usd']):.2f} c/{mb_unit(s.pricing.mb_convention)}. "
+        f"On the fitted demand (its mix and downloads at each day's rate) they earned the store about **{earned_usd_text(law.revenue_usd)}** "
+        f"(${law.mean_price_usd:.2f} each) and ROMS {earned_usd_text(law.roms_usd)}; at iTunes wholesale labels would "
+        f"have got {earned_usd_text(law.itunes_wholesale_usd)}. The press's figure is "
+        f"{law.claim_to_revenue_ratio:,.0f}× the revenue."
     )
     return Exercise(
         "lawsuit", "The $1.65 trillion lawsuit",
-        "US labels sued for $150,000 per song on about 11 million songs bought by US customers in June-October 2006. "
-        "Set that next to what those songs earned.",
-        ("Statutory damages are per work infringed, not per dollar lost.",),
+        f"US labels sued over about {format_count(s.rights.us_songs_jun_oct_2006)} songs bought by US customers in "
+        f"June-October 2006, and the press multiplied them by {format_usd(s.rights.statutory_damages_usd_per_song)}, "
+        "the statute's most for a wilful infringement. Set that figure next to what those songs earned, and say what "
+        "the statute allows.",
+        ("The rate rose during the count: weight each rate per MB by the days it was in force (see Sources).",
+         f"US statutory damages ({STATUTE}) are awarded per work infringed, not per copy sold."),
         answer,
-        "Statutory damages as deterrence, not compensation; the suit was dropped in 2008 as the site was defunct.",
-        _finite(NumericAnswer("The claim, in US dollars.", law.claim_usd, "USD", READ_OFF_TOLERANCE, relative=True)),
+        "Statutory damages as deterrence, not compensation, and counted per work, not per copy: multiplying downloads "
+        "by the per-work maximum is how a headline reached $1.65 trillion. The suit was dropped in 2008 as the site "
+        "was defunct.",
+        _finite(NumericAnswer("The press's figure (songs × damages per song), in US dollars.", law.claim_usd, "USD",
+                              READ_OFF_TOLERANCE, relative=True)),
     )
 
 

@@ -36,7 +36,7 @@ COMPARED_OUTPUTS = {
     "labels_usd": ("Label wholesale a year", "USD/year"),
     "card_fee_usd": ("Card fees a year", "USD/year"),
     "bandwidth_usd": ("Bandwidth a year", "USD/year"),
-    "operator_margin_usd": ("Contribution margin a year", "USD/year"),
+    "operator_margin_usd": ("Operator's contribution margin a year", "USD/year"),
     "consumer_surplus_usd": ("Consumer surplus a year", "USD/year"),
     "data_served_tb": ("Data served a year", "TB/year"),
 }
@@ -116,6 +116,8 @@ def _change(first: Scenario, last: Scenario, key: str) -> str:
         return f"“{p.label}” turned {'on' if last[key] else 'off'}"
     if p.kind == "choice":
         return f"“{p.label}” set to {option_label(str(last[key]))} instead of {option_label(str(first[key]))}"
+    if p.kind == "date":
+        return f"the {_lower_first(p.label)} on {last[key]} instead of {first[key]}"
     return f"the {_lower_first(p.label)} at {_quantity(last, key)} instead of {_quantity(first, key)}"
 
 
@@ -155,11 +157,11 @@ def _move(pct: float, diff: float) -> str:
 
 
 def _margin_move(before: float, after: float, pct: float, diff: float) -> str:
-    """Say how the operator's margin moves; a margin that turns into a loss says so."""
+    """Say how the operator's contribution margin moves; a margin that turns into a loss says so."""
     if before >= 0 > after:
         return f"turns into a loss: {format_usd(before)} → {format_usd(after)}"
     if before < 0 <= after:
-        return f"turns from a loss into a profit: {format_usd(before)} → {format_usd(after)}"
+        return f"turns from a loss into a positive margin: {format_usd(before)} → {format_usd(after)}"
     move = _move(pct, diff)
     return f"stays at {format_usd(after)}" if move == "stays the same" else \
         f"{move} ({format_usd(before)} → {format_usd(after)})"
@@ -256,7 +258,7 @@ def comparison_chart(c: Comparison) -> Chart:
         Data columns: scenario, recipient, usd_per_year.
     """
     parts = {"ROMS": "roms_usd", "FAIR": "fair_usd", "Labels (wholesale)": "labels_usd", "Card fees": "card_fee_usd",
-             "Bandwidth": "bandwidth_usd", "Operator margin": "operator_margin_usd"}
+             "Bandwidth": "bandwidth_usd", "Contribution margin": "operator_margin_usd"}
     rows = [{"scenario": n, "recipient": r, "usd_per_year": getattr(y, f)}
             for n, y in zip(c.names, c.years, strict=True) for r, f in parts.items()]
     data = pd.DataFrame(rows)
@@ -271,7 +273,8 @@ def comparison_chart(c: Comparison) -> Chart:
     title = "Revenue a year and who gets it, by scenario [USD million per year]"
     fig = make_figure(bars, title, "", "USD million per year", layout={"barmode": "relative", "hovermode": "closest"})
     alt = "Stacked bars, one per scenario: " + "; ".join(
-        f"{n} {format_usd(y.revenue_usd)} revenue, {format_usd(y.operator_margin_usd)} to the operator"
+        f"{n} {format_usd(y.revenue_usd)} revenue, {format_usd(y.operator_margin_usd)} to the operator (its "
+        "contribution margin, before fixed costs)"
         for n, y in zip(c.names, c.years, strict=True)
     ) + "."
     losses = [(n, y) for n, y in zip(c.names, c.years, strict=True) if y.operator_margin_usd < 0]
@@ -279,11 +282,13 @@ def comparison_chart(c: Comparison) -> Chart:
                "revenue. ")
     if losses:
         caption += "; ".join(
-            f"{n}: the operator loses {format_usd(-y.operator_margin_usd)}, drawn below zero, so the parts above "
+            f"{n}: the operator's contribution margin is a loss of {format_usd(-y.operator_margin_usd)}, drawn "
+            "below zero, so the parts above "
             f"zero add up to {format_usd(y.revenue_usd - y.operator_margin_usd)}, revenue plus that loss"
             for n, y in losses) + ". "
     else:
-        caption += "Every operator keeps a margin, so each bar's height is its revenue. "
+        caption += "Every operator's contribution margin is positive, so each bar's height is its revenue. "
+    caption += "Contribution margin: what the operator keeps before fixed costs, which the model leaves out. "
     caption += "Inputs from each scenario."
     formula = "\n\n".join(
         f"**{n}**: {format_count(y.customers)} customers × {y.downloads_per_customer:.1f} downloads each × "

@@ -159,10 +159,10 @@ def headline_metrics(scenario: Scenario, *, year: MarketYear | None = None) -> l
                "gives at each month's rate and the catalogue's lengths; the press reported 10-20 c a track (Jul 2007)."),
         _metric("roms_usd", "ROMS payout a year", y.roms_usd, "USD/year", format_usd(y.roms_usd), None, "",
                 "roms_share × royalty base (gross receipts by default)."),
-        _metric("operator_margin_usd", "Contribution margin a year", y.operator_margin_usd, "USD/year",
+        _metric("operator_margin_usd", "Operator's contribution margin a year", y.operator_margin_usd, "USD/year",
                 format_usd(y.operator_margin_usd), None, "",
-                "The operator's contribution margin: revenue less ROMS, FAIR, label wholesale, card fees and "
-                "bandwidth (no fixed costs are modelled)."),
+                "Revenue less ROMS, FAIR, label wholesale, card fees and bandwidth: a contribution margin, before "
+                "fixed costs (staff, offices, servers), which the model leaves out."),
     ]
 
 

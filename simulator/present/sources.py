@@ -24,6 +24,7 @@ from simulator.model.rights import lawsuit_arithmetic
 from simulator.model.units import format_duration
 from simulator.params.assumptions import Assumptions, Report, Source
 from simulator.params.scenario import Scenario
+from simulator.present.lawsuit import earned_usd_text, per_work_text, rate_days_text
 from simulator.present.report import format_count, format_usd, sources_table
 
 __all__ = ["MISSING", "explore_intro", "inputs_table", "provenance_table", "story_markdown"]
@@ -74,7 +75,7 @@ def story_markdown(scenario: Scenario) -> str:
     ev, rates = a.events, a.rate_timeline
     per_usd = float(a.constants["cents_per_usd"])
     tracks, length_ms, prices = _album_prices(s, rates[0].rate_usd_per_mb)
-    album = (f"an album of {tracks} tracks of {format_duration(length_ms)} costs "
+    album = (f"an album of {tracks} tracks of {format_duration(length_ms)} ({format_duration(tracks * length_ms)} in all) costs "
              + " to ".join(f"{format_usd(p, cents=True)} ({enc.split('-')[1]} kbps)"
                            for p, enc in zip(prices, _ALBUM_ENCODINGS, strict=True)))
     law = lawsuit_arithmetic(s)
@@ -91,8 +92,9 @@ def story_markdown(scenario: Scenario) -> str:
 - **{ev['mastercard_stop'].date:%B %Y}**: MasterCard stops processing its payments; Visa follows from {ev['visa_stop'].date.day} {ev['visa_stop'].date:%B %Y}.
   Buyers turn to vouchers sold on eBay and other auction sites, bank wires and prepaid codes.
 - **{ev['us_lawsuit'].date:%B %Y}**: US labels sue. The press multiplied {format_usd(law.statutory_damages_usd_per_song)} a song
-  by about {format_count(law.songs)} songs and reported **{format_usd(law.claim_usd)}**; US statutory damages are per
-  work infringed, not per copy sold, so that figure is the press's arithmetic, not the claim a court would weigh.
+  by about {format_count(law.songs)} songs bought by US customers and reported **{format_usd(law.claim_usd)}**.
+  {per_work_text(s)} Bought over {rate_days_text(s)}, those songs earned the store about
+  {earned_usd_text(law.revenue_usd)} on the fitted demand (its mix and downloads at each day's rate).
 - **{ev['mp3sparks'].date:%B %Y}**: users are pointed to a clone, MP3Sparks ({sparks} a track); the biggest spenders
   are invited to MemphisMembers.
 - **{ev['shutdown'].date:%B %Y}**: AllofMP3 goes offline.
@@ -199,7 +201,7 @@ def inputs_table(assumptions: Assumptions) -> pd.DataFrame:
     --------
     >>> t = inputs_table(make_scenario().assumptions).set_index("input")
     >>> t.loc["encoding.tag_overhead_bytes", ["low", "high"]].tolist(), t.loc["pricing.rounding", "low"]
-    (['0', '200,000'], '—')
+    (['0', '52,000'], '—')
     """
     t = sources_table(assumptions)
     for column in ("low", "high"):
