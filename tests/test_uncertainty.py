@@ -1,220 +1,240 @@
-"""Tests of simulator.model.uncertainty: the one-pass Monte Carlo and the tornado, with hand-checked values."""
+"""Tests of simulator.model.uncertainty: the Monte Carlo of the fitted store model and the tornado.
+
+The vectorized Monte Carlo is checked against a loop of market_year on the same drawn inputs; the
+tornado's ends against market_year at those ends and against closed forms (revenue is proportional
+to the wants; card fees, bandwidth and ROMS are linear in their inputs).
+"""
 
 from __future__ import annotations
+
+from dataclasses import fields
 
 import numpy as np
 import pytest
 
-from simulator.model.market import download_profile, market_year
+import simulator.model.uncertainty as unc
+from simulator.model.fit import FIT_PARAMETERS, LOG_FITTED, fit_store
+from simulator.model.market import MarketYear, accounting_inputs, download_profile, market_year, year_from_run
+from simulator.model.store import periods_of, run_store, store_inputs, window_mask
 from simulator.model.uncertainty import (
     MAX_DRAWS,
     MC_OUTPUTS,
     OUTPUTS,
-    _mean_size_bytes,
     draw_inputs,
-    implied_downloads_per_customer,
     market_output,
     monte_carlo,
     tornado,
     uncertain_inputs,
 )
-from simulator.params.assumptions import default_assumptions_path, parse_assumptions, read_yaml_file
 from simulator.params.scenario import make_scenario
 
-
-def _assumptions(collapse=lambda name: True):
-    """The embedded assumptions with ``low = high = value`` for every parameter ``collapse`` picks."""
-    data = read_yaml_file(default_assumptions_path())
-
-    def walk(tree, prefix):
-        for key, node in tree.items():
-            name = f"{prefix}.{key}" if prefix else key
-            if isinstance(node, dict) and "value" in node:
-                if "low" in node and "high" in node and collapse(name):
-                    node["low"] = node["high"] = node["value"]
-            else:
-                walk(node, name)
-
-    walk(data["parameters"], "")
-    return parse_assumptions(data, source_path="<test>")
+S = make_scenario()
+CENT = 0.005
 
 
-@pytest.fixture(scope="module")
-def collapsed():
-    return make_scenario(_assumptions())
-
-
-def test_zero_width_monte_carlo_equals_deterministic_market_year(collapsed):
-    mc = monte_carlo(collapsed, draws=1000, seed=1)
-    y = market_year(collapsed)
-    assert mc.inputs.empty
-    for o in MC_OUTPUTS:
-        det = market_output(y, o)
-        assert np.all(mc.samples[o].to_numpy() == det), o
-        row = mc.summary.set_index("output").loc[o]
-        assert row.p5_value == row.p50_value == row.p95_value == row.deterministic_value == det
-
-
-def test_zero_width_tornado_has_zero_swing(collapsed):
-    t = tornado(collapsed, output="revenue_usd")
-    assert len(t) > 10 and (t.swing == 0).all()
-    assert (t.output_at_low == t.output_base).all()
-
-
-def test_one_zero_width_input_has_zero_swing():
-    s = make_scenario(_assumptions(lambda name: name == "pricing.rate_usd_per_mb"))
-    t = tornado(s).set_index("input")
-    assert t.loc["pricing.rate_usd_per_mb", "swing"] == 0
-    assert t.loc["market.customers", "swing"] > 0
-    assert "pricing.rate_usd_per_mb" not in set(uncertain_inputs(s).input)
-
-
-def test_size_formula_is_exact_at_the_scenario_values():
-    s = make_scenario()
-    assert _mean_size_bytes(s, download_profile(s), {}) == download_profile(s).mean_size_bytes
-
-
-def test_size_formula_is_exact_for_mix_weights():
-    # the mean size is linear in the normalised weights: the approximation is exact there
-    s = make_scenario()
-    rng = np.random.default_rng(3)
-    v = draw_inputs(s, 5, rng)
-    mix = {k: v[k] for k in v if k.startswith("market.quality_mix.")}
-    approx = _mean_size_bytes(s, download_profile(s), mix)
-    for i in range(5):
-        exact = download_profile(s.with_overrides({k: float(x[i]) for k, x in mix.items()})).mean_size_bytes
-        assert approx[i] == pytest.approx(exact, rel=1e-12)
+def _year_at(s, v, i, durations_ms=None):
+    """market_year of ``s`` with draw ``i`` of ``v`` set as overrides: the slow, exact reference."""
+    sc = s.with_overrides({k: float(a[i]) for k, a in v.items()})
+    return market_year(sc, profile=download_profile(sc, durations_ms))
 
 
 @pytest.mark.parametrize(
-    "name, value",
-    [
-        ("catalogue.track_median_s", 210.0),
-        ("catalogue.track_length_sigma", 0.45),
-        ("encoding.flac_cd_fraction", 0.7),
-        ("encoding.tag_overhead_bytes", 200_000),
-    ],
+    "scenario",
+    [S, make_scenario(preset="itunes_terms"), make_scenario(overrides={"royalties.fair_enabled": True}),
+     make_scenario(overrides={"payments.card_freeze_active": False, "timeline.year_end": "2006-08"})],
+    ids=["defaults", "itunes-wholesale", "fair-paid", "no-freeze-2005-06"],
 )
-def test_size_approximation_is_close_to_the_rebuilt_catalogue(name, value):
-    s = make_scenario()
-    approx = _mean_size_bytes(s, download_profile(s), {name: np.array([float(value)])})[0]
-    exact = download_profile(s.with_overrides({name: value})).mean_size_bytes
-    assert approx == pytest.approx(exact, rel=1e-3)
+def test_vectorized_monte_carlo_equals_a_loop_of_market_year(scenario):
+    mc = monte_carlo(scenario, draws=300, seed=11)
+    v = draw_inputs(scenario, 300, np.random.default_rng(11))
+    assert list(v) == list(mc.inputs.input)
+    for i in (0, 1, 7, 150, 299):
+        y = _year_at(scenario, v, i)
+        for o in MC_OUTPUTS:
+            assert mc.samples[o].iloc[i] == pytest.approx(market_output(y, o), rel=1e-6, abs=1e-9), (i, o)
 
 
-def test_percentiles_ordered_and_reproducible():
-    a, b = monte_carlo(make_scenario(), draws=5000, seed=7), monte_carlo(make_scenario(), draws=5000, seed=7)
-    for row in a.summary.itertuples():
-        assert row.p5_value < row.p50_value < row.p95_value, row.output
-    assert a.samples.equals(b.samples) and a.summary.equals(b.summary)
-    c = monte_carlo(make_scenario(), draws=5000, seed=8)
-    assert not a.samples.equals(c.samples)
-    assert a.samples.shape == (5000, len(MC_OUTPUTS))
+def test_an_uploaded_catalogue_is_drawn_on_its_own_sizes():
+    lengths = [150_000, 200_000, 245_000, 320_000, 610_000]
+    mc = monte_carlo(S, draws=50, seed=4, durations_ms=lengths)
+    v = draw_inputs(S, 50, np.random.default_rng(4), builtin_catalogue=False)
+    for i in (0, 49):
+        assert mc.samples.revenue_usd.iloc[i] == pytest.approx(_year_at(S, v, i, lengths).revenue_usd, rel=1e-6)
 
 
-def test_draws_follow_their_distributions():
-    s = make_scenario()
-    v = draw_inputs(s, 20_000, np.random.default_rng(1))
-    inputs = uncertain_inputs(s).set_index("input")
-    for name, x in v.items():
-        lo, mode, hi = inputs.loc[name, ["low", "mode", "high"]]
-        assert lo <= x.min() and x.max() <= hi, name
-        assert x.mean() == pytest.approx((lo + mode + hi) / 3, abs=0.02 * (hi - lo)), name  # triangular mean
-    assert np.all(v["encoding.tag_overhead_bytes"] == np.rint(v["encoding.tag_overhead_bytes"]))  # integer
+def test_draws_at_the_scenarios_values_give_its_year_to_the_cent():
+    names = list(uncertain_inputs(S).input)
+    evaluate = unc._evaluator(S, download_profile(S))
+    y, base = evaluate({k: np.full(3, float(S[k])) for k in names}), market_year(S)
+    for f in fields(MarketYear):
+        if f.name != "mb_unit":
+            assert np.allclose(getattr(y, f.name), getattr(base, f.name), rtol=1e-12, atol=CENT), f.name
 
 
-def test_out_of_range_value_widens_the_triangle():
-    # the MP3Sparks preset's 4 c/MB lies above the plausible 2-3 c/MB: it stays the mode, the range widens to it
-    inputs = uncertain_inputs(make_scenario(preset="mp3sparks")).set_index("input")
-    row = inputs.loc["pricing.rate_usd_per_mb"]
-    assert row["distribution"] == "triangular"
-    assert (row["low"], row["mode"], row["high"]) == (0.02, 0.04, 0.04)
+def test_the_scenario_sits_near_the_middle_of_its_own_band():
+    mc = monte_carlo(S, draws=20_000, seed=2008)
+    row = mc.summary.set_index("output")
+    base = market_year(S)
+    assert row.loc["revenue_usd", "deterministic_value"] == base.revenue_usd
+    for o in ("revenue_usd", "customers", "downloads_per_customer", "operator_margin_usd"):
+        assert 25 < row.loc[o, "deterministic_percentile"] < 75, o
+    assert row.loc["revenue_usd", "p50_value"] == pytest.approx(base.revenue_usd, rel=0.05)
+    assert row.loc["revenue_usd", "p5_value"] < base.revenue_usd < row.loc["revenue_usd", "p95_value"]
+    share_below = (mc.samples.revenue_usd < base.revenue_usd).mean() * 100
+    assert row.loc["revenue_usd", "deterministic_percentile"] == pytest.approx(share_below, abs=1e-9)
 
 
-def test_monte_carlo_of_customers_alone_is_proportional():
-    s = make_scenario(_assumptions(lambda name: name != "market.customers"))
-    mc = monte_carlo(s, draws=2000, seed=2)
-    assert list(mc.inputs.input) == ["market.customers"]
-    base = market_year(s).revenue_usd
-    v = draw_inputs(s, 2000, np.random.default_rng(2))["market.customers"]
-    assert np.allclose(mc.samples.revenue_usd.to_numpy(), base * v / 5_500_000, rtol=1e-12, atol=0)
+def test_fitted_parameters_are_drawn_with_the_fits_conditional_standard_errors():
+    fit = fit_store(S)
+    expected = 1.0 / np.sqrt(np.diag(np.linalg.inv(fit.covariance)))
+    rows = uncertain_inputs(S).set_index("input")
+    v = draw_inputs(S, 40_000, np.random.default_rng(5))
+    for k, sd in zip(FIT_PARAMETERS, expected, strict=True):
+        r, value = rows.loc[k], float(S[k])
+        log = k in LOG_FITTED
+        assert r.distribution == ("lognormal" if log else "normal") and r["mode"] == value
+        assert r.sd == pytest.approx(sd, rel=1e-9)
+        x = np.log(v[k]) if log else v[k]
+        centre = np.log(value) if log else value
+        assert np.median(x) == pytest.approx(centre, abs=0.02 * sd)  # the fitted value is the median
+        assert x.std() == pytest.approx(sd, rel=0.02)
+        # the +-1 range shipped in assumptions.yaml is the same conditional standard error
+        p = S.assumptions.parameters[k]
+        assert (r.low, r.high) == pytest.approx((p.low, p.high), rel=2e-3), k
 
 
-def test_inputs_follow_the_scenario_switches():
-    plain = set(uncertain_inputs(make_scenario()).input)
-    assert "royalties.roms_share" in plain
-    assert not plain & {"royalties.fair_share", "payments.card_share", "comparison.label_wholesale_usd"}
-    assert "catalogue.tracks_per_album_mean" not in plain  # only changes the sample of tracks
+def test_triangular_draws_follow_their_triangles():
+    v = draw_inputs(S, 20_000, np.random.default_rng(1))
+    rows = uncertain_inputs(S).set_index("input")
+    tri = rows[rows.distribution == "triangular"]
+    assert len(tri) > 10
+    for name, r in tri.iterrows():
+        x = v[name]
+        assert r.low <= x.min() and x.max() <= r.high, name
+        assert x.mean() == pytest.approx((r.low + r["mode"] + r.high) / 3, abs=0.02 * (r.high - r.low)), name
+
+
+def test_a_value_outside_its_range_widens_the_triangle():
+    rows = uncertain_inputs(S.with_overrides({"demand.track_wants_per_month": 60.0})).set_index("input")
+    assert tuple(rows.loc["demand.track_wants_per_month", ["low", "mode", "high"]]) == (20.0, 60.0, 60.0)
+
+
+def test_drawn_inputs_follow_the_scenario_switches():
+    plain = set(uncertain_inputs(S).input)
+    assert set(FIT_PARAMETERS) <= plain
+    assert {"demand.p2p_utility", "demand.nest_scale", "demand.track_wants_per_month", "royalties.roms_share",
+            "payments.card_share", "market.quality_mix.mp3-128"} <= plain
+    # the store's decisions, the reports, the file sizes and the fit-only US share are never drawn
+    assert not plain & {"pricing.rate_usd_per_mb", "pricing.discount_share", "market.reported_revenue_usd",
+                        "market.reported_customers", "catalogue.track_median_s", "encoding.tag_overhead_bytes",
+                        "demand.us_download_share", "royalties.fair_share", "comparison.label_wholesale_usd"}
     wholesale = set(uncertain_inputs(make_scenario(preset="itunes_terms")).input)
     assert "comparison.label_wholesale_usd" in wholesale and "royalties.roms_share" not in wholesale
-    freeze = set(uncertain_inputs(make_scenario(preset="card_freeze")).input)
-    assert {"payments.card_share", "payments.recovered_share"} <= freeze
-    fair = set(uncertain_inputs(make_scenario(overrides={"royalties.fair_enabled": True})).input)
-    assert "royalties.fair_share" in fair
-    uploaded = monte_carlo(make_scenario(), draws=100, durations_ms=[180_000, 240_000, 300_000])
-    assert not set(uploaded.inputs.input) & {"catalogue.track_median_s", "catalogue.track_length_sigma"}
+    free = set(uncertain_inputs(S.with_overrides({"payments.card_freeze_active": False})).input)
+    assert not free & {"payments.card_share", "payments.recovered_share", "payments.mastercard_share"}
+    assert "royalties.fair_share" in set(uncertain_inputs(S.with_overrides({"royalties.fair_enabled": True})).input)
 
 
-def test_draws_out_of_range_are_errors():
-    for bad in (0, -1, MAX_DRAWS + 1, 2.5, True):
-        with pytest.raises(ValueError, match="draws must be a whole number from 1 to 1,000,000"):
-            monte_carlo(make_scenario(), draws=bad)
+def test_seeded_and_independent_of_the_chunk_size(monkeypatch):
+    a, b = monte_carlo(S, draws=3000, seed=7), monte_carlo(S, draws=3000, seed=7)
+    assert a.samples.equals(b.samples) and a.summary.equals(b.summary) and a.inputs.equals(b.inputs)
+    assert not a.samples.equals(monte_carlo(S, draws=3000, seed=8).samples)
+    monkeypatch.setattr(unc, "CHUNK_DRAWS", 701)  # five chunks, the last one short
+    c = monte_carlo(S, draws=3000, seed=7)
+    assert np.allclose(c.samples.to_numpy(), a.samples.to_numpy(), rtol=1e-12, atol=0)
+    assert a.samples.shape == (3000, len(MC_OUTPUTS))
+    for row in a.summary.itertuples():
+        assert row.p5_value < row.p50_value < row.p95_value, row.output
 
 
-def test_implied_downloads_per_customer_by_hand():
-    y = market_year(make_scenario())
-    assert implied_downloads_per_customer(y) == pytest.approx(30e6 / (5.5e6 * y.mean_price_usd), rel=1e-12)
-    f = market_year(make_scenario(preset="card_freeze"))
-    # under the freeze only a share of customers can pay: more downloads each to reach the same revenue
-    assert implied_downloads_per_customer(f) == pytest.approx(30e6 / (5.5e6 * f.paying_factor * f.mean_price_usd))
+@pytest.mark.parametrize("bad", [0, -1, MAX_DRAWS + 1, 2.5, True])
+def test_draws_out_of_range_are_refused_by_name(bad):
+    with pytest.raises(ValueError, match="draws must be a whole number from 1 to 1,000,000"):
+        monte_carlo(S, draws=bad)
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, True])
+def test_a_bad_seed_is_refused_by_name(bad):
+    with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
+        monte_carlo(S, draws=10, seed=bad)
+
+
+def test_as_dict_leaves_samples_out():
+    d = monte_carlo(S, draws=10, seed=1).as_dict()
+    assert set(d) == {"draws", "seed", "inputs", "summary"} and len(d["summary"]) == len(MC_OUTPUTS)
+    assert {"deterministic_percentile", "p50_value"} <= set(d["summary"][0])
+
+
+def test_a_window_of_the_run_gives_the_same_year():
+    # The Monte Carlo sums run.window(mask); it must equal summing the whole run over the mask, exactly.
+    p, acct = periods_of(S), accounting_inputs(S)
+    x = store_inputs(S)
+    for year_end in ("2007-07", "2006-08", "2005-01"):
+        mask = window_mask(p, year_end)
+        full = year_from_run(run_store(p, x), mask, acct)
+        run = run_store(p, x).window(mask)
+        part = year_from_run(run, np.ones(mask.sum(), dtype=bool), acct)
+        assert run.periods.days.size == mask.sum()
+        assert part == full or part.as_dict() == full.as_dict(), year_end
+    with pytest.raises(ValueError, match="consecutive periods"):
+        run_store(p, x).window(np.arange(p.days.size) % 2 == 0)
 
 
 @pytest.fixture(scope="module")
 def revenue_tornado():
-    return tornado(make_scenario(), output="revenue_usd")
+    return tornado(S, output="revenue_usd")
 
 
-def test_tornado_sorted_by_swing(revenue_tornado):
+def test_tornado_ends_equal_market_year_at_those_ends(revenue_tornado):
     t = revenue_tornado
     assert list(t.columns[:8]) == ["input", "label", "unit", "low", "base", "high", "output", "output_unit"]
     assert t.swing.is_monotonic_decreasing
     assert np.allclose(t.swing, (t.output_at_high - t.output_at_low).abs())
+    for r in t.itertuples():
+        assert abs(r.output_at_low - market_year(S.with_overrides({r.input: r.low})).revenue_usd) < CENT, r.input
+        assert abs(r.output_at_high - market_year(S.with_overrides({r.input: r.high})).revenue_usd) < CENT, r.input
 
 
-def test_tornado_hand_checked_swing(revenue_tornado):
+def test_tornado_hand_checked_swings(revenue_tornado):
     t = revenue_tornado.set_index("input")
-    base = market_year(make_scenario()).revenue_usd
-    # revenue is proportional to customers: 5.0 and 6.0 million against 5.5 million
-    assert t.loc["market.customers", "output_at_low"] == pytest.approx(base * 5 / 5.5, rel=1e-12)
-    assert t.loc["market.customers", "output_at_high"] == pytest.approx(base * 6 / 5.5, rel=1e-12)
-    # and to the rate: 2 c/MB is two thirds of 3 c/MB
-    assert t.loc["pricing.rate_usd_per_mb", "output_at_low"] == pytest.approx(base * 2 / 3, rel=1e-12)
-    # a 33% discount takes a third off
-    assert t.loc["pricing.discount_share", "output_at_high"] == pytest.approx(base * 0.67, rel=1e-12)
+    base = market_year(S)
+    # downloads are potential buyers x wants x share: revenue is proportional to the wants (20, 30, 45)
+    assert t.loc["demand.track_wants_per_month", "output_at_low"] == pytest.approx(base.revenue_usd * 20 / 30, rel=1e-12)
+    assert t.loc["demand.track_wants_per_month", "output_at_high"] == pytest.approx(base.revenue_usd * 45 / 30, rel=1e-12)
+    # costs, ROMS and the reported figures do not move revenue
+    assert (t.loc[["costs.card_fee_share", "costs.bandwidth_usd_per_gb", "royalties.roms_share",
+                   "market.reported_revenue_usd"], "swing"] == 0).all()
+    # every input of the year is there: fitted, demand, pricing, payments, sizes
+    assert {*FIT_PARAMETERS, "pricing.rate_usd_per_mb", "pricing.discount_share", "payments.card_share",
+            "catalogue.track_median_s", "encoding.tag_overhead_bytes"} <= set(t.index)
+    # a fitted parameter moves by its conditional standard error: the ranges of assumptions.yaml
+    p = S.assumptions.parameters["demand.price_sensitivity_per_usd"]
+    assert tuple(t.loc["demand.price_sensitivity_per_usd", ["low", "base", "high"]]) == (p.low, p.value, p.high)
 
 
-def test_tornado_biggest_inputs_are_plausible(revenue_tornado):
-    top = list(revenue_tornado.input[:5])
-    assert top[0] == "market.downloads_per_customer"  # 10 to 100 a year: the widest range
-    assert {"pricing.rate_usd_per_mb", "pricing.discount_share", "market.customers"} <= set(top)
-    # reported figures and costs do not move revenue
-    t = revenue_tornado.set_index("input")
-    assert t.loc[["market.reported_revenue_usd", "costs.card_fee_share", "costs.bandwidth_usd_per_gb"], "swing"].eq(0).all()
+def test_tornado_of_the_split_is_linear_in_the_shares_and_costs():
+    y = market_year(S)
+    margin = tornado(S, output="operator_margin_usd").set_index("input")
+    # card fees 2.5% to 8% of receipts; bandwidth 0.02 to 0.20 USD a GB of 10**9 bytes (data in TB of 10**12)
+    fee = margin.loc["costs.card_fee_share"]
+    assert fee.output_at_low - fee.output_at_high == pytest.approx((0.08 - 0.025) * y.revenue_usd, rel=1e-9)
+    bw = margin.loc["costs.bandwidth_usd_per_gb"]
+    assert bw.output_at_low - bw.output_at_high == pytest.approx((0.2 - 0.02) * y.data_served_tb * 1000, rel=1e-9)
+    roms = tornado(S, output="roms_usd").set_index("input").loc["royalties.roms_share"]
+    assert (roms.output_at_low, roms.output_at_high) == pytest.approx((0.15 * y.revenue_usd, 0.2 * y.revenue_usd),
+                                                                      rel=1e-12)
+    gap = tornado(S, output="revenue_gap_usd").set_index("input").loc["market.reported_revenue_usd"]
+    assert gap.output_at_low == pytest.approx(y.revenue_usd - 10e6, rel=1e-12)
 
 
-def test_tornado_of_implied_downloads_moves_with_reported_revenue():
-    t = tornado(make_scenario(), output="implied_downloads_per_customer").set_index("input")
-    base = implied_downloads_per_customer(market_year(make_scenario()))
-    assert t.loc["market.reported_revenue_usd", "output_at_low"] == pytest.approx(base / 3, rel=1e-12)
-    assert t.loc["market.downloads_per_customer", "swing"] == 0
+def test_outputs_are_the_numeric_fields_of_the_year():
+    numeric = {f.name for f in fields(MarketYear)} - {"mb_unit"}
+    assert set(OUTPUTS) == numeric and set(MC_OUTPUTS) <= numeric
+    assert "implied_downloads_per_customer" not in OUTPUTS
+    y = market_year(S)
+    assert market_output(y, "downloads_per_customer") == pytest.approx(y.downloads / y.customers, rel=1e-12)
 
 
 def test_unknown_output_lists_valid_ones():
     with pytest.raises(ValueError, match="unknown output 'revenue'; valid outputs are: customers, .*revenue_usd"):
-        tornado(make_scenario(), output="revenue")
-    assert "implied_downloads_per_customer" in OUTPUTS and "mb_unit" not in OUTPUTS
-
-
-def test_as_dict_leaves_samples_out():
-    d = monte_carlo(make_scenario(), draws=10, seed=1).as_dict()
-    assert set(d) == {"draws", "seed", "inputs", "summary"} and len(d["summary"]) == len(MC_OUTPUTS)
+        tornado(S, output="revenue")

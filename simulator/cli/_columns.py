@@ -200,7 +200,8 @@ GLOSSARY: dict[str, str] = {
     "annualized_revenue_usd": "the month's revenue x 12 [USD/year]",
     "events": "what happened that month (rate steps, card stops, shutdown)",
     # uncertainty
-    "low": "the input's low end: of its plausible range, or of the drawn triangle [the input's unit]",
+    "low": "the input's low end: of its plausible range or drawn triangle; for a fitted parameter one standard "
+           "error below its value [the input's unit]",
     "base": "the input's value in the scenario [the input's unit]",
     "high": "the input's high end [the input's unit]",
     "output_unit": "unit of the output",
@@ -210,13 +211,16 @@ GLOSSARY: dict[str, str] = {
     "swing": "|output_at_high - output_at_low| [the output's unit]",
     "draws": "joint draws of every uncertain input [draws]",
     "seed": "random seed",
-    "distribution": "how the input is drawn (triangular over its plausible range)",
-    "mode": "the triangle's peak: the scenario's value [the input's unit]",
+    "distribution": "how the input is drawn: normal or lognormal (a fitted parameter, around its value) or "
+                    "triangular (over its plausible range)",
+    "mode": "the scenario's value: the triangle's peak, the normal's mean, the lognormal's median [the input's unit]",
+    "sd": "standard deviation of a normal [the input's unit], or of the log of a lognormal [ln]; empty for a triangle",
     "p5_value": "5th percentile of the output [the output's unit]",
     "p50_value": "median of the output [the output's unit]",
     "p95_value": "95th percentile of the output [the output's unit]",
     "mean_value": "mean of the output [the output's unit]",
     "deterministic_value": "the output at the scenario's own values [the output's unit]",
+    "deterministic_percentile": "share of draws below the scenario's own value: where it sits in its band [%]",
     # customers
     "downloads_sigma": "spread of ln(downloads per customer) [1]",
     "mean_downloads": "mean simulated downloads [downloads/customer/year]",

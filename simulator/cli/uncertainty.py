@@ -26,8 +26,8 @@ SENSITIVITY_COLUMNS = (
 
 #: Columns ``montecarlo`` prints (text, JSON, CSV), explained in its ``--help``.
 MONTECARLO_COLUMNS = (
-    "draws", "seed", "input", "label", "unit", "distribution", "low", "mode", "high", "output", "p5_value",
-    "p50_value", "p95_value", "mean_value", "deterministic_value",
+    "draws", "seed", "input", "label", "unit", "distribution", "low", "mode", "high", "sd", "output", "p5_value",
+    "p50_value", "p95_value", "mean_value", "deterministic_value", "deterministic_percentile",
 )
 
 
@@ -42,8 +42,9 @@ def register(sub) -> None:
     p = sub.add_parser(
         "sensitivity",
         help="tornado: each input at its low and high, sorted by swing",
-        description="Each input with a plausible range at its low and at its high (the others at the "
-        "scenario's values); the change of one output, largest swing first.",
+        description="Each input with a plausible range at its low and at its high (a fitted demand parameter "
+        "one standard error either side of its fitted value), the others at the scenario's values; the change "
+        "of one output of the year, largest swing first.",
     )
     explain_columns(p, SENSITIVITY_COLUMNS)
     add_scenario_options(p)
@@ -54,10 +55,12 @@ def register(sub) -> None:
 
     q = sub.add_parser(
         "montecarlo",
-        help="seeded Monte Carlo over the plausible ranges: percentiles 5/50/95",
-        description="Draw every uncertain input (triangular low/value/high) in one vectorized pass; "
-        "percentiles of revenue, implied downloads per customer, ROMS payout and the operator's contribution "
-        "margin (before fixed costs).",
+        help="seeded Monte Carlo of the fitted monthly model: percentiles 5/50/95",
+        description="Run the monthly store model once per draw, every uncertain input drawn at once (the fitted "
+        "demand parameters normal around their fitted values with the fit's standard errors, the others "
+        "triangular low/value/high), vectorized over the draws; percentiles of the year's revenue, customers, "
+        "downloads per customer, ROMS payout and the operator's contribution margin (before fixed costs), and "
+        "the percentile at which the scenario itself lies.",
     )
     explain_columns(q, MONTECARLO_COLUMNS)
     add_scenario_options(q)
@@ -122,5 +125,5 @@ def run_montecarlo(args: argparse.Namespace) -> int:
         print(f"draws {mc.draws:,}, seed {mc.seed}")
         print_table(records(mc.summary))
         print()
-        print_table(records(mc.inputs), columns=["input", "unit", "distribution", "low", "mode", "high"])
+        print_table(records(mc.inputs), columns=["input", "unit", "distribution", "low", "mode", "high", "sd"])
     return 0

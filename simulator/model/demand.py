@@ -54,6 +54,7 @@ __all__ = [
     "break_even_licensed_rate",
     "pricing_alternatives",
     "itunes_counterfactual",
+    "channels_at_rates",
 ]
 
 #: What :func:`best_rate` can maximize.
@@ -370,3 +371,38 @@ def itunes_counterfactual(scenario: Scenario, *, profile: DownloadProfile | None
                           "price_per_download_usd": float(y.mean_price_usd[0]), "revenue_usd": float(y.revenue_usd[0]),
                           "rights_holders_usd": paid, "rights_holders_share": paid / float(y.revenue_usd[0])
                           if float(y.revenue_usd[0]) else 0.0} for c, lab, y, paid in rows])
+
+
+def channels_at_rates(scenario: Scenario, rates_usd_per_mb, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
+    """Return where the year's wanted tracks went at each rate: the store, iTunes, P2P or nothing.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    rates_usd_per_mb : array_like, shape (n,)
+        Rates above 0 [USD/MB] from the last rate step on.
+    profile : DownloadProfile, optional
+
+    Returns
+    -------
+    pandas.DataFrame, shape (n, 5)
+        ``rate_usd_per_mb`` and the year's tracks by channel: ``store``, ``itunes``, ``p2p``,
+        ``none`` [tracks/year]; their sum is every track the potential buyers wanted.
+
+    Raises
+    ------
+    DemandError
+        If a rate is not finite and above 0.
+    """
+    s = scenario
+    r = _rates(s, rates_usd_per_mb)
+    p = periods_of(s)
+    x = replace(store_inputs(s, profile), rate_usd_per_mb=r)
+    run = run_store(p, x)
+    m = window_mask(p, s.timeline.year_end)
+    wants = run.potential_buyers[..., m] * float(x.track_wants_per_month) * (p.days / p.month_days)[m]
+    out = {"rate_usd_per_mb": r}
+    for name, share in (("store", run.store_share), ("itunes", run.itunes_share), ("p2p", run.p2p_share),
+                        ("none", run.none_share)):
+        out[name] = (wants * share[..., m]).sum(axis=-1)
+    return pd.DataFrame(out)

@@ -44,13 +44,14 @@ Examples
 True
 >>> t = tornado(make_scenario(), output="revenue_usd").set_index("input")
 >>> base = market_year(make_scenario()).revenue_usd
->>> round(t.loc["demand.track_wants_per_month", "output_at_high"] / base, 12)  # downloads scale with the wants
+>>> round(float(t.loc["demand.track_wants_per_month", "output_at_high"]) / base, 12)  # revenue scales with the wants
 1.5
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any, cast
@@ -288,21 +289,31 @@ def _draw(s: Scenario, inputs: pd.DataFrame, draws: int, rng: np.random.Generato
     return out
 
 
-def _evaluate(s: Scenario, profile: DownloadProfile, v: dict[str, np.ndarray]) -> MarketYear:
-    """Return the year with drawn values ``v`` (arrays of one shape) in place of the scenario's: one model run."""
-    x = store_inputs(s, profile)
-    changes: dict[str, Any] = {field: v[k] for k, field in _STORE.items() if k in v}
+def _evaluator(s: Scenario, profile: DownloadProfile) -> Callable[[dict[str, np.ndarray]], MarketYear]:
+    """Return a function of drawn values ``v`` (arrays of one shape, by input) that gives the year at them.
+
+    Each call is one :func:`~simulator.model.store.run_store` over the draws and one
+    :func:`~simulator.model.market.year_from_run` over the ``timeline.year_end`` window;
+    inputs not in ``v`` keep the scenario's values.
+    """
+    x0, acct0, p = store_inputs(s, profile), accounting_inputs(s), periods_of(s)
+    mask = window_mask(p, s.timeline.year_end)
     mix = [MIX_PREFIX + e for e in profile.mix]
-    if any(k in v for k in mix):
-        shape = np.shape(next(iter(v.values())))
-        changes["mix_weights"] = np.stack([np.broadcast_to(v.get(k, float(s[k])), shape) for k in mix], axis=-1)
-    acct = dict(accounting_inputs(s))  # only the shares the rights model pays are drawn (_inputs)
-    acct.update({key: v[k] for k, key in _ACCOUNTS.items() if k in v})
-    if _BANDWIDTH in v:
-        acct["bandwidth_usd_per_byte"] = v[_BANDWIDTH] / float(s.assumptions.constants["bytes_per_gb"])
-    p = periods_of(s)
-    run = run_store(p, replace(x, **changes)).window(window_mask(p, s.timeline.year_end))
-    return year_from_run(run, np.ones(run.periods.days.size, dtype=bool), cast(AccountingInputs, acct))
+    per_gb = float(s.assumptions.constants["bytes_per_gb"])
+
+    def year(v: dict[str, np.ndarray]) -> MarketYear:
+        changes: dict[str, Any] = {field: v[k] for k, field in _STORE.items() if k in v}
+        if any(k in v for k in mix):
+            shape = np.shape(next(iter(v.values())))
+            changes["mix_weights"] = np.stack([np.broadcast_to(v.get(k, float(s[k])), shape) for k in mix], axis=-1)
+        acct = dict(acct0)  # only the shares the rights model pays are ever drawn (_inputs)
+        acct.update({key: v[k] for k, key in _ACCOUNTS.items() if k in v})
+        if _BANDWIDTH in v:
+            acct["bandwidth_usd_per_byte"] = v[_BANDWIDTH] / per_gb
+        run = run_store(p, replace(x0, **changes)).window(mask)
+        return year_from_run(run, np.ones(run.periods.days.size, dtype=bool), cast(AccountingInputs, acct))
+
+    return year
 
 
 @dataclass(frozen=True, eq=False)
@@ -377,8 +388,9 @@ def monte_carlo(scenario: Scenario, *, draws: int | None = None, seed: int | Non
     inputs = uncertain_inputs(s, builtin_catalogue=durations_ms is None)
     v = _draw(s, inputs, draws, np.random.default_rng(seed))
     x = np.empty((draws, len(MC_OUTPUTS)))
+    evaluate = _evaluator(s, profile)
     for i in range(0, draws, CHUNK_DRAWS):
-        year = _evaluate(s, profile, {k: a[i:i + CHUNK_DRAWS] for k, a in v.items()})
+        year = evaluate({k: a[i:i + CHUNK_DRAWS] for k, a in v.items()})
         for j, o in enumerate(MC_OUTPUTS):
             x[i:i + CHUNK_DRAWS, j] = market_output(year, o)  # broadcasts a float when nothing was drawn
     base = market_year(s, profile=profile)

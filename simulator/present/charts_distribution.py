@@ -41,9 +41,9 @@ def montecarlo_table(mc: MonteCarloResult) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame, shape (number of outputs, 7)
+    DataFrame, shape (number of outputs, 8)
         ``mc.summary`` with ``output`` replaced by its label (:data:`OUTPUT_LABELS`): output, unit,
-        p5_value, p50_value, p95_value, mean_value, deterministic_value.
+        p5_value, p50_value, p95_value, mean_value, deterministic_value, deterministic_percentile.
     """
     return mc.summary.assign(output=mc.summary["output"].map(_label))
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from simulator.model.customers import customer_year
-from simulator.model.demand import best_rate
+from simulator.model.demand import best_rate, break_even_licensed_rate, channels_at_rates, demand_curve, rate_rise
 from simulator.model.encoding import encoding_menu, mb_unit, size_bytes
 from simulator.model.market import market_year
 from simulator.model.pricing import cost_terms, pricing_terms, track_price_usd
@@ -171,19 +171,20 @@ def _per_mb_follows_cost(s: Scenario) -> Exercise:
 def _implied_downloads(s: Scenario) -> Exercise:
     # The model's year, as in every later exercise (and Explore's headline figures): one revenue figure for the class.
     y = market_year(s)
-    paying = y.customers * y.paying_factor
     numeric = None
-    if paying <= 0:  # a freeze that leaves nobody able to pay
-        answer = "This scenario has no answer: no customer can pay, so there is no revenue per paying customer."
+    if y.customers <= 0 or y.downloads <= 0:
+        answer = "This scenario has no answer: nobody buys, so there is no revenue per customer."
     else:
-        per = y.revenue_usd / paying
-        downloads = per / y.mean_price_usd                                   # the price is above 0 (rate bounds)
+        per = y.revenue_usd / y.customers
+        downloads = y.downloads / y.customers
         answer = (
-            f"Revenue per paying customer = {format_usd(y.revenue_usd)} ÷ {format_count(paying)} = "
+            f"Revenue per customer = {format_usd(y.revenue_usd)} ÷ {format_count(y.customers)} = "
             f"**${per:.2f} a year**. At a mean price of ${y.mean_price_usd:.4f} a download that is "
             f"**{downloads:.2f} downloads per customer a year**, about {downloads / 12:.1f} a month: "
-            f"{downloads / s.catalogue.tracks_per_album_mean:.1f} albums' worth of tracks a year. The model's year "
-            f"is {y.revenue_gap_pct:+.1f}% against The Times' {format_usd(y.reported_revenue_usd)}."
+            f"{downloads / s.catalogue.tracks_per_album_mean:.1f} albums' worth of tracks a year. In a month only "
+            f"{format_count(y.monthly_buyers)} of the accounts bought anything. The model's year is "
+            f"{y.revenue_gap_pct:+.1f}% against The Times' {format_usd(y.reported_revenue_usd)}: the fit sits between "
+            "it and the Hollywood Reporter's $10-14 million."
         )
         numeric = NumericAnswer("Downloads per customer a year.", downloads, "downloads a year", READ_OFF_TOLERANCE,
                                 relative=True)
@@ -191,11 +192,12 @@ def _implied_downloads(s: Scenario) -> Exercise:
         "implied_downloads", "What the customers and the revenue imply",
         f"Explore's headline figures give the store's revenue a year and its customers (The Times reported "
         f"{format_count(s.market.reported_customers)} customers and about {format_usd(s.market.reported_revenue_usd)}). "
-        "How many tracks did the average paying customer buy?",
-        ("Revenue per paying customer = revenue ÷ paying customers.", "Divide by the mean price of a download."),
+        "How many tracks did the average customer buy?",
+        ("Revenue per customer = revenue ÷ customers.", "Divide by the mean price of a download."),
         answer,
         "A classic calibration: most 'customers' must have been occasional buyers. Discuss whether 5.5 million "
-        "counts accounts ever opened, and what the $10-14 million estimate would imply instead.",
+        "counts accounts ever opened, and switch the Hollywood Reporter's $10-14 million off in the fit table "
+        "(Explore, Demand) to see what The Times' figure alone would imply.",
         numeric,
     )
 
@@ -227,9 +229,11 @@ def _card_freeze(s: Scenario) -> Exercise:
     after = market_year(s.with_overrides({"payments.card_freeze_active": True}))
     lost = before.revenue_usd - after.revenue_usd
     answer = (
-        f"With {s.payments.card_share:.0%} of receipts paid by card and {s.payments.recovered_share:.0%} of "
-        f"those recovered through vouchers, wires and other routes, the store keeps "
-        f"{after.paying_factor:.0%} of its demand: revenue falls from {format_usd(before.revenue_usd)} to "
+        f"With {s.payments.card_share:.0%} of buyers paying by card and {s.payments.recovered_share:.0%} of "
+        f"those recovered through vouchers, wires and other routes, {after.paying_factor:.0%} of the potential buyers "
+        f"could still pay over the year (a mean by day; from September 2006 "
+        f"{1 - s.payments.card_share * (1 - s.payments.recovered_share):.0%}): revenue falls from "
+        f"{format_usd(before.revenue_usd)} to "
         f"**{format_usd(after.revenue_usd)}** ({format_usd(lost)} lost a year), and ROMS's payout from "
         f"{format_usd(before.roms_usd)} to {format_usd(after.roms_usd)}."
     )
@@ -237,7 +241,7 @@ def _card_freeze(s: Scenario) -> Exercise:
         "card_freeze", "The card freeze",
         "MasterCard stopped processing payments in August 2006 and Visa from 1 September 2006. How much revenue "
         "did that cost the store a year?",
-        ("Paying share = 1 − card share × (1 − recovered share).", "Try the 'After the card freeze' preset."),
+        ("Paying share = 1 − card share × (1 − recovered share).", "Compare with the 'Had the cards kept working' preset."),
         answer,
         "Payment networks as regulators: discuss why the freeze, not the lawsuits, hurt most, and why vouchers "
         "sold on eBay kept some of the business alive. Both shares are assumptions; let students vary them.",
@@ -280,27 +284,143 @@ def _clone(s: Scenario) -> Exercise:
 
 def _best_rate(s: Scenario) -> Exercise:
     rev, prof = best_rate("revenue", s), best_rate("profit", s)
-    r = s.pricing.rate_usd_per_mb
-    c_eff = prof.cost_usd_per_mb / ((1 - prof.gross_share) * (1 - s.pricing.discount_share))
-    implied = 1 / (c_eff / r - 1) if r > c_eff else float("nan")
+    rise = rate_rise(s)
+    y = market_year(s)
+    cents = float(s.assumptions.constants["cents_per_usd"])
     answer = (
-        f"With elasticities {s.demand.downloads_elasticity:g} (downloads) and {s.demand.customers_elasticity:g} "
-        f"(customers), total {rev.elasticity:g}: {rev.statement}\n\n{prof.statement}\n\n"
-        f"Read backwards, the Lerner condition says {r * 100:g} c/MB maximizes profit only if the total elasticity "
-        f"is about **{implied:.3f}**: barely elastic demand."
+        f"{rev.statement}\n\n{prof.statement}\n\n{rise.statement}\n\n"
+        f"Read backwards: a store that set revenue-maximizing prices would sit where a 1% higher rate loses as much "
+        f"in downloads as it gains in price. At {cents * s.pricing.rate_usd_per_mb:.2f} c/MB the fitted demand's "
+        f"elasticity is **{y.elasticity:.2f}**: "
+        + ("demand there is elastic enough that a lower rate would have earned more." if rev.best_rate_usd_per_mb <
+           s.pricing.rate_usd_per_mb else "a higher rate would still have earned more.")
     )
     return Exercise(
         "best_rate", "The revenue-maximizing rate",
-        "Under constant-elasticity demand, which rate per MB maximizes revenue, and which maximizes the "
-        "operator's contribution margin (revenue less royalties, card fees and bandwidth, before fixed costs)?",
-        ("Revenue ∝ rate^(1 + e): when is that rising?", "Lerner: (p − c)/p = −1/e."),
+        "On the fitted demand (Explore, Demand), which rate per MB maximizes the year's revenue, and which the "
+        "operator's contribution margin (revenue less royalties, card fees and bandwidth, before fixed costs)? "
+        "Did the August 2006 rise from 2 to 3 c/MB pay?",
+        ("Revenue peaks where the elasticity of the year's revenue with respect to the rate is 0.",
+         "In a logit the revenue-maximizing price of one product is 1 / (alpha (1 − share))."),
         answer,
-        "Under constant elasticity revenue ∝ rate^(1 + e) has no interior maximum at any e: it rises when e > −1, "
-        "falls when e < −1, and at e = −1 it is flat (every rate gives the same revenue, so there is no maximum "
-        "either). Profit peaks inside only when demand is elastic (e < −1) and serving a MB costs something. Let "
-        "students move the elasticities and watch the Demand view of Explore.",
-        _finite(NumericAnswer("The total elasticity at which the scenario's rate maximizes profit.", implied, "",
-                              ELASTICITY_TOLERANCE)),
+        "The elasticity is an output of the fitted logit, not an input: −alpha × price × (1 − share). Switch reports "
+        "off in the fit table and see how the best rate moves: the revenue estimates and the price reports pull "
+        "alpha in different directions.",
+        _finite(NumericAnswer("The revenue-maximizing rate, in US cents per MB.", cents * rev.best_rate_usd_per_mb,
+                              "c/MB", READ_OFF_TOLERANCE, relative=True)),
+    )
+
+
+def _one_cent_lower(s: Scenario) -> float:
+    """The scenario's rate less one US cent per MB, kept within the rate's bounds [USD/MB]."""
+    b = s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds
+    assert b is not None  # a number parameter always has bounds
+    cent = 1.0 / float(s.assumptions.constants["cents_per_usd"])
+    return max(float(s.pricing.rate_usd_per_mb) - cent, float(b[0]))
+
+
+def _piracy(s: Scenario) -> Exercise:
+    r0 = float(s.pricing.rate_usd_per_mb)
+    lower = _one_cent_lower(s)
+    c = channels_at_rates(s, [lower, r0])
+    won = float(c.store[0] - c.store[1])
+    from_p2p, from_itunes = float(c.p2p[1] - c.p2p[0]), float(c.itunes[1] - c.itunes[0])
+    cents = float(s.assumptions.constants["cents_per_usd"])
+    answer = (
+        f"At {cents * lower:.2f} c/MB instead of {cents * r0:.2f} the store sells **{won / 1e6:.1f} million** more "
+        f"tracks a year. Of them **{from_p2p / 1e6:.1f} million** come from P2P, {from_itunes / 1e6:.1f} million from "
+        f"iTunes and the rest from people who would have gone without. P2P keeps {c.p2p[0] / 1e6:.0f} million "
+        "tracks a year even then: free is hard to beat."
+    )
+    return Exercise(
+        "piracy", "Piracy as the outside option",
+        f"In the fitted demand every wanted track goes to AllofMP3, iTunes, P2P or nowhere. How many P2P downloads "
+        f"a year would a cut of {cents * (r0 - lower):.0f} c/MB have won for the store?",
+        ("Explore's Demand view: the diversion shares say where a lost download goes.",
+         "In a logit a price cut draws from each alternative in proportion to its share."),
+        answer,
+        "Independence of irrelevant alternatives: in a plain logit a cheaper store draws from iTunes, P2P and "
+        "'nothing' in proportion to their shares. Is that plausible for pirates? A nested logit with P2P and the "
+        "store in one nest would let them be closer substitutes.",
+        _finite(NumericAnswer("Tracks a year the cut wins from P2P, in millions.", from_p2p / 1e6, "million tracks",
+                              READ_OFF_TOLERANCE, relative=True)),
+    )
+
+
+def _versioning(s: Scenario) -> Exercise:
+    r0 = float(s.pricing.rate_usd_per_mb)
+    lower = _one_cent_lower(s)
+    c = demand_curve(s, [lower, r0])
+    low = "share_mp3-128"
+    cents = float(s.assumptions.constants["cents_per_usd"])
+    a, z = float(c[low].iloc[0]), float(c[low].iloc[1])
+    answer = (
+        f"At {cents * lower:.2f} c/MB {a:.1%} of downloads are MP3 128 kbps; at {cents * r0:.2f} c/MB **{z:.1%}**: "
+        f"the rise moves {100 * (z - a):.1f} points of the mix down to the smallest files. The mean download shrinks "
+        f"from {c.mean_size_mb.iloc[0]:.2f} to {c.mean_size_mb.iloc[1]:.2f} MB, so the mean price rises less than the "
+        "rate: buyers answer a per-MB rise by buying fewer bits, not only fewer songs."
+    )
+    return Exercise(
+        "versioning", "Versioning: who moves to 128 kbps",
+        "Per-MB pricing sells each song in versions of different quality. When the rate rises, which versions lose "
+        "buyers, and what share of downloads is MP3 128 kbps before and after?",
+        ("The Demand view's mix: shares of downloads by encoding at each rate.",
+         "Within the store, a bigger file's price rises more with the rate."),
+        answer,
+        "Second-degree price discrimination: the buyers sort themselves by the quality they pay for. Ask what a flat "
+        "price a track would do to the mix (the Demand view's table of pricing alternatives).",
+        NumericAnswer("The share of downloads that are MP3 128 kbps at the scenario's rate, in percent.", 100 * z, "%",
+                      READ_OFF_TOLERANCE, relative=True),
+    )
+
+
+def _welfare(s: Scenario) -> Exercise:
+    y = market_year(s)
+    parts = [("buyers (consumer surplus)", y.consumer_surplus_usd), ("ROMS and FAIR", y.roms_usd + y.fair_usd),
+             ("labels", y.labels_usd), ("the operator (contribution margin)", y.operator_margin_usd),
+             ("card fees and bandwidth", y.card_fee_usd + y.bandwidth_usd)]
+    total = sum(v for _, v in parts)
+    answer = ("The store's year created " + "; ".join(f"{format_usd(v)} for {w}" for w, v in parts if v) +
+              f". Buyers' surplus, the logit log-sum, is **{format_usd(y.consumer_surplus_usd)}**"
+              + (f", {y.consumer_surplus_usd / total:.0%} of the total." if total > 0 else "."))
+    return Exercise(
+        "welfare", "Who gained: consumer surplus",
+        "The store's buyers paid a few cents a track. How much were its downloads worth to them above what they paid, "
+        "and how does that compare with what ROMS, the labels and the operator got?",
+        ("In a logit a buyer's expected surplus is the log-sum ln(Σ e^V) / alpha.",
+         "The Demand view's table 'Who gains' splits the year."),
+        answer,
+        "Consumer surplus from the log-sum (Small and Rosen 1981) counts the gain of having the store against its "
+        "absence, with iTunes, P2P and nothing still there. Ask who bears the loss the labels claimed.",
+        _finite(NumericAnswer("Buyers' consumer surplus in the year, in US dollars.", y.consumer_surplus_usd, "USD",
+                              READ_OFF_TOLERANCE, relative=True)),
+    )
+
+
+def _licensed(s: Scenario) -> Exercise:
+    r = break_even_licensed_rate(s)
+    cents = float(s.assumptions.constants["cents_per_usd"])
+    wholesale = float(s.comparison.label_wholesale_usd)
+    if r is None:
+        answer = (f"Paying labels ${wholesale:.2f} a download leaves a loss at every rate within the bounds: there is "
+                  "no break-even licensed rate.")
+        numeric = None
+    else:
+        answer = (f"Paying labels ${wholesale:.2f} a download, as on iTunes, the operator's contribution margin is "
+                  f"zero at **{cents * r:.1f} c/MB**, {r / float(s.pricing.rate_usd_per_mb):.1f}× the rate it charged: "
+                  "at that rate the fitted demand buys far fewer, smaller files.")
+        numeric = NumericAnswer("The break-even licensed rate, in US cents per MB.", cents * r, "c/MB",
+                                READ_OFF_TOLERANCE, relative=True)
+    return Exercise(
+        "licensed", "The break-even licensed rate",
+        "Had AllofMP3 paid the labels wholesale for every download, as iTunes did, what rate per MB would it have "
+        "needed just to cover that and its costs?",
+        ("Contribution margin = revenue − labels × downloads − card fees − bandwidth.",
+         "Demand answers the rate: downloads fall as it rises."),
+        answer,
+        "Why the model only worked without licences. The break-even uses the same fitted demand, so the store would "
+        "also have lost most buyers to iTunes and P2P at that rate.",
+        numeric,
     )
 
 
@@ -334,10 +454,11 @@ def _lawsuit(s: Scenario) -> Exercise:
     )
 
 
-_BUILDERS = (_per_mb_follows_cost, _implied_downloads, _roms_vs_itunes, _card_freeze, _clone, _best_rate, _lawsuit)
+_BUILDERS = (_per_mb_follows_cost, _implied_downloads, _roms_vs_itunes, _card_freeze, _clone, _best_rate, _versioning,
+             _piracy, _welfare, _licensed, _lawsuit)
 #: The exercises' keys in teaching order.
 EXERCISE_KEYS = ("per_mb_follows_cost", "implied_downloads", "roms_vs_itunes", "card_freeze", "clone", "best_rate",
-                 "lawsuit")
+                 "versioning", "piracy", "welfare", "licensed", "lawsuit")
 
 
 def exercises(scenario: Scenario) -> list[Exercise]:
@@ -351,7 +472,7 @@ def exercises(scenario: Scenario) -> list[Exercise]:
     Returns
     -------
     list of Exercise
-        Seven exercises, in teaching order.
+        Eleven exercises, in teaching order.
     """
     s = scenario
     return [f(s) for f in _BUILDERS]
