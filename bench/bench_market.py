@@ -1,4 +1,4 @@
-"""Market benchmarks: the agent-level year of every customer, and a 100,000-draw Monte Carlo.
+"""Market benchmarks: the agent-level year of every customer (the Monte Carlo is in ``bench_montecarlo``).
 
 * Agent-level year: wall time of :func:`simulator.model.customers.customer_year` (every customer of
   the store model's year, or in quick mode a sample of them) over the
@@ -10,11 +10,8 @@
   size (``ru_maxrss``) after the call minus the resident set just before it (``VmRSS``
   of ``/proc/self/status``, with the imports and a warm-up market year already loaded;
   Linux only, reported as n/a elsewhere).
-* Monte Carlo: wall time of :func:`simulator.model.uncertainty.monte_carlo` (draws,
-  one vectorized evaluation, percentiles) over the time of drawing its random
-  inputs alone (:func:`simulator.model.uncertainty.draw_inputs`) (target <= 3).
 
-Quick mode draws a sample of 1,100,000 customers and 30,000 Monte Carlo draws.
+Quick mode draws a sample of 1,100,000 customers.
 """
 
 from __future__ import annotations
@@ -28,7 +25,6 @@ import numpy as np
 
 from bench import Result, best_time_s
 from simulator.model.customers import customer_year
-from simulator.model.uncertainty import draw_inputs, monte_carlo
 from simulator.params.scenario import make_scenario
 
 _MB = 1e6
@@ -107,24 +103,5 @@ def _agent_level(quick: bool) -> list[Result]:
     ]
 
 
-def _monte_carlo(quick: bool) -> list[Result]:
-    draws = 30_000 if quick else 100_000
-    s = make_scenario()
-    monte_carlo(s, draws=draws, seed=1)  # warm caches
-    t_draw, t_mc = _best_pair(lambda: draw_inputs(s, draws, np.random.default_rng(1)),
-                              lambda: monte_carlo(s, draws=draws, seed=1), 9)
-    ratio = t_mc / t_draw
-    return [
-        Result(
-            name=f"montecarlo: {draws:,} draws in one vectorized pass / drawing its inputs",
-            value=ratio,
-            unit="ratio",
-            target=3.0,
-            met=ratio <= 3.0,
-            detail=f"monte carlo {t_mc * 1e3:.1f} ms, draws {t_draw * 1e3:.1f} ms",
-        )
-    ]
-
-
 def run(quick: bool = False) -> list[Result]:
-    return _agent_level(quick) + _monte_carlo(quick)
+    return _agent_level(quick)
