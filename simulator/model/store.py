@@ -357,13 +357,28 @@ class StoreRun:
         out = self._take(self._s.share, self._s.kind)
         return _frozen(np.multiply(self._buyers_times_wants, out, out=out))
 
+    def _buy_probability(self) -> np.ndarray:
+        """Return the share of potential buyers who buy at least once in each period, ``1 - (1 - share)^wants``."""
+        s = self._s
+        prob = self._take(s.log_keep, s.kind)
+        np.multiply(s.wants, prob, out=prob)
+        return np.negative(np.expm1(prob, out=prob), out=prob)
+
+    def _accounts_at_end(self) -> np.ndarray:
+        """Return the accounts at the end of the last period (the recursion of ``_accounts``, nothing stored)."""
+        s = self._s
+        n, prob = s.potential_buyers, self._buy_probability()
+        gap = np.empty(n.shape[1:])
+        prev = np.array(np.broadcast_to(s.accounts_before, n.shape[1:]), dtype=float)
+        for t in range(n.shape[0]):
+            np.maximum(np.subtract(n[t], prev, out=gap), 0.0, out=gap)
+            np.add(prev, np.multiply(gap, prob[t], out=gap), out=prev)
+        return prev
+
     @cached_property
     def _accounts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         s = self._s
-        n = s.potential_buyers
-        prob = self._take(s.log_keep, s.kind)
-        np.multiply(s.wants, prob, out=prob)
-        np.negative(np.expm1(prob, out=prob), out=prob)      # buys at least once: 1 - (1 - share)^wants
+        n, prob = s.potential_buyers, self._buy_probability()
         new, acc = np.empty(n.shape), np.empty(n.shape)
         gap = np.empty(n.shape[1:])
         prev = np.broadcast_to(s.accounts_before, n.shape[1:])
@@ -402,7 +417,7 @@ class StoreRun:
             head = StoreRun(periods=p, _s=replace(s, level=s.level[:part.start], state=s.state[:part.start],
                                                   kind=s.kind[:part.start], potential_buyers=s.potential_buyers[:part.start],
                                                   wants=s.wants[:part.start]))
-            before = head._accounts[2][-1]
+            before = head._accounts_at_end()
         return StoreRun(periods=Periods(**{f.name: getattr(p, f.name)[part] for f in fields(Periods)}),
                         _s=replace(s, level=s.level[part], state=s.state[part], kind=s.kind[part],
                                    potential_buyers=s.potential_buyers[part], wants=s.wants[part],
