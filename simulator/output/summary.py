@@ -28,8 +28,10 @@ from simulator.output.export import (
     fitted_figure,
     html_page,
 )
+from simulator.output.markdown import markdown_html
 from simulator.params.scenario import Scenario, changed_keys, preset_values
 from simulator.present.charts import Chart
+from simulator.present.demand_view import demand_findings, fit_table
 from simulator.present.report import headline_metrics, sources_table
 
 __all__ = ["PRINT_TIMEOUT_S", "print_pdf", "summary_html"]
@@ -102,7 +104,7 @@ def _source_cell(url: str, date: str, note: str, provenance: str) -> str:
 
 
 def summary_html(scenario: Scenario, charts: Sequence[Chart], *, shared_js: bool = False) -> str:
-    """Build the students' summary: headline figures, every chart with its caption, and the sources.
+    """Build the students' summary: headline figures, the fitted demand and its fit table, every chart, the sources.
 
     Parameters
     ----------
@@ -131,6 +133,10 @@ def summary_html(scenario: Scenario, charts: Sequence[Chart], *, shared_js: bool
     ]
     metrics = headline_metrics(scenario)
     metric_rows = [[e(m.label), e(m.value_text), _nobreak(e(m.delta_text)), _nobreak(e(m.help))] for m in metrics]
+    fit = fit_table(scenario)
+    fit_rows = [[e(str(r.Report)), e(str(r.Date)), _nobreak(e(str(r.Reported))), _nobreak(e(str(r.Model))),
+                 f"{float(r._4):+.2f}", f'<a href="{e(str(r.Source), quote=True)}">source</a>']
+                for r in fit.itertuples(index=False)]
     src = sources_table(a)
     # Every column used here is text (sources_table); str() states it to the type checker and changes nothing.
     source_rows = [
@@ -151,6 +157,12 @@ def summary_html(scenario: Scenario, charts: Sequence[Chart], *, shared_js: bool
         "<h2>Headline figures</h2>",
         _rows(metric_rows, ["figure", "value", "against", "how it is computed"], classes=["", "num"],
               table_class="metrics"),
+        "<h2>What the fitted demand says</h2>",
+        markdown_html("\n\n".join(demand_findings(scenario))),
+        "<h2>The fit: every documented report against the model</h2>",
+        '<p class="note">The demand is fitted by weighted least squares to these reports (allofmp3-sim fit); the '
+        "miss is in units of each report's stated uncertainty (σ).</p>",
+        _rows(fit_rows, ["report", "date", "reported", "model", "miss [σ]", "source"], classes=["", "", "num", "num", "num"]),
         "<h2>Charts</h2>",
         *(chart_figure_html(c, include_plotlyjs=("directory" if shared_js else True) if i == 0 else False,
                             height_px=REPORT_CHART_HEIGHT_PX,

@@ -17,7 +17,6 @@ True
 from __future__ import annotations
 
 import html
-import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from pathlib import Path
 from simulator._version import __version__
 from simulator.output import export
 from simulator.output.export import ExportUnavailable, html_page
+from simulator.output.markdown import inline_html, markdown_html
 from simulator.output.summary import print_pdf
 from simulator.params.scenario import Scenario
 from simulator.present.classroom import Exercise, exercises
@@ -50,57 +50,15 @@ _STYLE = """<style>
 td.num, th.num { white-space: nowrap; text-align: right; }
 @page { size: A4; margin: 16mm 14mm; }
 </style>"""
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_CODE = re.compile(r"`([^`]+)`")
-
-
-def _inline(text: str) -> str:
-    return _CODE.sub(r"<code>\1</code>", _BOLD.sub(r"<strong>\1</strong>", html.escape(text, quote=False)))
-
-
-def _is_number(cell: str) -> bool:
-    return bool(re.fullmatch(r"[$€−\-+]?[\d.,]+\s*(?:[A-Za-z%×]{0,4})", cell.strip()))
-
-
-def markdown_html(text: str) -> str:
-    r"""Render the small Markdown of the exercises as HTML: paragraphs, ``- `` lists, tables, bold, code.
-
-    Everything else is escaped. Number cells of a table never break across lines.
-
-    Examples
-    --------
-    >>> markdown_html("A **bold** claim.\n\n- one\n- two")
-    '<p>A <strong>bold</strong> claim.</p>\n<ul><li>one</li><li>two</li></ul>'
-    >>> markdown_html("| a | b |\n|---|---|\n| x | $0.17 |")
-    '<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>x</td><td class="num">$0.17</td></tr></tbody></table>'
-    """
-    out = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = block.splitlines()
-        if all(ln.lstrip().startswith("|") for ln in lines) and len(lines) >= 2:
-            rows = [[c.strip() for c in ln.strip().strip("|").split("|")] for ln in lines]
-            head, body = rows[0], [r for r in rows[1:] if not all(set(c) <= set("-: ") for c in r)]
-            th = "".join(f"<th>{_inline(c)}</th>" for c in head)
-            trs = "".join("<tr>" + "".join(
-                f'<td class="num">{_inline(c)}</td>' if _is_number(c) else f"<td>{_inline(c)}</td>" for c in r)
-                + "</tr>" for r in body)
-            out.append(f"<table><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>")
-        elif all(ln.lstrip().startswith("- ") for ln in lines):
-            out.append("<ul>" + "".join(f"<li>{_inline(ln.lstrip()[2:])}</li>" for ln in lines) + "</ul>")
-        else:
-            out.append(f"<p>{_inline(' '.join(ln.strip() for ln in lines))}</p>")
-    return "\n".join(out)
-
-
 def _exercise_html(i: int, ex: Exercise, teacher: bool) -> str:
     parts = [f'<section class="exercise" id="{html.escape(ex.key)}">',
              f"<h2>{i}. {html.escape(ex.title)}</h2>", markdown_html(ex.question)]
     if ex.hints:
-        parts.append("<p><strong>Hints</strong></p><ul>" + "".join(f"<li>{_inline(h)}</li>" for h in ex.hints)
+        parts.append("<p><strong>Hints</strong></p><ul>" + "".join(f"<li>{inline_html(h)}</li>" for h in ex.hints)
                      + "</ul>")
     if teacher:
         parts.append(f'<div class="answer"><p><strong>Answer:</strong></p>{markdown_html(ex.answer)}</div>')
-        parts.append(f'<div class="note"><p><strong>Teacher\'s note:</strong> {_inline(ex.teacher_note)}</p></div>')
+        parts.append(f'<div class="note"><p><strong>Teacher\'s note:</strong> {inline_html(ex.teacher_note)}</p></div>')
     else:
         parts.append('<div class="lines" aria-label="space for your answer">' + "<div></div>" * ANSWER_LINES
                      + "</div>")
