@@ -195,6 +195,16 @@ def test_tornado_ends_equal_market_year_at_those_ends(revenue_tornado):
         assert abs(r.output_at_high - market_year(S.with_overrides({r.input: r.high})).revenue_usd) < CENT, r.input
 
 
+def test_tornado_of_an_uploaded_catalogue_leaves_the_builtin_catalogue_out():
+    lengths = [150_000, 200_000, 245_000, 320_000, 610_000]
+    t = tornado(S, output="customers", durations_ms=lengths)
+    assert not any(k.startswith("catalogue.") for k in t.input) and "encoding.tag_overhead_bytes" in set(t.input)
+    for r in t.itertuples():
+        for end, got in ((r.low, r.output_at_low), (r.high, r.output_at_high)):
+            sc = S.with_overrides({r.input: end})
+            assert abs(got - market_year(sc, profile=download_profile(sc, lengths)).customers) < CENT, r.input
+
+
 def test_tornado_hand_checked_swings(revenue_tornado):
     t = revenue_tornado.set_index("input")
     base = market_year(S)

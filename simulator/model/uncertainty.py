@@ -11,12 +11,10 @@ the draws are evaluated as arrays, ``CHUNK_DRAWS`` at a time, never one by one. 
   for :data:`~simulator.model.fit.LOG_FITTED`, so the scenario's value is the median), with
   its *conditional* standard error ``1 / sqrt((C^-1)_jj)`` from the covariance ``C`` of
   :func:`~simulator.model.fit.fit_store` at the scenario (the ±1 range in
-  ``assumptions.yaml``), and clipped to the parameter's bounds. The joint covariance is a
-  linearisation that fails along the fit's weakest combinations: one standard deviation along
-  its widest axis raises the misfit by about 10**6 rather than 1, and joint draws put the
-  year's revenue between $3M and $170M (5th to 95th percentile) with a median 15% above the
-  fit. The conditional errors keep every draw as close to the reports as the fit's own
-  linear theory expects (a median misfit increase of about 6 for 7 parameters);
+  ``assumptions.yaml``), clipped to the parameter's bounds. Not the joint covariance: it is
+  the fit's linearisation, which fails along the fit's weakest combinations of parameters,
+  so joint draws leave the region where the model fits the reports at all; each conditional
+  draw stays as close to the reports as the fit's own linear theory expects;
 * the other inputs the model or its accounting reads that have a plausible range
   ``low < high`` in ``assumptions.yaml``, each from ``triangular(low, value, high)``
   (the range widened to include the scenario's value): P2P's appeal, the nest scale, the
@@ -33,8 +31,9 @@ Tornado
 Each input with a ``low``/``high`` range that can move this scenario's year (the Monte
 Carlo's, the pricing, the reported figures, the file-size inputs; fitted parameters at ±1
 conditional standard error, the ranges of ``assumptions.yaml``) is set to its low and to its
-high, the others at the scenario's values, and the year is evaluated exactly by
-:func:`~simulator.model.market.market_year`.
+high, the others at the scenario's values: every end equals
+:func:`~simulator.model.market.market_year` there. The ends of the store's and the
+accounting's inputs are one run of the model; the file-size inputs rebuild the sizes.
 
 Examples
 --------
@@ -70,6 +69,7 @@ from simulator.model.market import (
 )
 from simulator.model.profile import DownloadProfile, download_profile
 from simulator.model.store import periods_of, run_store, store_inputs, window_mask
+from simulator.params.assumptions import Assumptions
 from simulator.params.scenario import Scenario
 
 __all__ = [
@@ -95,33 +95,14 @@ PERCENTILES = (5, 50, 95)
 
 #: Units of every output a tornado can show: the numeric fields of MarketYear.
 OUTPUT_UNITS = {
-    "customers": "customers",
-    "monthly_buyers": "buyers/month",
-    "potential_buyers": "people",
-    "paying_factor": "fraction",
-    "downloads_per_customer": "downloads/customer/year",
-    "downloads": "downloads/year",
-    "mean_size_mb": "MB",
-    "mean_price_usd": "USD/download",
-    "revenue_usd": "USD/year",
-    "card_fee_usd": "USD/year",
-    "bandwidth_usd": "USD/year",
-    "roms_usd": "USD/year",
-    "fair_usd": "USD/year",
-    "labels_usd": "USD/year",
-    "operator_margin_usd": "USD/year",
-    "data_served_tb": "TB/year",
-    "revenue_per_customer_usd": "USD/customer/year",
-    "consumer_surplus_usd": "USD/year",
-    "elasticity": "%/%",
-    "diversion_p2p": "fraction",
-    "diversion_itunes": "fraction",
-    "reported_revenue_usd": "USD/year",
-    "reported_customers": "customers",
-    "revenue_gap_usd": "USD/year",
-    "revenue_gap_pct": "%",
-    "customers_gap": "customers",
-    "customers_gap_pct": "%",
+    "customers": "customers", "monthly_buyers": "buyers/month", "potential_buyers": "people",
+    "paying_factor": "fraction", "downloads_per_customer": "downloads/customer/year", "downloads": "downloads/year",
+    "mean_size_mb": "MB", "mean_price_usd": "USD/download", "revenue_usd": "USD/year", "card_fee_usd": "USD/year",
+    "bandwidth_usd": "USD/year", "roms_usd": "USD/year", "fair_usd": "USD/year", "labels_usd": "USD/year",
+    "operator_margin_usd": "USD/year", "data_served_tb": "TB/year", "revenue_per_customer_usd": "USD/customer/year",
+    "consumer_surplus_usd": "USD/year", "elasticity": "%/%", "diversion_p2p": "fraction",
+    "diversion_itunes": "fraction", "reported_revenue_usd": "USD/year", "reported_customers": "customers",
+    "revenue_gap_usd": "USD/year", "revenue_gap_pct": "%", "customers_gap": "customers", "customers_gap_pct": "%",
 }
 OUTPUTS = tuple(OUTPUT_UNITS)
 #: Outputs summarised by the Monte Carlo.
@@ -197,8 +178,12 @@ def _inputs(s: Scenario, *, builtin: bool, tornado: bool) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def _fit_sd(s: Scenario, _assumptions_id: int) -> tuple[float, ...]:
-    """Conditional standard errors of the fitted parameters, internal units (logs for LOG_FITTED)."""
+def _fit_sd(s: Scenario, _assumptions: Assumptions) -> tuple[float, ...]:
+    """Conditional standard errors of the fitted parameters, internal units (logs for LOG_FITTED).
+
+    Cached per scenario and assumptions document (a scenario's equality leaves its document out;
+    the document holds the reports the fit uses): the app and the benchmark fit once per scenario.
+    """
     info = np.linalg.inv(fit_store(s).covariance)
     return tuple(float(x) for x in 1.0 / np.sqrt(np.diag(info)))
 
@@ -228,7 +213,7 @@ def uncertain_inputs(scenario: Scenario, *, builtin_catalogue: bool = True) -> p
     """
     s = scenario
     params = s.assumptions.parameters
-    sd = dict(zip(FIT_PARAMETERS, _fit_sd(s, id(s.assumptions)), strict=True))
+    sd = dict(zip(FIT_PARAMETERS, _fit_sd(s, s.assumptions), strict=True))
     rows = []
     for k in _inputs(s, builtin=builtin_catalogue, tornado=False):
         p, v = params[k], float(s[k])
@@ -430,21 +415,32 @@ def tornado(scenario: Scenario, *, output: str = "revenue_usd", durations_ms=Non
         If ``output`` is unknown; the message lists the valid outputs.
     """
     s = scenario
-    market_output(market_year(s, profile=download_profile(s, durations_ms)), output)  # validates output
+    profile = download_profile(s, durations_ms)
+    base = float(market_output(market_year(s, profile=profile), output))  # validates output
+    names = _inputs(s, builtin=durations_ms is None, tornado=True)
+    params = s.assumptions.parameters
+    ends: dict[str, tuple[float, float]] = {}
+    # Inputs of the store model and the accounting: every low and high in one run of the model.
+    fast = [k for k in names if k in _STORE or k in _ACCOUNTS or k == _BANDWIDTH or k.startswith(MIX_PREFIX)]
+    v = {k: np.full(2 * len(fast), float(s[k])) for k in fast}
+    for i, k in enumerate(fast):
+        v[k][2 * i:2 * i + 2] = params[k].low, params[k].high
+    with np.errstate(all="ignore"):  # an end with every quality-mix weight 0 has no year: NaN
+        y = np.asarray(market_output(_evaluator(s, profile)(v), output), dtype=float)
+    ends.update({k: (float(y[2 * i]), float(y[2 * i + 1])) for i, k in enumerate(fast)})
 
-    def at(overrides: dict[str, float]) -> float:
-        try:  # an end may make the scenario invalid (every quality-mix weight 0): NaN
-            sc = s.with_overrides(overrides)
+    def at(k: str, value) -> float:  # the file-size inputs rebuild the catalogue's sizes
+        try:
+            sc = s.with_overrides({k: value})
             return float(market_output(market_year(sc, profile=download_profile(sc, durations_ms)), output))
         except ValueError:
             return math.nan
 
-    base = at({})
+    ends.update({k: (at(k, params[k].low), at(k, params[k].high)) for k in names if k not in ends})
     rows = []
-    for k in _inputs(s, builtin=durations_ms is None, tornado=True):
-        p = s.assumptions.parameters[k]
+    for k in names:
+        p, (lo, hi) = params[k], ends[k]
         assert p.low is not None and p.high is not None  # _inputs keeps only inputs with both
-        lo, hi = at({k: p.low}), at({k: p.high})
         rows.append({"input": k, "label": p.label, "unit": p.unit, "low": float(p.low), "base": float(s[k]),
                      "high": float(p.high), "output": output, "output_unit": OUTPUT_UNITS[output],
                      "output_at_low": lo, "output_base": base, "output_at_high": hi, "swing": abs(hi - lo)})

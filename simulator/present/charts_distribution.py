@@ -31,6 +31,13 @@ def _label(output: str) -> str:
     return OUTPUT_LABELS.get(output, output.replace("_", " "))
 
 
+def _ordinal(pct: float) -> str:
+    """Say a percentile in words: 1st, 2nd, 3rd, 11th, 47th."""
+    n = round(pct)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def montecarlo_table(mc: MonteCarloResult) -> pd.DataFrame:
     """Return the Monte Carlo summary with readable output names, for a table beside the chart.
 
@@ -155,6 +162,7 @@ def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart
     x = mc.samples[output].to_numpy()
     x = x[np.isfinite(x)]
     row = mc.summary.set_index("output").loc[output]
+    where = _ordinal(float(mc.summary.loc[mc.summary.output == output, "deterministic_percentile"].iloc[0]))
     unit = OUTPUT_UNITS.get(output, "")
     money = unit.startswith("USD")
     scale, shown_unit = (1e6, "USD million a year") if money else (1.0, unit)
@@ -175,11 +183,11 @@ def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart
     fmt = (lambda v: format_usd(v)) if money else (lambda v: f"{v:,.1f}")
     alt = (f"Histogram of {_label(output).lower()}: 90% of draws between {fmt(row.p5_value)} and {fmt(row.p95_value)}, "
            f"median {fmt(row.p50_value)}, against {fmt(row.deterministic_value)} for the scenario itself "
-           f"(its {row.deterministic_percentile:.0f}th percentile).")
+           f"(its {where} percentile).")
     caption = (f"{mc.draws:,} runs of the monthly store model (seed {mc.seed}), every uncertain input drawn at once: "
                "the fitted demand parameters around their fitted values (normal, their standard errors from the fit), "
                "the others from a triangle over their plausible range in assumptions.yaml with the scenario's value "
-               f"as the peak. The scenario sits at the {row.deterministic_percentile:.0f}th percentile of its own band.")
+               f"as the peak. The scenario sits at the {where} percentile of its own band.")
     formula = "\n".join(_drawn(r) for _, r in mc.inputs.iterrows())
     data = mc.samples[[output]].rename(columns={output: f"{output}"})
     return Chart(f"montecarlo_{output}", title, caption, alt, fig, data, "Inputs drawn:\n\n" + formula)
