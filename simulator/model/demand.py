@@ -70,6 +70,11 @@ CURVE_FIELDS = (
 )
 
 
+def _v(x, i: int) -> float:
+    """Element ``i`` of a field of a market year computed at several rates (an array), as a float."""
+    return float(np.asarray(x)[i])
+
+
 class DemandError(ValueError):
     """A rate or an objective outside what the model accepts."""
 
@@ -147,7 +152,7 @@ def demand_curve(scenario: Scenario, rates_usd_per_mb=None, *, profile: Download
     --------
     >>> from simulator.model.market import market_year
     >>> c = demand_curve(make_scenario(), [0.02, 0.03])
-    >>> abs(float(c.revenue_usd[1]) - market_year(make_scenario()).revenue_usd) < 0.005
+    >>> abs(_v(c.revenue_usd, 1) - market_year(make_scenario()).revenue_usd) < 0.005
     True
     """
     s = scenario
@@ -228,7 +233,7 @@ def best_rate(objective: str, scenario: Scenario, *, profile: DownloadProfile | 
     k = int(np.argmax(values))
 
     def value(r: float) -> float:
-        return float(getattr(year_at_rates(s, [r], profile=prof), field)[0])
+        return _v(getattr(year_at_rates(s, [r], profile=prof), field), 0)
 
     a, z = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
     num = minimize_scalar(lambda r: -value(r), bounds=(a, z), method="bounded",
@@ -279,15 +284,15 @@ def rate_rise(scenario: Scenario, *, profile: DownloadProfile | None = None) -> 
     before = float(steps[-2].rate_usd_per_mb) if len(steps) > 1 else float(steps[-1].rate_usd_per_mb)
     after = float(s.pricing.rate_usd_per_mb)
     y = year_at_rates(s, [before, after], profile=profile)
-    rb, ra = float(y.revenue_usd[0]), float(y.revenue_usd[1])
+    rb, ra = _v(y.revenue_usd, 0), _v(y.revenue_usd, 1)
     change = 100.0 * (ra - rb) / rb if rb else 0.0
     verb = "raised" if change > 0 else "lowered"
     statement = (f"On the fitted demand, {100 * after:.2f} c/MB instead of {100 * before:.2f} c/MB from "
                  f"{steps[-1].from_:%d %b %Y} {verb} the year's revenue by {abs(change):.1f}% "
                  f"(${rb / 1e6:,.2f}M to ${ra / 1e6:,.2f}M) while downloads fell "
-                 f"{100 * (1 - float(y.downloads[1]) / float(y.downloads[0])):.1f}%.")
+                 f"{100 * (1 - _v(y.downloads, 1) / _v(y.downloads, 0)):.1f}%.")
     return RateRise(before_rate_usd_per_mb=before, after_rate_usd_per_mb=after, revenue_before_usd=rb,
-                    revenue_after_usd=ra, downloads_before=float(y.downloads[0]), downloads_after=float(y.downloads[1]),
+                    revenue_after_usd=ra, downloads_before=_v(y.downloads, 0), downloads_after=_v(y.downloads, 1),
                     revenue_change_pct=change, statement=statement)
 
 
@@ -316,7 +321,7 @@ def break_even_licensed_rate(scenario: Scenario, *, profile: DownloadProfile | N
     i = int(up[0])
 
     def margin(r: float) -> float:
-        return float(year_at_rates(s, [r], profile=prof, on_rate_only=True).operator_margin_usd[0])
+        return _v(year_at_rates(s, [r], profile=prof, on_rate_only=True).operator_margin_usd, 0)
 
     return float(brentq(margin, grid[i], grid[i + 1], xtol=1e-12))
 
@@ -335,16 +340,16 @@ def pricing_alternatives(scenario: Scenario, *, profile: DownloadProfile | None 
     prof = profile if profile is not None else download_profile(s)
     r = [float(s.pricing.rate_usd_per_mb)]
     base = year_at_rates(s, r, profile=prof)
-    flat = float(base.mean_price_usd[0])
+    flat = _v(base.mean_price_usd, 0)
     cap = float(s.comparison.album_cap_usd) / float(s.catalogue.tracks_per_album_mean)
     cases = [("per_mb", f"By the MB, {100 * r[0]:.2f} c/MB", base),
              ("flat", f"One price a track, ${flat:.3f}", year_at_rates(s, r, profile=prof, flat_price_usd=flat)),
              ("album_cap", f"By the MB, capped at ${float(s.comparison.album_cap_usd):.2f} an album",
               year_at_rates(s, r, profile=prof, cap_usd_per_track=cap))]
-    return pd.DataFrame([{"case": c, "label": lab, "revenue_usd": float(y.revenue_usd[0]),
-                          "downloads": float(y.downloads[0]), "mean_price_usd": float(y.mean_price_usd[0]),
-                          "mean_size_mb": float(y.mean_size_mb[0]), "consumer_surplus_usd": float(y.consumer_surplus_usd[0]),
-                          "operator_margin_usd": float(y.operator_margin_usd[0])} for c, lab, y in cases])
+    return pd.DataFrame([{"case": c, "label": lab, "revenue_usd": _v(y.revenue_usd, 0),
+                          "downloads": _v(y.downloads, 0), "mean_price_usd": _v(y.mean_price_usd, 0),
+                          "mean_size_mb": _v(y.mean_size_mb, 0), "consumer_surplus_usd": _v(y.consumer_surplus_usd, 0),
+                          "operator_margin_usd": _v(y.operator_margin_usd, 0)} for c, lab, y in cases])
 
 
 def itunes_counterfactual(scenario: Scenario, *, profile: DownloadProfile | None = None) -> pd.DataFrame:
@@ -364,13 +369,13 @@ def itunes_counterfactual(scenario: Scenario, *, profile: DownloadProfile | None
     a = year_at_rates(s, r, profile=prof)
     it = scenario.with_overrides({"rights.payment_model": "itunes_wholesale"})
     b = year_at_rates(it, r, profile=prof, flat_price_usd=float(s.comparison.itunes_track_usd))
-    rows = [("allofmp3", "AllofMP3 by the MB", a, float(a.roms_usd[0] + a.fair_usd[0])),
+    rows = [("allofmp3", "AllofMP3 by the MB", a, _v(a.roms_usd, 0) + _v(a.fair_usd, 0)),
             ("itunes_terms", f"iTunes terms: ${float(s.comparison.itunes_track_usd):.2f} a track, labels paid wholesale",
-             b, float(b.labels_usd[0]))]
-    return pd.DataFrame([{"case": c, "label": lab, "customers": float(y.customers[0]), "downloads": float(y.downloads[0]),
-                          "price_per_download_usd": float(y.mean_price_usd[0]), "revenue_usd": float(y.revenue_usd[0]),
-                          "rights_holders_usd": paid, "rights_holders_share": paid / float(y.revenue_usd[0])
-                          if float(y.revenue_usd[0]) else 0.0} for c, lab, y, paid in rows])
+             b, _v(b.labels_usd, 0))]
+    return pd.DataFrame([{"case": c, "label": lab, "customers": _v(y.customers, 0), "downloads": _v(y.downloads, 0),
+                          "price_per_download_usd": _v(y.mean_price_usd, 0), "revenue_usd": _v(y.revenue_usd, 0),
+                          "rights_holders_usd": paid, "rights_holders_share": paid / _v(y.revenue_usd, 0)
+                          if _v(y.revenue_usd, 0) else 0.0} for c, lab, y, paid in rows])
 
 
 def channels_at_rates(scenario: Scenario, rates_usd_per_mb, *, profile: DownloadProfile | None = None) -> pd.DataFrame:

@@ -191,7 +191,7 @@ class FitResult:
 
 
 def _number(x: float) -> str:
-    """A reported figure as written: whole numbers with thousands separators, others as given."""
+    """Write a reported figure as given: whole numbers with thousands separators."""
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
 
 

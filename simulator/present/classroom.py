@@ -25,7 +25,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from simulator.model.customers import customer_year
-from simulator.model.demand import best_rate, break_even_licensed_rate, channels_at_rates, demand_curve, rate_rise
+from simulator.model.demand import (
+    best_rate,
+    break_even_licensed_rate,
+    channels_at_rates,
+    demand_curve,
+    rate_rise,
+)
 from simulator.model.encoding import encoding_menu, mb_unit, size_bytes
 from simulator.model.market import market_year
 from simulator.model.pricing import cost_terms, pricing_terms, track_price_usd
@@ -312,7 +318,7 @@ def _best_rate(s: Scenario) -> Exercise:
 
 
 def _one_cent_lower(s: Scenario) -> float:
-    """The scenario's rate less one US cent per MB, kept within the rate's bounds [USD/MB]."""
+    """Return the scenario's rate less one US cent per MB, kept within the rate's bounds [USD/MB]."""
     b = s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds
     assert b is not None  # a number parameter always has bounds
     cent = 1.0 / float(s.assumptions.constants["cents_per_usd"])

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from simulator.model.store import year_months
 from simulator.model.market import MarketYear, market_year, reported_price_band_usd
+from simulator.model.store import year_months
 from simulator.model.units import format_quantity
 from simulator.params.scenario import Scenario
 
