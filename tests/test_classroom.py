@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import numpy as np
 import pytest
 
 from simulator.model.customers import customer_year
-from simulator.model.demand import best_rate, break_even_licensed_rate, channels_at_rates, demand_curve, rate_rise
+from simulator.model.demand import (
+    best_rate,
+    break_even_licensed_rate,
+    channels_at_rates,
+    demand_curve,
+    rate_rise,
+)
 from simulator.model.market import market_year
 from simulator.model.rights import lawsuit_arithmetic, rights_comparison
 from simulator.params.assumptions import load_assumptions

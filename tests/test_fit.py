@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from simulator.cli import main
-from simulator.model.fit import FIT_PARAMETERS, FitError, fit_store, fitted_reports, model_figures, report_table
+from simulator.model.fit import (
+    FIT_PARAMETERS,
+    FitError,
+    fit_store,
+    fitted_reports,
+    model_figures,
+    report_table,
+)
 from simulator.model.store import store_run
 from simulator.params.scenario import make_scenario
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 
-from simulator.model.catalogue import builtin_catalogue
 from simulator.model.market import market_year
 from simulator.params.assumptions import load_assumptions
 from simulator.params.scenario import make_scenario

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from simulator.model.market import market_year
-from simulator.model.store import store_run
 from simulator.model.rights import (
     lawsuit_arithmetic,
     lawsuit_rate_days,
     rights_comparison,
     roms_per_track_table,
 )
+from simulator.model.store import store_run
 from simulator.params.assumptions import ScenarioError, load_assumptions
 from simulator.params.scenario import make_scenario
 
