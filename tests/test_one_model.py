@@ -79,3 +79,30 @@ def test_the_fit_table_reads_the_same_year():
     y = market_year(s)
     assert math.isclose(t.model["revenue_times"], y.revenue_usd, abs_tol=CENT)
     assert math.isclose(t.model["customers_jul_2007"], y.customers, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("preset", ["reported_2006", "rate_2005", "card_freeze"])
+def test_the_uncertainty_views_are_centred_on_the_models_year(preset):
+    from simulator.model.uncertainty import monte_carlo, tornado
+
+    s = make_scenario(preset=preset)
+    y = market_year(s)
+    mc = monte_carlo(s, draws=500, seed=3).summary.set_index("output")
+    for k in ("revenue_usd", "customers"):
+        assert math.isclose(mc.deterministic_value[k], getattr(y, k), rel_tol=1e-12, abs_tol=CENT), k
+    t = tornado(s)
+    assert all(math.isclose(v, y.revenue_usd, rel_tol=1e-12, abs_tol=CENT) for v in t.output_base)
+
+
+def test_the_classroom_and_the_handout_quote_the_models_year():
+    from simulator.output.summary import summary_html
+    from simulator.present.classroom import exercises
+    from simulator.present.report import format_usd
+
+    s = make_scenario()
+    y = market_year(s)
+    revenue = format_usd(y.revenue_usd)
+    ex = {e.key: e for e in exercises(s)}
+    assert f"{revenue} ÷" in ex["implied_downloads"].answer
+    assert ex["welfare"].numeric.value == y.consumer_surplus_usd
+    assert revenue in summary_html(s, [])
