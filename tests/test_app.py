@@ -17,9 +17,12 @@ import pytest
 from apptest_pages import PAGE_NAMES, open_page
 from streamlit.testing.v1 import AppTest
 
-from simulator.model.market import market_year
+from simulator.model.fit import FIT_PARAMETERS, FitError, fit_store
+from simulator.model.market import MarketYear, market_year
 from simulator.params.scenario import make_scenario
+from simulator.present.demand_view import demand_findings, report_choices
 from simulator.present.inputs import input_specs
+from simulator.present.report import format_count, format_usd
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -39,13 +42,26 @@ EXPLORE_TAB = "explore_view"
 GROUPS = "input_groups"
 #: The view each chart used in these tests lives in.
 CHART_TABS = {PRICE_CHART: ("Prices",), SPLIT_CHART: ("Who gets paid",)}
-#: The baseline preset's headline figures (reported_2006), as shown.
-BASELINE = {
-    "Customers": "5.50 million",
-    "Revenue a year": "$30.6 million",
-    "Mean price per track": "$0.19",
-    "ROMS payout a year": "$4.6 million",
-}
+
+
+def year(preset: str | None = None, **overrides) -> MarketYear:
+    """The store model's year of a preset (the baseline by default) with some inputs changed."""
+    return market_year(make_scenario(preset=preset, overrides=overrides))
+
+
+def revenue_text(y: MarketYear) -> str:
+    """A year's revenue as the headline shows it."""
+    return format_usd(y.revenue_usd)
+
+
+def shown(y: MarketYear) -> dict[str, str]:
+    """A year's headline figures as the page shows them, computed from the model."""
+    return {"Customers": format_count(y.customers), "Revenue a year": format_usd(y.revenue_usd),
+            "Mean price per track": format_usd(y.mean_price_usd, cents=True), "ROMS payout a year": format_usd(y.roms_usd)}
+
+
+#: The baseline preset's headline figures (reported_2006), as shown: the store model's year.
+BASELINE = shown(year())
 
 
 def _ok(at: AppTest) -> AppTest:
@@ -222,10 +238,29 @@ def test_uncertainty_table_names_its_outputs():
     at = new_app()
     open_tab(at, "Uncertainty")
     table = at.dataframe[0].value
-    assert list(table.output) == ["Revenue a year", "Implied downloads per customer", "ROMS payout a year",
-                                  "Operator's contribution margin a year"]
-    assert table.set_index("output").loc["Revenue a year", "deterministic_value"] == pytest.approx(
-        market_year(make_scenario()).revenue_usd, rel=1e-12)
+    assert list(table.output) == ["Revenue a year", "Customers at the year's end", "Downloads per customer",
+                                  "ROMS payout a year", "Operator's contribution margin a year"]
+    by_output = table.set_index("output")
+    y = year()
+    assert by_output.loc["Revenue a year", "deterministic_value"] == pytest.approx(y.revenue_usd, rel=1e-12)
+    assert by_output.loc["Customers at the year's end", "deterministic_value"] == pytest.approx(y.customers, rel=1e-12)
+    assert by_output.deterministic_percentile.between(0, 100).all()
+
+
+def test_uncertainty_that_cannot_fit_says_why_and_the_page_runs(monkeypatch):
+    """The Monte Carlo draws the fitted inputs around the fit: a FitError (a ValueError) is shown, no traceback."""
+    import simulator.model.uncertainty as uncertainty
+
+    def no_fit(*args, **kwargs):
+        raise FitError("the fit did not converge (test)")
+
+    monkeypatch.setattr(uncertainty, "_fit_sd", no_fit)
+    at = new_app()
+    widget(at, "royalties.roms_share").set_value(0.23)  # a scenario no other test draws (results are cached)
+    run(at)
+    open_tab(at, "Uncertainty")
+    assert errors(at) == ["the fit did not converge (test)"]
+    assert len(at.metric) >= 6
 
 
 def test_every_page_runs_while_an_input_is_invalid():
@@ -246,23 +281,29 @@ def test_every_page_runs_while_an_input_is_invalid():
 
 # --- Explore: each input moves what it should ---------------------------------------------
 
-# (input, new value, metrics that must change, metrics that must not, charts that must change)
+MARGIN = "Operator's contribution margin a year"
+PER_CUSTOMER = "Downloads per customer"
+# (input, new value, metrics that must change, metrics that must not, charts that must change).
+# On the store model what a download costs, or how many a buyer wants, moves the accounts a little too
+# (0.1% for 2 c/MB): those rows leave "Customers" out of both sets. Potential buyers scale customers and
+# revenue, not a customer's year. Values are chosen to move the figures as displayed (to 3 digits).
 EFFECTS = [
-    (RATE, 0.02, {"Revenue a year", "Mean price per track", "ROMS payout a year"}, {"Customers"},
+    (RATE, 0.02, {"Revenue a year", "Mean price per track", PER_CUSTOMER, MARGIN}, set(),
      {PRICE_CHART, SPLIT_CHART}),
-    ("pricing.discount_share", 0.2, {"Revenue a year", "Mean price per track"}, {"Customers"},
+    ("pricing.discount_share", 0.2, {"Revenue a year", "Mean price per track", MARGIN}, {"Customers"},
      {PRICE_CHART, SPLIT_CHART}),
-    ("pricing.mb_convention", "binary", {"Revenue a year", "Mean price per track"}, {"Customers"},
+    ("pricing.mb_convention", "binary", {"Revenue a year", "ROMS payout a year", MARGIN}, {"Customers"},
      {PRICE_CHART, SPLIT_CHART}),
-    ("market.customers", 2_000_000.0, {"Customers", "Revenue a year", "Implied downloads per customer"},
+    ("demand.potential_buyers", 4_000_000.0, {"Customers", "Revenue a year", "ROMS payout a year", MARGIN},
+     {"Mean price per track", PER_CUSTOMER}, {SPLIT_CHART}),
+    ("demand.track_wants_per_month", 60.0, {"Revenue a year", "ROMS payout a year", PER_CUSTOMER},
      {"Mean price per track"}, {SPLIT_CHART}),
-    ("market.downloads_per_customer", 58.0, {"Revenue a year", "ROMS payout a year"},
-     {"Customers", "Mean price per track"}, {SPLIT_CHART}),
-    ("market.quality_mix.flac", 0.5, {"Revenue a year", "Mean price per track"}, {"Customers"}, {SPLIT_CHART}),
-    ("royalties.roms_share", 0.3, {"ROMS payout a year", "Operator's contribution margin a year"},
-     {"Customers", "Revenue a year", "Mean price per track"}, {SPLIT_CHART}),
-    ("payments.card_freeze_active", True, {"Revenue a year", "ROMS payout a year"},
-     {"Customers", "Mean price per track"}, {SPLIT_CHART}),
+    ("market.quality_mix.mp3-128", 0.0, {"Revenue a year", "Mean price per track"}, {"Customers"},
+     {SPLIT_CHART}),
+    ("royalties.roms_share", 0.3, {"ROMS payout a year", MARGIN},
+     {"Customers", "Revenue a year", "Mean price per track", PER_CUSTOMER}, {SPLIT_CHART}),
+    ("payments.card_freeze_active", False, {"Revenue a year", "ROMS payout a year", PER_CUSTOMER}, set(),
+     {SPLIT_CHART}),
 ]
 
 
@@ -305,16 +346,20 @@ def test_rate_and_convention_appear_in_the_price_chart_title():
     assert "at 2 c/MiB" in title(chart(at, PRICE_CHART))
 
 
-def test_revenue_is_proportional_to_downloads_per_customer():
+def test_revenue_and_customers_are_proportional_to_potential_buyers():
     at = new_app()
     (split,) = ys(chart(at, SPLIT_CHART))
-    widget(at, "market.downloads_per_customer").set_value(58.0)
+    buyers = widget(at, "demand.potential_buyers").value
+    widget(at, "demand.potential_buyers").set_value(2 * buyers)
     run(at)
     (doubled,) = ys(chart(at, SPLIT_CHART))
     assert len(split) == 6
     for a, b in zip(split, doubled, strict=True):
         assert b == pytest.approx(2 * a, rel=1e-9, abs=1e-9)
-    assert "58" in deltas(at)["Implied downloads per customer"]
+    twice = year(**{"demand.potential_buyers": 2 * buyers})
+    assert twice.customers == pytest.approx(2 * year().customers, rel=1e-9)
+    assert metrics(at)["Customers"] == format_count(twice.customers)
+    assert metrics(at)[PER_CUSTOMER] == format_count(year().downloads_per_customer)
 
 
 # --- presets, reset and the change mark ------------------------------------------------------
@@ -379,7 +424,7 @@ def test_link_with_a_preset_name():
     assert at.selectbox(key="preset").value == "lossless"
     assert widget(at, RATE).value == pytest.approx(0.02)
     assert widget(at, "market.quality_mix.flac").value == pytest.approx(0.8)
-    assert metrics(at)["Revenue a year"] == "$68.5 million"
+    assert metrics(at)["Revenue a year"] == revenue_text(year("lossless", **{RATE: 0.02}))
     assert not warnings(at)
 
 
@@ -403,7 +448,7 @@ BAD_LINKS = [
     ({RATE: "9"}, RATE),
     ({RATE: "abc"}, RATE),
     ({RATE: "nan"}, RATE),
-    ({"market.customers": "-5"}, "market.customers"),
+    ({"demand.potential_buyers": "-5"}, "demand.potential_buyers"),
     ({"pricing.mb_convention": "hex"}, "pricing.mb_convention"),
     ({"payments.card_freeze_active": "maybe"}, "payments.card_freeze_active"),
     ({"preset": "nosuch"}, "preset"),
@@ -488,6 +533,99 @@ def test_explore_view_and_catalogue_choices_survive_a_visit_to_another_page():
     assert at.selectbox(key="catalogue_encoding").value == "mp3-320"
     run(open_page(at, "explore"))
     assert [t for t in map(title, specs(at)) if t.startswith("Demand") or "demand" in t.lower()], list(map(title, specs(at)))
+
+
+# --- Explore's Demand view: what the fitted demand says, and the fit ---------------------------
+
+FIT_WITHOUT, FIT_GO = "fit_without", "fit_go"
+#: A report whose removal moves the fit: the lowest revenue estimate ($10-14M).
+LOW_REVENUE = "revenue_hollywood_reporter"
+
+
+def demand_view() -> AppTest:
+    return open_tab(new_app(), "Demand")
+
+
+def fit_table_shown(at: AppTest):
+    (table,) = [d.value for d in at.dataframe if "Miss [σ]" in d.value.columns]
+    return table
+
+
+def fitted_inputs(at: AppTest) -> dict[str, float]:
+    """The fitted parameters' values in the sidebar's input store."""
+    return {k: at.session_state["_inputs"][k] for k in FIT_PARAMETERS}
+
+
+def test_demand_view_states_the_fitted_demands_findings_and_tables():
+    at = demand_view()
+    shown_md = [m.value for m in at.markdown]
+    findings = demand_findings(make_scenario())
+    assert len(findings) >= 4
+    for line in findings:
+        assert line in shown_md, line
+    assert any(line.startswith("**The August 2006 rise.**") for line in shown_md)
+    columns = [list(d.value.columns) for d in at.dataframe]
+    assert any("Who" in c for c in columns), columns             # who gains: the year's surplus
+    assert any("Pricing" in c for c in columns), columns         # per MB against a flat price and a cap
+    assert not errors(at)
+
+
+def test_demand_fit_table_has_a_row_per_fitted_report():
+    at = demand_view()
+    choices = report_choices(make_scenario())
+    assert len(choices) > len(FIT_PARAMETERS)
+    table = fit_table_shown(at)
+    assert list(table["Report"]) == list(choices.values())
+    assert table["Used"].all()
+    assert at.multiselect(key=FIT_WITHOUT).options == list(choices.values())
+    # Switching a report off (before re-fitting) marks it unused and changes no input.
+    before = fitted_inputs(at)
+    at.multiselect(key=FIT_WITHOUT).set_value([LOW_REVENUE])
+    run(at)
+    used = fit_table_shown(at).set_index("Report")["Used"]
+    assert not used[choices[LOW_REVENUE]] and used.sum() == len(choices) - 1
+    assert fitted_inputs(at) == before
+
+
+def test_refitting_without_a_report_puts_the_fitted_values_in_the_inputs():
+    at = demand_view()
+    open_group(at, "demand")
+    before = fitted_inputs(at)
+    at.multiselect(key=FIT_WITHOUT).set_value([LOW_REVENUE])
+    run(at)
+    at.button(key=FIT_GO).click()
+    run(at)
+    expected = fit_store(make_scenario(), without=(LOW_REVENUE,)).values
+    after = fitted_inputs(at)
+    assert after == pytest.approx(expected, rel=1e-9)
+    assert after["demand.potential_buyers"] != pytest.approx(before["demand.potential_buyers"], rel=1e-3)
+    buyers = widget(at, "demand.potential_buyers")
+    assert buyers.value == pytest.approx(expected["demand.potential_buyers"], rel=1e-9)
+    assert buyers.label.startswith(MARK)
+    (ok,) = [s.value for s in at.success]
+    assert f"Re-fitted to {len(report_choices(make_scenario())) - 1} reports" in ok and "fitted values" in ok
+    assert not errors(at)
+    assert metrics(at)["Revenue a year"] == revenue_text(year(**expected))
+    run(at)  # the message is said once
+    assert not at.success
+
+
+def test_switching_off_too_many_reports_shows_the_fit_error_and_keeps_the_inputs():
+    at = demand_view()
+    names = list(report_choices(make_scenario()))
+    off = names[: len(names) - len(FIT_PARAMETERS) + 1]  # one report fewer than parameters remains
+    with pytest.raises(FitError) as fit_error:
+        fit_store(make_scenario(), without=off)
+    before, before_metrics = fitted_inputs(at), metrics(at)
+    at.multiselect(key=FIT_WITHOUT).set_value(off)
+    run(at)
+    at.button(key=FIT_GO).click()
+    run(at)
+    (err,) = errors(at)
+    assert str(fit_error.value) in err
+    assert not at.success
+    assert fitted_inputs(at) == before and metrics(at) == before_metrics
+    assert not [g for g, text in group_pills(at).items() if "●" in text], "no input was changed"
 
 
 # --- error paths -----------------------------------------------------------------------------
@@ -642,12 +780,12 @@ def test_rate_box_takes_values_beyond_the_slider_and_the_slider_comes_back():
     assert (at.slider(key=RATE).min, at.slider(key=RATE).max) == (0.005, 0.1)
     at.number_input(key=BOX).set_value(0.2)
     run(at)
-    assert metrics(at)["Revenue a year"] == "$203.7 million"
+    assert metrics(at)["Revenue a year"] == revenue_text(year(**{RATE: 0.2}))
     assert RATE not in [w.key for w in at.slider]  # a slider cannot show 0.2
     assert "beyond the slider's 0.005 to 0.1" in at.number_input(key=BOX).label
     at.number_input(key=BOX).set_value(0.02)
     run(at)
-    assert at.slider(key=RATE).value == 0.02 and metrics(at)["Revenue a year"] == "$20.4 million"
+    assert at.slider(key=RATE).value == 0.02 and metrics(at)["Revenue a year"] == revenue_text(year(**{RATE: 0.02}))
     at.slider(key=RATE).set_value(0.03)
     run(at)
     assert at.number_input(key=BOX).value == 0.03 and metrics(at)["Revenue a year"] == BASELINE["Revenue a year"]
@@ -660,13 +798,13 @@ def test_an_out_of_range_number_is_refused_with_a_message_and_the_box_shows_what
     assert [e.value for e in at.error] == [
         "Rate per megabyte [USD/MB]: 0.500 is outside the allowed 0.001 to 0.300; the model keeps 0.030."]
     assert at.number_input(key=BOX).value == 0.03 and metrics(at)["Revenue a year"] == BASELINE["Revenue a year"]
-    w = widget(at, "market.downloads_per_customer")
-    w.set_value(6000.0)
+    w = widget(at, "market.reported_revenue_usd")
+    w.set_value(2e9)
     run(at)
     assert [e.value for e in at.error] == [
-        "Downloads per customer per year [downloads/customer/year]: 6,000.0 is outside the allowed 0.0 to "
-        "5,000.0; the model keeps 29.0."]
-    assert widget(at, "market.downloads_per_customer").value == 29.0
+        "Reported revenue [USD/year]: 2,000,000,000 is outside the allowed 100,000 to 1,000,000,000; the model "
+        "keeps 30,000,000."]
+    assert widget(at, "market.reported_revenue_usd").value == 30_000_000.0
     assert metrics(at)["Revenue a year"] == BASELINE["Revenue a year"]
     run(at)  # the message is said once
     assert not at.error
@@ -674,11 +812,11 @@ def test_an_out_of_range_number_is_refused_with_a_message_and_the_box_shows_what
 
 def test_a_link_writes_counts_as_whole_numbers():
     at = new_app()
-    widget(at, "market.customers").set_value(4_000_000.0)
+    widget(at, "demand.potential_buyers").set_value(4_000_000.0)
     run(at)
-    assert at.query_params["market.customers"] in ("4000000", ["4000000"])
-    back = new_app({"market.customers": "4000000"})
-    assert widget(back, "market.customers").value == 4_000_000.0 and not back.warning
+    assert at.query_params["demand.potential_buyers"] in ("4000000", ["4000000"])
+    back = new_app({"demand.potential_buyers": "4000000"})
+    assert widget(back, "demand.potential_buyers").value == 4_000_000.0 and not back.warning
 
 
 @needs_data

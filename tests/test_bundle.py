@@ -30,7 +30,7 @@ from simulator.present.registry import CHART_NAMES, scenario_charts
 from simulator.present.report import headline_metrics
 
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
-SCENARIO = make_scenario(preset="rate_2005", overrides={"market.customers": 4_000_000.0})
+SCENARIO = make_scenario(preset="rate_2005", overrides={"demand.potential_buyers": 4_000_000.0})
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,9 @@ def test_summary_has_the_headline_figures_every_chart_once_and_the_sources(chart
         assert f'id="chart-{c.name}"' in page
     assert "Sources" in page and "pricing.rate_usd_per_mb" in page
     assert "Preset: The 2005 rate (2 c/MB) (<code>rate_2005</code>). 1 input(s) differ from it" in page
-    assert "<td>Customers</td><td><code>market.customers</code></td><td>4,000,000</td>" in page
+    preset = make_scenario(preset="rate_2005").demand.potential_buyers
+    assert ("<td>Potential buyers at full awareness</td><td><code>demand.potential_buyers</code></td><td>4,000,000</td>"
+            f"<td>{preset:,.0f}</td><td>people</td>") in page
 
 
 def test_summary_links_only_to_http_sources_and_loads_nothing(charts):
@@ -317,8 +319,8 @@ def test_summary_tables_never_break_numbers_and_charts_are_sized_for_two_a_page(
 
 @needs_chromium
 def test_summary_pdf_follows_the_content(charts, tmp_path, no_network_chromium):
-    """Ten charts two to a page, the headline figures and the sources: about ten A4 pages (20 before)."""
+    """Ten charts two to a page, the headline figures, the fit table and the sources: about 13 A4 pages (20 before)."""
     b = write_bundle(SCENARIO, tmp_path / "b", formats=["csv"], charts=charts)
     pages, boxes = check_pdf((b.path / SUMMARY_PDF).read_bytes())
-    assert 6 <= pages <= 12, pages
+    assert 6 <= pages <= 14, pages
     assert boxes[0] == pytest.approx((595.3, 841.9), abs=1)  # A4 in points

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -17,10 +18,12 @@ import pytest
 from simulator.model.calibration import iso_grid, solve
 from simulator.model.customers import customer_year
 from simulator.model.demand import best_rate, demand_curve
-from simulator.model.market import download_profile, market_year
+from simulator.model.fit import FIT_PARAMETERS, fit_store
+from simulator.model.market import MarketYear, accounting_inputs, download_profile, market_year, year_from_run
+from simulator.model.store import periods_of, run_store, store_inputs, window_mask
 from simulator.model.tariffs import price_by_length
 from simulator.model.timeline import monthly_timeline
-from simulator.model.uncertainty import monte_carlo, tornado
+from simulator.model.uncertainty import MC_OUTPUTS, monte_carlo, tornado
 from simulator.params.scenario import make_scenario
 from simulator.present.charts import Chart, price_vs_length_chart, revenue_split_chart
 from simulator.present.charts_distribution import (
@@ -35,9 +38,11 @@ from simulator.present.report import format_usd
 from simulator.present.style import split_title
 
 RATE = "pricing.rate_usd_per_mb"
+BUYERS = "demand.potential_buyers"
 S = make_scenario()
-#: A smaller market for the customer simulation and the Monte Carlo (fast; same prices).
-SMALL = make_scenario(overrides={"market.customers": 100_000.0})
+#: A smaller market for the customer simulation (fast): revenue and customers are proportional to the
+#: potential buyers, so prices and downloads per customer are the defaults'.
+SMALL = make_scenario(overrides={"demand.potential_buyers": 100_000.0})
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +52,7 @@ def cy():
 
 @pytest.fixture(scope="module")
 def mc():
-    return monte_carlo(SMALL, draws=2000, seed=7)
+    return monte_carlo(S, draws=2000, seed=7)
 
 
 @pytest.fixture(scope="module")
@@ -67,21 +72,27 @@ def charts(cy, mc, tornado_table) -> dict[str, Chart]:
         lorenz_chart(cy),
         spend_histogram_chart(cy),
         montecarlo_chart(mc),
-        montecarlo_chart(mc, "implied_downloads_per_customer"),
+        montecarlo_chart(mc, "downloads_per_customer"),
         tornado_chart(tornado_table),
     ]
     return {c.name: c for c in out}
 
 
 NAMES = ["price_vs_length", "revenue_split", "iso_revenue", "demand_and_revenue", "timeline", "pricing_models",
-         "lorenz_curve", "spend_histogram", "montecarlo_revenue_usd", "montecarlo_implied_downloads_per_customer",
+         "lorenz_curve", "spend_histogram", "montecarlo_revenue_usd", "montecarlo_downloads_per_customer",
          "tornado_revenue_usd"]
 
 #: Column suffixes that carry a unit, and the columns that are labels, counts or say their unit elsewhere.
 UNIT_SUFFIXES = ("_usd", "_s", "_ms", "_mb", "_mib", "_tb", "_share", "_per_mb", "_per_customer", "_per_year",
                  "_per_dollar", "_factor")
+#: Columns of fractions named by what they divide: ``share_<encoding>`` (the year's download mix).
+UNIT_PREFIXES = ("share_",)
 UNITLESS = {"encoding", "recipient", "scenario", "model", "series", "month", "input", "label", "unit",
             "customers", "downloads", "tracks", "days", "days_open",
+            # people: the store model's potential buyers, buyers in a period or a month, new accounts
+            "potential_buyers", "buyers", "monthly_buyers", "new_accounts",
+            # dimensionless: an elasticity [%/%] and diversion ratios [fraction of lost downloads]
+            "elasticity", "diversion_p2p", "diversion_itunes",
             # tornado: input values in the row's ``unit``, outputs in the output's unit (the chart's title)
             "low", "base", "high", "output_at_low", "output_base", "output_at_high", "swing"}
 
@@ -98,7 +109,8 @@ def test_chart_carries_its_words_and_data(charts, name):
     assert len(c.caption) > 40 and len(c.alt) > 40 and c.formula
     assert re.search(r"\d", c.alt), c.alt                                  # alt text says a number
     assert isinstance(c.data, pd.DataFrame) and len(c.data) > 0
-    bad = [col for col in c.data.columns if col not in UNITLESS and not col.endswith(UNIT_SUFFIXES)]
+    bad = [col for col in c.data.columns
+           if col not in UNITLESS and not col.endswith(UNIT_SUFFIXES) and not col.startswith(UNIT_PREFIXES)]
     assert not bad, f"columns without a unit: {bad}"
     assert shown_title(c.figure) == split_title(c.title)                 # wrapped, every word kept
     assert c.figure.layout.template.layout.plot_bgcolor == "#ffffff"       # the house template travels along
@@ -203,9 +215,13 @@ def test_revenue_split_closed_form(charts):
     y = market_year(S)
     d = c.data.set_index("recipient")
     assert list(d.index) == ["ROMS", "FAIR", "Labels (wholesale)", "Card fees", "Bandwidth", "Contribution margin"]
-    # cents of each dollar: 15 to ROMS, 4 to cards, bandwidth 0.1 USD/GB / 30 USD/GB = 1/3 c, the rest
-    expected = {"ROMS": 15.0, "FAIR": 0.0, "Labels (wholesale)": 0.0, "Card fees": 4.0, "Bandwidth": 1 / 3,
-                "Contribution margin": 100 - 15 - 4 - 1 / 3}
+    # cents of each dollar: 15 to ROMS, 4 to cards, bandwidth 0.1 USD/GB over the receipts per GB served, the rest.
+    # The year (Jul 2006 to Jun 2007) sells at 2 c/MB until 13 Aug 2006 and 3 c/MB after, so a GB brings between
+    # 20 and 30 USD: bandwidth takes between 0.1 / 30 = 1/3 c and 0.1 / 20 = 1/2 c of each dollar.
+    bandwidth = 100 * 0.1 * (y.data_served_tb * 1000) / y.revenue_usd
+    assert 1 / 3 < bandwidth < 1 / 2
+    expected = {"ROMS": 15.0, "FAIR": 0.0, "Labels (wholesale)": 0.0, "Card fees": 4.0, "Bandwidth": bandwidth,
+                "Contribution margin": 100 - 15 - 4 - bandwidth}
     assert d.cents_per_dollar.to_dict() == pytest.approx(expected, rel=1e-12, abs=1e-12)
     assert d.usd_per_year.sum() == pytest.approx(y.revenue_usd, rel=1e-12)
     bars = np.asarray(c.figure.data[0].y, dtype=float)
@@ -224,9 +240,11 @@ def test_revenue_split_closed_form(charts):
     [
         ({"royalties.fair_enabled": True}, {"ROMS": 15.0, "FAIR": 25.0, "Card fees": 4.0}),
         ({"rights.payment_model": "itunes_wholesale"}, {"ROMS": 0.0, "FAIR": 0.0, "Card fees": 4.0}),
-        ({"costs.bandwidth_usd_per_gb": 0.3, RATE: 0.01}, {"Bandwidth": 3.0}),    # 0.3 / 10 USD/GB
+        # the year before the rise (Aug 2005 to Jul 2006) is all at 2 c/MB: 0.3 / 20 USD/GB and 0.1 / 20 USD/GB
+        ({"costs.bandwidth_usd_per_gb": 0.3, "timeline.year_end": "2006-08"}, {"Bandwidth": 1.5}),
+        ({"timeline.year_end": "2006-08"}, {"ROMS": 15.0, "Card fees": 4.0, "Bandwidth": 0.5}),
     ],
-    ids=["fair", "wholesale", "bandwidth"],
+    ids=["fair", "wholesale", "bandwidth", "one-rate-year"],
 )
 def test_revenue_split_follows_the_scenario(overrides, cents):
     s = make_scenario(overrides=overrides)
@@ -247,60 +265,102 @@ def test_revenue_split_of_labels_on_itunes_terms_leaves_a_loss():
     assert d.usd_per_year["Contribution margin"] < 0
 
 
+def _year_without_buyers(s) -> MarketYear:
+    """The store model's year with no potential buyers (below the input's bounds, as the iso grid's axis may go)."""
+    p = periods_of(s)
+    run = run_store(p, replace(store_inputs(s), potential_buyers=0.0))
+    return year_from_run(run, window_mask(p, s.timeline.year_end), accounting_inputs(s))
+
+
 def test_revenue_split_with_no_revenue():
-    c = revenue_split_chart(make_scenario(overrides={"market.downloads_per_customer": 0.0}))
+    # Every input within its bounds leaves the store some revenue; a market with no potential buyers has none.
+    y = _year_without_buyers(S)
+    assert y.revenue_usd == 0 and y.downloads == 0
+    c = revenue_split_chart(S, year=y)
     assert (c.data.usd_per_year == 0).all() and (c.data.cents_per_dollar == 0).all()
-    assert "$0.0 million" in c.alt
+    assert "$0.0 million" in c.alt and "= $0 (the store model's year" in c.formula
 
 
 # --- iso-revenue map ------------------------------------------------------------------------------
 
 
-def test_iso_revenue_contour_earns_the_target_at_every_rate(charts):
+@pytest.fixture(scope="module")
+def per_buyer() -> np.ndarray:
+    """g(rate): the market year's revenue per potential buyer at each rate of the default grid. [USD/person]"""
+    rate_lo = S.assumptions.parameters[RATE].bounds[0]
+    rates = np.linspace(rate_lo, S.charts.rate_max_usd_per_mb, S.charts.grid_points)
+    prof = download_profile(S)
+    revenue = [market_year(S.with_overrides({RATE: float(r)}), profile=prof).revenue_usd for r in rates]
+    return np.array(revenue) / S.demand.potential_buyers
+
+
+def test_iso_revenue_contour_earns_the_target_at_every_rate(charts, per_buyer):
     c = charts["iso_revenue"]
     contour = c.figure.data[1]
     assert contour.name == "$30.0 million a year"
-    x, y = np.asarray(contour.x), np.asarray(contour.y)
+    x, y = np.asarray(contour.x, dtype=float), np.asarray(contour.y, dtype=float)
     assert len(x) == 61 and x[0] == pytest.approx(0.1) and x[-1] == pytest.approx(6.0)
+    # revenue = N x g(rate), so the contour is N = target / g(rate) [million people]
+    assert y * 1e6 == pytest.approx(30e6 / per_buyer, rel=1e-12)
     prof = download_profile(S)
-    for rate_c, dpc in zip(x, y, strict=True):
-        s = S.with_overrides({RATE: float(rate_c) / 100, "market.downloads_per_customer": float(dpc)})
+    for rate_c, n in zip(x, y, strict=True):
+        s = S.with_overrides({RATE: float(rate_c) / 100, BUYERS: float(n) * 1e6})
         assert market_year(s, profile=prof).revenue_usd == pytest.approx(30e6, rel=1e-9)
-    assert (np.diff(y) < 0).all()                                          # falls as the rate rises
-    at = iso_revenue_chart(iso_grid(S, rates_usd_per_mb=[0.02, 0.03], downloads_per_customer=[0, 50]))
-    assert list(at.figure.data[1].y) == pytest.approx([solve(S).value * 1.5, solve(S).value], rel=1e-9)
+    # lowest at the revenue-maximizing rate (the static model's contour fell across the whole map)
+    k = int(np.argmin(y))
+    assert 0 < k < 60 and (np.diff(y[: k + 1]) < 0).all() and (np.diff(y[k:]) > 0).all()
+    assert abs(x[k] - 100 * best_rate("revenue", S).best_rate_usd_per_mb) <= x[1] - x[0]
+    # on a 2 x 2 grid the contour is what goal seek finds for the potential buyers at each rate
+    at = iso_revenue_chart(iso_grid(S, rates_usd_per_mb=[0.02, 0.03], potential_buyers=[0.0, 1e7]))
+    sought = [solve(S.with_overrides({RATE: 0.02}), vary=BUYERS).value, solve(S, vary=BUYERS).value]
+    assert np.asarray(at.figure.data[1].y, dtype=float) * 1e6 == pytest.approx(sought, rel=1e-9)
 
 
-def test_iso_revenue_leaves_out_the_contour_beyond_the_bounds():
-    s = make_scenario(overrides={"market.customers": 500_000.0})
-    g = iso_grid(s)
+def test_iso_revenue_leaves_out_the_contour_beyond_the_bounds(per_buyer):
+    g = iso_grid(S, target=2e8)
     c = iso_revenue_chart(g)
+    assert c.figure.data[1].name == "$200.0 million a year"
     x, y = np.asarray(c.figure.data[1].x), np.asarray(c.figure.data[1].y)
-    assert 0 < len(x) < 61 and (y <= 5000).all()
-    full = g.contour_downloads_per_customer
-    assert len(x) == int((full <= 5000).sum()) and full.max() > 5000      # 0.1 c/MB would need 9,395
+    full = g.contour_potential_buyers
+    assert full == pytest.approx(2e8 / per_buyer, rel=1e-12)
+    # demand.potential_buyers goes up to 100 million: far from the best rate $200 million needs more
+    assert 0 < len(x) < 61 and (y <= 100).all()
+    assert len(x) == int((full <= 1e8).sum()) and full[0] > 1e8 and full.min() < 1e8
+    assert np.asarray(x) == pytest.approx(100 * g.rate_usd_per_mb[full <= 1e8])
 
 
-def test_iso_revenue_map_values_and_point(charts):
+def test_iso_revenue_map_values_and_point(charts, per_buyer):
     c = charts["iso_revenue"]
     g = iso_grid(S)
     heat, point = c.figure.data[0], c.figure.data[2]
     assert np.array_equal(np.asarray(heat.z), g.z / 1e6)
-    assert (point.x[0], point.y[0]) == (3.0, 29.0)
+    n0 = S.demand.potential_buyers
+    assert (point.x[0], point.y[0]) == (100 * S.pricing.rate_usd_per_mb, n0 / 1e6)     # 3 c/MB, 7.271 million
     d = c.data
-    assert list(d.columns) == ["rate_usd_per_mb", "downloads_per_customer", "revenue_usd"] and len(d) == 61 * 61
-    k = market_year(S).revenue_usd / (0.03 * 29)                            # revenue = k x rate x downloads
-    assert d.revenue_usd.to_numpy() == pytest.approx(k * d.rate_usd_per_mb * d.downloads_per_customer, rel=1e-9)
-    assert "3.00 c/MB" in c.alt and "29 downloads" in c.alt and format_usd(market_year(S).revenue_usd) in c.alt
-    assert f"{k:,.0f}" in c.formula and f"{solve(S).value:.1f}" in c.formula
+    assert list(d.columns) == ["rate_usd_per_mb", "potential_buyers", "revenue_usd"] and len(d) == 61 * 61
+    # rows run over the rates for each number of potential buyers: revenue = N x g(rate)
+    assert d.revenue_usd.to_numpy() == pytest.approx(d.potential_buyers.to_numpy() * np.tile(per_buyer, 61),
+                                                     rel=1e-12)
+    y = market_year(S)
+    assert "3.00 c/MB" in c.alt and "7.27 million potential buyers" in c.alt and format_usd(y.revenue_usd) in c.alt
+    k = int(np.argmax(per_buyer))
+    best_c = 100 * g.rate_usd_per_mb[k]
+    assert f"peaks near {best_c:.2f} c/MB" in c.alt
+    assert f"at 3.00 c/MB, g = {format_usd(y.revenue_usd / n0, cents=True)})" in c.formula
+    assert f"at 3.00 c/MB that is {solve(S, vary=BUYERS).value / 1e6:,.2f} million" in c.formula
+    assert f"g peaks near {best_c:.2f} c/MB, where the contour is lowest ({30e6 / per_buyer[k] / 1e6:,.2f} million)" \
+        in c.formula
     assert "MiB" in iso_revenue_chart(g, mb_unit="MiB").title
 
 
-def test_iso_revenue_with_no_downloads_keeps_its_formula():
-    s = make_scenario(overrides={"market.downloads_per_customer": 0.0})
-    c = iso_revenue_chart(iso_grid(s))
-    k = market_year(S).revenue_usd / (0.03 * 29)
-    assert f"{k:,.0f}" in c.formula and c.figure.data[2].y[0] == 0
+def test_iso_revenue_with_no_potential_buyers_keeps_its_formula():
+    # no potential buyers, no revenue: the map's bottom row is 0 and the formula still gives g at the scenario's rate
+    n0 = S.demand.potential_buyers
+    g = iso_grid(S, rates_usd_per_mb=[0.02, 0.03], potential_buyers=[0.0, n0])
+    c = iso_revenue_chart(g)
+    assert (np.asarray(c.figure.data[0].z)[0] == 0).all()
+    assert np.asarray(c.figure.data[0].z)[1, 1] == pytest.approx(market_year(S).revenue_usd / 1e6, rel=1e-12)
+    assert f"g = {format_usd(market_year(S).revenue_usd / n0, cents=True)}" in c.formula
 
 
 # --- demand, time line, pricing models --------------------------------------------------------------
@@ -314,14 +374,24 @@ def test_demand_chart_draws_the_curve(charts):
     assert np.array_equal(np.asarray(rev.y), curve.revenue_usd.to_numpy() / 1e6)
     assert np.array_equal(np.asarray(margin.y), curve.operator_margin_usd.to_numpy() / 1e6)
     assert np.array_equal(np.asarray(downloads.y), curve.downloads.to_numpy() / 1e6) and downloads.yaxis == "y2"
-    # constant elasticity -0.8 - 0.4: revenue goes as rate^(1 - 1.2)
-    r = curve.rate_usd_per_mb.to_numpy()
-    assert curve.revenue_usd.to_numpy() == pytest.approx(market_year(S).revenue_usd * (r / 0.03) ** -0.2, rel=1e-9)
+    # one model: every point of the curve is the market year at that rate (the static model's constant
+    # elasticities made revenue a power of the rate; the fitted demand has no such closed form)
+    prof = download_profile(S)
+    for _, row in curve.iterrows():
+        y = market_year(S.with_overrides({RATE: float(row.rate_usd_per_mb)}), profile=prof)
+        assert (row.revenue_usd, row.operator_margin_usd, row.downloads) == pytest.approx(
+            (y.revenue_usd, y.operator_margin_usd, y.downloads), rel=1e-12)
+    assert (np.diff(curve.downloads) < 0).all()                            # downloads fall as the rate rises
+    revenue_opt, profit_opt = best_rate("revenue", S), best_rate("profit", S)
+    assert curve.revenue_usd.max() <= revenue_opt.best_value_usd * (1 + 1e-12)   # the best rate earns the most
+    assert curve.operator_margin_usd.max() <= profit_opt.best_value_usd * (1 + 1e-12)
     lines = [sh.x0 for sh in c.figure.layout.shapes]
-    assert lines == pytest.approx([3.0, best_rate("revenue", S).best_rate_usd_per_mb * 100,
-                                   best_rate("profit", S).best_rate_usd_per_mb * 100])
-    assert "-0.8" in c.alt and "-0.4" in c.alt
-    assert "(r/r₀)^(-0.8 − 0.4); revenue ∝ r^(1 − 1.2)" in c.formula  # a minus sign, not "+ -0.4"
+    assert lines == pytest.approx([3.0, revenue_opt.best_rate_usd_per_mb * 100, profit_opt.best_rate_usd_per_mb * 100])
+    assert revenue_opt.statement in c.alt and profit_opt.statement in c.formula
+    # the formula quotes the elasticity at the scenario's own rate: the market year's
+    e = market_year(S).elasticity
+    assert f"At the scenario's 3.00 c/MB: elasticity {e:.2f}." in c.formula
+    assert "elasticity of downloads = −α p̄ (1 − s_A)" in c.formula       # minus signs, not hyphens
     assert c.data.equals(curve)
 
 
@@ -340,7 +410,14 @@ def test_timeline_chart_draws_the_months(charts):
     peak = t.loc[t.revenue_usd.idxmax()]
     assert f"peaking at {format_usd(peak.revenue_usd)} in {peak.month:%B %Y}" in c.alt
     notes = [a.text for a in c.figure.layout.annotations]
-    assert "Visa stops" in notes and "Shutdown" in notes and "Launch" not in notes   # 2000 is before the series
+    # every event within the months drawn is marked: the store model runs from January 2004 to June 2007, so the
+    # launch (2000) and the shutdown (1 July 2007, the day after its last month) are not; the static model's
+    # months ran to July 2007 and marked the shutdown
+    first, last = t.month.min(), t.month.max() + pd.offsets.MonthEnd(1)
+    within = [e.short for e in S.assumptions.events.values() if first <= pd.Timestamp(e.date) <= last]
+    assert notes == within and "Visa stops" in notes and "Launch" not in notes and "Shutdown" not in notes
+    shutdown = next(e for e in S.assumptions.events.values() if e.short == "Shutdown")
+    assert pd.Timestamp(shutdown.date) == last + pd.Timedelta(days=1)
 
 
 def test_models_chart_draws_each_model(charts):
@@ -384,7 +461,7 @@ def test_lorenz_chart_runs_from_corner_to_corner(charts, cy):
 def test_spend_histogram_adds_up_to_the_customers(charts, cy):
     c = charts["spend_histogram"]
     d = c.data
-    assert d.customers.sum() == cy.customers == 100_000
+    assert d.customers.sum() == cy.customers == round(market_year(SMALL).customers)      # every customer drawn
     assert d.revenue_usd.sum() == pytest.approx(cy.revenue_usd, rel=1e-9)
     assert cy.revenue_usd == pytest.approx(market_year(SMALL).revenue_usd, rel=0.02)
     assert (d.spend_low_usd.to_numpy()[1:] == d.spend_high_usd.to_numpy()[:-1]).all()
@@ -399,7 +476,8 @@ def test_spend_histogram_adds_up_to_the_customers(charts, cy):
 
 
 def test_montecarlo_lines_match_the_summary(charts, mc):
-    for output, scale in (("revenue_usd", 1e6), ("implied_downloads_per_customer", 1.0)):
+    y = market_year(S)
+    for output, scale in (("revenue_usd", 1e6), ("downloads_per_customer", 1.0)):
         c = charts[f"montecarlo_{output}"]
         row = mc.summary.set_index("output").loc[output]
         x = mc.samples[output].to_numpy()
@@ -409,29 +487,50 @@ def test_montecarlo_lines_match_the_summary(charts, mc):
                                                 row.deterministic_value]) / scale, rel=1e-12)
         assert np.asarray(c.figure.data[0].x) == pytest.approx(x / scale, rel=1e-15)
         assert list(c.data.columns) == [output] and len(c.data) == 2000
-        assert row.deterministic_value == pytest.approx(
-            market_year(SMALL).revenue_usd if output == "revenue_usd" else 30e6 / market_year(SMALL).revenue_usd * 29,
-            rel=1e-9)
+        assert row.deterministic_value == pytest.approx(getattr(y, output), rel=1e-12)   # the market year's
     rev = charts["montecarlo_revenue_usd"]
     row = mc.summary.set_index("output").loc["revenue_usd"]
     assert rev.title == "Monte Carlo: Revenue a year over 2,000 draws [USD million a year]"
     assert format_usd(row.p5_value) in rev.alt and format_usd(row.p95_value) in rev.alt
-    imp = charts["montecarlo_implied_downloads_per_customer"]
-    assert imp.title.endswith("[downloads/customer/year]")
-    assert "seed 7" in imp.caption and "triangular(" in imp.formula
+    dpc = charts["montecarlo_downloads_per_customer"]
+    assert dpc.title == "Monte Carlo: Downloads per customer over 2,000 draws [downloads/customer/year]"
+    assert f"against {y.downloads_per_customer:,.1f} for the scenario itself" in dpc.alt
+    assert "seed 7" in dpc.caption
+
+
+def test_montecarlo_formula_says_how_each_input_is_drawn(charts, mc):
+    # the fitted demand parameters around the fit, each with its conditional standard error 1 / sqrt((C^-1)_jj)
+    # (in logs for the lognormal ones); every other input triangular over its plausible range
+    formula = charts["montecarlo_revenue_usd"].formula
+    drawn = mc.inputs.set_index("input")
+    assert set(FIT_PARAMETERS) <= set(drawn.index)
+    se = 1 / np.sqrt(np.diag(np.linalg.inv(fit_store(S).covariance)))
+    for k, sd in zip(FIT_PARAMETERS, se, strict=True):
+        r = drawn.loc[k]
+        assert r.distribution in ("normal", "lognormal") and r.sd == pytest.approx(sd, rel=1e-12), k
+        assert r["mode"] == S[k]                                           # centred on the scenario's value
+        how = (f"lognormal, median {r['mode']:g}, ln-sd {r.sd:.3g}" if r.distribution == "lognormal"
+               else f"normal, mean {r['mode']:g}, sd {r.sd:.3g}")
+        assert f"- {r.label}{f' [{r.unit}]' if r.unit else ''}: {how}" in formula, k
+    for k, r in drawn.drop(index=list(FIT_PARAMETERS)).iterrows():
+        assert r.distribution == "triangular" and r.low <= r["mode"] <= r.high, k
+        assert f"- {r.label}{f' [{r.unit}]' if r.unit else ''}: triangular({r.low:g}, {r['mode']:g}, {r.high:g})" in formula, k
+    p = S.assumptions.parameters["demand.track_wants_per_month"]
+    assert (drawn.loc["demand.track_wants_per_month", ["low", "high"]] == [p.low, p.high]).all()
 
 
 def test_montecarlo_table_names_the_outputs(mc):
     t = montecarlo_table(mc)
-    assert list(t.output) == ["Revenue a year", "Implied downloads per customer", "ROMS payout a year",
-                              "Operator's contribution margin a year"]
+    assert list(t.output) == ["Revenue a year", "Customers at the year's end", "Downloads per customer",
+                              "ROMS payout a year", "Operator's contribution margin a year"]
     assert t.drop(columns="output").equals(mc.summary.drop(columns="output"))  # the numbers are the summary's
-    assert list(mc.summary.output)[0] == "revenue_usd"  # the summary itself keeps machine names
+    assert list(mc.summary.output) == list(MC_OUTPUTS)                           # the summary keeps machine names
 
 
 def test_montecarlo_unknown_output(mc):
-    with pytest.raises(ValueError, match="output must be one of .* got 'customers'"):
-        montecarlo_chart(mc, "customers")
+    # the static model's implied downloads per customer are a model output now (downloads_per_customer)
+    with pytest.raises(ValueError, match="output must be one of .* got 'implied_downloads_per_customer'"):
+        montecarlo_chart(mc, "implied_downloads_per_customer")
 
 
 def test_tornado_bars_match_the_table(charts, tornado_table):
@@ -444,11 +543,21 @@ def test_tornado_bars_match_the_table(charts, tornado_table):
     assert low.base == high.base == pytest.approx(base / 1e6)
     assert np.asarray(low.x) + low.base == pytest.approx(top.output_at_low.to_numpy() / 1e6, rel=1e-12)
     assert np.asarray(high.x) + high.base == pytest.approx(top.output_at_high.to_numpy() / 1e6, rel=1e-12)
+    swings = tornado_table.swing.to_numpy()
+    assert (np.diff(swings) <= 0).all()                                     # widest first
+    # the widest bar's ends are the market year with that input at its low and its high end
     first = tornado_table.iloc[0]
-    assert first.input == "market.downloads_per_customer"                   # 10 to 35: the widest swing
-    assert first.output_at_high / first.output_at_low == pytest.approx(35 / 10, rel=1e-12)
-    customers = tornado_table.set_index("input").loc["market.customers"]
-    assert customers.output_at_high / customers.output_at_low == pytest.approx(6 / 5, rel=1e-12)
+    for end in ("low", "high"):
+        y = market_year(S.with_overrides({first.input: float(first[end])}))
+        assert y.revenue_usd == pytest.approx(first[f"output_at_{end}"], rel=1e-12), end
+    # closed forms: downloads N_t w_t a_t s_A are proportional to the wants and to the potential buyers
+    rows = tornado_table.set_index("input")
+    for k in ("demand.track_wants_per_month", "demand.potential_buyers"):
+        r = rows.loc[k]
+        assert r.output_at_high / r.output_at_low == pytest.approx(r.high / r.low, rel=1e-12), k
+    # revenue does not read the costs or the royalty share: no swing
+    unread = ["costs.card_fee_share", "costs.bandwidth_usd_per_gb", "royalties.roms_share"]
+    assert (rows.loc[unread, "swing"] == 0).all()
     assert f"the biggest swing is {first.label.lower()}" in c.alt and format_usd(first.output_at_high) in c.alt
     assert list(c.data.columns) == ["input", "label", "unit", "low", "base", "high", "output_at_low", "output_base",
                                     "output_at_high", "swing"]
@@ -471,7 +580,7 @@ def test_timeline_labels_its_events_with_their_short_names():
 
     s = make_scenario()
     texts = [a["text"] for a in timeline_chart(monthly_timeline(s), s).figure.to_plotly_json()["layout"]["annotations"]]
-    for short in ("MasterCard stops", "Visa stops", "US lawsuit", "MP3Sparks", "Shutdown"):  # no "Us lawsuit"
+    for short in ("MasterCard stops", "Visa stops", "US lawsuit", "MP3Sparks"):  # no "Us lawsuit"
         assert short in texts, texts
 
 

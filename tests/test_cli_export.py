@@ -54,7 +54,7 @@ def test_csv_bundle_from_a_preset_round_trips(capsys, tmp_path, no_chromium):
 
 
 def test_scenario_file_and_set_give_the_same_bundle_scenario(capsys, tmp_path, no_chromium):
-    src = make_scenario(preset="rate_2005", overrides={"market.customers": 4_000_000.0})
+    src = make_scenario(preset="rate_2005", overrides={"demand.potential_buyers": 4_000_000.0})
     f = tmp_path / "mine.yaml"
     f.write_text(scenario_to_yaml(src), encoding="utf-8")
     code, _, err = run(capsys, "export", "--scenario", f, "--set", "pricing.discount_share=0.1",

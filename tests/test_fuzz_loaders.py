@@ -52,8 +52,8 @@ A = load_assumptions()
 DEFAULTS = make_scenario(A)  # the scenario whose catalogue limits the loaders apply
 KEYS = sorted(A.parameters)
 EMBEDDED = default_assumptions_path().read_text(encoding="utf-8")
-SCENARIO = scenario_to_yaml(make_scenario(A, preset="rate_2005", overrides={"market.customers": 4e6,
-                                                                           "pricing.rounding": "per_basket"}))
+SCENARIO = scenario_to_yaml(make_scenario(A, preset="rate_2005", overrides={"demand.potential_buyers": 4e6,
+                                                                                  "pricing.rounding": "per_basket"}))
 
 
 #: Multiplies every example count (a deeper search by hand: FUZZ_SCALE=20).

@@ -32,8 +32,10 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import TypedDict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from functools import cached_property
+from typing import Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -47,7 +49,7 @@ from simulator.model.profile import (
     quality_mix,
 )
 from simulator.model.store import StoreRun, store_run, window_mask
-from simulator.params.scenario import Scenario, make_scenario
+from simulator.params.scenario import Scenario
 
 __all__ = [
     "DownloadProfile",
@@ -174,6 +176,166 @@ def _out(x):
     return float(x) if x.ndim == 0 else x
 
 
+class _Year:
+    """The numeric fields of :class:`MarketYear` for one window of a run, each computed on first read.
+
+    The sums come from the run's totals over the window (``StoreRun._totals``), which
+    add up the window's periods by state rather than one by one; the formulas are the
+    module's.
+    """
+
+    def __init__(self, run: StoreRun, mask: np.ndarray, acct: AccountingInputs) -> None:
+        self._t, self._periods, self._mask, self._acct = run._totals(mask), run.periods, mask, acct
+
+    def _per(self, x, by):
+        """``x / by`` where ``by > 0``, else 0."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(by > 0, x / by, 0.0)
+
+    @cached_property
+    def downloads(self):
+        return self._t.downloads
+
+    @cached_property
+    def revenue_usd(self):
+        return self._t.revenue_usd
+
+    @cached_property
+    def _bytes(self):
+        return self._t.bytes_served
+
+    @cached_property
+    def customers(self):
+        return self._t.accounts
+
+    @cached_property
+    def monthly_buyers(self):
+        return self._t.buyers / np.unique(self._periods.month[self._mask]).size
+
+    @cached_property
+    def potential_buyers(self):
+        return self._t.potential_buyers
+
+    @cached_property
+    def paying_factor(self):
+        return self._t.paying_days / self._periods.days[self._mask].sum()
+
+    @cached_property
+    def downloads_per_customer(self):
+        return self._per(self.downloads, self.customers)
+
+    @cached_property
+    def mean_size_mb(self):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.downloads > 0, self._bytes / self.downloads / self._acct["bytes_per_mb"], 0.0)
+
+    @cached_property
+    def mean_price_usd(self):
+        return self._per(self.revenue_usd, self.downloads)
+
+    @cached_property
+    def card_fee_usd(self):
+        return np.multiply(self._acct["card_fee_share"], self.revenue_usd)
+
+    @cached_property
+    def bandwidth_usd(self):
+        return np.multiply(self._bytes, self._acct["bandwidth_usd_per_byte"])
+
+    @cached_property
+    def _royalty_base(self):
+        r = self.revenue_usd
+        return np.where(self._acct["royalty_on_profit"], np.maximum(r - self.card_fee_usd - self.bandwidth_usd, 0.0), r)
+
+    @cached_property
+    def roms_usd(self):
+        return np.multiply(self._acct["roms_share"], self._royalty_base)
+
+    @cached_property
+    def fair_usd(self):
+        return np.multiply(self._acct["fair_share"], self._royalty_base)
+
+    @cached_property
+    def labels_usd(self):
+        return self.downloads * np.asarray(self._acct["wholesale_usd_per_download"], dtype=float)
+
+    @cached_property
+    def operator_margin_usd(self):
+        return (self.revenue_usd - self.card_fee_usd - self.bandwidth_usd - self.roms_usd - self.fair_usd
+                - self.labels_usd)
+
+    @cached_property
+    def data_served_tb(self):
+        return self._bytes / self._acct["bytes_per_tb"]
+
+    @cached_property
+    def revenue_per_customer_usd(self):
+        return self._per(self.revenue_usd, self.customers)
+
+    @cached_property
+    def consumer_surplus_usd(self):
+        return self._t.consumer_surplus_usd
+
+    @cached_property
+    def elasticity(self):
+        return self._per(self._t.rate_elasticity_downloads, self.downloads)
+
+    @cached_property
+    def diversion_p2p(self):
+        return self._per(self._t.diversion_p2p_downloads, self.downloads)
+
+    @cached_property
+    def diversion_itunes(self):
+        return self._per(self._t.diversion_itunes_downloads, self.downloads)
+
+    @cached_property
+    def reported_revenue_usd(self):
+        return np.asarray(self._acct["reported_revenue_usd"], dtype=float)
+
+    @cached_property
+    def reported_customers(self):
+        return np.asarray(self._acct["reported_customers"], dtype=float)
+
+    @cached_property
+    def revenue_gap_usd(self):
+        return self.revenue_usd - self.reported_revenue_usd
+
+    @cached_property
+    def revenue_gap_pct(self):
+        return 100.0 * (self.revenue_usd - self.reported_revenue_usd) / self.reported_revenue_usd
+
+    @cached_property
+    def customers_gap(self):
+        return self.customers - self.reported_customers
+
+    @cached_property
+    def customers_gap_pct(self):
+        return 100.0 * (self.customers - self.reported_customers) / self.reported_customers
+
+
+#: The numeric fields of MarketYear, in order.
+_NUMBERS = tuple(f.name for f in fields(MarketYear) if f.name != "mb_unit")
+
+
+def _year_fields(run: StoreRun, mask: np.ndarray, acct: AccountingInputs,
+                 names: Iterable[str]) -> dict[str, Any]:
+    """Return the fields ``names`` of ``year_from_run(run, mask, acct)``, computing only what they need.
+
+    Parameters
+    ----------
+    run, mask, acct
+        As for :func:`year_from_run`.
+    names : iterable of str
+        Numeric fields of :class:`MarketYear`.
+
+    Returns
+    -------
+    dict[str, float or ndarray of shape L]
+        By field name, each equal to the field of :func:`year_from_run`: the same code computes both.
+    """
+    y = _Year(run, mask, acct)
+    return {n: _out(getattr(y, n)) for n in names}
+
+
 def year_from_run(run: StoreRun, mask: np.ndarray, acct: AccountingInputs) -> MarketYear:
     """Sum a model run over the window ``mask`` and split the receipts (see the module's formulas).
 
@@ -189,63 +351,20 @@ def year_from_run(run: StoreRun, mask: np.ndarray, acct: AccountingInputs) -> Ma
     -------
     MarketYear
         Each numeric field of shape ``L`` (a float when ``L`` is empty).
+
+    Raises
+    ------
+    ValueError
+        If ``mask`` selects no period.
+
+    Notes
+    -----
+    The window's periods are summed by state (rate level, payment state, days), not one
+    by one: a period's downloads, receipts, bytes and surplus are its potential buyers
+    times a factor of its state, so the potential buyers are summed once per state. The
+    accounts' recursion runs up to the window's last period only.
     """
-    p = run.periods
-    days = p.days[mask]
-    downloads = run.downloads[..., mask].sum(axis=-1)
-    revenue = run.revenue_usd[..., mask].sum(axis=-1)
-    data = run.bytes_served[..., mask].sum(axis=-1)
-    customers = run.accounts[..., mask][..., -1]
-    months = np.unique(p.month[mask]).size
-    with np.errstate(divide="ignore", invalid="ignore"):
-        price = np.where(downloads > 0, revenue / downloads, 0.0)
-        size_mb = np.where(downloads > 0, data / downloads / acct["bytes_per_mb"], 0.0)
-        on_rate = p.last_step[mask]
-        dl = run.downloads[..., mask]
-        elasticity = np.where(downloads > 0, (dl * run.elasticity[..., mask] * on_rate).sum(axis=-1) / downloads, 0.0)
-        div_p2p = np.where(downloads > 0, (dl * run.diversion_p2p[..., mask]).sum(axis=-1) / downloads, 0.0)
-        div_itunes = np.where(downloads > 0, (dl * run.diversion_itunes[..., mask]).sum(axis=-1) / downloads, 0.0)
-        per_customer = np.where(customers > 0, revenue / customers, 0.0)
-        dl_per_customer = np.where(customers > 0, downloads / customers, 0.0)
-    card = np.multiply(acct["card_fee_share"], revenue)
-    bandwidth = np.multiply(data, acct["bandwidth_usd_per_byte"])
-    base = np.where(acct["royalty_on_profit"], np.maximum(revenue - card - bandwidth, 0.0), revenue)
-    roms = np.multiply(acct["roms_share"], base)
-    fair = np.multiply(acct["fair_share"], base)
-    labels = downloads * np.asarray(acct["wholesale_usd_per_download"], dtype=float)
-    margin = revenue - card - bandwidth - roms - fair - labels
-    rep_rev = np.asarray(acct["reported_revenue_usd"], dtype=float)
-    rep_cust = np.asarray(acct["reported_customers"], dtype=float)
-    return MarketYear(
-        customers=_out(customers),
-        monthly_buyers=_out(run.buyers[..., mask].sum(axis=-1) / months),
-        potential_buyers=_out(run.potential_buyers[..., mask][..., -1]),
-        paying_factor=_out((run.paying_share[..., mask] * days).sum(axis=-1) / days.sum()),
-        downloads_per_customer=_out(dl_per_customer),
-        downloads=_out(downloads),
-        mean_size_mb=_out(size_mb),
-        mb_unit=acct["mb_unit"],
-        mean_price_usd=_out(price),
-        revenue_usd=_out(revenue),
-        card_fee_usd=_out(card),
-        bandwidth_usd=_out(bandwidth),
-        roms_usd=_out(roms),
-        fair_usd=_out(fair),
-        labels_usd=_out(labels),
-        operator_margin_usd=_out(margin),
-        data_served_tb=_out(data / acct["bytes_per_tb"]),
-        revenue_per_customer_usd=_out(per_customer),
-        consumer_surplus_usd=_out(run.consumer_surplus_usd[..., mask].sum(axis=-1)),
-        elasticity=_out(elasticity),
-        diversion_p2p=_out(div_p2p),
-        diversion_itunes=_out(div_itunes),
-        reported_revenue_usd=_out(rep_rev),
-        reported_customers=_out(rep_cust),
-        revenue_gap_usd=_out(revenue - rep_rev),
-        revenue_gap_pct=_out(100.0 * (revenue - rep_rev) / rep_rev),
-        customers_gap=_out(customers - rep_cust),
-        customers_gap_pct=_out(100.0 * (customers - rep_cust) / rep_cust),
-    )
+    return MarketYear(mb_unit=acct["mb_unit"], **_year_fields(run, mask, acct, _NUMBERS))
 
 
 def reported_price_band_usd(scenario: Scenario) -> tuple[float, float]:

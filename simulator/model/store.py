@@ -131,9 +131,9 @@ def _periods(steps: tuple, mastercard: np.datetime64, visa: np.datetime64, shutd
     if shutdown <= start:
         raise StoreError(f"events.shutdown: must be after the first rate step {start}, got {shutdown}")
     months = np.arange(start.astype("datetime64[M]"), (shutdown - 1).astype("datetime64[M]") + 1)
-    cuts = set(months.astype("datetime64[D]").tolist()) | set(step_days.tolist()) | {mastercard.item(), visa.item()}
-    cuts = sorted(c for c in cuts if start <= np.datetime64(c) < shutdown)
-    b = np.array(cuts + [shutdown.item()], dtype="datetime64[D]")
+    cuts = np.unique(np.concatenate([months.astype("datetime64[D]"), step_days,
+                                     np.array([mastercard, visa], dtype="datetime64[D]")]))
+    b = np.append(cuts[(cuts >= start) & (cuts < shutdown)], shutdown)
     p_start, p_end = b[:-1], b[1:]
     month = p_start.astype("datetime64[M]")
     month_days = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(np.int64).astype(float)
@@ -263,42 +263,181 @@ _CARD_STATES = 3
 
 
 @dataclass(frozen=True, eq=False)
+class _Layout:
+    """Which of the model's few distinct states each period is in (from the periods alone).
+
+    Attributes
+    ----------
+    history : (R - 1,) float array, the rates before the last rate step, sorted [USD/MB]
+    level : (P,) int array, the rate level (``R - 1`` from the last rate step on)
+    state : (P,) int array, the payment state (``_CARD_STATES`` of them)
+    kind, kind_level, kind_state : the (level, state) pairs that occur, (P,) and (C,) int arrays
+    span, span_days, span_month_days : the (days, month_days) pairs that occur, (P,) int and (W,) float
+        arrays (the wants of a period depend on its pair alone)
+    group, group_kind, group_span : the (kind, span) pairs that occur, (P,) and (G,) int arrays
+        (the share of potential buyers who buy in a period depends on its pair alone)
+    """
+
+    history: np.ndarray
+    level: np.ndarray
+    state: np.ndarray
+    kind: np.ndarray
+    kind_level: np.ndarray
+    kind_state: np.ndarray
+    span: np.ndarray
+    span_days: np.ndarray
+    span_month_days: np.ndarray
+    group: np.ndarray
+    group_kind: np.ndarray
+    group_span: np.ndarray
+
+
+def _layout(p: Periods) -> _Layout:
+    """Return the states of the periods ``p`` (a few small integer arrays)."""
+    history = np.unique(p.history_rate_usd_per_mb[~p.last_step])
+    level = np.where(p.last_step, history.size, np.searchsorted(history, p.history_rate_usd_per_mb))
+    state = np.where(p.visa_off, 2, np.where(p.mastercard_off, 1, 0))
+    kinds, kind = np.unique(level * _CARD_STATES + state, return_inverse=True)
+    _, first, span = np.unique(p.days * 64.0 + p.month_days, return_index=True, return_inverse=True)  # days <= 31
+    kind, span = kind.ravel(), span.ravel()
+    groups, g_first, group = np.unique(kind * first.size + span, return_index=True, return_inverse=True)
+    return _Layout(history=history, level=level, state=state, kind=kind, kind_level=kinds // _CARD_STATES,
+                   kind_state=kinds % _CARD_STATES, span=span, span_days=p.days[first],
+                   span_month_days=p.month_days[first], group=group.ravel(), group_kind=kind[g_first],
+                   group_span=span[g_first])
+
+
+@dataclass(frozen=True, eq=False)
 class _States:
     """The model at its few distinct states: every period is in one of them.
 
     Within AllofMP3's nest a period depends only on its rate *level* (the history's rates
     before the last rate step, then the scenario's rate: ``R`` levels); the card freeze only
     on its *payment state* (``_CARD_STATES``); the choice shares on its *kind*, the (level,
-    state) pairs that occur (``C``). Arrays hold the states on their first axis, then the
-    leading axes ``L`` of the inputs (the mix: ``(E, R) + L``), so a run of many draws
-    evaluates ``E x R`` and ``C`` cells a draw rather than ``P x E``; the potential buyers
-    and the wants are per period, ``(P,) + L``.
+    state) pairs that occur (``C``); the wants on its *span* (its days and its month's days:
+    ``W``); the share of potential buyers who buy on its *group*, the (kind, span) pairs
+    that occur (``G``). Arrays hold the states on their first axis, then the leading axes
+    ``L`` of the inputs (the mix and prices: ``(E, R) + L``), so a run of many draws
+    evaluates ``E x R``, ``C`` and ``G`` cells a draw rather than ``P x E``; only the
+    potential buyers are per period, ``(P,) + L``. The per-period indices (``level``,
+    ``state``, ``kind``, ``span``, ``group``) are sliced with the potential buyers by
+    :meth:`StoreRun.window`; the other arrays are tables indexed by them. Fields past the
+    nest's own results are computed on first use.
     """
 
     lead: tuple[int, ...]
     level: np.ndarray
     state: np.ndarray
     kind: np.ndarray
+    span: np.ndarray
+    group: np.ndarray
+    kind_level: np.ndarray
+    kind_state: np.ndarray
+    group_kind: np.ndarray
+    group_span: np.ndarray
     bytes_per_mb: float
     rate: np.ndarray
     mix: np.ndarray
+    size_mb: np.ndarray
+    price: np.ndarray
+    per_mb: np.ndarray
+    alpha: np.ndarray
     store_share_if_paying: np.ndarray
-    mean_price: np.ndarray
-    mean_mb: np.ndarray
-    elasticity: np.ndarray
-    diversion_p2p: np.ndarray
-    diversion_itunes: np.ndarray
-    diversion_none: np.ndarray
+    e_0: np.ndarray
+    e_i: np.ndarray
+    e_p: np.ndarray
+    with_store: np.ndarray
+    without: np.ndarray
     paying: np.ndarray
-    share: np.ndarray
-    itunes: np.ndarray
-    p2p: np.ndarray
-    none: np.ndarray
-    cs_per_want: np.ndarray
-    log_keep: np.ndarray
     potential_buyers: np.ndarray
     wants: np.ndarray
     accounts_before: np.ndarray | float = 0.0
+
+    @cached_property
+    def mean_price(self) -> np.ndarray:
+        """Price of a mean download at each level, (R,) + L [USD]."""
+        return (self.mix * self.price).sum(axis=0)
+
+    @cached_property
+    def mean_mb(self) -> np.ndarray:
+        """Size of a mean download at each level, (R,) + L [MB]."""
+        return (self.mix * self.size_mb).sum(axis=0)
+
+    @cached_property
+    def elasticity(self) -> np.ndarray:
+        """Own-price elasticity of the downloads at each level, (R,) + L."""
+        return -self.alpha * (self.mix * self.per_mb).sum(axis=0) * (1.0 - self.store_share_if_paying)
+
+    def _diversion(self, e: np.ndarray) -> np.ndarray:
+        return e / self.with_store / (1.0 - self.store_share_if_paying)
+
+    @cached_property
+    def diversion_p2p(self) -> np.ndarray:
+        """Share of a lost download that goes to P2P at each level, (R,) + L."""
+        return self._diversion(self.e_p)
+
+    @cached_property
+    def diversion_itunes(self) -> np.ndarray:
+        """Share of a lost download that goes to iTunes at each level, (R,) + L."""
+        return self._diversion(self.e_i)
+
+    @cached_property
+    def diversion_none(self) -> np.ndarray:
+        """Share of a lost download that goes to nothing at each level, (R,) + L."""
+        return self._diversion(self.e_0)
+
+    @cached_property
+    def pay(self) -> np.ndarray:
+        """Share of potential buyers who can pay, by kind, (C,) + L."""
+        return self.paying[self.kind_state]
+
+    @cached_property
+    def share(self) -> np.ndarray:
+        """The store's share of a want, payment loss included, by kind, (C,) + L."""
+        return self.pay * self.store_share_if_paying[self.kind_level]
+
+    def _other(self, e: np.ndarray) -> np.ndarray:
+        """Share of a want that goes to an outside option of weight ``e`` (by level), by kind."""
+        pay, e_k = self.pay, e[self.kind_level]
+        return pay * e_k / self.with_store[self.kind_level] + (1.0 - pay) * e_k / self.without[self.kind_level]
+
+    @cached_property
+    def itunes(self) -> np.ndarray:
+        """ITunes' share of a want, by kind, (C,) + L."""
+        return self._other(self.e_i)
+
+    @cached_property
+    def p2p(self) -> np.ndarray:
+        """P2P's share of a want, by kind, (C,) + L."""
+        return self._other(self.e_p)
+
+    @cached_property
+    def none(self) -> np.ndarray:
+        """Share of a want bought nowhere, by kind, (C,) + L."""
+        return 1.0 - self.share - self.itunes - self.p2p
+
+    @cached_property
+    def cs_per_want(self) -> np.ndarray:
+        """Consumer surplus of the store per want, by kind, (C,) + L [USD]."""
+        lv = self.kind_level
+        return self.pay * (np.log(self.with_store[lv]) - np.log(self.without[lv])) / self.alpha
+
+    @cached_property
+    def log_keep(self) -> np.ndarray:
+        """``ln(1 - share)`` by kind, (C,) + L (the share kept below 1)."""
+        return np.log1p(-np.minimum(self.share, 1.0 - 1e-15))
+
+    @cached_property
+    def buy_probability(self) -> np.ndarray:
+        """Share of potential buyers who buy at least once in a period, ``1 - (1 - share)^wants``, by group.
+
+        Returns
+        -------
+        ndarray, shape (G,) + L
+        """
+        prob = np.take(self.log_keep, self.group_kind, axis=0)
+        np.multiply(np.take(self.wants, self.group_span, axis=0), prob, out=prob)
+        return _frozen(np.negative(np.expm1(prob, out=prob), out=prob))
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -350,35 +489,36 @@ class StoreRun:
 
     @cached_property
     def _buyers_times_wants(self) -> np.ndarray:
-        return _frozen(self._s.potential_buyers * self._s.wants)
+        out = self._take(self._s.wants, self._s.span)
+        return _frozen(np.multiply(self._s.potential_buyers, out, out=out))
 
     @cached_property
     def _downloads(self) -> np.ndarray:
         out = self._take(self._s.share, self._s.kind)
         return _frozen(np.multiply(self._buyers_times_wants, out, out=out))
 
-    def _buy_probability(self) -> np.ndarray:
-        """Return the share of potential buyers who buy at least once in each period, ``1 - (1 - share)^wants``."""
-        s = self._s
-        prob = self._take(s.log_keep, s.kind)
-        np.multiply(s.wants, prob, out=prob)
-        return np.negative(np.expm1(prob, out=prob), out=prob)
+    def _accounts_after(self, stop: int) -> np.ndarray:
+        """Return the accounts at the end of the first ``stop`` periods, shape ``L`` (a new array).
 
-    def _accounts_at_end(self) -> np.ndarray:
-        """Return the accounts at the end of the last period (the recursion of ``_accounts``, nothing stored)."""
+        Reads the stored recursion when a reader has asked for every period's accounts (or
+        the run is one scenario's, where storing them costs nothing); otherwise runs the
+        recursion of ``_accounts`` up to ``stop``, storing nothing.
+        """
         s = self._s
-        n, prob = s.potential_buyers, self._buy_probability()
-        gap = np.empty(n.shape[1:])
-        prev = np.array(np.broadcast_to(s.accounts_before, n.shape[1:]), dtype=float)
-        for t in range(n.shape[0]):
+        if "_accounts" in self.__dict__ or not s.lead:
+            return np.array(self._accounts[2][stop - 1] if stop else s.accounts_before, dtype=float)
+        n, prob, group = s.potential_buyers, s.buy_probability, s.group
+        gap = np.empty(s.lead)
+        prev = np.array(np.broadcast_to(s.accounts_before, s.lead), dtype=float)
+        for t in range(stop):
             np.maximum(np.subtract(n[t], prev, out=gap), 0.0, out=gap)
-            np.add(prev, np.multiply(gap, prob[t], out=gap), out=prev)
+            np.add(prev, np.multiply(gap, prob[group[t]], out=gap), out=prev)
         return prev
 
     @cached_property
     def _accounts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         s = self._s
-        n, prob = s.potential_buyers, self._buy_probability()
+        n, prob = s.potential_buyers, self._take(s.buy_probability, s.group)
         new, acc = np.empty(n.shape), np.empty(n.shape)
         gap = np.empty(n.shape[1:])
         prev = np.broadcast_to(s.accounts_before, n.shape[1:])
@@ -388,13 +528,16 @@ class StoreRun:
             prev = np.add(prev, new[t], out=acc[t, ...])
         return _frozen(prob), _frozen(new), _frozen(acc)
 
+    def _totals(self, mask: np.ndarray) -> _Totals:
+        """Return the run's sums over the periods in ``mask`` (:class:`_Totals`)."""
+        return _Totals(self, mask)
+
     def window(self, mask: np.ndarray) -> StoreRun:
         """Return the run over the consecutive periods in ``mask`` alone, with the accounts opened before them.
 
         ``year_from_run(run.window(m), np.ones(m.sum(), bool), acct)`` equals
         ``year_from_run(run, m, acct)`` but computes the fields of the window's periods only
-        (the accounts' recursion still runs over the periods before it): what a Monte Carlo
-        of one year needs.
+        (the accounts' recursion still runs over the periods before it).
 
         Parameters
         ----------
@@ -411,17 +554,11 @@ class StoreRun:
             raise ValueError(f"window: the mask must select consecutive periods, got {idx.tolist()}")
         part = slice(int(idx[0]), int(idx[-1]) + 1)
         s, p = self._s, self.periods
-        if "_accounts" in self.__dict__ or part.start == 0:
-            before = self._accounts[2][part.start - 1] if part.start else s.accounts_before
-        else:
-            head = StoreRun(periods=p, _s=replace(s, level=s.level[:part.start], state=s.state[:part.start],
-                                                  kind=s.kind[:part.start], potential_buyers=s.potential_buyers[:part.start],
-                                                  wants=s.wants[:part.start]))
-            before = head._accounts_at_end()
+        before = self._accounts_after(part.start) if part.start else s.accounts_before
         return StoreRun(periods=Periods(**{f.name: getattr(p, f.name)[part] for f in fields(Periods)}),
                         _s=replace(s, level=s.level[part], state=s.state[part], kind=s.kind[part],
-                                   potential_buyers=s.potential_buyers[part], wants=s.wants[part],
-                                   accounts_before=before))
+                                   span=s.span[part], group=s.group[part],
+                                   potential_buyers=s.potential_buyers[part], accounts_before=before))
 
     @cached_property
     def rate_usd_per_mb(self) -> np.ndarray:  # noqa: D102
@@ -516,6 +653,113 @@ class StoreRun:
         return self._by(self._s.diversion_none, self._s.level)
 
 
+class _Totals:
+    """A run summed over the periods of a mask; each sum is computed on first read, shape ``L``.
+
+    A period's downloads, receipts, bytes, surplus and buyers are its potential buyers
+    ``N_t`` times a factor of its group (:class:`_States`), so the window's ``N_t`` are
+    summed once by group and each sum then costs a few group-sized operations:
+    ``sum_t N_t w_t f_kind(t) = sum_kind f_kind sum_span w_span sum_(t in group) N_t``.
+
+    Attributes
+    ----------
+    downloads, revenue_usd, bytes_served, buyers, consumer_surplus_usd : sums over the mask
+    rate_elasticity_downloads : ``sum_t D_t e_t`` over the periods on the scenario's rate
+    diversion_p2p_downloads, diversion_itunes_downloads : ``sum_t D_t diversion_t``
+    paying_days : ``sum_t a_t days_t`` [days]
+    accounts, potential_buyers : at the end of the mask's last period
+    """
+
+    def __init__(self, run: StoreRun, mask: np.ndarray) -> None:
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            raise ValueError("year: the mask must select at least one period")
+        s = run._s
+        g = s.group[idx]
+        order = np.argsort(g, kind="stable")
+        groups, starts = np.unique(g[order], return_index=True)
+        kinds, k_starts = np.unique(s.group_kind[groups], return_index=True)  # groups are sorted by kind
+        self._run, self._s, self._idx = run, s, idx
+        self._rows, self._groups, self._starts, self._kinds, self._k_starts = idx[order], groups, starts, kinds, k_starts
+
+    def _by_kind(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """``sum_kind a[kind] b_kind`` for a per-kind table ``a`` and ``b`` of the mask's kinds."""
+        out = np.take(a, self._kinds, axis=0)
+        return np.multiply(out, b, out=out).sum(axis=0)
+
+    @cached_property
+    def _potential_buyers(self) -> np.ndarray:
+        """``sum_(t in group) N_t`` for the mask's groups, (G_m,) + L."""
+        return np.add.reduceat(np.take(self._s.potential_buyers, self._rows, axis=0), self._starts, axis=0)
+
+    @cached_property
+    def _wanted(self) -> np.ndarray:
+        """``sum_(t in kind) N_t w_t`` for the mask's kinds, (C_m,) + L [tracks]."""
+        w = np.take(self._s.wants, self._s.group_span[self._groups], axis=0)
+        return np.add.reduceat(np.multiply(self._potential_buyers, w, out=w), self._k_starts, axis=0)
+
+    @cached_property
+    def _downloads(self) -> np.ndarray:
+        """Downloads of the mask's kinds, (C_m,) + L."""
+        out = np.take(self._s.share, self._kinds, axis=0)
+        return np.multiply(self._wanted, out, out=out)
+
+    def _per_download(self, by_level: np.ndarray) -> np.ndarray:
+        """``sum_t D_t x_t`` for a per-level table ``x``, over the mask."""
+        out = np.take(by_level, self._s.kind_level[self._kinds], axis=0)
+        return np.multiply(out, self._downloads, out=out).sum(axis=0)
+
+    @cached_property
+    def downloads(self) -> np.ndarray:
+        return self._downloads.sum(axis=0)
+
+    @cached_property
+    def revenue_usd(self) -> np.ndarray:
+        return self._per_download(self._s.mean_price)
+
+    @cached_property
+    def bytes_served(self) -> np.ndarray:
+        return self._per_download(self._s.mean_mb) * self._s.bytes_per_mb
+
+    @cached_property
+    def diversion_p2p_downloads(self) -> np.ndarray:
+        return self._per_download(self._s.diversion_p2p)
+
+    @cached_property
+    def diversion_itunes_downloads(self) -> np.ndarray:
+        return self._per_download(self._s.diversion_itunes)
+
+    @cached_property
+    def rate_elasticity_downloads(self) -> np.ndarray:
+        s = self._s
+        last = s.rate.shape[0] - 1  # the level of the scenario's rate
+        on = s.kind_level[self._kinds] == last
+        return (self._downloads[on] * s.elasticity[last]).sum(axis=0)
+
+    @cached_property
+    def consumer_surplus_usd(self) -> np.ndarray:
+        return self._by_kind(self._s.cs_per_want, self._wanted)
+
+    @cached_property
+    def buyers(self) -> np.ndarray:
+        out = np.take(self._s.buy_probability, self._groups, axis=0)
+        return np.multiply(out, self._potential_buyers, out=out).sum(axis=0)
+
+    @cached_property
+    def paying_days(self) -> np.ndarray:
+        s = self._s
+        days = np.bincount(s.state[self._idx], weights=self._run.periods.days[self._idx], minlength=_CARD_STATES)
+        return (s.paying * days.reshape((-1,) + (1,) * len(s.lead))).sum(axis=0)
+
+    @cached_property
+    def accounts(self) -> np.ndarray:
+        return self._run._accounts_after(int(self._idx[-1]) + 1)
+
+    @cached_property
+    def potential_buyers(self) -> np.ndarray:
+        return np.array(self._s.potential_buyers[self._idx[-1]])
+
+
 def run_store(p: Periods, x: StoreInputs) -> StoreRun:
     """Evaluate the store model over every period (see the module's formulas).
 
@@ -534,9 +778,10 @@ def run_store(p: Periods, x: StoreInputs) -> StoreRun:
 
     Notes
     -----
-    The nest is evaluated once per rate level and the choice shares once per (rate level,
-    payment state) pair that occurs (:class:`_States`); only the potential buyers, the wants
-    and the fields read from the run are computed for every period.
+    The nest is evaluated once per rate level, the choice shares once per (rate level,
+    payment state) pair that occurs and the wants once per (days, month's days) pair
+    (:class:`_States`); only the potential buyers and the fields read from the run are
+    computed for every period.
     """
     opt = [a for a in (x.cap_usd_per_track, x.flat_price_usd) if a is not None]
     lead = np.broadcast_shapes(*(np.shape(getattr(x, f)) for f in _NUMERIC), np.shape(x.mix_weights)[:-1],
@@ -546,11 +791,10 @@ def run_store(p: Periods, x: StoreInputs) -> StoreRun:
     def v(a) -> np.ndarray:
         return np.broadcast_to(np.asarray(a, dtype=float), lead)
 
+    lay = _layout(p)
     alpha, mu, disc = v(x.price_sensitivity_per_usd), v(x.nest_scale), v(x.discount_share)
-    history = np.unique(p.history_rate_usd_per_mb[~p.last_step])
-    level = np.where(p.last_step, history.size, np.searchsorted(history, p.history_rate_usd_per_mb))
-    rate = np.empty((history.size + 1,) + lead)                           # (R,) + L [USD/MB]
-    rate[:-1] = history.reshape((-1,) + one)
+    rate = np.empty((lay.history.size + 1,) + lead)                       # (R,) + L [USD/MB]
+    rate[:-1] = lay.history.reshape((-1,) + one)
     rate[-1] = v(x.rate_usd_per_mb)
     mb = (x.sizes_bytes / x.bytes_per_mb).reshape((-1, 1) + one)         # (E, 1) + L [MB]
     unit_price = rate * (1.0 - disc)                                      # (R,) + L [USD/MB]
@@ -589,35 +833,22 @@ def run_store(p: Periods, x: StoreInputs) -> StoreRun:
     top = np.maximum(np.maximum(iv, v_i), np.maximum(v_p, 0.0))
     e_a, e_i, e_p, e_0 = np.exp(iv - top), np.exp(v_i - top), np.exp(v_p - top), np.exp(-top)
     with_store = e_0 + e_a + e_i + e_p
-    without = e_0 + e_i + e_p
-    s_a = e_a / with_store
-    lost_pool = 1.0 - s_a
-    state = np.where(p.visa_off, 2, np.where(p.mastercard_off, 1, 0))
     lost = np.stack([np.zeros(lead), v(x.mastercard_share), np.ones(lead)])
     lost = np.where(np.asarray(x.card_freeze), lost, 0.0)
     paying = 1.0 - v(x.card_share) * lost * (1.0 - v(x.recovered_share))   # (3,) + L
-    kinds, kind = np.unique(level * _CARD_STATES + state, return_inverse=True)
-    lv, st = kinds // _CARD_STATES, kinds % _CARD_STATES
-    pay, ws, wo, e_ik, e_pk = paying[st], with_store[lv], without[lv], e_i[lv], e_p[lv]   # (C,) + L
-    share = pay * s_a[lv]
-    itunes = pay * e_ik / ws + (1.0 - pay) * e_ik / wo
-    p2p = pay * e_pk / ws + (1.0 - pay) * e_pk / wo
     shape = (-1,) + one
-    n = np.subtract(p.months_since_start.reshape(shape), v(x.awareness_midpoint_months))   # (P,) + L
+    n = np.subtract(v(x.awareness_midpoint_months), p.months_since_start.reshape(shape))   # (P,) + L
     np.divide(n, v(x.awareness_spread_months), out=n)
-    np.exp(np.negative(n, out=n), out=n)
+    np.exp(n, out=n)
     np.divide(v(x.potential_buyers), np.add(n, 1.0, out=n), out=n)
-    wants = np.multiply(v(x.track_wants_per_month), p.days.reshape(shape))
-    np.divide(wants, p.month_days.reshape(shape), out=wants)
+    wants = np.multiply(v(x.track_wants_per_month), lay.span_days.reshape(shape))   # (W,) + L
+    np.divide(wants, lay.span_month_days.reshape(shape), out=wants)
     return StoreRun(periods=p, _s=_States(
-        lead=lead, level=level, state=state, kind=kind.ravel(), bytes_per_mb=float(x.bytes_per_mb),
-        rate=rate, mix=_frozen(mix), store_share_if_paying=s_a,
-        mean_price=(mix * price).sum(axis=0), mean_mb=(mix * mb).sum(axis=0),
-        elasticity=-alpha * (mix * per_mb).sum(axis=0) * (1.0 - s_a),
-        diversion_p2p=e_p / with_store / lost_pool, diversion_itunes=e_i / with_store / lost_pool,
-        diversion_none=e_0 / with_store / lost_pool, paying=paying, share=share, itunes=itunes, p2p=p2p,
-        none=1.0 - share - itunes - p2p, cs_per_want=pay * (np.log(ws) - np.log(wo)) / alpha,
-        log_keep=np.log1p(-np.minimum(share, 1.0 - 1e-15)), potential_buyers=_frozen(n), wants=_frozen(wants),
+        lead=lead, level=lay.level, state=lay.state, kind=lay.kind, span=lay.span, group=lay.group,
+        kind_level=lay.kind_level, kind_state=lay.kind_state, group_kind=lay.group_kind, group_span=lay.group_span,
+        bytes_per_mb=float(x.bytes_per_mb), rate=rate, mix=_frozen(mix), size_mb=mb, price=price, per_mb=per_mb,
+        alpha=alpha, store_share_if_paying=e_a / with_store, e_0=e_0, e_i=e_i, e_p=e_p, with_store=with_store,
+        without=e_0 + e_i + e_p, paying=paying, potential_buyers=_frozen(n), wants=_frozen(wants),
     ))
 
 

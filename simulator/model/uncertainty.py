@@ -63,9 +63,9 @@ from simulator.model.market import (
     MIX_PREFIX,
     AccountingInputs,
     MarketYear,
+    _year_fields,
     accounting_inputs,
     market_year,
-    year_from_run,
 )
 from simulator.model.profile import DownloadProfile, download_profile
 from simulator.model.store import periods_of, run_store, store_inputs, window_mask
@@ -274,19 +274,21 @@ def _draw(s: Scenario, inputs: pd.DataFrame, draws: int, rng: np.random.Generato
     return out
 
 
-def _evaluator(s: Scenario, profile: DownloadProfile) -> Callable[[dict[str, np.ndarray]], MarketYear]:
-    """Return a function of drawn values ``v`` (arrays of one shape, by input) that gives the year at them.
+def _evaluator(s: Scenario, profile: DownloadProfile,
+               outputs: tuple[str, ...]) -> Callable[[dict[str, np.ndarray]], dict[str, Any]]:
+    """Return a function of drawn values ``v`` (arrays of one shape, by input) that gives ``outputs`` at them.
 
-    Each call is one :func:`~simulator.model.store.run_store` over the draws and one
-    :func:`~simulator.model.market.year_from_run` over the ``timeline.year_end`` window;
-    inputs not in ``v`` keep the scenario's values.
+    Each call is one :func:`~simulator.model.store.run_store` over the draws, summed over the
+    ``timeline.year_end`` window as :func:`~simulator.model.market.year_from_run` sums it but
+    computing only the fields ``outputs`` (names of ``OUTPUTS``) need; inputs not in ``v``
+    keep the scenario's values.
     """
     x0, acct0, p = store_inputs(s, profile), accounting_inputs(s), periods_of(s)
     mask = window_mask(p, s.timeline.year_end)
     mix = [MIX_PREFIX + e for e in profile.mix]
     per_gb = float(s.assumptions.constants["bytes_per_gb"])
 
-    def year(v: dict[str, np.ndarray]) -> MarketYear:
+    def year(v: dict[str, np.ndarray]) -> dict[str, Any]:
         changes: dict[str, Any] = {field: v[k] for k, field in _STORE.items() if k in v}
         if any(k in v for k in mix):
             shape = np.shape(next(iter(v.values())))
@@ -295,8 +297,7 @@ def _evaluator(s: Scenario, profile: DownloadProfile) -> Callable[[dict[str, np.
         acct.update({key: v[k] for k, key in _ACCOUNTS.items() if k in v})
         if _BANDWIDTH in v:
             acct["bandwidth_usd_per_byte"] = v[_BANDWIDTH] / per_gb
-        run = run_store(p, replace(x0, **changes)).window(mask)
-        return year_from_run(run, np.ones(run.periods.days.size, dtype=bool), cast(AccountingInputs, acct))
+        return _year_fields(run_store(p, replace(x0, **changes)), mask, cast(AccountingInputs, acct), outputs)
 
     return year
 
@@ -372,20 +373,20 @@ def monte_carlo(scenario: Scenario, *, draws: int | None = None, seed: int | Non
     profile = download_profile(s, durations_ms)
     inputs = uncertain_inputs(s, builtin_catalogue=durations_ms is None)
     v = _draw(s, inputs, draws, np.random.default_rng(seed))
-    x = np.empty((draws, len(MC_OUTPUTS)))
-    evaluate = _evaluator(s, profile)
+    x = np.empty((len(MC_OUTPUTS), draws))  # one row per output: each output's draws lie together
+    evaluate = _evaluator(s, profile, MC_OUTPUTS)
     for i in range(0, draws, CHUNK_DRAWS):
         year = evaluate({k: a[i:i + CHUNK_DRAWS] for k, a in v.items()})
         for j, o in enumerate(MC_OUTPUTS):
-            x[i:i + CHUNK_DRAWS, j] = market_output(year, o)  # broadcasts a float when nothing was drawn
+            x[j, i:i + CHUNK_DRAWS] = year[o]  # broadcasts a float when nothing was drawn
     base = market_year(s, profile=profile)
     det = np.array([float(market_output(base, o)) for o in MC_OUTPUTS])
-    p = np.percentile(x, PERCENTILES, axis=0)
+    p = np.percentile(x, PERCENTILES, axis=1)
     summary = pd.DataFrame({"output": MC_OUTPUTS, "unit": [OUTPUT_UNITS[o] for o in MC_OUTPUTS],
                             **{f"p{q}_value": p[i] for i, q in enumerate(PERCENTILES)},
-                            "mean_value": x.mean(axis=0), "deterministic_value": det,
-                            "deterministic_percentile": 100.0 * (x < det).mean(axis=0)})
-    samples = pd.DataFrame(x, columns=list(MC_OUTPUTS), copy=False)
+                            "mean_value": x.mean(axis=1), "deterministic_value": det,
+                            "deterministic_percentile": 100.0 * (x < det[:, None]).mean(axis=1)})
+    samples = pd.DataFrame(x.T, columns=list(MC_OUTPUTS), copy=False)
     return MonteCarloResult(draws=draws, seed=seed, inputs=inputs, samples=samples, summary=summary)
 
 
@@ -426,7 +427,7 @@ def tornado(scenario: Scenario, *, output: str = "revenue_usd", durations_ms=Non
     for i, k in enumerate(fast):
         v[k][2 * i:2 * i + 2] = params[k].low, params[k].high
     with np.errstate(all="ignore"):  # an end with every quality-mix weight 0 has no year: NaN
-        y = np.asarray(market_output(_evaluator(s, profile)(v), output), dtype=float)
+        y = np.asarray(_evaluator(s, profile, (output,))(v)[output], dtype=float)
     ends.update({k: (float(y[2 * i]), float(y[2 * i + 1])) for i, k in enumerate(fast)})
 
     def at(k: str, value) -> float:  # the file-size inputs rebuild the catalogue's sizes

@@ -300,8 +300,8 @@ def revenue_split_chart(scenario: Scenario, *, year: MarketYear | None = None) -
         f"({100 * y.roms_usd / rev if rev else 0:.1f} c of each dollar); the largest share goes to {biggest.recipient}."
     )
     formula = (
-        f"revenue = {y.customers:,.0f} customers × {y.downloads_per_customer:g} downloads × "
-        f"{y.paying_factor:g} paying × ${y.mean_price_usd:.4f} = ${rev:,.0f}\n\n"
+        f"revenue = {y.customers:,.0f} customers × {y.downloads_per_customer:.4g} downloads each × "
+        f"${y.mean_price_usd:.4f} = ${rev:,.0f} (the store model's year; downloads already net of the card freeze)\n\n"
         f"ROMS = {s.royalties.roms_share:g} × base = ${y.roms_usd:,.0f}; card fees = "
         f"{s.costs.card_fee_share:g} × revenue = ${y.card_fee_usd:,.0f}; bandwidth = "
         f"{y.data_served_tb:,.1f} TB × ${s.costs.bandwidth_usd_per_gb:g}/GB = ${y.bandwidth_usd:,.0f}; "

@@ -87,7 +87,10 @@ def lorenz_chart(cy: CustomerYear) -> Chart:
                               "yaxis": {"tickformat": ".0%", "range": [0, 1]}, "hovermode": "closest"})
     alt = (f"Lorenz curve bowing below the diagonal: Gini {cy.gini:.2f}; the top 1% of customers bring "
            f"{cy.top_1_share:.0%} of revenue, the top 10% {cy.top_10_share:.0%}, the top 20% {cy.top_20_share:.0%}.")
-    caption = (f"{cy.customers:,} simulated customers whose downloads are lognormal (sigma {cy.downloads_sigma:g}, "
+    sample = getattr(cy, "sample_customers", cy.customers)
+    who = (f"{cy.customers:,} simulated customers" if sample == cy.customers else
+           f"{sample:,} simulated customers (scaled to the year's {cy.customers:,})")
+    caption = (f"{who} whose downloads are lognormal (sigma {cy.downloads_sigma:g}, "
                f"mean {cy.mean_downloads:.1f} a year), each paying the mean price per download; seed {cy.seed}. "
                "The spread is an assumption (no customer data survives); see assumptions.yaml.")
     formula = (f"Gini = Σ(2i − N − 1)·x₍ᵢ₎ / (N·Σx) = {cy.gini:.4f} (binned, error ≤ {cy.gini_bin_error:.1e}); "
@@ -146,7 +149,7 @@ def _drawn(r: pd.Series) -> str:
         how = f"normal, mean {r['mode']:g}, sd {r.sd:.3g}"
     else:
         how = f"triangular({r.low:g}, {r['mode']:g}, {r.high:g})"
-    return f"- {r.label} [{r.unit}]: {how}"
+    return f"- {r.label}{f' [{r.unit}]' if r.unit else ''}: {how}"
 
 
 def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart:
@@ -185,7 +188,8 @@ def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart
            f"median {fmt(row.p50_value)}, against {fmt(row.deterministic_value)} for the scenario itself "
            f"(its {where} percentile).")
     caption = (f"{mc.draws:,} runs of the monthly store model (seed {mc.seed}), every uncertain input drawn at once: "
-               "the fitted demand parameters around their fitted values (normal, their standard errors from the fit), "
+               "the fitted demand parameters around their fitted values (normal, or lognormal for those fitted in logs, "
+               "with their standard errors from the fit), "
                "the others from a triangle over their plausible range in assumptions.yaml with the scenario's value "
                f"as the peak. The scenario sits at the {where} percentile of its own band.")
     formula = "\n".join(_drawn(r) for _, r in mc.inputs.iterrows())

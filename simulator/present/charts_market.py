@@ -12,6 +12,7 @@ import pandas as pd
 
 from simulator.model.calibration import IsoGrid
 from simulator.model.demand import RateOptimum, RateRise
+from simulator.model.market import market_year
 from simulator.model.store import year_months
 from simulator.params.scenario import Scenario
 from simulator.present.charts import PALETTE, Chart, make_figure, vline
@@ -124,7 +125,8 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
     ]
     marks = [vline(s.pricing.rate_usd_per_mb * 100, "scenario", anchor="right"),
              vline(revenue_opt.best_rate_usd_per_mb * 100, "best for revenue", colour=PALETTE[0], dash="dot"),
-             vline(profit_opt.best_rate_usd_per_mb * 100, "best for margin", colour=PALETTE[2], dash="dot", top=False)]
+             vline(profit_opt.best_rate_usd_per_mb * 100, "best for contribution margin", colour=PALETTE[2], dash="dot",
+                   top=False)]
     title = "The fitted demand: the year against the rate per MB [USD million a year; million downloads]"
     fig = make_figure(traces, title, "Rate from 13 Aug 2006 [US cents per MB]", "USD million a year", marks=marks,
                       layout={
@@ -139,11 +141,12 @@ def demand_chart(curve: pd.DataFrame, revenue_opt: RateOptimum, profit_opt: Rate
                "a nested logit in which buyers weigh AllofMP3's encodings against iTunes, P2P and buying nothing, "
                "fitted to the documented reports (allofmp3-sim fit). A higher rate loses buyers and moves those who "
                "stay to smaller files: quality versioning.")
-    y0 = curve.iloc[(curve.rate_usd_per_mb - s.pricing.rate_usd_per_mb).abs().argmin()]
+    elasticity = market_year(s).elasticity
     formula = ("s_A = e^IV / (1 + e^IV + e^V_iTunes + e^V_P2P), IV = δ_A + μ ln Σ_j m_j e^(−α (p_j − p_j^ref) / μ); "
                "elasticity of downloads = −α p̄ (1 − s_A).\n\n"
-               f"At {100 * float(y0.rate_usd_per_mb):.2f} c/MB: elasticity {float(y0.elasticity):.2f}.\n\n"
-               f"Revenue: {revenue_opt.statement}\n\nMargin: {profit_opt.statement}" + (f"\n\n{rise.statement}" if rise else ""))
+               f"At the scenario's {100 * s.pricing.rate_usd_per_mb:.2f} c/MB: elasticity {elasticity:.2f}.\n\n"
+               f"Revenue: {revenue_opt.statement}\n\nContribution margin (revenue less royalties, card fees and "
+               f"bandwidth, before fixed costs): {profit_opt.statement}" + (f"\n\n{rise.statement}" if rise else ""))
     return Chart("demand_and_revenue", title, caption, alt, fig, curve.copy(), formula)
 
 

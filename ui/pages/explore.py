@@ -10,7 +10,13 @@ import streamlit as st
 from simulator.model.fit import FitError, fit_store
 from simulator.model.uncertainty import MC_OUTPUTS
 from simulator.present.charts_distribution import OUTPUT_LABELS
-from simulator.present.demand_view import alternatives_table, demand_findings, fit_table, report_choices, welfare_table
+from simulator.present.demand_view import (
+    alternatives_table,
+    demand_findings,
+    fit_table,
+    report_choices,
+    welfare_table,
+)
 from simulator.present.registry import chart, customer_charts, uncertainty_charts
 from simulator.present.report import headline_metrics
 from simulator.present.sources import explore_intro
@@ -58,14 +64,22 @@ def _uncertainty_panel(key) -> None:
                              value=int(p_draws.value), key="mc_draws", help=p_draws.help)
     seed = c3.number_input(p_seed.label, min_value=0, max_value=int(p_seed.bounds[1]), value=int(p_seed.value),
                            step=1, key="mc_seed", help=p_seed.help)
-    with st.spinner(f"Drawing {draws:,} scenarios…"):
-        u = _uncertainty(key, output, int(draws), int(seed))
+    try:
+        with st.spinner(f"Drawing {draws:,} scenarios…"):
+            u = _uncertainty(key, output, int(draws), int(seed))
+    except ValueError as e:  # FitError included: the fit that spreads the fitted inputs cannot run here
+        st.error(str(e))
+        return
     show.chart(u.tornado, key="tornado")
     show.chart(u.montecarlo, key="montecarlo")
     value = partial(st.column_config.NumberColumn, format="compact")
     st.dataframe(u.table, hide_index=True, column_config={
+        "output": st.column_config.TextColumn("output", pinned=True),
         "p5_value": value("5th percentile"), "p50_value": value("median"), "p95_value": value("95th percentile"),
         "mean_value": value("mean"), "deterministic_value": value("at the scenario's values"),
+        "deterministic_percentile": st.column_config.NumberColumn(
+            "scenario's percentile", format="%.0f",
+            help="Share of the draws below the value at the scenario's own inputs [%]"),
     })
 
 
@@ -143,24 +157,50 @@ def _refit(key) -> None:
                                                  "every view now uses the fitted values.")
 
 
+def _localized(df) -> dict:
+    """Thousands separators on every number column of a table (its column names carry the units)."""
+    return {c: st.column_config.NumberColumn(format="localized") for c in df.select_dtypes("number").columns}
+
+
+#: The fit table's columns, the report and how far the model misses it first (a 1024x768 projector
+#: shows about four of them; the report's name stays pinned while the rest scroll).
+_FIT_COLUMNS = ("Report", "Reported", "Model", "Miss [σ]", "Used", "Date", "Source")
+_FIT_CONFIG = {
+    "Report": st.column_config.TextColumn("Report", width=260, pinned=True),
+    "Miss [σ]": st.column_config.NumberColumn(
+        "Miss [σ]", format="%+.2f",
+        help="How far the model's figure is from the report, in units of the report's stated uncertainty "
+             "(log scale): within ±1 is a close fit."),
+    "Used": st.column_config.CheckboxColumn("Used", help="Whether the fit uses the report (switch it off above)"),
+    "Source": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)"),
+}
+
+
 def _demand_panel(key) -> None:
     for line in _findings(key):
         st.markdown(line)
     without = tuple(st.session_state.get(FIT_WITHOUT_KEY) or ())
     table, welfare, alternatives, choices = _tables(key, without)
-    st.subheader("Who gains: the year's surplus")
-    st.dataframe(welfare, hide_index=True)
-    st.subheader("Per MB against one price a track and an album cap, on the same demand")
-    st.dataframe(alternatives, hide_index=True)
-    st.subheader("The fit: every documented report against the model")
-    st.caption("Weighted least squares (allofmp3-sim fit): each report's miss is in units of its stated uncertainty. "
-               "Switch reports off and re-fit to ask, for instance, what if the Hollywood Reporter's $10-14M is right.")
-    st.multiselect("Reports switched off", list(choices), format_func=lambda n: choices.get(n, n), key=FIT_WITHOUT_KEY)
-    st.button("Re-fit and use the fitted values", on_click=_refit, args=(key,), key="fit_go")
-    msg = st.session_state.pop(_FIT_MESSAGE, None)
-    if msg is not None:
-        (st.error if msg[0] == "error" else st.success)(msg[1])
-    st.dataframe(table, hide_index=True, column_config={"Source": st.column_config.LinkColumn("Source")})
+    # The tables fold away: open, the three took about 1,500 px below the findings. A folded
+    # expander keeps its content (and the browser keeps it open across reruns, as after a re-fit).
+    with st.expander("Who gains: the year's surplus", icon=":material/groups:"):
+        st.dataframe(welfare, hide_index=True, column_config=_localized(welfare))
+    with st.expander("Per MB against one price a track and an album cap, on the same demand",
+                     icon=":material/compare_arrows:"):
+        st.dataframe(alternatives, hide_index=True,
+                     column_config={**_localized(alternatives), "Pricing": st.column_config.TextColumn(pinned=True)})
+    with st.expander("The fit: every documented report against the model; switch reports off and re-fit",
+                     icon=":material/tune:"):
+        st.caption("Weighted least squares (allofmp3-sim fit): each report's miss is in units of its stated "
+                   "uncertainty. Switch reports off and re-fit to ask, for instance, what if the Hollywood "
+                   "Reporter's $10-14M is right.")
+        st.multiselect("Reports switched off", list(choices), format_func=lambda n: choices.get(n, n),
+                       key=FIT_WITHOUT_KEY)
+        st.button("Re-fit and use the fitted values", on_click=_refit, args=(key,), key="fit_go")
+        msg = st.session_state.pop(_FIT_MESSAGE, None)
+        if msg is not None:
+            (st.error if msg[0] == "error" else st.success)(msg[1])
+        st.dataframe(table, hide_index=True, height="content", column_order=_FIT_COLUMNS, column_config=_FIT_CONFIG)
 
 
 #: What each view shows: its charts by registry name (the two panels with their own
