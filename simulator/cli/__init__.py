@@ -58,7 +58,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("rights", "rights", "ROMS payout vs labels at iTunes wholesale; the $1.65 trillion lawsuit"),
     Command("timeline", "timeline", "monthly revenue from 2004 to the 2007 shutdown"),
     Command("sensitivity", "uncertainty", "tornado: each input at its low and high, sorted by swing"),
-    Command("montecarlo", "uncertainty", "seeded Monte Carlo over the plausible ranges: percentiles 5/50/95"),
+    Command("montecarlo", "uncertainty", "seeded Monte Carlo of the fitted monthly model: percentiles 5/50/95"),
     Command("customers", "customers", "simulate every customer: spend distribution, Gini, top shares, "
                                       "invite-only clone"),
     Command("export", "export", "write the handout bundle: every chart (PNG/SVG/PDF/HTML/CSV), "

@@ -11,9 +11,10 @@ from simulator.params.assumptions import load_assumptions
 
 #: Columns ``market`` prints (text, JSON, CSV), explained in its ``--help``.
 MARKET_COLUMNS = (
-    "preset", "customers", "paying_factor", "downloads_per_customer", "downloads", "mean_size_mb",
+    "preset", "customers", "monthly_buyers", "potential_buyers", "paying_factor", "downloads_per_customer", "downloads", "mean_size_mb",
     "mb_unit", "mean_price_usd", "revenue_usd", "card_fee_usd", "bandwidth_usd", "roms_usd", "fair_usd",
-    "labels_usd", "operator_margin_usd", "data_served_tb", "revenue_per_customer_usd",
+    "labels_usd", "operator_margin_usd", "data_served_tb", "revenue_per_customer_usd", "consumer_surplus_usd",
+    "elasticity", "diversion_p2p", "diversion_itunes",
     "reported_revenue_usd", "reported_customers", "revenue_gap_usd", "revenue_gap_pct", "customers_gap",
     "customers_gap_pct",
 )
