@@ -249,12 +249,12 @@ def test_uncertainty_table_names_its_outputs():
 
 def test_uncertainty_that_cannot_fit_says_why_and_the_page_runs(monkeypatch):
     """The Monte Carlo draws the fitted inputs around the fit: a FitError (a ValueError) is shown, no traceback."""
-    import simulator.model.uncertainty as uncertainty
+    import ui.pages.explore as explore
 
     def no_fit(*args, **kwargs):
         raise FitError("the fit did not converge (test)")
 
-    monkeypatch.setattr(uncertainty, "_fit_sd", no_fit)
+    monkeypatch.setattr(explore, "uncertainty_charts", no_fit)
     at = new_app()
     widget(at, "royalties.roms_share").set_value(0.23)  # a scenario no other test draws (results are cached)
     run(at)

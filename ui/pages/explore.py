@@ -73,14 +73,22 @@ def _uncertainty_panel(key) -> None:
     show.chart(u.tornado, key="tornado")
     show.chart(u.montecarlo, key="montecarlo")
     value = partial(st.column_config.NumberColumn, format="compact")
-    st.dataframe(u.table, hide_index=True, column_config={
+    # The figures first and the unit last: a 1024x768 projector shows the output and its band; the
+    # output's name stays pinned while the rest scroll.
+    st.dataframe(u.table, hide_index=True, column_order=_MC_COLUMNS, column_config={
         "output": st.column_config.TextColumn("output", pinned=True),
         "p5_value": value("5th percentile"), "p50_value": value("median"), "p95_value": value("95th percentile"),
-        "mean_value": value("mean"), "deterministic_value": value("at the scenario's values"),
+        "mean_value": value("mean"),
+        "deterministic_value": value("scenario's value", help="The output at the scenario's own inputs"),
         "deterministic_percentile": st.column_config.NumberColumn(
             "scenario's percentile", format="%.0f",
-            help="Share of the draws below the value at the scenario's own inputs [%]"),
+            help="Share of the draws below the scenario's value [%]"),
     })
+
+
+#: The Monte Carlo table's columns in the order shown.
+_MC_COLUMNS = ("output", "p5_value", "p50_value", "p95_value", "deterministic_value", "deterministic_percentile",
+               "mean_value", "unit")
 
 
 #: Customer years kept (each holds two small figures); the oldest is dropped first.
@@ -166,7 +174,7 @@ def _localized(df) -> dict:
 #: shows about four of them; the report's name stays pinned while the rest scroll).
 _FIT_COLUMNS = ("Report", "Reported", "Model", "Miss [σ]", "Used", "Date", "Source")
 _FIT_CONFIG = {
-    "Report": st.column_config.TextColumn("Report", width=260, pinned=True),
+    "Report": st.column_config.TextColumn("Report", width=200, pinned=True),
     "Miss [σ]": st.column_config.NumberColumn(
         "Miss [σ]", format="%+.2f",
         help="How far the model's figure is from the report, in units of the report's stated uncertainty "
