@@ -77,7 +77,8 @@ def test_bad_fit_settings_say_what_is_wrong():
     with pytest.raises(FitError, match="no fitted report named 'nope'"):
         fit_store(S, without=["nope"])
     names = [r.name for r in fitted_reports(S)]
-    with pytest.raises(FitError, match="report\\(s\\) left, but the fit has 7 parameters"):
+    with pytest.raises(FitError, match="only 3 report\\(s\\) left, but the fit has 7 parameters to find; switch at "
+                                       "most 8 of the 15 reports off"):
         fit_store(S, without=names[:-3])
 
 

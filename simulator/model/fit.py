@@ -80,8 +80,8 @@ def fitted_reports(scenario: Scenario, without: Iterable[str] = ()) -> tuple[Rep
     names = [r.name for r in reports]
     unknown = sorted(set(without) - set(names))
     if unknown:
-        raise FitError(f"--without: no fitted report named {', '.join(map(repr, unknown))}; the reports are "
-                       f"{', '.join(names)}")
+        raise FitError(f"reports switched off (--without): no fitted report named {', '.join(map(repr, unknown))}; "
+                       f"the reports are {', '.join(names)}")
     return tuple(r for r in reports if r.name not in set(without))
 
 
@@ -259,8 +259,8 @@ def fit_store(scenario: Scenario, *, without: Iterable[str] = (), profile: Downl
     used = fitted_reports(s, skip)
     k = len(FIT_PARAMETERS)
     if len(used) < k:
-        raise FitError(f"--without: {len(used)} report(s) left, but the fit has {k} parameters "
-                       f"({', '.join(FIT_PARAMETERS)}); switch fewer off")
+        raise FitError(f"reports switched off (--without): only {len(used)} report(s) left, but the fit has {k} "
+                       f"parameters to find; switch at most {len(all_reports) - k} of the {len(all_reports)} reports off")
     prof = profile if profile is not None else download_profile(s)
     p = periods_of(s)
     x0 = store_inputs(s, prof)
