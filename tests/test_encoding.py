@@ -292,15 +292,14 @@ def test_chinooks_256k_mp3s_are_variable_bitrate_not_cbr_plus_artwork(chinook_ro
     assert "variable-bitrate" in p.source.note and "261.4 kbps (+5.4) plus 52 kB a file" in p.source.note
 
 
-def test_tag_overhead_swing_in_the_tornado_by_hand():
+def test_tag_overhead_swing_in_the_tornado_is_the_models():
     from simulator.model.market import market_year
     from simulator.model.uncertainty import tornado
 
     s = make_scenario()
     row = tornado(s).set_index("input").loc["encoding.tag_overhead_bytes"]
-    # 52,000 more bytes on each of the year's downloads, at 3 c per 10^6 bytes
-    downloads = market_year(s).downloads
-    assert round(downloads) == 159_500_000                                  # 5.5 million x 29
     assert (row.low, row.high) == (0, 52_000)
-    assert row.swing == pytest.approx(downloads * 52_000 / 1e6 * 0.03, rel=1e-9)    # $248,820
-    assert round(row.swing) == 248_820
+    high = market_year(s.with_overrides({"encoding.tag_overhead_bytes": 52_000})).revenue_usd
+    base = market_year(s).revenue_usd
+    assert row.output_at_high == pytest.approx(high, rel=1e-12)
+    assert row.swing == pytest.approx(abs(high - base), rel=1e-9)

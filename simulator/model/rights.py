@@ -123,7 +123,7 @@ def rights_comparison(scenario: Scenario, *, profile: DownloadProfile | None = N
     --------
     >>> r = rights_comparison(make_scenario())
     >>> round(r.roms_usd_per_download, 4), round(r.wholesale_to_paid_ratio, 1)
-    (0.0287, 22.6)
+    (0.0185, 35.1)
     """
     s = scenario
     y = market_year(_share_model(s), profile=profile)
@@ -288,7 +288,7 @@ def lawsuit_arithmetic(scenario: Scenario, *, profile: DownloadProfile | None = 
     --------
     >>> law = lawsuit_arithmetic(make_scenario())       # 73 days at 2 c/MB, 80 at 3 c/MB
     >>> round(law.rate_usd_per_mb, 6), round(law.revenue_usd), round(law.roms_usd)
-    (0.025229, 1772348, 265852)
+    (0.025229, 1161951, 174293)
     """
     s = _share_model(scenario)
     songs = float(s.rights.us_songs_jun_oct_2006)

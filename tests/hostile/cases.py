@@ -220,7 +220,7 @@ def _huge_field() -> bytes:
 
 
 _HDR = b"kind: allofmp3-sim scenario\nformat_version: 1\n"
-_RATE = "      value: 0.03\n      unit: USD/MB\n"
+_RATE = "    rate_usd_per_mb:\n      value: 0.03\n      unit: USD/MB\n"
 
 # ----------------------------------------------------------------------------- the corpus
 
@@ -283,7 +283,7 @@ ASSUMPTIONS = [
     C("asm_impossible_date", "assumptions", edit('- from: "2005-01-15"', "- from: 2005-13-45"),
       "malformed YAML at line", "cannot read '2005-13-45' as timestamp", "month must be in 1..12",
       regression=True, subprocess=True),
-    C("asm_bool_tag_junk", "assumptions", edit("card_freeze_active:\n      kind: boolean\n      value: false",
+    C("asm_bool_tag_junk", "assumptions", edit("card_freeze_active:\n      kind: boolean\n      value: true",
                                                "card_freeze_active:\n      kind: boolean\n      value: !!bool maybe"),
       "malformed YAML at line", "cannot read 'maybe' as bool", regression=True),
 ]
