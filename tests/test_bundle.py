@@ -88,7 +88,7 @@ def test_summary_has_the_headline_figures_every_chart_once_and_the_sources(chart
     assert "Sources" in page and "pricing.rate_usd_per_mb" in page
     assert "Preset: The 2005 rate (2 c/MB) (<code>rate_2005</code>). 1 input(s) differ from it" in page
     preset = make_scenario(preset="rate_2005").demand.potential_buyers
-    assert ("<td>Potential buyers at full awareness</td><td><code>demand.potential_buyers</code></td><td>4,000,000</td>"
+    assert ("<td>Potential buyers</td><td><code>demand.potential_buyers</code></td><td>4,000,000</td>"
             f"<td>{preset:,.0f}</td><td>people</td>") in page
 
 

@@ -97,7 +97,7 @@ def test_verdict_phrases_each_kind_of_input():
     assert v.startswith("With the discount off the base rate at 10% instead of 0%, “Rounding rule” set to per basket "
                         "instead of per track, “Pay FAIR too” turned on and 1 more changes, revenue falls")
     v = compare_scenarios([("a", R2006), ("b", make_scenario(overrides={"demand.potential_buyers": 3_635_500}))]).verdict
-    assert v.startswith("With the potential buyers at full awareness at 3.64 million instead of 7.27 million, "
+    assert v.startswith("With the potential buyers at 3.64 million instead of 7.27 million, "
                         "revenue falls 50%"), v
 
 

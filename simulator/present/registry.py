@@ -65,7 +65,7 @@ SOURCES: Mapping[str, str] = MappingProxyType({
     "pricing_models": "AllofMP3 rates (Wikipedia), iTunes and iTunes Plus prices (Apple), eMusic-style terms",
     "revenue_split": "model of assumptions.yaml; ROMS share from the company's 2006 statement",
     "iso_revenue": "model of assumptions.yaml; $30 million a year: The Times (2007)",
-    "demand_and_revenue": "nested-logit demand fitted to the documented reports (allofmp3-sim fit; assumptions.yaml)",
+    "demand_and_revenue": "nested logit fitted to the reports (allofmp3-sim fit)",
     "tornado": "fitted inputs ±1 standard error of the fit, the rest over the ranges of assumptions.yaml",
     "montecarlo": "fitted inputs drawn around the fit with their standard errors, the rest triangular (assumptions.yaml)",
     "lorenz_curve": "simulated customers, lognormal spread assumed (assumptions.yaml)",
