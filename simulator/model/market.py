@@ -243,8 +243,10 @@ class _Year:
 
     @cached_property
     def _royalty_base(self):
-        r = self.revenue_usd
-        return np.where(self._acct["royalty_on_profit"], np.maximum(r - self.card_fee_usd - self.bandwidth_usd, 0.0), r)
+        r, on_profit = self.revenue_usd, self._acct["royalty_on_profit"]
+        if on_profit is False:  # gross receipts: what np.where below gives, without the profit's terms
+            return r
+        return np.where(on_profit, np.maximum(r - self.card_fee_usd - self.bandwidth_usd, 0.0), r)
 
     @cached_property
     def roms_usd(self):

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -113,6 +114,11 @@ class Periods:
     last_step: np.ndarray
     mastercard_off: np.ndarray
     visa_off: np.ndarray
+
+    @cached_property
+    def _layout(self) -> _Layout:
+        """The state of each period (:func:`_layout_of`), computed once per time line."""
+        return _layout_of(self)
 
 
 def _event(s: Scenario, role: str) -> np.datetime64:
@@ -263,6 +269,46 @@ _CARD_STATES = 3
 
 
 @dataclass(frozen=True, eq=False)
+class _Spans:
+    """How the periods share their wants: each period's *span*, and its *group* (the (kind, span) pairs that occur).
+
+    The wants of a span are ``K x scale / per`` [tracks/person]: for :func:`run_store` the
+    spans are the (days, month_days) pairs that occur (``scale`` the days, ``per`` the
+    month's days); for ``_run_draws`` they are the ratios ``days / month_days`` that occur
+    (``scale`` the ratio, ``per`` None), so that every whole month shares one span.
+
+    Attributes
+    ----------
+    span, group : (P,) int arrays
+    group_kind, group_span : (G,) int arrays
+    scale : (W,) float array
+    per : (W,) float array or None
+    """
+
+    span: np.ndarray
+    group: np.ndarray
+    group_kind: np.ndarray
+    group_span: np.ndarray
+    scale: np.ndarray
+    per: np.ndarray | None
+
+    @classmethod
+    def of(cls, kind: np.ndarray, key: np.ndarray, scale: np.ndarray, per: np.ndarray | None) -> _Spans:
+        """Return the spans of periods of the given kinds, one span per distinct ``key``."""
+        _, first, span = np.unique(key, return_index=True, return_inverse=True)
+        span = span.ravel()
+        _, g_first, group = np.unique(kind * first.size + span, return_index=True, return_inverse=True)
+        return cls(span=span, group=group.ravel(), group_kind=kind[g_first], group_span=span[g_first],
+                   scale=scale[first], per=None if per is None else per[first])
+
+    def wants(self, tracks: np.ndarray) -> np.ndarray:
+        """Return the wants of each span for ``tracks`` (shape ``L``) a month, ``(W,) + L``."""
+        shape = (-1,) + (1,) * np.ndim(tracks)
+        out = np.multiply(tracks, self.scale.reshape(shape))
+        return out if self.per is None else np.divide(out, self.per.reshape(shape), out=out)
+
+
+@dataclass(frozen=True, eq=False)
 class _Layout:
     """Which of the model's few distinct states each period is in (from the periods alone).
 
@@ -272,10 +318,7 @@ class _Layout:
     level : (P,) int array, the rate level (``R - 1`` from the last rate step on)
     state : (P,) int array, the payment state (``_CARD_STATES`` of them)
     kind, kind_level, kind_state : the (level, state) pairs that occur, (P,) and (C,) int arrays
-    span, span_days, span_month_days : the (days, month_days) pairs that occur, (P,) int and (W,) float
-        arrays (the wants of a period depend on its pair alone)
-    group, group_kind, group_span : the (kind, span) pairs that occur, (P,) and (G,) int arrays
-        (the share of potential buyers who buy in a period depends on its pair alone)
+    spans, ratio_spans : :class:`_Spans`, by (days, month_days) pair and by their ratio
     """
 
     history: np.ndarray
@@ -284,27 +327,21 @@ class _Layout:
     kind: np.ndarray
     kind_level: np.ndarray
     kind_state: np.ndarray
-    span: np.ndarray
-    span_days: np.ndarray
-    span_month_days: np.ndarray
-    group: np.ndarray
-    group_kind: np.ndarray
-    group_span: np.ndarray
+    spans: _Spans
+    ratio_spans: _Spans
 
 
-def _layout(p: Periods) -> _Layout:
+def _layout_of(p: Periods) -> _Layout:
     """Return the states of the periods ``p`` (a few small integer arrays)."""
     history = np.unique(p.history_rate_usd_per_mb[~p.last_step])
     level = np.where(p.last_step, history.size, np.searchsorted(history, p.history_rate_usd_per_mb))
     state = np.where(p.visa_off, 2, np.where(p.mastercard_off, 1, 0))
     kinds, kind = np.unique(level * _CARD_STATES + state, return_inverse=True)
-    _, first, span = np.unique(p.days * 64.0 + p.month_days, return_index=True, return_inverse=True)  # days <= 31
-    kind, span = kind.ravel(), span.ravel()
-    groups, g_first, group = np.unique(kind * first.size + span, return_index=True, return_inverse=True)
+    kind, ratio = kind.ravel(), p.days / p.month_days
     return _Layout(history=history, level=level, state=state, kind=kind, kind_level=kinds // _CARD_STATES,
-                   kind_state=kinds % _CARD_STATES, span=span, span_days=p.days[first],
-                   span_month_days=p.month_days[first], group=group.ravel(), group_kind=kind[g_first],
-                   group_span=span[g_first])
+                   kind_state=kinds % _CARD_STATES,
+                   spans=_Spans.of(kind, p.days * 64.0 + p.month_days, p.days, p.month_days),   # days <= 31
+                   ratio_spans=_Spans.of(kind, ratio, ratio, None))
 
 
 @dataclass(frozen=True, eq=False)
@@ -314,15 +351,18 @@ class _States:
     Within AllofMP3's nest a period depends only on its rate *level* (the history's rates
     before the last rate step, then the scenario's rate: ``R`` levels); the card freeze only
     on its *payment state* (``_CARD_STATES``); the choice shares on its *kind*, the (level,
-    state) pairs that occur (``C``); the wants on its *span* (its days and its month's days:
-    ``W``); the share of potential buyers who buy on its *group*, the (kind, span) pairs
-    that occur (``G``). Arrays hold the states on their first axis, then the leading axes
-    ``L`` of the inputs (the mix and prices: ``(E, R) + L``), so a run of many draws
+    state) pairs that occur (``C``); the wants on its *span* (:class:`_Spans`: ``W``); the
+    share of potential buyers who buy on its *group*, the (kind, span) pairs that occur
+    (``G``). Arrays hold the states on their first axis, then the leading axes ``L`` of the
+    inputs (the mix's weights ``ez`` and prices: ``(E, R) + L``), so a run of many draws
     evaluates ``E x R``, ``C`` and ``G`` cells a draw rather than ``P x E``; only the
-    potential buyers are per period, ``(P,) + L``. The per-period indices (``level``,
-    ``state``, ``kind``, ``span``, ``group``) are sliced with the potential buyers by
-    :meth:`StoreRun.window`; the other arrays are tables indexed by them. Fields past the
-    nest's own results are computed on first use.
+    potential buyers are per period, ``(P,) + L``, computed when first read
+    (:class:`_Awareness`; a window is given its run's). The per-period indices (``level``,
+    ``state``, ``kind``, ``span``, ``group``) are sliced by :meth:`StoreRun.window`; the
+    other arrays are tables indexed by them. Fields past the nest's own results are
+    computed on first use; ``draws`` marks a run of :func:`_run_draws`, whose arithmetic
+    is regrouped (``price`` and ``per_mb`` are then None unless a teaching alternative
+    changes the last level's prices).
     """
 
     lead: tuple[int, ...]
@@ -337,10 +377,13 @@ class _States:
     group_span: np.ndarray
     bytes_per_mb: float
     rate: np.ndarray
-    mix: np.ndarray
+    draws: bool
+    ez: np.ndarray
+    sum_ez: np.ndarray
     size_mb: np.ndarray
-    price: np.ndarray
-    per_mb: np.ndarray
+    unit_price: np.ndarray
+    price: np.ndarray | None
+    per_mb: np.ndarray | None
     alpha: np.ndarray
     store_share_if_paying: np.ndarray
     e_0: np.ndarray
@@ -349,24 +392,59 @@ class _States:
     with_store: np.ndarray
     without: np.ndarray
     paying: np.ndarray
-    potential_buyers: np.ndarray
+    aware: _Awareness
     wants: np.ndarray
     accounts_before: np.ndarray | float = 0.0
+    given_buyers: np.ndarray | None = None
+
+    @cached_property
+    def potential_buyers(self) -> np.ndarray:
+        """``N_t`` for every period, ``(P,) + L`` (a window's are its run's, sliced)."""
+        return self.given_buyers if self.given_buyers is not None else _frozen(self.aware.block())
+
+    @cached_property
+    def mix(self) -> np.ndarray:
+        """q_jr, shares of the downloads by encoding at each level, (E, R) + L."""
+        return _frozen(np.divide(self.ez, self.sum_ez))
+
+    def level_mean(self, name: str, level: int) -> np.ndarray:
+        """Return ``mean_price`` [USD] or ``mean_mb`` [MB] at one level, shape ``L`` (each computed once).
+
+        A window reads the levels it spans only; the tables are these rows stacked.
+        """
+        key = (name, level)
+        if key not in self._level_means:
+            if name == "mean_price" and self.price is None:   # _run_draws, per MB: the unit price times the size
+                mean = self.unit_price[level] * self.level_mean("mean_mb", level)
+            else:
+                x = self.size_mb[:, 0] if name == "mean_mb" else cast(np.ndarray, self.price)[:, level]
+                if self.draws:   # _run_draws: from the mix's weights, divided by their sum once
+                    mean = np.multiply(self.ez[:, level], x).sum(axis=0) / self.sum_ez[level]
+                else:            # a product and a sum over the encodings, added one after the other
+                    mix = self.mix[:, level]
+                    mean = np.multiply(mix, x).sum(axis=0) if self.lead else _encoding_sum(mix, x)
+            self._level_means[key] = mean
+        return self._level_means[key]
+
+    @cached_property
+    def _level_means(self) -> dict[tuple[str, int], np.ndarray]:
+        return {}
 
     @cached_property
     def mean_price(self) -> np.ndarray:
         """Price of a mean download at each level, (R,) + L [USD]."""
-        return (self.mix * self.price).sum(axis=0)
+        return np.stack([self.level_mean("mean_price", r) for r in range(self.rate.shape[0])])
 
     @cached_property
     def mean_mb(self) -> np.ndarray:
         """Size of a mean download at each level, (R,) + L [MB]."""
-        return (self.mix * self.size_mb).sum(axis=0)
+        return np.stack([self.level_mean("mean_mb", r) for r in range(self.rate.shape[0])])
 
     @cached_property
     def elasticity(self) -> np.ndarray:
         """Own-price elasticity of the downloads at each level, (R,) + L."""
-        return -self.alpha * (self.mix * self.per_mb).sum(axis=0) * (1.0 - self.store_share_if_paying)
+        moving = self.unit_price * self.mean_mb if self.per_mb is None else (self.mix * self.per_mb).sum(axis=0)
+        return -self.alpha * moving * (1.0 - self.store_share_if_paying)
 
     def _diversion(self, e: np.ndarray) -> np.ndarray:
         return e / self.with_store / (1.0 - self.store_share_if_paying)
@@ -425,7 +503,8 @@ class _States:
     @cached_property
     def log_keep(self) -> np.ndarray:
         """``ln(1 - share)`` by kind, (C,) + L (the share kept below 1)."""
-        return np.log1p(-np.minimum(self.share, 1.0 - 1e-15))
+        out = np.minimum(self.share, 1.0 - 1e-15)
+        return np.log1p(np.negative(out, out=out), out=out)
 
     @cached_property
     def buy_probability(self) -> np.ndarray:
@@ -435,9 +514,15 @@ class _States:
         -------
         ndarray, shape (G,) + L
         """
-        prob = np.take(self.log_keep, self.group_kind, axis=0)
-        np.multiply(np.take(self.wants, self.group_span, axis=0), prob, out=prob)
-        return _frozen(np.negative(np.expm1(prob, out=prob), out=prob))
+        return _frozen(np.negative(self.minus_buy_probability))
+
+    @cached_property
+    def minus_buy_probability(self) -> np.ndarray:
+        """``-buy_probability = expm1(wants ln(1 - share))`` by group, (G,) + L."""
+        out = np.empty(self.group_kind.shape + self.lead)
+        for g, (k, w) in enumerate(zip(self.group_kind.tolist(), self.group_span.tolist(), strict=True)):
+            np.multiply(self.wants[w], self.log_keep[k], out=out[g, ...])
+        return _frozen(np.expm1(out, out=out))
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -507,13 +592,52 @@ class StoreRun:
         s = self._s
         if "_accounts" in self.__dict__ or not s.lead:
             return np.array(self._accounts[2][stop - 1] if stop else s.accounts_before, dtype=float)
-        n, prob, group = s.potential_buyers, s.buy_probability, s.group
-        gap = np.empty(s.lead)
+        prob = list(s.buy_probability)
+        gap, zero = np.empty(s.lead), np.zeros(s.lead)
         prev = np.array(np.broadcast_to(s.accounts_before, s.lead), dtype=float)
-        for t in range(stop):
-            np.maximum(np.subtract(n[t], prev, out=gap), 0.0, out=gap)
-            np.add(prev, np.multiply(gap, prob[group[t]], out=gap), out=prev)
+        for n_t, g in zip(s.potential_buyers[:stop], s.group[:stop].tolist(), strict=True):
+            np.maximum(np.subtract(n_t, prev, out=gap), zero, out=gap)
+            np.add(prev, np.multiply(gap, prob[g], out=gap), out=prev)
         return prev
+
+    def _walk(self, stop: int, rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Return the accounts at the end of the first ``stop`` periods and ``sum_(t in r) N_t`` for each ``r`` in ``rows``.
+
+        ``rows`` lists periods before ``stop``, each list in increasing order. A run of many
+        draws (``_run_draws``) whose potential buyers nobody has read makes one pass over the
+        periods, computing each period's ``N_t`` as it goes (the same numbers as the whole
+        array, without it); its spreads are positive (:class:`_Awareness`), so ``N_t`` never
+        falls and, from no accounts, ``max(N_t - A_(t-1), 0) = N_t - A_(t-1)``: the pass
+        leaves the ``max`` out (``A_t`` then agrees to a few units in the last place).
+        Otherwise the sums read :attr:`_States.potential_buyers` and the accounts
+        :meth:`_accounts_after`.
+        """
+        s = self._s
+        sums = np.empty((len(rows),) + s.lead)
+        # a run with no given potential buyers is a whole run, from no accounts (a window has both given)
+        stream = s.aware.stepwise and s.given_buyers is None and "potential_buyers" not in s.__dict__ \
+            and "_accounts" not in self.__dict__
+        if not stream:
+            n = s.potential_buyers
+            for i, r in enumerate(rows):
+                np.copyto(sums[i, ...], n[r[0]])
+                for t in r[1:]:
+                    np.add(sums[i, ...], n[t], out=sums[i, ...])
+            return self._accounts_after(stop), sums
+        into = {t: (i, j == 0) for i, r in enumerate(rows) for j, t in enumerate(r)}
+        minus_prob, aware = list(s.minus_buy_probability), s.aware
+        e, n_t, gap, prev = np.empty(s.lead), np.empty(s.lead), np.empty(s.lead), np.zeros(s.lead)
+        for t, (u_t, g) in enumerate(zip(aware.u[:stop].tolist(), s.group[:stop].tolist(), strict=True)):
+            np.divide(aware.most, np.add(aware.exponential(t, u_t, e, e), 1.0, out=n_t), out=n_t)   # N_t
+            np.multiply(np.subtract(n_t, prev, out=gap), minus_prob[g], out=gap)
+            np.subtract(prev, gap, out=prev)                                  # A_t = A + (N_t - A) x prob
+            if t in into:
+                i, first = into[t]
+                if first:
+                    np.copyto(sums[i, ...], n_t)
+                else:
+                    np.add(sums[i, ...], n_t, out=sums[i, ...])
+        return prev, sums
 
     @cached_property
     def _accounts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -558,7 +682,8 @@ class StoreRun:
         return StoreRun(periods=Periods(**{f.name: getattr(p, f.name)[part] for f in fields(Periods)}),
                         _s=replace(s, level=s.level[part], state=s.state[part], kind=s.kind[part],
                                    span=s.span[part], group=s.group[part],
-                                   potential_buyers=s.potential_buyers[part], accounts_before=before))
+                                   aware=replace(s.aware, u=s.aware.u[part]), given_buyers=s.potential_buyers[part],
+                                   accounts_before=before))
 
     @cached_property
     def rate_usd_per_mb(self) -> np.ndarray:  # noqa: D102
@@ -675,12 +800,16 @@ class _Totals:
         if idx.size == 0:
             raise ValueError("year: the mask must select at least one period")
         s = run._s
-        g = s.group[idx]
-        order = np.argsort(g, kind="stable")
-        groups, starts = np.unique(g[order], return_index=True)
-        kinds, k_starts = np.unique(s.group_kind[groups], return_index=True)  # groups are sorted by kind
+        rows: dict[int, list[int]] = {}                            # the mask's periods, by group
+        for t, g in zip(idx.tolist(), s.group[idx].tolist(), strict=True):
+            rows.setdefault(g, []).append(t)
+        groups = sorted(rows)                                      # sorted by kind: group = kind x W + span
+        kind_of = s.group_kind[groups].tolist()
+        kinds = sorted(set(kind_of))
         self._run, self._s, self._idx = run, s, idx
-        self._rows, self._groups, self._starts, self._kinds, self._k_starts = idx[order], groups, starts, kinds, k_starts
+        self._rows = [rows[g] for g in groups]
+        self._groups, self._kinds = np.array(groups), np.array(kinds)
+        self._kind_groups = [slice(kind_of.index(k), len(kind_of) - kind_of[::-1].index(k)) for k in kinds]
 
     def _by_kind(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """``sum_kind a[kind] b_kind`` for a per-kind table ``a`` and ``b`` of the mask's kinds."""
@@ -688,15 +817,24 @@ class _Totals:
         return np.multiply(out, b, out=out).sum(axis=0)
 
     @cached_property
+    def _walked(self) -> tuple[np.ndarray, np.ndarray]:
+        """The accounts at the mask's end and ``sum_(t in group) N_t`` for the mask's groups, (G_m,) + L."""
+        return self._run._walk(int(self._idx[-1]) + 1, self._rows)
+
+    @cached_property
     def _potential_buyers(self) -> np.ndarray:
-        """``sum_(t in group) N_t`` for the mask's groups, (G_m,) + L."""
-        return np.add.reduceat(np.take(self._s.potential_buyers, self._rows, axis=0), self._starts, axis=0)
+        return self._walked[1]
 
     @cached_property
     def _wanted(self) -> np.ndarray:
         """``sum_(t in kind) N_t w_t`` for the mask's kinds, (C_m,) + L [tracks]."""
-        w = np.take(self._s.wants, self._s.group_span[self._groups], axis=0)
-        return np.add.reduceat(np.multiply(self._potential_buyers, w, out=w), self._k_starts, axis=0)
+        s = self._s
+        w = np.take(s.wants, s.group_span[self._groups], axis=0)
+        np.multiply(self._potential_buyers, w, out=w)
+        out = np.empty((self._kinds.size,) + s.lead)
+        for k, groups in enumerate(self._kind_groups):
+            np.sum(w[groups], axis=0, out=out[k, ...])
+        return out
 
     @cached_property
     def _downloads(self) -> np.ndarray:
@@ -705,9 +843,17 @@ class _Totals:
         return np.multiply(self._wanted, out, out=out)
 
     def _per_download(self, by_level: np.ndarray) -> np.ndarray:
-        """``sum_t D_t x_t`` for a per-level table ``x``, over the mask."""
-        out = np.take(by_level, self._s.kind_level[self._kinds], axis=0)
-        return np.multiply(out, self._downloads, out=out).sum(axis=0)
+        """``sum_t D_t x_t`` for a per-level table ``x``, (R,) + L, over the mask."""
+        return self._per_kind_download(np.take(by_level, self._s.kind_level[self._kinds], axis=0))
+
+    def _per_download_mean(self, name: str) -> np.ndarray:
+        """``sum_t D_t x_t`` for ``x`` the :meth:`_States.level_mean` ``name``, over the mask."""
+        s = self._s
+        return self._per_kind_download(np.stack([s.level_mean(name, r) for r in s.kind_level[self._kinds].tolist()]))
+
+    def _per_kind_download(self, x: np.ndarray) -> np.ndarray:
+        """``sum_kind D_kind x_kind`` for values ``x`` of the mask's kinds, (C_m,) + L (overwritten)."""
+        return np.multiply(x, self._downloads, out=x).sum(axis=0)
 
     @cached_property
     def downloads(self) -> np.ndarray:
@@ -715,11 +861,11 @@ class _Totals:
 
     @cached_property
     def revenue_usd(self) -> np.ndarray:
-        return self._per_download(self._s.mean_price)
+        return self._per_download_mean("mean_price")
 
     @cached_property
     def bytes_served(self) -> np.ndarray:
-        return self._per_download(self._s.mean_mb) * self._s.bytes_per_mb
+        return self._per_download_mean("mean_mb") * self._s.bytes_per_mb
 
     @cached_property
     def diversion_p2p_downloads(self) -> np.ndarray:
@@ -753,11 +899,83 @@ class _Totals:
 
     @cached_property
     def accounts(self) -> np.ndarray:
-        return self._run._accounts_after(int(self._idx[-1]) + 1)
+        return self._walked[0]
 
     @cached_property
     def potential_buyers(self) -> np.ndarray:
         return np.array(self._s.potential_buyers[self._idx[-1]])
+
+
+@dataclass(frozen=True, eq=False)
+class _Awareness:
+    """The potential buyers ``N_t = most / (1 + e_t)``, ``e_t = exp(-(u_t - mid) / spread)``, in full or period by period.
+
+    Attributes
+    ----------
+    u : (P,) float array
+        Months from the start to each period's middle, increasing [months].
+    mid, spread, most : arrays of shape ``L``
+        The awareness midpoint and spread [months], and ``N`` [people].
+    stepwise : bool
+        Where a period's middle is one month after the previous one's, take
+        ``e_t = e_(t-1) exp(-1 / spread)`` (one product instead of a division and an
+        exponential); a period after a shorter step starts again from ``exp``. Each product
+        adds at most one rounding, so ``e_t`` agrees with ``exp`` to about ``P`` units in
+        the last place (1e-14 relative). Only where no ``e_t`` can leave the normal range
+        of floats (:meth:`of` checks every spread is positive and ``|(u_t - mid) / spread| < 700``).
+    """
+
+    u: np.ndarray
+    mid: np.ndarray
+    spread: np.ndarray
+    most: np.ndarray
+    stepwise: bool
+
+    @classmethod
+    def of(cls, u: np.ndarray, mid: np.ndarray, spread: np.ndarray, most: np.ndarray, *, stepwise: bool) -> _Awareness:
+        """Return the curve, ``stepwise`` only where it is safe (see the class)."""
+        if stepwise and np.all(spread > 0):
+            first, last = (mid - u[0]) / spread, (mid - u[-1]) / spread
+            stepwise = bool(first.max() < 700.0 and last.min() > -700.0)
+        return cls(u=u, mid=mid, spread=spread, most=most, stepwise=bool(stepwise))
+
+    @cached_property
+    def unit_steps(self) -> list[bool]:
+        """Whether each period's ``e_t`` is the previous one's times :attr:`step` (see the class)."""
+        u = self.u.tolist()
+        return [self.stepwise and t > 0 and u_t - u[t - 1] == 1.0 for t, u_t in enumerate(u)]
+
+    @cached_property
+    def step(self) -> np.ndarray:
+        """``exp(-1 / spread)``, shape ``L``."""
+        return np.exp(np.divide(-1.0, self.spread))
+
+    def exponential(self, t: int, u_t: float, prev: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Write ``e_t`` of period ``t`` (middle at ``u_t``) to ``out``, from ``prev = e_(t-1)``; return ``out``."""
+        if self.unit_steps[t]:
+            return np.multiply(prev, self.step, out=out)
+        return np.exp(np.divide(np.subtract(self.mid, u_t, out=out), self.spread, out=out), out=out)
+
+    def block(self) -> np.ndarray:
+        """Return ``N_t`` for every period, ``(P,) + L``."""
+        u, mid = self.u, self.mid
+        if not self.stepwise:
+            n = np.subtract(mid, u.reshape((-1,) + (1,) * mid.ndim))   # = -(u - mid), exactly
+            np.exp(np.divide(n, self.spread, out=n), out=n)
+        else:
+            n = np.empty(u.shape + mid.shape)
+            for t, u_t in enumerate(u.tolist()):   # (the first period takes exp: its prev is unused)
+                self.exponential(t, u_t, n[t - 1, ...], n[t, ...])
+        return np.divide(self.most, np.add(n, 1.0, out=n), out=n)
+
+
+def _encoding_sum(mix: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Return ``sum_j mix_j x_j`` over the first axis, one encoding after the other, as ``.sum(axis=0)`` adds."""
+    out = np.multiply(mix[0], x[0], out=np.empty(np.broadcast_shapes(mix.shape[1:], x.shape[1:])))
+    term = np.empty_like(out)
+    for j in range(1, mix.shape[0]):
+        np.add(out, np.multiply(mix[j], x[j], out=term), out=out)
+    return out
 
 
 def run_store(p: Periods, x: StoreInputs) -> StoreRun:
@@ -783,15 +1001,37 @@ def run_store(p: Periods, x: StoreInputs) -> StoreRun:
     (:class:`_States`); only the potential buyers and the fields read from the run are
     computed for every period.
     """
+    return _run(p, x, draws=False)
+
+
+def _run_draws(p: Periods, x: StoreInputs) -> StoreRun:
+    """Evaluate the store model like :func:`run_store`, for runs of many draws (the Monte Carlo's).
+
+    The same formulas with their arithmetic regrouped for speed: the potential buyers'
+    exponentials taken as a running product along whole-month steps
+    (:class:`_Awareness`), the nest's price term ``alpha (p_jr - p_j^ref) / mu`` as
+    ``S_j c_r`` with ``c_r = alpha (r_r - r^ref) (1 - discount) / (mu bytes_per_mb)`` (one
+    product a cell), and a window's accounts and sums in one pass over the periods without
+    the ``max`` that never binds there (:meth:`StoreRun._walk`). Every field agrees with
+    :func:`run_store`'s to about 1e-14 relative (the tests hold it to 1e-12), not to the last
+    bit: the fit, whose optimizer can amplify last-bit changes, reads :func:`run_store`.
+    """
+    return _run(p, x, draws=True)
+
+
+def _run(p: Periods, x: StoreInputs, *, draws: bool) -> StoreRun:
+    """Evaluate the store model (:func:`run_store`; ``draws``: :func:`_run_draws`)."""
     opt = [a for a in (x.cap_usd_per_track, x.flat_price_usd) if a is not None]
-    lead = np.broadcast_shapes(*(np.shape(getattr(x, f)) for f in _NUMERIC), np.shape(x.mix_weights)[:-1],
-                               np.shape(x.card_freeze), *(np.shape(a) for a in opt))
+    shapes = {a.shape if isinstance(a, np.ndarray) else np.shape(a) for a in (getattr(x, f) for f in _NUMERIC)}
+    lead = np.broadcast_shapes(*shapes | {np.shape(x.mix_weights)[:-1], np.shape(x.card_freeze)},
+                               *(np.shape(a) for a in opt))
     one = (1,) * len(lead)
 
-    def v(a) -> np.ndarray:
-        return np.broadcast_to(np.asarray(a, dtype=float), lead)
+    def v(a) -> np.ndarray:  # read only: the caller's arrays when they have the shape L
+        a = np.asarray(a, dtype=float)
+        return a if a.shape == lead else np.broadcast_to(a, lead)
 
-    lay = _layout(p)
+    lay = p._layout
     alpha, mu, disc = v(x.price_sensitivity_per_usd), v(x.nest_scale), v(x.discount_share)
     rate = np.empty((lay.history.size + 1,) + lead)                       # (R,) + L [USD/MB]
     rate[:-1] = lay.history.reshape((-1,) + one)
@@ -804,11 +1044,15 @@ def run_store(p: Periods, x: StoreInputs) -> StoreRun:
     with np.errstate(divide="ignore"):
         log_w = np.log(w)                                                 # (E,) + L; -inf for an unused encoding
     log_w = log_w + v(x.quality_tilt) * np.log(x.sizes_bytes / x.sizes_bytes.min()).reshape((-1,) + one)
-    lw_max = np.max(log_w, axis=0)
-    log_w = (log_w - lw_max - np.log(np.exp(log_w - lw_max).sum(axis=0)))[:, None]   # (E, 1) + L
-    price = unit_price * mb                                               # (E, R) + L [USD]
-    per_mb = price                                                        # the part of a price that moves with the rate
+    log_w = np.subtract(log_w, np.max(log_w, axis=0), out=log_w)
+    log_w = np.subtract(log_w, np.log(np.exp(log_w).sum(axis=0)), out=log_w)[:, None]   # (E, 1) + L, normalised
+    price: np.ndarray | None = None     # draws, per MB throughout: every price is the unit price times the size
+    per_mb = None
+    if not draws or opt:
+        price = unit_price * mb                                           # (E, R) + L [USD]
+        per_mb = price                                                    # the part of a price that moves with the rate
     if opt:  # the teaching alternatives change the last level only (the scenario's rate)
+        assert price is not None
         per_mb = price.copy()
         if x.cap_usd_per_track is not None:
             cap = np.asarray(x.cap_usd_per_track, dtype=float)
@@ -818,14 +1062,21 @@ def run_store(p: Periods, x: StoreInputs) -> StoreRun:
         if x.flat_price_usd is not None:
             price[:, -1] = np.asarray(x.flat_price_usd, dtype=float)
             per_mb[:, -1] = 0.0
-    z = price - ref_price * mb
-    np.multiply(alpha, z, out=z)
-    np.divide(z, mu, out=z)
+    if draws:  # alpha (p_jr - p_j^ref) / mu = S_j c_r, the last level's from its prices under an alternative
+        c = np.subtract(unit_price, ref_price)
+        np.multiply(alpha, c, out=c)
+        z = mb * np.divide(c, mu, out=c)
+        if price is not None:
+            z[:, -1] = alpha * (price[:, -1] - ref_price * mb[:, 0]) / mu
+    else:
+        assert price is not None
+        z = price - ref_price * mb
+        np.multiply(alpha, z, out=z)
+        np.divide(z, mu, out=z)
     np.subtract(log_w, z, out=z)                                          # (E, R) + L
     z_max = np.max(z, axis=0)
     ez = np.exp(np.subtract(z, z_max, out=z), out=z)
     sum_ez = ez.sum(axis=0)
-    mix = np.divide(ez, sum_ez, out=ez)
     log_sum = z_max + np.log(sum_ez)                                      # (R,) + L
     iv = v(x.store_utility) + mu * log_sum
     v_i = v(x.itunes_utility) - alpha * v(x.itunes_track_usd)
@@ -833,22 +1084,23 @@ def run_store(p: Periods, x: StoreInputs) -> StoreRun:
     top = np.maximum(np.maximum(iv, v_i), np.maximum(v_p, 0.0))
     e_a, e_i, e_p, e_0 = np.exp(iv - top), np.exp(v_i - top), np.exp(v_p - top), np.exp(-top)
     with_store = e_0 + e_a + e_i + e_p
-    lost = np.stack([np.zeros(lead), v(x.mastercard_share), np.ones(lead)])
-    lost = np.where(np.asarray(x.card_freeze), lost, 0.0)
+    lost = np.zeros((_CARD_STATES,) + lead)                               # share of card payers lost, by state
+    if np.ndim(x.card_freeze) or x.card_freeze:
+        lost[1], lost[2] = v(x.mastercard_share), 1.0
+        if np.ndim(x.card_freeze):
+            lost = np.where(np.asarray(x.card_freeze), lost, 0.0)
     paying = 1.0 - v(x.card_share) * lost * (1.0 - v(x.recovered_share))   # (3,) + L
-    shape = (-1,) + one
-    n = np.subtract(v(x.awareness_midpoint_months), p.months_since_start.reshape(shape))   # (P,) + L
-    np.divide(n, v(x.awareness_spread_months), out=n)
-    np.exp(n, out=n)
-    np.divide(v(x.potential_buyers), np.add(n, 1.0, out=n), out=n)
-    wants = np.multiply(v(x.track_wants_per_month), lay.span_days.reshape(shape))   # (W,) + L
-    np.divide(wants, lay.span_month_days.reshape(shape), out=wants)
+    aware = _Awareness.of(p.months_since_start, v(x.awareness_midpoint_months), v(x.awareness_spread_months),
+                          v(x.potential_buyers), stepwise=draws)
+    spans = lay.ratio_spans if draws else lay.spans
+    wants = spans.wants(v(x.track_wants_per_month))                       # (W,) + L
     return StoreRun(periods=p, _s=_States(
-        lead=lead, level=lay.level, state=lay.state, kind=lay.kind, span=lay.span, group=lay.group,
-        kind_level=lay.kind_level, kind_state=lay.kind_state, group_kind=lay.group_kind, group_span=lay.group_span,
-        bytes_per_mb=float(x.bytes_per_mb), rate=rate, mix=_frozen(mix), size_mb=mb, price=price, per_mb=per_mb,
+        lead=lead, level=lay.level, state=lay.state, kind=lay.kind, span=spans.span, group=spans.group,
+        kind_level=lay.kind_level, kind_state=lay.kind_state, group_kind=spans.group_kind, group_span=spans.group_span,
+        bytes_per_mb=float(x.bytes_per_mb), rate=rate, draws=draws, ez=ez, sum_ez=sum_ez, size_mb=mb,
+        unit_price=unit_price, price=price, per_mb=per_mb,
         alpha=alpha, store_share_if_paying=e_a / with_store, e_0=e_0, e_i=e_i, e_p=e_p, with_store=with_store,
-        without=e_0 + e_i + e_p, paying=paying, potential_buyers=_frozen(n), wants=_frozen(wants),
+        without=e_0 + e_i + e_p, paying=paying, aware=aware, wants=_frozen(wants),
     ))
 
 

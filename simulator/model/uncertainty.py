@@ -2,9 +2,12 @@
 
 Monte Carlo
 -----------
-Each draw is one run of the whole monthly store model (:func:`~simulator.model.store.run_store`),
-summed over the ``timeline.year_end`` window (:func:`~simulator.model.market.year_from_run`);
-the draws are evaluated as arrays, ``CHUNK_DRAWS`` at a time, never one by one. What is drawn:
+Each draw is one run of the whole monthly store model (:func:`~simulator.model.store.run_store`'s
+formulas, in the arithmetic it uses for many draws, which agrees to about 1e-14), summed over the
+``timeline.year_end`` window (:func:`~simulator.model.market.year_from_run`'s code, computing the
+outputs summarised only); the draws are evaluated as arrays, ``CHUNK_DRAWS`` at a time, never one
+by one, and the percentiles are numpy's, found by selecting the order statistics they need. What
+is drawn:
 
 * the fitted demand parameters (:data:`~simulator.model.fit.FIT_PARAMETERS`), each from a
   normal centred on the scenario's value in the fit's internal parameterisation (a lognormal
@@ -66,9 +69,10 @@ from simulator.model.market import (
     _year_fields,
     accounting_inputs,
     market_year,
+    year_from_run,
 )
 from simulator.model.profile import DownloadProfile, download_profile
-from simulator.model.store import periods_of, run_store, store_inputs, window_mask
+from simulator.model.store import StoreRun, _run_draws, periods_of, store_inputs, window_mask
 from simulator.params.assumptions import Assumptions
 from simulator.params.scenario import Scenario
 
@@ -88,8 +92,9 @@ __all__ = [
 
 #: Most draws in one Monte Carlo (implementation limit: about 25 drawn inputs x 8 MB per million draws).
 MAX_DRAWS = 1_000_000
-#: Draws evaluated in one model run (implementation setting: bounds memory, keeps arrays in cache).
-CHUNK_DRAWS = 4096
+#: Draws evaluated in one model run (implementation setting: bounds memory to a few MB a run; fewer
+#: draws a run spend more of the time in Python, more draws outgrow the processor's caches).
+CHUNK_DRAWS = 8192
 #: Percentiles reported by the Monte Carlo.
 PERCENTILES = (5, 50, 95)
 
@@ -274,30 +279,61 @@ def _draw(s: Scenario, inputs: pd.DataFrame, draws: int, rng: np.random.Generato
     return out
 
 
-def _evaluator(s: Scenario, profile: DownloadProfile,
-               outputs: tuple[str, ...]) -> Callable[[dict[str, np.ndarray]], dict[str, Any]]:
-    """Return a function of drawn values ``v`` (arrays of one shape, by input) that gives ``outputs`` at them.
+def _runner(s: Scenario, profile: DownloadProfile) -> Callable[[dict[str, np.ndarray]],
+                                                                tuple[StoreRun, AccountingInputs]]:
+    """Return a function of drawn values ``v`` (arrays of one shape, by input) that runs the model at them.
 
-    Each call is one :func:`~simulator.model.store.run_store` over the draws, summed over the
-    ``timeline.year_end`` window as :func:`~simulator.model.market.year_from_run` sums it but
-    computing only the fields ``outputs`` (names of ``OUTPUTS``) need; inputs not in ``v``
-    keep the scenario's values.
+    Each call is one run of the store model over the draws
+    (:func:`~simulator.model.store.run_store`'s formulas, in the arithmetic it uses for many
+    draws: ``simulator.model.store._run_draws``); it returns the run and the accounting
+    inputs at the draws. Inputs not in ``v`` keep the scenario's values.
     """
     x0, acct0, p = store_inputs(s, profile), accounting_inputs(s), periods_of(s)
-    mask = window_mask(p, s.timeline.year_end)
     mix = [MIX_PREFIX + e for e in profile.mix]
     per_gb = float(s.assumptions.constants["bytes_per_gb"])
 
-    def year(v: dict[str, np.ndarray]) -> dict[str, Any]:
+    def run(v: dict[str, np.ndarray]) -> tuple[StoreRun, AccountingInputs]:
         changes: dict[str, Any] = {field: v[k] for k, field in _STORE.items() if k in v}
         if any(k in v for k in mix):
             shape = np.shape(next(iter(v.values())))
-            changes["mix_weights"] = np.stack([np.broadcast_to(v.get(k, float(s[k])), shape) for k in mix], axis=-1)
+            w = np.stack([np.broadcast_to(v.get(k, float(s[k])), shape) for k in mix])
+            changes["mix_weights"] = np.moveaxis(w, 0, -1)  # shape + (E,), each encoding's weights together
         acct = dict(acct0)  # only the shares the rights model pays are ever drawn (_inputs)
         acct.update({key: v[k] for k, key in _ACCOUNTS.items() if k in v})
         if _BANDWIDTH in v:
             acct["bandwidth_usd_per_byte"] = v[_BANDWIDTH] / per_gb
-        return _year_fields(run_store(p, replace(x0, **changes)), mask, cast(AccountingInputs, acct), outputs)
+        return _run_draws(p, replace(x0, **changes)), cast(AccountingInputs, acct)
+
+    return run
+
+
+def _evaluator(s: Scenario, profile: DownloadProfile) -> Callable[[dict[str, np.ndarray]], MarketYear]:
+    """Return a function of drawn values ``v`` that gives the year at them.
+
+    Each call is one :func:`_runner` run summed over the ``timeline.year_end`` window by
+    :func:`~simulator.model.market.year_from_run`.
+    """
+    run, mask = _runner(s, profile), window_mask(periods_of(s), s.timeline.year_end)
+
+    def year(v: dict[str, np.ndarray]) -> MarketYear:
+        r, acct = run(v)
+        return year_from_run(r, mask, acct)
+
+    return year
+
+
+def _outputs_evaluator(s: Scenario, profile: DownloadProfile,
+                       outputs: tuple[str, ...]) -> Callable[[dict[str, np.ndarray]], dict[str, Any]]:
+    """Return a function of drawn values ``v`` that gives the year's ``outputs`` (names of ``OUTPUTS``) at them.
+
+    Each output equals the field of :func:`_evaluator`'s year; only what ``outputs`` need is
+    computed (:func:`~simulator.model.market._year_fields`): what the Monte Carlo runs.
+    """
+    run, mask = _runner(s, profile), window_mask(periods_of(s), s.timeline.year_end)
+
+    def year(v: dict[str, np.ndarray]) -> dict[str, Any]:
+        r, acct = run(v)
+        return _year_fields(r, mask, acct, outputs)
 
     return year
 
@@ -330,6 +366,73 @@ class MonteCarloResult:
         """Draws, seed, inputs and summary as JSON-ready lists of records (samples left out)."""
         d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "samples"}
         return {k: v.to_dict(orient="records") if isinstance(v, pd.DataFrame) else v for k, v in d.items()}
+
+
+#: Fewest draws whose percentiles are found by selection (fewer: ``numpy.percentile``; implementation setting).
+_SELECT_DRAWS = 20_000
+#: One value in this many of a row is sorted to bracket the order statistics (implementation setting).
+_SAMPLE_STEP = 64
+
+
+def _order_statistics(row: np.ndarray, ranks: list[int]) -> dict[int, float]:
+    """Return the values of the given ranks (0 = smallest) of a 1-D array of finite numbers.
+
+    Each rank (with the next, when it is asked for too) is bracketed between two values of a
+    sorted sample of one value in ``_SAMPLE_STEP``, wide enough that it misses with
+    probability below 1e-4; counting the values below the bracket checks that it holds the
+    rank, and only the values inside it are partitioned. A bracket that misses is replaced
+    by the whole row, so the values are exact whatever the data.
+    """
+    n = row.size
+    sample = np.sort(row[::_SAMPLE_STEP])
+    m = sample.size
+    out: dict[int, float] = {}
+    for k in ranks:
+        if k in out:
+            continue
+        ks = [r for r in ranks if k <= r <= k + 1]
+        p = (k + 0.5) / n
+        margin = 4.0 * math.sqrt(m * p * (1.0 - p)) + 2.0
+        i_lo, i_hi = math.floor(p * m - margin), math.ceil((ks[-1] + 0.5) / n * m + margin)
+        below, keep = 0, None
+        if i_lo > 0:
+            keep = row >= sample[i_lo]
+            below = n - int(np.count_nonzero(keep))
+        if i_hi < m - 1:
+            le = row <= sample[i_hi]
+            keep = le if keep is None else np.logical_and(keep, le, out=keep)
+        inside = row if keep is None else row.take(np.flatnonzero(keep))
+        if not below <= k <= ks[-1] < below + inside.size:
+            inside, below = row, 0
+        part = np.partition(inside, [r - below for r in ks])
+        out.update({r: float(part[r - below]) for r in ks})
+    return out
+
+
+def _percentiles(x: np.ndarray, q: tuple[int, ...]) -> np.ndarray:
+    """Return ``numpy.percentile(x, q, axis=1)`` (method "linear"), the same numbers, shape (len(q), rows).
+
+    For many draws of finite numbers the order statistics the percentiles interpolate are
+    selected (:func:`_order_statistics`) rather than found by partitioning every row around
+    them all; the interpolation is numpy's, operation for operation.
+    """
+    n = x.shape[1]
+    if n < _SELECT_DRAWS or not np.isfinite(x).all():
+        return np.percentile(x, q, axis=1)
+    virtual = (n - 1) * np.true_divide(q, 100)
+    prev = np.floor(virtual)
+    top = virtual >= n - 1
+    lo = np.where(top, n - 1, np.maximum(prev, 0)).astype(np.intp).tolist()
+    hi = np.where(top, n - 1, np.maximum(prev + 1, 0)).astype(np.intp).tolist()
+    gamma = np.asarray(virtual - prev, dtype=virtual.dtype)
+    out = np.empty((len(q), x.shape[0]))
+    for i, row in enumerate(x):
+        v = _order_statistics(row, sorted(set(lo) | set(hi)))
+        a, b = np.array([v[k] for k in lo]), np.array([v[k] for k in hi])
+        diff = b - a
+        out[:, i] = np.add(a, diff * gamma)
+        np.subtract(b, diff * (1 - gamma), out=out[:, i], where=gamma >= 0.5)
+    return out
 
 
 def _check_draws(s: Scenario, draws, seed) -> tuple[int, int]:
@@ -374,14 +477,14 @@ def monte_carlo(scenario: Scenario, *, draws: int | None = None, seed: int | Non
     inputs = uncertain_inputs(s, builtin_catalogue=durations_ms is None)
     v = _draw(s, inputs, draws, np.random.default_rng(seed))
     x = np.empty((len(MC_OUTPUTS), draws))  # one row per output: each output's draws lie together
-    evaluate = _evaluator(s, profile, MC_OUTPUTS)
+    evaluate = _outputs_evaluator(s, profile, MC_OUTPUTS)
     for i in range(0, draws, CHUNK_DRAWS):
         year = evaluate({k: a[i:i + CHUNK_DRAWS] for k, a in v.items()})
         for j, o in enumerate(MC_OUTPUTS):
             x[j, i:i + CHUNK_DRAWS] = year[o]  # broadcasts a float when nothing was drawn
     base = market_year(s, profile=profile)
     det = np.array([float(market_output(base, o)) for o in MC_OUTPUTS])
-    p = np.percentile(x, PERCENTILES, axis=1)
+    p = _percentiles(x, PERCENTILES)
     summary = pd.DataFrame({"output": MC_OUTPUTS, "unit": [OUTPUT_UNITS[o] for o in MC_OUTPUTS],
                             **{f"p{q}_value": p[i] for i, q in enumerate(PERCENTILES)},
                             "mean_value": x.mean(axis=1), "deterministic_value": det,
@@ -427,7 +530,7 @@ def tornado(scenario: Scenario, *, output: str = "revenue_usd", durations_ms=Non
     for i, k in enumerate(fast):
         v[k][2 * i:2 * i + 2] = params[k].low, params[k].high
     with np.errstate(all="ignore"):  # an end with every quality-mix weight 0 has no year: NaN
-        y = np.asarray(_evaluator(s, profile, (output,))(v)[output], dtype=float)
+        y = np.asarray(_outputs_evaluator(s, profile, (output,))(v)[output], dtype=float)
     ends.update({k: (float(y[2 * i]), float(y[2 * i + 1])) for i, k in enumerate(fast)})
 
     def at(k: str, value) -> float:  # the file-size inputs rebuild the catalogue's sizes
