@@ -231,7 +231,9 @@ def tornado_chart(table: pd.DataFrame, *, top: int = 12) -> Chart:
            f"({fmt(first.output_at_low)} at {first.low:g} to {fmt(first.output_at_high)} at {first.high:g} {first.unit}).")
     caption = ("Each bar moves one input from its plausible low to its plausible high (assumptions.yaml; a fitted "
                "demand parameter by one standard error either side of its fitted value) while every other input stays "
-               "at the scenario's value; sorted by the swing of the output.")
+               "at the scenario's value, the fitted ones included; sorted by the swing of the output. An unfitted "
+               "demand input such as the tracks wanted a month would be largely absorbed by a re-fit to the reports "
+               "(allofmp3-sim fit --set ...).")
     formula = "swing = |output(input at high) − output(input at low)|, others at base; base = " + fmt(base)
     data = table[["input", "label", "unit", "low", "base", "high", "output_at_low", "output_base", "output_at_high",
                   "swing"]].copy()
