@@ -92,7 +92,7 @@ NAMED_SPECS = [
     # 4,999 positions: still a slider, with thousands separators
     ("market.reported_customers", "Reported customers [customers]", "slider", 10_000.0, 50_000_000.0, 10_000.0,
      "%,d"),
-    ("demand.potential_buyers", "Potential buyers at full awareness [people]", "slider", 100_000.0, 100_000_000.0,
+    ("demand.potential_buyers", "Potential buyers [people]", "slider", 100_000.0, 100_000_000.0,
      100_000.0, "%,d"),
     ("encoding.tag_overhead_bytes", "Tag overhead per file [bytes]", "slider", 0, 2_000_000, 1000, "%,d"),
     # number boxes show plain digits: no separators, floats with whole steps as %.0f
@@ -100,7 +100,7 @@ NAMED_SPECS = [
     ("market.reported_revenue_usd", "Reported revenue [USD/year]", "number_input", 100_000.0,
      1_000_000_000.0, 100_000.0, "%.0f"),
     ("customers.seed", "Seed of the customer simulation", "number_input", 0, 4_294_967_295, 1, "%d"),
-    ("demand.nest_scale", "Nest scale of AllofMP3's encodings", "slider", 0.05, 1.0, 0.05, "%.2f"),
+    ("demand.nest_scale", "Nest scale of the encodings", "slider", 0.05, 1.0, 0.05, "%.2f"),
 ]
 
 
@@ -376,7 +376,7 @@ def test_only_inputs_with_a_slider_span_get_a_box_beside_the_slider():
 
 @pytest.mark.parametrize(("key", "typed", "kept", "expected"), [
     ("demand.track_wants_per_month", 250.0, 30.0,
-     "Tracks a potential buyer wants a month [tracks/person/month]: 250.0 is outside the allowed 0.5 to 200.0; "
+     "Tracks wanted a month [tracks/person/month]: 250.0 is outside the allowed 0.5 to 200.0; "
      "the model keeps 30.0."),
     (RATE, 0.5, 0.03, "Rate per megabyte [USD/MB]: 0.500 is outside the allowed 0.001 to 0.300; the model keeps 0.030."),
     ("catalogue.albums", 0, 300, "Albums in the built-in catalogue [albums]: 0 is outside the allowed 1 to 100,000; "

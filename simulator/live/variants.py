@@ -107,7 +107,7 @@ def describe_variant(scenario: Scenario, overrides: dict[str, Any]) -> list[tupl
     >>> from simulator.params.scenario import make_scenario
     >>> rows = describe_variant(make_scenario(), {"demand.potential_buyers": 7_600_000.0, "market.customers": 5e6})
     >>> rows[0]
-    ('Potential buyers at full awareness', '7,271,000 people', '7,600,000 people')
+    ('Potential buyers', '7,271,000 people', '7,600,000 people')
     >>> rows[1]
     ('market.customers', '(not an input of this model)', '5,000,000')
     """

@@ -179,8 +179,7 @@ def out_of_range_message(spec: InputSpec, typed: float, kept: float) -> str:
     --------
     >>> spec = input_specs()["demand.potential_buyers"]
     >>> print(out_of_range_message(spec, 200_000_000, 7_271_000))  # doctest: +NORMALIZE_WHITESPACE
-    Potential buyers at full awareness [people]: 200,000,000 is outside the allowed 100,000 to 100,000,000; the
-    model keeps 7,271,000.
+    Potential buyers [people]: 200,000,000 is outside the allowed 100,000 to 100,000,000; the model keeps 7,271,000.
     """
     lo, hi = spec.min_value, spec.max_value
     assert lo is not None and hi is not None  # a number box's input always has bounds

@@ -67,7 +67,7 @@ SOURCES: Mapping[str, str] = MappingProxyType({
     "iso_revenue": "model of assumptions.yaml; $30 million a year: The Times (2007)",
     "demand_and_revenue": "nested logit fitted to the reports (allofmp3-sim fit)",
     "tornado": "fitted inputs ±1 standard error of the fit, the rest over the ranges of assumptions.yaml",
-    "montecarlo": "fitted inputs drawn around the fit with their standard errors, the rest triangular (assumptions.yaml)",
+    "montecarlo": "fitted inputs drawn around the fit, the rest triangular (assumptions.yaml)",
     "lorenz_curve": "simulated customers, lognormal spread assumed (assumptions.yaml)",
     "spend_histogram": "simulated customers, lognormal spread assumed (assumptions.yaml)",
     "timeline": "events and rates of assumptions.yaml (press and Wikipedia, 2004-2007)",

@@ -7,7 +7,7 @@ Examples
 --------
 >>> m = {x.key: x for x in headline_metrics(make_scenario())}
 >>> m["customers"].value_text, m["customers"].delta_text
-('5.50 million', '+0.0% vs reported 5.50 million')
+('5.85 million', '+6.3% vs reported 5.50 million')
 """
 
 from __future__ import annotations
