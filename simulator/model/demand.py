@@ -166,10 +166,15 @@ def demand_curve(scenario: Scenario, rates_usd_per_mb=None, *, profile: Download
     return out
 
 
-def _year_mix(s: Scenario, r: np.ndarray, prof: DownloadProfile) -> np.ndarray:
+def _run_at(s: Scenario, r: np.ndarray, prof: DownloadProfile | None):
+    """Run the store model at rates ``r``: its inputs, periods, run and the year's mask."""
+    x = replace(store_inputs(s, prof), rate_usd_per_mb=r)
     p = periods_of(s)
-    run = run_store(p, replace(store_inputs(s, prof), rate_usd_per_mb=r))
-    m = window_mask(p, s.timeline.year_end)
+    return x, p, run_store(p, x), window_mask(p, s.timeline.year_end)
+
+
+def _year_mix(s: Scenario, r: np.ndarray, prof: DownloadProfile) -> np.ndarray:
+    _, _, run, m = _run_at(s, r, prof)
     dl = run.downloads[..., m][..., None] * run.mix[..., m, :]
     tot = dl.sum(axis=-2)
     return tot / tot.sum(axis=-1, keepdims=True)
@@ -401,10 +406,7 @@ def channels_at_rates(scenario: Scenario, rates_usd_per_mb, *, profile: Download
     """
     s = scenario
     r = _rates(s, rates_usd_per_mb)
-    p = periods_of(s)
-    x = replace(store_inputs(s, profile), rate_usd_per_mb=r)
-    run = run_store(p, x)
-    m = window_mask(p, s.timeline.year_end)
+    x, p, run, m = _run_at(s, r, profile)
     wants = run.potential_buyers[..., m] * float(x.track_wants_per_month) * (p.days / p.month_days)[m]
     out = {"rate_usd_per_mb": r}
     for name, share in (("store", run.store_share), ("itunes", run.itunes_share), ("p2p", run.p2p_share),
