@@ -189,6 +189,9 @@ class SizePreset:
 
 #: Plotly's default layout size, the charts' own size unless they set one. [px]
 DEFAULT_WIDTH_PX, DEFAULT_HEIGHT_PX = 700, 500
+#: Width a figure without one is planned for when it stretches to the app's main column on a 1024 x 768
+#: projector (the column measures about 620 px there): its legend's rows are counted at this width.
+RESPONSIVE_NARROW_WIDTH_PX = 600
 
 #: The offered sizes, in menu order.
 SIZES: dict[str, SizePreset] = {
@@ -385,8 +388,11 @@ def fit_layout(figure: dict, *, title: str, width_px: int | None = None, height_
     legend_h = 0.0
     if entries:
         text_w = max(text_width_px(e, BASE_FONT_PX) for e in entries) + LEGEND_TEXT_PAD_PX
-        # Plotly wraps a horizontal legend at the plot area's width, not the figure's.
-        per_row = max(1, int(plot_w // (text_w + LEGEND_SYMBOL_PX)))
+        # Plotly wraps a horizontal legend at the plot area's width, not the figure's. A figure without a
+        # width stretches to its container (the app), which on a 1024-px projector is narrower than the
+        # default: plan its legend rows for that narrower plot, so a wrapped legend is never cut.
+        legend_w = plot_w if (width_px or lay.get("width")) else max(min(w, RESPONSIVE_NARROW_WIDTH_PX) - left - right, 50)
+        per_row = max(1, int(legend_w // (text_w + LEGEND_SYMBOL_PX)))
         n_legend_rows = math.ceil(len(entries) / per_row)
         legend_h = n_legend_rows * (BASE_FONT_PX * LINE_HEIGHT + 6) + 4
         lay["showlegend"] = True
