@@ -14,6 +14,7 @@ from simulator.model.demand import (
     channels_at_rates,
     demand_curve,
     rate_rise,
+    revenue_elasticity,
 )
 from simulator.model.market import market_year
 from simulator.model.rights import lawsuit_arithmetic, rights_comparison
@@ -153,7 +154,11 @@ def test_best_rate_is_the_fitted_demands(default):
     e = default["best_rate"]
     rev, prof = best_rate("revenue", S), best_rate("profit", S)
     assert rev.statement in e.answer and prof.statement in e.answer and rate_rise(S).statement in e.answer
-    assert f"elasticity is **{market_year(S).elasticity:.2f}**" in e.answer
+    assert f"(elasticity {market_year(S).elasticity:.2f}, inelastic per track)" in e.answer
+    r = revenue_elasticity(S)
+    assert r.revenue == pytest.approx(r.downloads + r.mean_price, abs=1e-6)    # d ln R = d ln D + d ln p
+    assert r.downloads == pytest.approx(market_year(S).elasticity, rel=1e-6)
+    assert f"Revenue moves by {r.revenue:+.2f}% for a 1% higher rate, so a lower rate would have earned more." in e.answer
     assert e.numeric.value == pytest.approx(100 * rev.best_rate_usd_per_mb, rel=1e-12) and e.numeric.unit == "c/MB"
     assert "an output of the fitted logit, not an input" in e.teacher_note
 

@@ -6,11 +6,12 @@ import argparse
 
 from simulator.cli._columns import explain_columns
 from simulator.cli._common import add_scenario_options, print_json, print_table, records, scenario_from_args
-from simulator.model.fit import FIT_PARAMETERS, fit_store
+from simulator.model.fit import FIT_PARAMETERS, fit_store, report_table
 
 #: Columns ``fit`` prints (text, JSON), explained in its ``--help``.
 FIT_COLUMNS = ("report", "label", "date", "source", "quantity", "unit", "reported", "centre", "model", "sigma_ln",
-               "residual", "used", "parameter", "start", "fitted", "std_error")
+               "residual", "used", "refitted", "refitted_residual", "parameter", "start", "fitted", "std_error",
+               "conditional_std_error")
 
 
 def register(sub) -> None:
@@ -58,16 +59,21 @@ def run(args: argparse.Namespace) -> int:
     """
     s = scenario_from_args(args)
     f = fit_store(s, without=args.without)
-    params = [{"parameter": k, "start": f.start[k], "fitted": f.values[k], "std_error": f.std_error[k]}
-              for k in FIT_PARAMETERS]
-    table = records(f.table)
+    params = [{"parameter": k, "start": f.start[k], "fitted": f.values[k], "std_error": f.std_error[k],
+               "conditional_std_error": f.conditional_std_error[k]} for k in FIT_PARAMETERS]
+    # "model" is the scenario's own figure, the one every other view shows; "refitted" the figure after this fit.
+    here = report_table(s, args.without)
+    table = records(here.assign(refitted=f.table.model.to_numpy(), refitted_residual=f.table.residual.to_numpy()))
     if args.json:
         print_json({"without": list(f.without), "cost": f.cost, "evaluations": f.evaluations, "parameters": params,
                     "reports": table})
         return 0
     print_table(params)
     print()
-    print_table(table, ["report", "date", "reported", "model", "sigma_ln", "residual", "used"])
+    print_table(table, ["report", "date", "reported", "model", "residual", "used", "refitted", "refitted_residual"])
     print(f"\nSum of squared residuals {2 * f.cost:.3f} over {int(f.table.used.sum())} reports, "
-          f"{len(FIT_PARAMETERS)} parameters; {f.evaluations} model evaluations.")
+          f"{len(FIT_PARAMETERS)} parameters; {f.evaluations} model evaluations. 'model' is the scenario as given "
+          "(every other view shows it), 'refitted' the model after this fit; std_error is the fit's marginal "
+          "standard error, conditional_std_error the one with the other fitted values held (the tornado's and "
+          "Monte Carlo's range).")
     return 0

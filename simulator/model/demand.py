@@ -55,6 +55,8 @@ __all__ = [
     "pricing_alternatives",
     "itunes_counterfactual",
     "channels_at_rates",
+    "RevenueElasticity",
+    "revenue_elasticity",
 ]
 
 #: What :func:`best_rate` can maximize.
@@ -413,3 +415,41 @@ def channels_at_rates(scenario: Scenario, rates_usd_per_mb, *, profile: Download
                         ("none", run.none_share)):
         out[name] = (wants * share[..., m]).sum(axis=-1)
     return pd.DataFrame(out)
+
+
+#: Relative step of the central differences in :func:`revenue_elasticity` (a numerical setting).
+_LOG_STEP = 1e-4
+
+
+@dataclass(frozen=True)
+class RevenueElasticity:
+    """How the year's revenue answers a 1% higher rate, split in two (log-derivatives at the scenario's rate).
+
+    Attributes
+    ----------
+    downloads : elasticity of the year's downloads (the model's closed form, checked numerically)
+    mean_price : elasticity of the year's mean price per download: 1 plus that of the mean file size
+        (versioning makes it below 1), weighted by the year's days on the scenario's rate
+    revenue : their sum, the elasticity of the year's revenue
+    """
+
+    downloads: float
+    mean_price: float
+    revenue: float
+
+
+def revenue_elasticity(scenario: Scenario, *, profile: DownloadProfile | None = None) -> RevenueElasticity:
+    """Split the year's revenue elasticity with respect to the rate into downloads and mean price.
+
+    ``d ln R = d ln D + d ln p``: central differences of the store model's year at ``r (1 +- h)``.
+    """
+    s = scenario
+    r = float(s.pricing.rate_usd_per_mb)
+    y = year_at_rates(s, [r * (1 - _LOG_STEP), r * (1 + _LOG_STEP)], profile=profile)
+    d = float(np.log1p(_LOG_STEP) - np.log1p(-_LOG_STEP))
+
+    def e(field: str) -> float:
+        v = np.asarray(getattr(y, field), dtype=float)
+        return float(np.log(v[1]) - np.log(v[0])) / d
+
+    return RevenueElasticity(downloads=e("downloads"), mean_price=e("mean_price_usd"), revenue=e("revenue_usd"))

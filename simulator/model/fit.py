@@ -63,6 +63,8 @@ FIT_PARAMETERS = (
     "demand.itunes_utility",
     "demand.quality_tilt",
 )
+#: Report quantities that set the store's size (how many buyers): a fit needs at least one of them.
+_SCALE = frozenset({"customers", "new_customers_per_day", "revenue_usd", "us_downloads"})
 #: Those fitted in logs (they are positive and span orders of magnitude).
 LOG_FITTED = frozenset({"demand.potential_buyers", "demand.awareness_spread_months",
                         "demand.price_sensitivity_per_usd"})
@@ -221,7 +223,8 @@ def _table(reports, model, skip) -> pd.DataFrame:
         c = _centre(r)
         assert r.sigma_ln is not None  # the schema requires it of a fitted report
         rows.append({
-            "report": r.name, "label": r.label, "date": r.date, "source": r.source.url, "quantity": r.quantity,
+            "report": r.name, "label": r.label, "date": r.date,
+            "source": r.source.url if r.source is not None else f"assumption: {r.assumption}", "quantity": r.quantity,
             "unit": r.unit, "reported": _reported_text(r), "centre": c, "model": float(m),
             "sigma_ln": float(r.sigma_ln),
             "residual": float((np.log(m) - np.log(c)) / r.sigma_ln) if m > 0 else float("-inf"),
@@ -261,6 +264,10 @@ def fit_store(scenario: Scenario, *, without: Iterable[str] = (), profile: Downl
     if len(used) < k:
         raise FitError(f"reports switched off (--without): only {len(used)} report(s) left, but the fit has {k} "
                        f"parameters to find; switch at most {len(all_reports) - k} of the {len(all_reports)} reports off")
+    if not any(r.quantity in _SCALE for r in used):
+        raise FitError("reports switched off (--without): no report of the store's size is left (customers, revenue "
+                       "or downloads), so nothing sets how many buyers there were; keep at least one of "
+                       f"{', '.join(r.name for r in all_reports if r.quantity in _SCALE)}")
     prof = profile if profile is not None else download_profile(s)
     p = periods_of(s)
     x0 = store_inputs(s, prof)

@@ -336,7 +336,9 @@ class Report(_Strict):
     value: StrictFloat | StrictInt | None = None
     low: StrictFloat | StrictInt | None = None
     high: StrictFloat | StrictInt | None = None
-    source: Source
+    #: Where it was reported; a figure that is this project's own prior names no source but an ``assumption``.
+    source: Source | None = None
+    assumption: StrictStr | None = None
     #: What the model computes to compare with it (see :mod:`simulator.model.fit`); ``none``: shown, never fitted.
     quantity: Literal["customers", "new_customers_per_day", "revenue_usd", "us_downloads", "track_price_usd",
                       "album_price_usd", "share_vs_itunes", "elasticity", "none"] = "none"
@@ -349,6 +351,8 @@ class Report(_Strict):
 
     @model_validator(mode="after")
     def _value_or_band(self):
+        if (self.source is None) == (self.assumption is None):
+            raise ValueError("a report needs exactly one of 'source' (url, date) or 'assumption' (a reason)")
         if self.quantity != "none" and self.sigma_ln is None:
             raise ValueError(f"a report the model is fitted to (quantity {self.quantity!r}) needs 'sigma_ln'")
         if self.quantity != "none":

@@ -189,7 +189,9 @@ def montecarlo_chart(mc: MonteCarloResult, output: str = "revenue_usd") -> Chart
            f"(its {where} percentile).")
     caption = (f"{mc.draws:,} runs of the monthly store model (seed {mc.seed}), every uncertain input drawn at once: "
                "the fitted demand parameters around their fitted values (normal, or lognormal for those fitted in logs, "
-               "with their standard errors from the fit), "
+               "with their conditional standard errors from the fit: each with the other fitted values held; the "
+               "marginal ones that allofmp3-sim fit prints are far wider, as buyers, awareness midpoint and spread "
+               "trade off against each other), "
                "the others from a triangle over their plausible range in assumptions.yaml with the scenario's value "
                f"as the peak. The scenario sits at the {where} percentile of its own band.")
     formula = "\n".join(_drawn(r) for _, r in mc.inputs.iterrows())
@@ -230,7 +232,7 @@ def tornado_chart(table: pd.DataFrame, *, top: int = 12) -> Chart:
            f"Horizontal bars around {fmt(base)}; the biggest swing is {first.label.lower()} "
            f"({fmt(first.output_at_low)} at {first.low:g} to {fmt(first.output_at_high)} at {first.high:g} {first.unit}).")
     caption = ("Each bar moves one input from its plausible low to its plausible high (assumptions.yaml; a fitted "
-               "demand parameter by one standard error either side of its fitted value) while every other input stays "
+               "demand parameter by one conditional standard error either side of its fitted value) while every other input stays "
                "at the scenario's value, the fitted ones included; sorted by the swing of the output. An unfitted "
                "demand input such as the tracks wanted a month would be largely absorbed by a re-fit to the reports "
                "(allofmp3-sim fit --set ...).")

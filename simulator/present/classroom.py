@@ -31,6 +31,7 @@ from simulator.model.demand import (
     channels_at_rates,
     demand_curve,
     rate_rise,
+    revenue_elasticity,
 )
 from simulator.model.encoding import encoding_menu, mb_unit, size_bytes
 from simulator.model.market import market_year
@@ -187,8 +188,9 @@ def _implied_downloads(s: Scenario) -> Exercise:
             f"Revenue per customer = {format_usd(y.revenue_usd)} ÷ {format_count(y.customers)} = "
             f"**${per:.2f} a year**. At a mean price of ${y.mean_price_usd:.4f} a download that is "
             f"**{downloads:.2f} downloads per customer a year**, about {downloads / 12:.1f} a month: "
-            f"{downloads / s.catalogue.tracks_per_album_mean:.1f} albums' worth of tracks a year. In a month only "
-            f"{format_count(y.monthly_buyers)} of the accounts bought anything. The model's year is "
+            f"{downloads / s.catalogue.tracks_per_album_mean:.1f} albums' worth of tracks a year. In a month "
+            f"{format_count(y.monthly_buyers)} of the {format_count(y.customers)} accounts bought something "
+            f"({y.monthly_buyers / y.customers:.0%}): small baskets bought often, not big ones. The model's year is "
             f"{y.revenue_gap_pct:+.1f}% against The Times' {format_usd(y.reported_revenue_usd)}: the fit sits between "
             "it and the Hollywood Reporter's $10-14 million."
         )
@@ -201,7 +203,7 @@ def _implied_downloads(s: Scenario) -> Exercise:
         "How many tracks did the average customer buy?",
         ("Revenue per customer = revenue ÷ customers.", "Divide by the mean price of a download."),
         answer,
-        "A classic calibration: most 'customers' must have been occasional buyers. Discuss whether 5.5 million "
+        "A classic calibration: a few dollars a customer a year means small baskets. Discuss whether 5.5 million "
         "counts accounts ever opened, and switch the Hollywood Reporter's $10-14 million off in the fit table "
         "(Explore, Demand) to see what The Times' figure alone would imply.",
         numeric,
@@ -292,14 +294,17 @@ def _best_rate(s: Scenario) -> Exercise:
     rev, prof = best_rate("revenue", s), best_rate("profit", s)
     rise = rate_rise(s)
     y = market_year(s)
+    e = revenue_elasticity(s)
     cents = float(s.assumptions.constants["cents_per_usd"])
     answer = (
         f"{rev.statement}\n\n{prof.statement}\n\n{rise.statement}\n\n"
         f"Read backwards: a store that set revenue-maximizing prices would sit where a 1% higher rate loses as much "
-        f"in downloads as it gains in price. At {cents * s.pricing.rate_usd_per_mb:.2f} c/MB the fitted demand's "
-        f"elasticity is **{y.elasticity:.2f}**: "
-        + ("demand there is elastic enough that a lower rate would have earned more." if rev.best_rate_usd_per_mb <
-           s.pricing.rate_usd_per_mb else "a higher rate would still have earned more.")
+        f"in downloads as it gains in price. At {cents * s.pricing.rate_usd_per_mb:.2f} c/MB a 1% higher rate loses "
+        f"**{abs(e.downloads):.2f}%** of the year's downloads (elasticity {y.elasticity:.2f}, inelastic per track), "
+        f"but raises the mean price per download by only {e.mean_price:.2f}%: buyers move to smaller files "
+        f"(versioning), and the weeks before the rise are sold at the old rate. Revenue moves by "
+        f"{e.revenue:+.2f}% for a 1% higher rate, so "
+        + ("a lower rate would have earned more." if e.revenue < 0 else "a higher rate would still have earned more.")
     )
     return Exercise(
         "best_rate", "The revenue-maximizing rate",
@@ -345,9 +350,9 @@ def _piracy(s: Scenario) -> Exercise:
         ("Explore's Demand view: the diversion shares say where a lost download goes.",
          "In a logit a price cut draws from each alternative in proportion to its share."),
         answer,
-        "Independence of irrelevant alternatives: in a plain logit a cheaper store draws from iTunes, P2P and "
-        "'nothing' in proportion to their shares. Is that plausible for pirates? A nested logit with P2P and the "
-        "store in one nest would let them be closer substitutes.",
+        "Independence of irrelevant alternatives: in this model only AllofMP3's encodings share a nest, so at the "
+        "top level a cheaper store draws from iTunes, P2P and 'nothing' in proportion to their shares. Is that "
+        "plausible for pirates? Putting P2P and the store in one nest would make them closer substitutes.",
         _finite(NumericAnswer("Tracks a year the cut wins from P2P, in millions.", from_p2p / 1e6, "million tracks",
                               READ_OFF_TOLERANCE, relative=True)),
     )

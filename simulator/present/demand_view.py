@@ -22,6 +22,7 @@ from simulator.model.demand import (
     demand_curve,
     pricing_alternatives,
     rate_rise,
+    revenue_elasticity,
 )
 from simulator.model.fit import fitted_reports, report_table
 from simulator.model.market import market_year
@@ -29,7 +30,8 @@ from simulator.model.store import year_months
 from simulator.params.scenario import Scenario
 from simulator.present.report import format_usd
 
-__all__ = ["demand_findings", "fit_table", "report_choices", "welfare_table", "alternatives_table"]
+__all__ = ["demand_findings", "fit_table", "report_choices", "welfare_table", "alternatives_table",
+           "alternatives_note"]
 
 
 def _pct(x: float) -> str:
@@ -46,6 +48,7 @@ def demand_findings(scenario: Scenario) -> list[str]:
     y = market_year(s)
     rev = best_rate("revenue", s)
     rise = rate_rise(s)
+    e = revenue_elasticity(s)
     r0 = float(s.pricing.rate_usd_per_mb)
     lower = max(r0 - 0.01, float(s.assumptions.parameters["pricing.rate_usd_per_mb"].bounds[0]))  # type: ignore[index]
     c = demand_curve(s, [lower, r0])
@@ -55,7 +58,9 @@ def demand_findings(scenario: Scenario) -> list[str]:
         f"**The August 2006 rise.** {rise.statement}",
         f"**The best rate.** {rev.statement}",
         (f"**Elasticity and diversion.** At {100 * r0:.2f} c/MB the year's downloads have an own-price elasticity of "
-         f"{y.elasticity:.2f}: a 1% higher rate loses {abs(y.elasticity):.2f}% of them. Of the downloads a rise "
+         f"{y.elasticity:.2f}: a 1% higher rate loses {abs(y.elasticity):.2f}% of them, but raises the mean price "
+         f"per download by only {e.mean_price:.2f}% (buyers move to smaller files), so revenue moves by "
+         f"{e.revenue:+.2f}%. Of the downloads a rise "
          f"loses, {_pct(y.diversion_p2p)} go to P2P, {_pct(y.diversion_itunes)} to iTunes and "
          f"{_pct(max(1 - y.diversion_p2p - y.diversion_itunes, 0.0))} to buying nothing."),
     ]
@@ -125,3 +130,14 @@ def alternatives_table(scenario: Scenario) -> pd.DataFrame:
         "Mean size [MB]": t.mean_size_mb.round(2),
         "Consumer surplus [USD/year]": t.consumer_surplus_usd.round(0),
     })
+
+
+def alternatives_note(scenario: Scenario) -> str:
+    """Say what the pricing alternatives compare, and whether the album cap binds at the scenario's rate."""
+    rev = pricing_alternatives(scenario).set_index("case").revenue_usd.astype(float)
+    cap_binds = abs(float(rev["album_cap"]) - float(rev["per_mb"])) > 0.005
+    return ("The flat price is the per-MB year's mean price, charged from 13 August 2006 (the weeks before were "
+            "sold at 2 c/MB, so the year's mean differs): without versioning, buyers take bigger files and buy more, "
+            "so a flat price can earn more than per MB on the same demand. "
+            + ("The album cap binds for the biggest files." if cap_binds else
+               "The album cap does not bind at this rate: at the catalogue's track lengths no album costs more than the cap, so that row equals per MB."))

@@ -66,7 +66,7 @@ SOURCES: Mapping[str, str] = MappingProxyType({
     "revenue_split": "model of assumptions.yaml; ROMS share from the company's 2006 statement",
     "iso_revenue": "model of assumptions.yaml; $30 million a year: The Times (2007)",
     "demand_and_revenue": "nested logit fitted to the reports (allofmp3-sim fit)",
-    "tornado": "fitted inputs ±1 standard error of the fit, the rest over the ranges of assumptions.yaml",
+    "tornado": "fitted inputs ±1 conditional s.e., others their plausible ranges",
     "montecarlo": "fitted inputs drawn around the fit, the rest triangular (assumptions.yaml)",
     "lorenz_curve": "simulated customers, lognormal spread assumed (assumptions.yaml)",
     "spend_histogram": "simulated customers, lognormal spread assumed (assumptions.yaml)",

@@ -148,7 +148,7 @@ def _rows(a: Assumptions) -> Iterator[dict[str, str]]:
         yield _row("event", e.name, e.label, e.date.isoformat(), "date", e.source)
     for r in a.reports.values():
         value = f"{r.value:g}" if r.value is not None else f"{r.low:g} to {r.high:g}"
-        yield _row("report", r.name, r.label, value, r.unit, r.source)
+        yield _row("report", r.name, r.label, value, r.unit, r.source, r.assumption)
     for name, p in a.presets.items():
         for src in p.sources:
             yield _row("preset", name, p.label, None, "", src)

@@ -21,7 +21,7 @@ def render() -> None:
     key = state.valid_key()
     st.title("Classroom")
     st.caption(
-        "Seven exercises on the economics of selling music by the megabyte. Every answer is computed by the model "
+        "Eleven exercises on the economics of selling music by the megabyte. Every answer is computed by the model "
         "from the inputs in the sidebar: change an assumption and the answers change with it."
     )
     live_teacher.start_panel()

@@ -11,6 +11,7 @@ from simulator.model.fit import FitError, fit_store
 from simulator.model.uncertainty import MC_OUTPUTS
 from simulator.present.charts_distribution import OUTPUT_LABELS
 from simulator.present.demand_view import (
+    alternatives_note,
     alternatives_table,
     demand_findings,
     fit_table,
@@ -195,13 +196,15 @@ def _demand_panel(key) -> None:
         st.dataframe(welfare, hide_index=True, column_config=_localized(welfare))
     with st.expander("Per MB against one price a track and an album cap, on the same demand",
                      icon=":material/compare_arrows:"):
+        st.caption(alternatives_note(state.scenario_of(key)))
         st.dataframe(alternatives, hide_index=True,
                      column_config={**_localized(alternatives), "Pricing": st.column_config.TextColumn(pinned=True)})
     with st.expander("The fit: every documented report against the model; switch reports off and re-fit",
                      icon=":material/tune:"):
         st.caption("Weighted least squares (allofmp3-sim fit): each report's miss is in units of its stated "
-                   "uncertainty. Switch reports off and re-fit to ask, for instance, what if the Hollywood "
-                   "Reporter's $10-14M is right.")
+                   "uncertainty; a value inside a reported band still misses its middle (the geometric mean). Switch "
+                   "reports off and re-fit to ask, for instance, what if the Hollywood Reporter's $10-14M were wrong "
+                   "and The Times' $30M right.")
         st.multiselect("Reports switched off", list(choices), format_func=lambda n: choices.get(n, n),
                        key=FIT_WITHOUT_KEY)
         st.button("Re-fit and use the fitted values", on_click=_refit, args=(key,), key="fit_go")
