@@ -400,3 +400,14 @@ def test_a_slider_span_outside_the_bounds_is_refused():
     data["parameters"]["pricing"]["rate_usd_per_mb"]["slider"] = [0.0001, 0.1]
     with pytest.raises(AssumptionsError, match=r"parameters.pricing.rate_usd_per_mb: slider must be \[min, max\] within"):
         parse_assumptions(data)
+
+
+def test_link_values_that_clash_are_all_left_out_with_the_reason():
+    # Found by the fuzz test: each value is in range, together they make no scenario.
+    from simulator.params.assumptions import load_assumptions
+    from simulator.present.inputs import overrides_from_query
+
+    q = overrides_from_query(load_assumptions(), {"market.reported_track_price_high_usd": "0",
+                                                  "pricing.rate_usd_per_mb": "0.02"})
+    assert q.overrides == {} and len(q.notices) == 2
+    assert all("must not be above market.reported_track_price_high_usd (0)" in n and "ignored" in n for n in q.notices)

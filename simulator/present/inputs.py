@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.params.assumptions import Assumptions, Parameter, load_assumptions
-from simulator.params.scenario import ScenarioError, parse_value
+from simulator.params.scenario import ScenarioError, make_scenario, parse_value
 
 __all__ = [
     "InputSpec",
@@ -288,4 +288,13 @@ def overrides_from_query(assumptions: Assumptions, params: Mapping[str, Any]) ->
             overrides[name] = parse_value(assumptions, name, text)
         except ScenarioError as e:
             notices.append(f"Link parameter {_shown(name)}={_shown(text)!r} ignored: {_shown(str(e), _NOTICE_REASON_CHARS)}.")
+    # Values valid one by one may still clash (a reported low above its high, every mix weight at 0): then the
+    # link's values make no scenario together and are all left out, each with the reason.
+    try:
+        make_scenario(assumptions, preset=preset, overrides=overrides)
+    except ScenarioError as e:
+        reason = _shown(str(e), _NOTICE_REASON_CHARS)
+        notices.extend(f"Link parameter {_shown(k)}={_shown(str(v))!r} ignored: the link's values do not fit "
+                       f"together: {reason}." for k, v in overrides.items())
+        overrides = {}
     return QueryScenario(preset, overrides, tuple(notices))

@@ -181,8 +181,13 @@ def test_explore_chart_fits_a_1024x768_projector(browser, app_url: str, view: st
         expect(chart.locator(".main-svg").first).to_be_attached(timeout=TIMEOUT_MS)
         wait_idle(page)
         expect(chart).to_be_in_viewport(ratio=1.0, timeout=TIMEOUT_MS)  # retried while the page settles
-        box = chart.bounding_box()
-        sidebar = page.get_by_test_id("stSidebar").bounding_box()
+        # The chart may be redrawn once more as the page settles: read its box when it is there.
+        box = sidebar = None
+        for _ in range(100):
+            box, sidebar = chart.bounding_box(), page.get_by_test_id("stSidebar").bounding_box()
+            if box is not None and sidebar is not None:
+                break
+            page.wait_for_timeout(100)
         assert box is not None and sidebar is not None
         assert page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTop") == 0
         assert box["y"] >= 0 and box["y"] + box["height"] <= PROJECTOR["height"], box
