@@ -154,7 +154,7 @@ def demand_curve(scenario: Scenario, rates_usd_per_mb=None, *, profile: Download
     --------
     >>> from simulator.model.market import market_year
     >>> c = demand_curve(make_scenario(), [0.02, 0.03])
-    >>> abs(_v(c.revenue_usd, 1) - market_year(make_scenario()).revenue_usd) < 0.005
+    >>> abs(float(c.revenue_usd.iloc[1]) - market_year(make_scenario()).revenue_usd) < 0.005
     True
     """
     s = scenario

@@ -134,10 +134,11 @@ def summary_html(scenario: Scenario, charts: Sequence[Chart], *, shared_js: bool
     metrics = headline_metrics(scenario)
     metric_rows = [[e(m.label), e(m.value_text), _nobreak(e(m.delta_text)), _nobreak(e(m.help))] for m in metrics]
     fit = fit_table(scenario)
-    fit_rows = [[e(str(r.Report)), e(str(r.Date)), _nobreak(e(str(r.Reported))), _nobreak(e(str(r.Model))),
-                 f"{float(str(r._4)):+.2f}", f'<a href="{e(str(r.Source), quote=True)}">source</a>'
-                 if str(r.Source).startswith(("http://", "https://")) else e(str(r.Source))]
-                for r in fit.itertuples(index=False)]
+    fit_rows = [[e(str(r["Report"])), e(str(r["Date"])), _nobreak(e(str(r["Reported"]))), _nobreak(e(str(r["Model"]))),
+                 f"{float(r['Miss [σ]']):+.2f}",
+                 f'<a href="{e(str(r["Source"]), quote=True)}">source</a>'
+                 if str(r["Source"]).startswith(("http://", "https://")) else e(str(r["Source"]))]
+                for r in fit.to_dict("records")]
     src = sources_table(a)
     # Every column used here is text (sources_table); str() states it to the type checker and changes nothing.
     source_rows = [

@@ -25,11 +25,6 @@ __all__ = ["iso_revenue_chart", "demand_chart", "timeline_chart", "models_chart"
 CONTOUR_SCALE = [[0.0, "#f4f8fc"], [1.0, "#5aa5d8"]]
 
 
-def _signed(x: float) -> str:
-    """``x`` as the second term of a sum: "+ 0.4" or "− 0.4" (a minus sign, not "+ -0.4")."""
-    return f"{'−' if x < 0 else '+'} {abs(x):g}"
-
-
 def iso_revenue_chart(g: IsoGrid, *, mb_unit: str = "MB") -> Chart:
     """Revenue over (rate per MB x potential buyers), the target contour and the scenario's point.
 

@@ -135,7 +135,8 @@ def alternatives_table(scenario: Scenario) -> pd.DataFrame:
 def alternatives_note(scenario: Scenario) -> str:
     """Say what the pricing alternatives compare, and whether the album cap binds at the scenario's rate."""
     rev = pricing_alternatives(scenario).set_index("case").revenue_usd.astype(float)
-    cap_binds = abs(float(rev["album_cap"]) - float(rev["per_mb"])) > 0.005
+    half_cent = 0.5 / float(scenario.assumptions.constants["cents_per_usd"])
+    cap_binds = abs(float(rev["album_cap"]) - float(rev["per_mb"])) > half_cent
     return ("The flat price is the per-MB year's mean price, charged from 13 August 2006 (the weeks before were "
             "sold at 2 c/MB, so the year's mean differs): without versioning, buyers take bigger files and buy more, "
             "so a flat price can earn more than per MB on the same demand. "
