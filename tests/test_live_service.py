@@ -156,6 +156,61 @@ def test_lock_remove_close(klass):
     assert sv.dashboard(store, teacher).closed
 
 
+def test_the_polled_state_keys_change_exactly_when_a_page_would_show_something_else(klass):
+    """The pages poll student_state / dashboard_state and redraw only when the key moved: every event
+    that changes what a page shows moves its key, and nothing else does; the key polled equals the key
+    the full read carries."""
+    store, new, teacher = klass
+    ana = sv.join(store, new.code, "Ana")
+
+    def keys():
+        s_key, d_key = sv.student_state(store, new.code, ana.token), sv.dashboard_state(store, teacher)
+        assert s_key == sv.student_view(store, new.code, ana.token).state_key
+        assert d_key == sv.dashboard(store, teacher).state_key
+        return s_key, d_key
+
+    seen = [keys()]
+    assert keys() == seen[-1]                                          # reading changes nothing
+
+    def moved(student: bool, dash: bool) -> None:
+        now = keys()
+        assert (now[0] != seen[-1][0], now[1] != seen[-1][1]) == (student, dash)
+        seen.append(now)
+
+    bo = sv.join(store, new.code, "Bo")
+    moved(student=False, dash=True)                                    # a student joined
+    sv.submit(store, new.code, bo.token, "lawsuit", "2", rid())
+    moved(student=False, dash=True)                                    # someone else's answer
+    sv.submit(store, new.code, ana.token, "lawsuit", "3", rid())
+    moved(student=True, dash=True)                                     # her own answer (another tab)
+    sv.set_exercise(store, teacher, "clone", live=True)
+    moved(student=True, dash=True)
+    sv.set_exercise(store, teacher, "lawsuit", revealed=True)
+    moved(student=True, dash=True)
+    sv.set_joining_locked(store, teacher, True)
+    moved(student=False, dash=True)                                    # students do not see the lock
+    pid = next(p.id for p in sv.dashboard(store, teacher).participants if p.nickname == "Bo")
+    sv.remove_participant(store, teacher, pid)
+    moved(student=False, dash=True)
+    sv.close_class(store, teacher)
+    moved(student=True, dash=True)
+    with pytest.raises(AccessDenied, match="removed"):
+        sv.student_state(store, new.code, bo.token)
+    with pytest.raises(AccessDenied):
+        sv.dashboard_state(store, sv.Teacher(new.code, "x" * 43))
+    assert len(set(seen)) == len(seen)
+
+
+def test_a_scenario_change_moves_both_keys(klass):
+    store, new, teacher = klass
+    ana = sv.join(store, new.code, "Ana")
+    before = sv.student_state(store, new.code, ana.token), sv.dashboard_state(store, teacher)
+    scenario, label, _ = sv.choose_scenario(preset="rate_2005")
+    sv.change_scenario(store, teacher, scenario, label)
+    after = sv.student_state(store, new.code, ana.token), sv.dashboard_state(store, teacher)
+    assert before[0] != after[0] and before[1] != after[1]
+
+
 def test_nicknames_are_unique_in_a_class_whatever_their_case(klass):
     store, new, _ = klass
     sv.join(store, new.code, "Ana")

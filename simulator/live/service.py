@@ -58,7 +58,8 @@ from simulator.present.inputs import overrides_from_query
 __all__ = [
     "Teacher", "LocalAdmin", "NewClass", "Joined", "StudentView", "StudentExercise", "SubmissionAck",
     "Dashboard", "ExerciseStats", "ParticipantRow", "ClassSummary",
-    "create_class", "choose_scenario", "join", "student_view", "submit", "dashboard", "set_exercise",
+    "create_class", "choose_scenario", "join", "student_view", "student_state", "submit", "dashboard",
+    "dashboard_state", "set_exercise",
     "set_joining_locked", "close_class", "remove_participant", "change_scenario", "delete_class", "list_classes",
     "purge_expired", "normalize_code", "check_nickname", "check_title", "exercise_titles",
     "CODE_ALPHABET", "CODE_LENGTH", "NICKNAME_MAX", "TITLE_MAX", "LINK_MAX", "RETENTION", "FAILURE_WINDOW",
@@ -98,6 +99,8 @@ JOIN_FAILURES_MAX = 20
 MAX_PARTICIPANTS = 300
 #: Answers per student and exercise: room for honest retries, not for filling the database.
 MAX_ATTEMPTS = 20
+#: Characters of a scenario's SHA-256 in a page's state key (a changed scenario changes them).
+_STATE_HASH_CHARS = 16
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 _REQUEST_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _NICK_PUNCT = set(" .-_'")
@@ -230,6 +233,7 @@ class StudentView:
     scenario_yaml: str
     exercises: list[StudentExercise]
     revealed_keys: tuple[str, ...]
+    state_key: str                   # see student_state: what the teacher controls on this page
 
 
 @dataclass(frozen=True)
@@ -288,6 +292,7 @@ class Dashboard:
     participants: list[ParticipantRow]
     exercises: list[ExerciseStats]
     submissions: int
+    state_key: str                   # see dashboard_state: changes with anything the dashboard shows
 
 
 @dataclass(frozen=True)
@@ -582,6 +587,14 @@ def _student(s: Session, code: str, token: str) -> tuple[LiveClass, Participant]
     return cls, p
 
 
+def _student_state(cls: LiveClass, p: Participant, answers: int) -> str:
+    """The key of what a student's page shows: the class's title, scenario, closed flag, each exercise's
+    live and revealed flags, and how many answers the student has sent (from this page or another)."""
+    flags = ",".join(f"{ce.key}:{ce.live:d}{ce.revealed:d}" for ce in sorted(cls.exercises, key=lambda e: e.position))
+    scenario = hashlib.sha256(cls.scenario_yaml.encode()).hexdigest()[:_STATE_HASH_CHARS]
+    return f"{cls.closed:d}{p.removed:d}|{flags}|{scenario}|{cls.title}|{answers}"
+
+
 def _authorize_student(store: Store, code: str, token: str, source: str | None) -> tuple[str, str, str]:
     source = _check_source(source)
     try:
@@ -632,7 +645,31 @@ def student_view(store: Store, code: str, token: str, *, source: str | None = No
         return StudentView(code=cls.code, title=cls.title, nickname=p.nickname, closed=cls.closed,
                            variant=describe_variant(base, overrides), variant_overrides=overrides,
                            scenario_yaml=cls.scenario_yaml, exercises=out,
-                           revealed_keys=tuple(ce.key for ce in cls.exercises if ce.revealed))
+                           revealed_keys=tuple(ce.key for ce in cls.exercises if ce.revealed),
+                           state_key=_student_state(cls, p, len(subs)))
+
+    return store.read(load)
+
+
+def student_state(store: Store, code: str, token: str, *, source: str | None = None) -> str:
+    """Return the key of what the teacher controls on this student's page (a cheap read for polling).
+
+    It equals :attr:`StudentView.state_key` of a :func:`student_view` read at the same moment, and
+    changes exactly when the teacher makes an exercise live or not, reveals one, closes the class or
+    changes its scenario, or an answer of this student is stored (from any of their tabs): a page
+    drawn with another key is out of date.
+
+    Raises
+    ------
+    AccessDenied, RateLimited
+        As :func:`student_view` (a wrong, forged or removed token).
+    """
+    code, token, _ = _authorize_student(store, code, token, source)
+
+    def load(s: Session) -> str:
+        cls, p = _student(s, code, token)
+        answers = s.scalar(select(func.count(Submission.id)).where(Submission.participant_id == p.id))
+        return _student_state(cls, p, answers or 0)
 
     return store.read(load)
 
@@ -717,6 +754,41 @@ def _ratio(value: str, expected: str | None) -> float | None:
     return float(Decimal(value) / e) if e != 0 else None
 
 
+def _dashboard_state(cls: LiveClass, participants: int, removed: int, submissions: int, last_id: int | None) -> str:
+    """The key of everything a dashboard shows: the class's flags, title and scenario, each exercise's
+    flags, and how many students (and removed ones) and answers there are, with the newest answer's id
+    (answers are only ever added, or all deleted with their class)."""
+    flags = ",".join(f"{ce.key}:{ce.live:d}{ce.revealed:d}" for ce in sorted(cls.exercises, key=lambda e: e.position))
+    scenario = hashlib.sha256(cls.scenario_yaml.encode()).hexdigest()[:_STATE_HASH_CHARS]
+    return (f"{cls.closed:d}{cls.joining_locked:d}|{flags}|{scenario}|{cls.title}|{cls.scenario_label}|"
+            f"{participants}-{removed}|{submissions}-{last_id}")
+
+
+def dashboard_state(store: Store, cred: Teacher | LocalAdmin) -> str:
+    """Return the key of everything the teacher's dashboard shows (a cheap read for polling).
+
+    It equals :attr:`Dashboard.state_key` of a :func:`dashboard` read at the same moment; a dashboard
+    drawn with another key is out of date (a student joined or was removed, an answer arrived, an
+    exercise or the class changed).
+
+    Raises
+    ------
+    AccessDenied, RateLimited
+        As :func:`dashboard`.
+    """
+    cid = _authorize(store, cred)
+
+    def load(s: Session) -> str:
+        cls = _get_class(s, cid)
+        n, gone = s.execute(select(func.count(Participant.id), func.count(Participant.id).filter(Participant.removed))
+                            .where(Participant.class_id == cid)).one()
+        subs, last_id = s.execute(select(func.count(Submission.id), func.max(Submission.id))
+                                  .where(Submission.class_id == cid)).one()
+        return _dashboard_state(cls, n, gone, subs, last_id)
+
+    return store.read(load)
+
+
 def dashboard(store: Store, cred: Teacher | LocalAdmin) -> Dashboard:
     """Everything the teacher sees: students, variants, answers, and per exercise the spread of answers.
 
@@ -736,11 +808,11 @@ def dashboard(store: Store, cred: Teacher | LocalAdmin) -> Dashboard:
         for pid, k, ev in assigns:
             expected.setdefault(pid, {})[k] = ev
         subs = s.execute(select(Submission.participant_id, Submission.exercise_key, Submission.answer_text,
-                                Submission.value, Submission.correct)
+                                Submission.value, Submission.correct, Submission.id)
                          .where(Submission.class_id == cid).order_by(Submission.id)).all()
         last: dict[tuple[int, str], tuple[str, str, bool]] = {}
         attempts: Counter[tuple[int, str]] = Counter()
-        for pid, k, t, v, ok in subs:
+        for pid, k, t, v, ok, _ in subs:
             last[(pid, k)] = (t, v, ok)
             attempts[(pid, k)] += 1
         removed = {p.id for p in parts if p.removed}
@@ -771,7 +843,9 @@ def dashboard(store: Store, cred: Teacher | LocalAdmin) -> Dashboard:
         return Dashboard(code=cls.code, title=cls.title, scenario_label=cls.scenario_label,
                          scenario_yaml=cls.scenario_yaml, closed=cls.closed, joining_locked=cls.joining_locked,
                          created_at=cls.created_at, expires_at=cls.expires_at, participants=rows, exercises=stats,
-                         submissions=len(subs))
+                         submissions=len(subs),
+                         state_key=_dashboard_state(cls, len(parts), len(removed), len(subs),
+                                                    subs[-1].id if subs else None))
 
     return store.read(load)
 
