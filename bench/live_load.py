@@ -2,11 +2,12 @@
 
 ``python -m bench.live_load --students 40`` starts ``streamlit run app.py`` on a free port of 127.0.0.1
 (never another address) with a fresh SQLite database in a temporary folder (or the PostgreSQL of
-``--database-url``), makes a class with two live exercises, opens the teacher's dashboard in one
-browser context of Debian's Chromium (``/usr/bin/chromium``; nothing is downloaded) and then, in one
-context per student of the same Chromium, each student:
+``--database-url``) and makes a class with two live exercises. It starts two of Debian's Chromium
+(``/usr/bin/chromium``; nothing is downloaded), each in a session of its own, driven by Playwright
+over the DevTools protocol (loopback only): the **teacher's**, which opens the dashboard, and the
+**students'**, with one browser context per student. Each student:
 
-1. arrives (one every ``ARRIVAL_S``), opens the join link, types a nickname and joins;
+1. arrives (one every ``--arrival`` seconds), opens the join link, types a nickname and joins;
 2. answers the first exercise (think time first, uniform in ``--think``), waits for "Received";
 3. reloads the page (their rejoin link in the address bar brings them back as themselves);
 4. answers the second exercise, waits for "Received".
@@ -17,15 +18,22 @@ Figures:
   ``--action-timeout``, a Python traceback in the server's log;
 * **lost submissions**: answers the browser saw acknowledged ("Received") that the database does not
   hold exactly once;
-* **submit -> dashboard** [s]: from the click on "Send" (in this process's clock) to the dashboard's
-  "Answers" count reaching that submission's rank in the database (the count is read in the teacher's
-  page every 0.1 s; submissions are ranked by their id, the order of their commits);
+* **submit -> dashboard** [s]: from the press on "Send" (the moment the student's page receives the
+  click, on its own clock: the machine's) to the dashboard's "Answers" count reaching that
+  submission's rank in the database (the count is read in the teacher's page every 0.1 s;
+  submissions are ranked by their id, the order of their commits). Split at the submission's commit
+  (its ``submitted_at``). Playwright's click first waits until the button is visible and still; that
+  wait is the load generator's and is reported apart, not counted;
 * **server memory per student** [MB]: (peak resident set of the server's process tree while the
-  students work - before they start) / N.
+  students work - before they start) / N;
+* **CPU** [cores] of the server, each browser and this script while the students work.
 
-Chromium's renderers run at nice ``client_nice`` (19 by default; see ``bench.classroom_load.Monitor``):
-in a classroom each page draws on its student's own machine, here they would take the CPU the server
-needs. On a machine already busy with other work, niced pages may starve: use ``--client-nice 0``.
+Priorities: in a classroom each student's page draws on the student's own device; here 40 pages
+share the server's cores. The students' Chromium therefore runs at nice ``--client-nice`` (19 by
+default: its session's scheduler autogroup and every thread), so that it gets only the CPU the
+server, the teacher's page and this script leave. The teacher's Chromium runs at the server's
+priority, as on a teacher's laptop that serves the class and projects the dashboard. On a machine
+already busy with other work the students' pages may starve: use ``--client-nice 0``.
 
 Bounded: every action times out, the run has a hard wall-clock limit, at most 100 students.
 Importable: :func:`run_live` returns a :class:`LiveReport`.
