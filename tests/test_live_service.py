@@ -73,6 +73,11 @@ def test_each_student_gets_their_own_variant_and_right_answers_from_the_model(kl
         assert p.expected["lawsuit"] != str(exercises(base)[-1].numeric.value)   # not the class's number
         # by hand: 11 million songs x factor x $150,000
         assert Decimal(p.expected["lawsuit"]) == Decimal(str(p.variant["rights.us_songs_jun_oct_2006"])) * 150_000
+        # the question the student reads quotes their own songs, not the class's 11.00 million
+        shown = {e.key: e for e in sv.student_view(store, new.code, j.token).exercises}["lawsuit"]
+        assert (shown.question, shown.hints) == (mine["lawsuit"].question, mine["lawsuit"].hints)
+        songs_m = p.variant["rights.us_songs_jun_oct_2006"] / 1e6
+        assert f"{songs_m:.2f} million songs" in shown.question and "11.00 million" not in shown.question
 
 
 def test_marking_is_within_the_stated_tolerance(klass):

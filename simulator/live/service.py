@@ -379,10 +379,6 @@ def choose_scenario(preset: str | None = None, link: str | None = None) -> tuple
     return make_scenario(a, preset=name), f"preset {name}", ()
 
 
-def _class_scenario(cls: LiveClass) -> Scenario:
-    return scenario_from_yaml(cls.scenario_yaml, source=f"class {cls.code} scenario")
-
-
 def exercise_titles() -> dict[str, str]:
     """Exercise key -> title (titles do not depend on the scenario)."""
     return {e.key: e.title for e in _exercises_cached(scenario_to_yaml(make_scenario()), 0)}
@@ -614,41 +610,48 @@ def _authorize_student(store: Store, code: str, token: str, source: str | None) 
 
 
 def student_view(store: Store, code: str, token: str, *, source: str | None = None) -> StudentView:
-    """Return what the student with this rejoin token may see: their variant and their own answers."""
+    """Return what the student with this rejoin token may see: their variant and their own answers.
+
+    Each exercise's question and hints are those of the student's own variant (a question that quotes
+    an input, such as the songs in the lawsuit, quotes the student's value), computed by the model
+    outside the read transaction and memoized per process (see :func:`_exercises_cached`).
+    """
     code, token, _ = _authorize_student(store, code, token, source)
 
-    def load(s: Session) -> StudentView:
+    def load(s: Session):
         cls, p = _student(s, code, token)
-        titles = {e.key: e for e in _exercises_cached(cls.scenario_yaml, 0)}
         subs = s.execute(select(Submission.exercise_key, Submission.answer_text, Submission.correct)
                          .where(Submission.participant_id == p.id).order_by(Submission.id)).all()
-        last: dict[str, tuple[str, bool]] = {}
-        count: Counter[str] = Counter()
-        for k, text_, ok in subs:
-            last[k] = (text_, ok)
-            count[k] += 1
-        assign = {a.exercise_key: a for a in p.assignments}
-        out = []
-        for ce in cls.exercises:
-            if not ce.live:
-                continue
-            e, a = titles[ce.key], assign[ce.key]
-            tol = _tolerance_text(a)
-            out.append(StudentExercise(
-                key=ce.key, title=e.title, question=e.question, hints=e.hints, ask=a.ask, unit=a.unit,
-                tolerance_text=tol, revealed=ce.revealed, answers=count[ce.key],
-                last_answer=last.get(ce.key, (None, None))[0],
-                correct=last[ce.key][1] if ce.revealed and ce.key in last else None,
-                expected=a.expected if ce.revealed else None))
-        overrides = json.loads(p.variant_json)
-        base = _class_scenario(cls)
-        return StudentView(code=cls.code, title=cls.title, nickname=p.nickname, closed=cls.closed,
-                           variant=describe_variant(base, overrides), variant_overrides=overrides,
-                           scenario_yaml=cls.scenario_yaml, exercises=out,
-                           revealed_keys=tuple(ce.key for ce in cls.exercises if ce.revealed),
-                           state_key=_student_state(cls, p, len(subs)))
+        flags = [(ce.key, ce.live, ce.revealed) for ce in sorted(cls.exercises, key=lambda e: e.position)]
+        return (cls.code, cls.title, cls.closed, cls.scenario_yaml, cls.variant_salt, p.nickname, p.nickname_key,
+                p.variant_json, {a.exercise_key: a for a in p.assignments}, subs, flags,
+                _student_state(cls, p, len(subs)))
 
-    return store.read(load)
+    (code, title, closed, scenario_yaml, salt, nickname, nick_key, variant_json, assign, subs, flags,
+     state_key) = store.read(load)
+    mine = {e.key: e for e in _exercises_cached(scenario_yaml, student_seed(salt, nick_key))}
+    last: dict[str, tuple[str, bool]] = {}
+    count: Counter[str] = Counter()
+    for k, text_, ok in subs:
+        last[k] = (text_, ok)
+        count[k] += 1
+    out = []
+    for key, live, revealed in flags:
+        if not live:
+            continue
+        e, a = mine[key], assign[key]
+        out.append(StudentExercise(
+            key=key, title=e.title, question=e.question, hints=e.hints, ask=a.ask, unit=a.unit,
+            tolerance_text=_tolerance_text(a), revealed=revealed, answers=count[key],
+            last_answer=last.get(key, (None, None))[0],
+            correct=last[key][1] if revealed and key in last else None,
+            expected=a.expected if revealed else None))
+    overrides = json.loads(variant_json)
+    base = scenario_from_yaml(scenario_yaml)
+    return StudentView(code=code, title=title, nickname=nickname, closed=closed,
+                       variant=describe_variant(base, overrides), variant_overrides=overrides,
+                       scenario_yaml=scenario_yaml, exercises=out,
+                       revealed_keys=tuple(k for k, _, revealed in flags if revealed), state_key=state_key)
 
 
 def student_state(store: Store, code: str, token: str, *, source: str | None = None) -> str:
