@@ -42,16 +42,16 @@ Importable: :func:`run_live` returns a :class:`LiveReport`.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
+import random
 import signal
 import subprocess
-import asyncio
-import random
 import sys
 import tempfile
 import time
-from datetime import UTC
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

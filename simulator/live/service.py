@@ -583,12 +583,20 @@ def _student(s: Session, code: str, token: str) -> tuple[LiveClass, Participant]
     return cls, p
 
 
-def _student_state(cls: LiveClass, p: Participant, answers: int) -> str:
-    """The key of what a student's page shows: the class's title, scenario, closed flag, each exercise's
-    live and revealed flags, and how many answers the student has sent (from this page or another)."""
+def _class_state(cls: LiveClass) -> str:
+    """Return what every page of a class shows of it: closed, each exercise's flags, scenario and title."""
     flags = ",".join(f"{ce.key}:{ce.live:d}{ce.revealed:d}" for ce in sorted(cls.exercises, key=lambda e: e.position))
     scenario = hashlib.sha256(cls.scenario_yaml.encode()).hexdigest()[:_STATE_HASH_CHARS]
-    return f"{cls.closed:d}{p.removed:d}|{flags}|{scenario}|{cls.title}|{answers}"
+    return f"{cls.closed:d}|{flags}|{scenario}|{cls.title}"
+
+
+def _student_state(cls: LiveClass, p: Participant, answers: int) -> str:
+    """Return the key of what a student's page shows.
+
+    The class's state, whether the student was removed, and how many answers they have sent (from
+    this page or another).
+    """
+    return f"{_class_state(cls)}|{p.removed:d}|{answers}"
 
 
 def _authorize_student(store: Store, code: str, token: str, source: str | None) -> tuple[str, str, str]:
@@ -758,13 +766,14 @@ def _ratio(value: str, expected: str | None) -> float | None:
 
 
 def _dashboard_state(cls: LiveClass, participants: int, removed: int, submissions: int, last_id: int | None) -> str:
-    """The key of everything a dashboard shows: the class's flags, title and scenario, each exercise's
-    flags, and how many students (and removed ones) and answers there are, with the newest answer's id
-    (answers are only ever added, or all deleted with their class)."""
-    flags = ",".join(f"{ce.key}:{ce.live:d}{ce.revealed:d}" for ce in sorted(cls.exercises, key=lambda e: e.position))
-    scenario = hashlib.sha256(cls.scenario_yaml.encode()).hexdigest()[:_STATE_HASH_CHARS]
-    return (f"{cls.closed:d}{cls.joining_locked:d}|{flags}|{scenario}|{cls.title}|{cls.scenario_label}|"
-            f"{participants}-{removed}|{submissions}-{last_id}")
+    """Return the key of everything a dashboard shows.
+
+    The class's state, its joining lock and scenario label, how many students (and removed ones) and
+    answers there are, and the newest answer's id (answers are only ever added, or all deleted with
+    their class).
+    """
+    return (f"{_class_state(cls)}|{cls.joining_locked:d}|{cls.scenario_label}|{participants}-{removed}|"
+            f"{submissions}-{last_id}")
 
 
 def dashboard_state(store: Store, cred: Teacher | LocalAdmin) -> str:
