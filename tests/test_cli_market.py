@@ -129,6 +129,21 @@ def test_rights_command(capsys):
     assert "73 days at 2 c/MB (1 June to 12 August 2006) and 80 days at 3 c/MB (13 August to 31 October 2006)" in out
 
 
+@pytest.mark.parametrize(("rates", "needle"), [
+    ("0.01,,0.02", "no empty entry"), ("0.01,0.02,", "no empty entry"), (",", "at least one rate"),
+    ("0.02,0.01,0.02", "each rate once, got 0.02 more than once"), ("0.01,two", "no empty entry"),
+    ("0.01,1", "pricing.rate_usd_per_mb must be between"), ("nan", "pricing.rate_usd_per_mb must be between"),
+])
+def test_demand_refuses_bad_rate_lists_by_name(capsys, rates, needle):
+    try:
+        code = main(["demand", "--rates", rates])
+    except SystemExit as e:  # refused while parsing the arguments
+        code = e.code
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert needle in err and "--rates" in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize("command", ["timeline", "demand", "models", "rights"])
 def test_other_commands_refuse_bad_input(capsys, command):
     assert_clean_error(*run(capsys, command, "--preset", "nope"), "unknown preset")

@@ -39,13 +39,20 @@ DEMAND_COLUMNS = (
 
 
 def _rates(text: str) -> list[float]:
+    parts = [x.strip() for x in text.split(",")]
+    if not any(parts):
+        raise argparse.ArgumentTypeError(f"--rates: give at least one rate in USD/MB, got {text!r}")
     try:
-        rates = [float(x) for x in text.split(",") if x.strip()]
+        if "" in parts:
+            raise ValueError
+        rates = [float(x) for x in parts]
     except ValueError:
         raise argparse.ArgumentTypeError(f"--rates: a comma-separated list of rates in USD/MB such as "
-                                         f"0.01,0.02,0.03, got {text!r}") from None
-    if not rates:
-        raise argparse.ArgumentTypeError(f"--rates: give at least one rate in USD/MB, got {text!r}")
+                                         f"0.01,0.02,0.03 (no empty entry), got {text!r}") from None
+    repeated = sorted({r for r in rates if rates.count(r) > 1})
+    if repeated:
+        raise argparse.ArgumentTypeError(f"--rates: each rate once, got {', '.join(f'{r:g}' for r in repeated)} "
+                                         f"more than once in {text!r}")
     return rates
 
 
