@@ -41,17 +41,17 @@ DEMAND_COLUMNS = (
 def _rates(text: str) -> list[float]:
     parts = [x.strip() for x in text.split(",")]
     if not any(parts):
-        raise argparse.ArgumentTypeError(f"--rates: give at least one rate in USD/MB, got {text!r}")
+        raise argparse.ArgumentTypeError(f"give at least one rate in USD/MB, got {text!r}")
     try:
         if "" in parts:
             raise ValueError
         rates = [float(x) for x in parts]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--rates: a comma-separated list of rates in USD/MB such as "
+        raise argparse.ArgumentTypeError(f"a comma-separated list of rates in USD/MB such as "
                                          f"0.01,0.02,0.03 (no empty entry), got {text!r}") from None
     repeated = sorted({r for r in rates if rates.count(r) > 1})
     if repeated:
-        raise argparse.ArgumentTypeError(f"--rates: each rate once, got {', '.join(f'{r:g}' for r in repeated)} "
+        raise argparse.ArgumentTypeError(f"each rate once, got {', '.join(f'{r:g}' for r in repeated)} "
                                          f"more than once in {text!r}")
     return rates
 
