@@ -126,13 +126,14 @@ def test_a_foreign_or_newer_scenario_file_is_refused(capsys, tmp_path):
     assert_clean_error(*run(capsys, "export", "--scenario", f, "--out", tmp_path / "b"), "not an allofmp3-sim scenario")
 
 
-def test_preset_and_scenario_are_exclusive_and_one_is_required(capsys, tmp_path):
+def test_preset_and_scenario_are_exclusive_and_neither_means_the_defaults(capsys, tmp_path, no_chromium):
     with pytest.raises(SystemExit) as e:
-        main(["export", "--out", str(tmp_path / "b")])
-    assert e.value.code == 2
-    with pytest.raises(SystemExit):
         main(["export", "--preset", "card_freeze", "--scenario", "x.yaml", "--out", str(tmp_path / "b")])
-    assert "one of the arguments --preset --scenario is required" in capsys.readouterr().err
+    assert e.value.code == 2
+    assert "argument --scenario: not allowed with argument --preset" in capsys.readouterr().err
+    code, _, err = run(capsys, "export", "--out", tmp_path / "d", "--format", "csv")   # like market, demand...
+    assert code == 0, err
+    assert dict(read_scenario_file(tmp_path / "d" / "scenario.yaml").values) == dict(make_scenario().values)
 
 
 def test_without_chromium_images_are_refused_and_the_default_falls_back(capsys, tmp_path, no_chromium):

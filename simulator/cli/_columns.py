@@ -38,10 +38,10 @@ def explain_columns(parser: argparse.ArgumentParser, columns: Iterable[str]) -> 
 GLOSSARY: dict[str, str] = {
     # the store model
     "sample_customers": "customers simulated one by one, scaled to the year's customers [customers]",
-    "potential_buyers": "people who know the store and weigh it against iTunes, P2P and nothing [people]",
+    "potential_buyers": "people who know the store and weigh it against iTunes, P2P and nothing [people; printed whole]",
     "buyers": "potential buyers who bought at least once in the month [people]",
     "new_accounts": "accounts opened in the month [accounts]",
-    "monthly_buyers": "potential buyers who bought in a month, the year's mean [people]",
+    "monthly_buyers": "potential buyers who bought in a month, the year's mean [people; printed whole]",
     "consumer_surplus_usd": "buyers' gain from the store, the logit log-sum [USD]",
     "elasticity": "own-price elasticity of downloads with respect to the rate per MB",
     "diversion_p2p": "share of the downloads a rate rise loses that go to P2P [0-1]",

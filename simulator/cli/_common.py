@@ -112,7 +112,8 @@ def print_json(obj: Any, out=None) -> None:
 
 #: Columns that count people or downloads: printed as whole numbers (a model's 2,851,420.73
 #: customers is 2,851,421 people). JSON keeps every digit.
-COUNT_COLUMNS = frozenset({"customers", "downloads", "reported_customers", "customers_gap", "clone_customers"})
+COUNT_COLUMNS = frozenset({"customers", "downloads", "reported_customers", "customers_gap", "clone_customers",
+                           "monthly_buyers", "potential_buyers"})
 #: Suffix of a money column: printed with cents from one dollar up.
 MONEY_SUFFIX = "_usd"
 

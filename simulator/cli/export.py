@@ -32,8 +32,9 @@ def register(sub) -> None:
         "PNG, SVG and PDF need Chromium (found like Kaleido does; never downloaded). Without it the default "
         "formats fall back to HTML and CSV, and asking for an image format is an error.",
     )
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--preset", metavar="NAME", help="a named preset (see 'presets')")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--preset", metavar="NAME",
+                       help="a named preset (see 'presets'; default: neither, the embedded defaults)")
     which.add_argument("--scenario", metavar="FILE", help="a scenario YAML file (as the app downloads it)")
     p.add_argument("--assumptions", metavar="FILE", help="assumptions YAML file (default: the embedded one)")
     p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
