@@ -39,6 +39,8 @@ def test_market_table_on_the_defaults(capsys):
         assert k in lines
     y = market_year(make_scenario())
     assert lines["customers"].strip() == f"{y.customers:,.0f}" and lines["reported_revenue_usd"].strip() == "30,000,000.00"
+    for people in ("monthly_buyers", "potential_buyers"):   # whole people, though the model's mean is fractional
+        assert lines[people].strip() == f"{getattr(y, people):,.0f}"
 
 
 @pytest.mark.parametrize("preset", [None, *PRESETS])
