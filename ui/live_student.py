@@ -24,6 +24,7 @@ from ui import live_common as lc
 #: ~0.1 s of CPU, and 40 of them share a classroom's Wi-Fi and the server).
 STUDENT_REFRESH_S = 5.0
 _SENT = "_live_sent"  # exercise key -> text of the last acknowledgement
+_DRAWN = "_live_student_drawn"  # set by a full run just before the watch: it has nothing to check
 _SEEN = "_live_student_seen"  # the state key the student's panel was last drawn with
 
 
@@ -77,12 +78,19 @@ def render() -> None:
         st.query_params[links.CLASS_PARAM] = code
         st.query_params[links.STUDENT_PARAM] = token
     _student_panel()
+    st.session_state[_DRAWN] = True  # the watch below skips this run: the panel was just drawn
     _watch()
 
 
 @st.fragment(run_every=STUDENT_REFRESH_S)
 def _watch() -> None:
-    """Every few seconds: if the class changed since the panel was drawn, draw the page again."""
+    """Every few seconds: if the class changed since the panel was drawn, draw the page again.
+
+    Not in the run that drew the page (a change meanwhile waits for the next tick), so that a busy
+    class redraws a page at most once a tick rather than run after run.
+    """
+    if st.session_state.pop(_DRAWN, False):
+        return
     cred = lc.student()
     if cred is None:
         return

@@ -24,6 +24,7 @@ from ui import state
 #: drawn again only when the answer differs, so an idle class costs the projector's browser little.
 DASHBOARD_REFRESH_S = 1.0
 _NEW = "_live_new_class"  # (code, secret) of the class just made, until its dashboard is opened
+_DRAWN = "_live_dashboard_drawn"  # set by a full run just before the watch: it has nothing to check
 _SEEN = "_live_dashboard_seen"  # the state key the dashboard's panel was last drawn with
 LIVE_PAGE = "live"
 
@@ -161,12 +162,19 @@ def render() -> None:
                 f"(or until {d.expires_at:%Y-%m-%d} UTC).")
     _live_panel()
     _controls(d)
+    st.session_state[_DRAWN] = True  # the watch below skips this run: the panel was just drawn
     _watch()
 
 
 @st.fragment(run_every=DASHBOARD_REFRESH_S)
 def _watch() -> None:
-    """Every second: if the class changed since the dashboard was drawn, draw the page again."""
+    """Every second: if the class changed since the dashboard was drawn, draw the page again.
+
+    Not in the run that drew the page (a change meanwhile waits for the next tick), so that a burst
+    of answers redraws the dashboard at most once a second rather than run after run.
+    """
+    if st.session_state.pop(_DRAWN, False):
+        return
     cred = lc.teacher()
     if cred is None:
         return
