@@ -12,6 +12,7 @@ can be projected), the student's until the live page puts it back (a reload must
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -103,6 +104,26 @@ def attempt(fn, *args, **kwargs):
     except (LiveError, StorageBusy) as e:
         say("error", str(e))
         return None
+
+
+def redraw_if_moved(drawn: str, seen: str, read_key: Callable[[], str] | None) -> None:
+    """The body of a page's polling fragment: rerun the whole page if the class moved since it was drawn.
+
+    ``seen`` is the session key of the state key the page's panel was last drawn with; ``read_key()``
+    reads the current one (a cheap service call; a refusal or a busy database reads as None, which the
+    panel has recorded when it showed the error). ``drawn`` is a flag the full run sets just before the
+    fragment: that run has just drawn the panel, so it does not check (a change meanwhile waits for the
+    next tick, and a busy class redraws a page at most once a tick rather than run after run).
+    ``read_key`` is None when the session no longer holds the credential: nothing to check.
+    """
+    if st.session_state.pop(drawn, False) or read_key is None:
+        return
+    try:
+        key = read_key()
+    except (LiveError, StorageBusy):
+        key = None
+    if key != st.session_state.get(seen):
+        st.rerun()
 
 
 def locked_answers() -> set[str]:

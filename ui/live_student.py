@@ -84,22 +84,10 @@ def render() -> None:
 
 @st.fragment(run_every=STUDENT_REFRESH_S)
 def _watch() -> None:
-    """Every few seconds: if the class changed since the panel was drawn, draw the page again.
-
-    Not in the run that drew the page (a change meanwhile waits for the next tick), so that a busy
-    class redraws a page at most once a tick rather than run after run.
-    """
-    if st.session_state.pop(_DRAWN, False):
-        return
+    """Every few seconds: if the class changed since the panel was drawn, draw the page again."""
     cred = lc.student()
-    if cred is None:
-        return
-    try:
-        key = service.student_state(lc.store(), *cred, source=lc.source())
-    except (LiveError, StorageBusy):
-        key = None  # the panel says what went wrong
-    if key != st.session_state.get(_SEEN):
-        st.rerun()
+    lc.redraw_if_moved(_DRAWN, _SEEN, None if cred is None else
+                       lambda: service.student_state(lc.store(), *cred, source=lc.source()))
 
 
 @st.fragment

@@ -168,22 +168,9 @@ def render() -> None:
 
 @st.fragment(run_every=DASHBOARD_REFRESH_S)
 def _watch() -> None:
-    """Every second: if the class changed since the dashboard was drawn, draw the page again.
-
-    Not in the run that drew the page (a change meanwhile waits for the next tick), so that a burst
-    of answers redraws the dashboard at most once a second rather than run after run.
-    """
-    if st.session_state.pop(_DRAWN, False):
-        return
+    """Every second: if the class changed since the dashboard was drawn, draw the page again."""
     cred = lc.teacher()
-    if cred is None:
-        return
-    try:
-        key = service.dashboard_state(lc.store(), cred)
-    except (LiveError, StorageBusy):
-        key = None  # the panel says what went wrong
-    if key != st.session_state.get(_SEEN):
-        st.rerun()
+    lc.redraw_if_moved(_DRAWN, _SEEN, None if cred is None else lambda: service.dashboard_state(lc.store(), cred))
 
 
 @st.fragment
