@@ -149,7 +149,8 @@ def _findings(key) -> list[str]:
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _tables(key, without: tuple[str, ...]):
     s = state.scenario_of(key)
-    return fit_table(s, without), welfare_table(s), alternatives_table(s), report_choices(s)
+    return (fit_table(s, without), welfare_table(s), alternatives_table(s), alternatives_note(s),
+            report_choices(s))
 
 
 def _refit(key) -> None:
@@ -189,14 +190,14 @@ def _demand_panel(key) -> None:
     for line in _findings(key):
         st.markdown(line)
     without = tuple(st.session_state.get(FIT_WITHOUT_KEY) or ())
-    table, welfare, alternatives, choices = _tables(key, without)
+    table, welfare, alternatives, note, choices = _tables(key, without)
     # The tables fold away: open, the three took about 1,500 px below the findings. A folded
     # expander keeps its content (and the browser keeps it open across reruns, as after a re-fit).
     with st.expander("Who gains: the year's surplus", icon=":material/groups:"):
         st.dataframe(welfare, hide_index=True, column_config=_localized(welfare))
     with st.expander("Per MB against one price a track and an album cap, on the same demand",
                      icon=":material/compare_arrows:"):
-        st.caption(alternatives_note(state.scenario_of(key)))
+        st.caption(note)
         st.dataframe(alternatives, hide_index=True,
                      column_config={**_localized(alternatives), "Pricing": st.column_config.TextColumn(pinned=True)})
     with st.expander("The fit: every documented report against the model; switch reports off and re-fit",
