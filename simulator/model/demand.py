@@ -441,7 +441,28 @@ class RevenueElasticity:
 def revenue_elasticity(scenario: Scenario, *, profile: DownloadProfile | None = None) -> RevenueElasticity:
     """Split the year's revenue elasticity with respect to the rate into downloads and mean price.
 
-    ``d ln R = d ln D + d ln p``: central differences of the store model's year at ``r (1 +- h)``.
+    Revenue is downloads times the mean price, so ``d ln R = d ln D + d ln p`` (an identity); each term
+    is a central difference of the store model's year (:func:`year_at_rates`) at ``r (1 ± h)``, with
+    ``r`` the scenario's rate and ``h`` = ``_LOG_STEP``. The downloads' term agrees with the closed-form
+    elasticity ``MarketYear.elasticity`` (−α p̄ (1 − s_A); see :mod:`simulator.model.store`).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``pricing.rate_usd_per_mb`` [USD/MB] is the point of the derivatives.
+    profile : DownloadProfile, optional
+        A precomputed download profile (default: the scenario's).
+
+    Returns
+    -------
+    RevenueElasticity
+        Three dimensionless elasticities [% change per 1% higher rate]; ``revenue`` = ``downloads`` +
+        ``mean_price`` up to rounding.
+
+    Raises
+    ------
+    DemandError
+        If the scenario's rate is not finite and above 0 (from :func:`year_at_rates`).
     """
     s = scenario
     r = float(s.pricing.rate_usd_per_mb)
